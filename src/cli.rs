@@ -1,0 +1,134 @@
+//! The command line: flags in English, help and messages in Chinese.
+
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args, Parser, Subcommand};
+
+const HELP_TEMPLATE: &str = "\
+{before-help}{about-with-newline}
+用法: {usage}
+
+{all-args}{after-help}";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "jucai",
+    version,
+    about = "聚才：民政人才工作平台五类台账的收取、校验、汇总与报表生成",
+    help_template = HELP_TEMPLATE,
+    subcommand_help_heading = "命令",
+    next_help_heading = "选项",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// 显示帮助
+    #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true)]
+    help: Option<bool>,
+    /// 显示版本
+    #[arg(short = 'V', long = "version", action = ArgAction::Version)]
+    version: Option<bool>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 主流程：处理 sample-input/（或 jucai.toml 指定的目录），结果写入 output/
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Run(RunArgs),
+    /// 为各单位生成空白台账模板
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Template(TemplateArgs),
+    /// 生成可复现的示例数据（平台名录等）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Sample(SampleArgs),
+    /// 检查平台名录并列出各单位
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Platform(PlatformArgs),
+    /// 输出字段说明与诊断目录（Markdown，供 README 使用）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Schema(SchemaArgs),
+}
+
+/// Options every command shares.
+#[derive(Debug, Args)]
+pub struct Common {
+    /// 配置文件（默认：当前目录下的 jucai.toml，没有则使用示例目录布局）
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// 平台名录工作簿（默认：sample-input/platform.xlsx）
+    #[arg(long, value_name = "FILE")]
+    pub platform: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// 输出目录（默认：output/）
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// 生成模板的报送期，如 2023Q3（默认取 jucai.toml 的 template_period）
+    #[arg(long, value_name = "PERIOD")]
+    pub period: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// 报送期，如 2023Q3 或 2023年第三季度
+    #[arg(long, value_name = "PERIOD")]
+    pub period: String,
+    /// 只生成该单位编码的模板
+    #[arg(long, value_name = "CODE")]
+    pub unit: Option<String>,
+    /// 输出目录
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SampleArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// 输出目录（默认：sample-input/）
+    #[arg(long, value_name = "DIR", default_value = "sample-input")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct PlatformArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// 输出格式：text（默认）或 json
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// 输出哪一部分：fields（字段表）、diagnostics（诊断目录）或 all
+    #[arg(long, value_name = "PART", default_value = "all")]
+    pub part: SchemaPart,
+    /// 不打印，而是更新该 README 文件中对应的生成部分
+    #[arg(long, value_name = "FILE")]
+    pub readme: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum SchemaPart {
+    Fields,
+    Diagnostics,
+    All,
+}

@@ -1,0 +1,79 @@
+//! One module per subcommand. Each takes its parsed arguments and returns an
+//! [`Outcome`]; `main` turns that into the exit code.
+
+mod platform;
+mod run;
+mod sample;
+mod schema;
+mod template;
+
+use std::path::Path;
+
+use crate::cli::{Cli, Command, Common};
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::error::Error;
+use crate::registry::Registry;
+use crate::render::console;
+
+/// How a command ended, when it did not fail outright.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything checked out (exit 0).
+    Clean,
+    /// Input had errors; they were reported (exit 1).
+    FoundErrors,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Clean => 0,
+            Outcome::FoundErrors => 1,
+        }
+    }
+}
+
+pub fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
+    match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Template(args) => template::run(args),
+        Command::Sample(args) => sample::run(args),
+        Command::Platform(args) => platform::run(args),
+        Command::Schema(args) => schema::run(args),
+    }
+}
+
+/// The configuration with command-line overrides applied.
+fn config(common: &Common) -> Result<Config, Error> {
+    let mut config = Config::load(common.config.as_deref())?;
+    if let Some(p) = &common.platform {
+        config.platform = p.clone();
+    }
+    Ok(config)
+}
+
+/// Load the registry. Its diagnostics are printed; errors in it stop the command,
+/// since every figure depends on the tree being right.
+fn registry(config: &Config) -> Result<Registry, Error> {
+    let (registry, diags) = Registry::load(&config.platform, &config.schema)?;
+    print_diagnostics(&diags);
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(Error::Registry {
+            path: config.platform.clone(),
+            message: "请先更正上面列出的错误".to_string(),
+        });
+    }
+    Ok(registry)
+}
+
+fn print_diagnostics(diags: &[Diagnostic]) {
+    if !diags.is_empty() {
+        eprint!("{}", console::diagnostics_table(diags));
+    }
+}
+
+/// A path as shown in messages.
+fn shown(path: &Path) -> String {
+    path.display().to_string()
+}

@@ -1,0 +1,38 @@
+//! `jucai platform`: check the registry and list its tree.
+
+use super::Outcome;
+use crate::cli::{Format, PlatformArgs};
+use crate::registry::{Level, Registry};
+
+pub fn run(args: PlatformArgs) -> anyhow::Result<Outcome> {
+    let config = super::config(&args.common)?;
+    let (registry, diags) = Registry::load(&config.platform, &config.schema)?;
+    match args.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&registry)?),
+        Format::Text => print!("{}", tree_text(&registry)),
+    }
+    super::print_diagnostics(&diags);
+    Ok(if diags.iter().any(|d| d.is_error()) {
+        super::Outcome::FoundErrors
+    } else {
+        Outcome::Clean
+    })
+}
+
+fn tree_text(registry: &Registry) -> String {
+    let mut out = String::new();
+    for unit in registry.tree_order() {
+        let indent = match unit.level {
+            Level::Centre => "",
+            Level::Station => "  ",
+            Level::Workroom => "    ",
+        };
+        out.push_str(&format!(
+            "{indent}{}  {}（{}）\n",
+            unit.code,
+            unit.name,
+            registry.level_name(unit.level)
+        ));
+    }
+    out
+}

@@ -1,0 +1,58 @@
+//! `jucai template`: blank ledger workbooks for one unit or all of them.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use super::Outcome;
+use crate::cli::TemplateArgs;
+use crate::config::Config;
+use crate::error::Error;
+use crate::period::Period;
+use crate::registry::Registry;
+use crate::render::ledger_template::{LedgerTemplates, TemplateJob};
+
+pub fn run(args: TemplateArgs) -> anyhow::Result<Outcome> {
+    let config = super::config(&args.common)?;
+    let registry = super::registry(&config)?;
+    let period: Period = args.period.parse()?;
+    let written = write_templates(&config, &registry, period, args.unit.as_deref(), &args.out)?;
+    println!(
+        "已为 {} 个单位生成{}台账模板，保存在 {}",
+        written.len(),
+        period.chinese(),
+        super::shown(&args.out)
+    );
+    Ok(Outcome::Clean)
+}
+
+/// Write templates for `unit` (or every unit) into `out`; returns the paths.
+pub fn write_templates(
+    config: &Config,
+    registry: &Registry,
+    period: Period,
+    unit: Option<&str>,
+    out: &Path,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let units = match unit {
+        Some(code) => vec![registry
+            .unit(code)
+            .ok_or_else(|| Error::UnknownUnit(code.to_string()))?],
+        None => registry.tree_order(),
+    };
+    let templates = LedgerTemplates::new()?;
+    let mut written = Vec::new();
+    for unit in units {
+        let job = TemplateJob {
+            schema: &config.schema,
+            unit,
+            period,
+            deadline_days: config.deadline_days,
+        };
+        let path = templates
+            .write(&job, out)
+            .with_context(|| format!("生成“{}”的模板时出错", unit.name))?;
+        written.push(path);
+    }
+    Ok(written)
+}

@@ -1,0 +1,82 @@
+//! `jucai.toml`: where things are, and the settings a district may change.
+//! Without it, jucai uses the sample layout (sample-input/ → output/).
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::Error;
+use crate::period::Period;
+use crate::schema::Schema;
+
+pub const CONFIG_FILE: &str = "jucai.toml";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    platform: Option<PathBuf>,
+    input: Option<PathBuf>,
+    archive: Option<PathBuf>,
+    output: Option<PathBuf>,
+    schema: Option<PathBuf>,
+    deadline_days: Option<u32>,
+    template_period: Option<Period>,
+}
+
+/// Settings in force for one command.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The registry workbook (平台名录).
+    pub platform: PathBuf,
+    /// Where `jucai run` takes received mail and files from.
+    pub input: PathBuf,
+    /// The submission archive.
+    pub archive: PathBuf,
+    /// Where outputs go.
+    pub output: PathBuf,
+    pub schema: Schema,
+    /// Submissions are due this many days after the quarter ends.
+    pub deadline_days: u32,
+    /// The period `jucai run` writes blank templates for, until the archive says otherwise.
+    pub template_period: Period,
+}
+
+impl Config {
+    /// Read `path` if given, else `jucai.toml` in the working folder if present,
+    /// else the sample layout. Relative paths in the file are relative to it.
+    pub fn load(path: Option<&Path>) -> Result<Config, Error> {
+        let default = Path::new(CONFIG_FILE);
+        let (file, base) = match path {
+            Some(p) => (Some(p), p.parent().unwrap_or(Path::new("")).to_path_buf()),
+            None if default.exists() => (Some(default), PathBuf::new()),
+            None => (None, PathBuf::new()),
+        };
+        let raw = match file {
+            Some(p) => {
+                let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
+                toml::from_str(&text).map_err(|e| Error::Config {
+                    path: p.to_path_buf(),
+                    message: e.to_string(),
+                })?
+            }
+            None => ConfigFile::default(),
+        };
+        let at = |p: Option<PathBuf>, default: &str| base.join(p.unwrap_or_else(|| default.into()));
+        let schema = match &raw.schema {
+            Some(p) => Schema::load(&base.join(p))?,
+            None => Schema::builtin(),
+        };
+        Ok(Config {
+            platform: at(raw.platform, "sample-input/platform.xlsx"),
+            input: at(raw.input, "sample-input"),
+            archive: at(raw.archive, "output/archive"),
+            output: at(raw.output, "output"),
+            schema,
+            deadline_days: raw.deadline_days.unwrap_or(10),
+            template_period: raw.template_period.unwrap_or(Period {
+                year: 2023,
+                quarter: 3,
+            }),
+        })
+    }
+}

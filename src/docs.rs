@@ -1,0 +1,63 @@
+//! The README's generated parts: the field table and the diagnostics catalogue,
+//! both made from the same data the program runs on.
+
+use serde_json::json;
+
+use crate::diagnostic::catalogue;
+use crate::error::Error;
+use crate::render::field_view;
+use crate::render::texts::render_file;
+use crate::schema::Schema;
+
+const FIELDS: &str = include_str!("../templates/readme_fields.tera");
+const DIAGNOSTICS: &str = include_str!("../templates/readme_diagnostics.tera");
+
+/// Markers around a generated part of README.md.
+pub fn markers(part: &str) -> (String, String) {
+    (
+        format!("<!-- BEGIN GENERATED: {part} (jucai schema --part {part}) -->"),
+        format!("<!-- END GENERATED: {part} -->"),
+    )
+}
+
+pub fn fields_markdown(schema: &Schema) -> Result<String, Error> {
+    let data = json!({ "ledgers": field_view::all_sheets(schema)? });
+    render_file("templates/readme_fields.tera", FIELDS, &data)
+}
+
+pub fn diagnostics_markdown() -> Result<String, Error> {
+    let examples = catalogue().examples().map_err(|message| Error::Template {
+        name: "templates/messages.toml".into(),
+        message,
+    })?;
+    let rows: Vec<_> = examples
+        .iter()
+        .map(|e| {
+            json!({
+                "code": e.code.as_str(),
+                "title": e.title,
+                "severity": crate::schema::type_name_severity(e.severity),
+                "message": e.message.replace('|', "\\|"),
+            })
+        })
+        .collect();
+    render_file(
+        "templates/readme_diagnostics.tera",
+        DIAGNOSTICS,
+        &json!({ "examples": rows }),
+    )
+}
+
+/// Replace the text between `part`'s markers in `readme` with `body`.
+/// `None` if the markers are missing.
+pub fn splice(readme: &str, part: &str, body: &str) -> Option<String> {
+    let (begin, end) = markers(part);
+    let start = readme.find(&begin)? + begin.len();
+    let stop = start + readme[start..].find(&end)?;
+    Some(format!(
+        "{}\n{}\n{}",
+        &readme[..start],
+        body.trim(),
+        &readme[stop..]
+    ))
+}

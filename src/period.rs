@@ -1,0 +1,190 @@
+//! Reporting periods: quarters such as 2023年第三季度 (`2023Q3`).
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{Datelike, Days, NaiveDate};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::text::half_width;
+
+/// One calendar quarter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Period {
+    pub year: i32,
+    pub quarter: u8,
+}
+
+const QUARTER_NAMES: [&str; 4] = ["一", "二", "三", "四"];
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+#[error("无法识别的报送期“{0}”，应为如“2023年第三季度”或“2023Q3”的形式")]
+pub struct PeriodParseError(pub String);
+
+impl Period {
+    pub fn new(year: i32, quarter: u8) -> Option<Period> {
+        ((1..=4).contains(&quarter) && (1900..=2999).contains(&year))
+            .then_some(Period { year, quarter })
+    }
+
+    /// The quarter a date falls in.
+    pub fn of_date(date: NaiveDate) -> Period {
+        Period {
+            year: date.year(),
+            quarter: (date.month0() / 3 + 1) as u8,
+        }
+    }
+
+    pub fn start(self) -> NaiveDate {
+        let month = u32::from(self.quarter - 1) * 3 + 1;
+        NaiveDate::from_ymd_opt(self.year, month, 1).expect("quarter start is a valid date")
+    }
+
+    pub fn end(self) -> NaiveDate {
+        let next = self.next().start();
+        next.pred_opt().expect("a quarter end exists")
+    }
+
+    /// The submission deadline: `days` days after the quarter ends.
+    pub fn deadline(self, days: u32) -> NaiveDate {
+        self.end() + Days::new(u64::from(days))
+    }
+
+    pub fn next(self) -> Period {
+        if self.quarter == 4 {
+            Period {
+                year: self.year + 1,
+                quarter: 1,
+            }
+        } else {
+            Period {
+                year: self.year,
+                quarter: self.quarter + 1,
+            }
+        }
+    }
+
+    pub fn previous(self) -> Period {
+        if self.quarter == 1 {
+            Period {
+                year: self.year - 1,
+                quarter: 4,
+            }
+        } else {
+            Period {
+                year: self.year,
+                quarter: self.quarter - 1,
+            }
+        }
+    }
+
+    /// `2023Q3`, the form used in flags and folder names.
+    pub fn code(self) -> String {
+        format!("{}Q{}", self.year, self.quarter)
+    }
+
+    /// `2023年第三季度`, the form printed on covers and reports.
+    pub fn chinese(self) -> String {
+        format!(
+            "{}年第{}季度",
+            self.year,
+            QUARTER_NAMES[usize::from(self.quarter - 1)]
+        )
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.chinese())
+    }
+}
+
+impl FromStr for Period {
+    type Err = PeriodParseError;
+
+    /// Accepts `2023年第三季度`, `2023Q3`, `2023-Q3`, `2023年3季度`, `2023年第3季度`,
+    /// full-width digits and stray spaces.
+    fn from_str(input: &str) -> Result<Period, PeriodParseError> {
+        let err = || PeriodParseError(input.to_string());
+        let s: String = half_width(input)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_uppercase();
+        let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
+        if digits.len() != 4 {
+            return Err(err());
+        }
+        let year: i32 = digits.parse().map_err(|_| err())?;
+        let rest = &s[digits.len()..];
+        let rest = rest
+            .strip_prefix('年')
+            .or_else(|| rest.strip_prefix('-'))
+            .or_else(|| rest.strip_prefix('_'))
+            .unwrap_or(rest);
+        let rest = rest.strip_prefix('Q').unwrap_or(rest);
+        let rest = rest.strip_prefix('第').unwrap_or(rest);
+        let rest = rest.strip_suffix("季度").unwrap_or(rest);
+        let quarter = match rest {
+            "1" | "一" => 1,
+            "2" | "二" => 2,
+            "3" | "三" => 3,
+            "4" | "四" => 4,
+            _ => return Err(err()),
+        };
+        Period::new(year, quarter).ok_or_else(err)
+    }
+}
+
+impl Serialize for Period {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for Period {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Period, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_accepted_spelling_parses() {
+        let q3 = Period::new(2023, 3).unwrap();
+        for s in [
+            "2023年第三季度",
+            "2023Q3",
+            "2023-Q3",
+            "2023年3季度",
+            "2023年第3季度",
+            "２０２３ｑ３",
+            " 2023 年 第三 季度 ",
+        ] {
+            assert_eq!(s.parse::<Period>(), Ok(q3), "{s}");
+        }
+        for s in ["2023", "2023Q5", "23Q3", "2023年第五季度", "第三季度", ""] {
+            assert!(s.parse::<Period>().is_err(), "{s}");
+        }
+    }
+
+    #[test]
+    fn quarter_bounds_and_deadline() {
+        let q = Period::new(2024, 1).unwrap();
+        assert_eq!(q.end(), NaiveDate::from_ymd_opt(2024, 3, 31).unwrap());
+        assert_eq!(
+            q.previous().end(),
+            NaiveDate::from_ymd_opt(2023, 12, 31).unwrap()
+        );
+        assert_eq!(
+            q.deadline(10),
+            NaiveDate::from_ymd_opt(2024, 4, 10).unwrap()
+        );
+        assert_eq!(q.chinese(), "2024年第一季度");
+        assert_eq!(Period::of_date(q.end()), q);
+    }
+}

@@ -1,0 +1,6 @@
+//! Reading workbooks: open any spreadsheet format from its bytes, find sheets
+//! and header rows, and parse cells into typed values.
+
+pub mod cell;
+pub mod table;
+pub mod workbook;

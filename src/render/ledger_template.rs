@@ -1,0 +1,464 @@
+//! Blank ledger workbooks (`jucai template`): 填报说明, 封面 and the five
+//! ledgers, all generated from the schema.
+//!
+//! Data flow: Schema + Unit + Period → this module → one `.xlsx` per unit.
+//! Wording comes from `templates/ledger_workbook.toml` and
+//! `templates/instructions.tera`.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rust_xlsxwriter::{
+    DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Format, Formula,
+    Workbook, Worksheet, XlsxError,
+};
+use serde_json::json;
+
+use crate::error::Error;
+use crate::period::Period;
+use crate::registry::Unit;
+use crate::render::field_view::{self, FieldView, SheetView};
+use crate::render::texts::{render_file, Texts};
+use crate::render::xlsx::{self, Styles};
+use crate::schema::{Field, FieldType, Ledger, Schema};
+
+pub const WORDING: &str = include_str!("../../templates/ledger_workbook.toml");
+pub const INSTRUCTIONS: &str = include_str!("../../templates/instructions.tera");
+
+/// Sheet row of a ledger's title, header and first data row (0-based).
+pub const TITLE_ROW: u32 = 0;
+pub const HEADER_ROW: u32 = 1;
+pub const FIRST_DATA_ROW: u32 = 2;
+/// Rows prepared with validations: enough for a year of records.
+pub const DATA_ROWS: u32 = 500;
+/// Excel's limit on an inline list validation, in characters including commas.
+const INLINE_LIST_LIMIT: usize = 255;
+
+/// Everything a template needs besides the schema.
+pub struct TemplateJob<'a> {
+    pub schema: &'a Schema,
+    pub unit: &'a Unit,
+    pub period: Period,
+    pub deadline_days: u32,
+}
+
+pub struct LedgerTemplates {
+    texts: Texts,
+    styles: Styles,
+}
+
+impl LedgerTemplates {
+    pub fn new() -> Result<LedgerTemplates, Error> {
+        Ok(LedgerTemplates {
+            texts: Texts::parse("templates/ledger_workbook.toml", WORDING)?,
+            styles: Styles::new(),
+        })
+    }
+
+    /// The file name of a unit's template for a period.
+    pub fn file_name(&self, unit: &Unit, period: Period) -> Result<String, Error> {
+        let name = self.texts.render(
+            "file_name",
+            &json!({ "unit": unit.name, "period": period.chinese() }),
+        )?;
+        Ok(crate::output::safe_file_name(&name))
+    }
+
+    /// Write the template into `dir`; returns its path.
+    pub fn write(&self, job: &TemplateJob<'_>, dir: &Path) -> Result<PathBuf, Error> {
+        let path = dir.join(self.file_name(job.unit, job.period)?);
+        let mut book = self.build(job).map_err(|e| match e {
+            BuildError::Xlsx(e) => Error::xlsx(&path, e),
+            BuildError::Other(e) => e,
+        })?;
+        xlsx::save(&mut book, &path)?;
+        Ok(path)
+    }
+
+    fn build(&self, job: &TemplateJob<'_>) -> Result<Workbook, BuildError> {
+        let mut book = Workbook::new();
+        let title = self
+            .texts
+            .render("cover_title", &json!({ "unit": job.unit.name }))?;
+        xlsx::set_properties(&mut book, &title, job.period.end());
+        let lists = ListSheet::plan(job.schema, &self.texts.plain("list_sheet")?);
+        let views = field_view::all_sheets(job.schema)?;
+        self.instructions(&mut book, job, &views[1..=job.schema.ledgers.len()])?;
+        self.cover(&mut book, job, &views[0])?;
+        for (ledger, view) in job.schema.ledgers.iter().zip(&views[1..]) {
+            self.ledger(&mut book, job, ledger, view, &lists)?;
+        }
+        lists.write(&mut book)?;
+        Ok(book)
+    }
+
+    fn common(&self, job: &TemplateJob<'_>) -> serde_json::Value {
+        json!({
+            "unit": job.unit.name,
+            "period": job.period.chinese(),
+            "deadline": chinese_date(job.period.deadline(job.deadline_days)),
+            "deadline_days": job.deadline_days,
+        })
+    }
+
+    fn instructions(
+        &self,
+        book: &mut Workbook,
+        job: &TemplateJob<'_>,
+        ledgers: &[SheetView],
+    ) -> Result<(), BuildError> {
+        let mut data = self.common(job);
+        data["ledger_names"] = json!(job
+            .schema
+            .ledgers
+            .iter()
+            .map(|l| &l.name)
+            .collect::<Vec<_>>());
+        data["ledgers"] = json!(ledgers);
+        let text = render_file("templates/instructions.tera", INSTRUCTIONS, &data)?;
+        let sheet = book.add_worksheet();
+        sheet.set_name(self.texts.plain("instructions_sheet")?)?;
+        write_instructions(sheet, &self.styles, &text)?;
+        xlsx::print_setup(sheet, false, None)?;
+        Ok(())
+    }
+
+    fn cover(
+        &self,
+        book: &mut Workbook,
+        job: &TemplateJob<'_>,
+        view: &SheetView,
+    ) -> Result<(), BuildError> {
+        let s = &self.styles;
+        let cover = &job.schema.cover;
+        let common = self.common(job);
+        let sheet = book.add_worksheet();
+        sheet.set_name(&cover.sheet)?;
+        sheet.set_column_width(0, 16)?;
+        sheet.set_column_width(1, 44)?;
+        sheet.set_column_width(2, 40)?;
+        sheet.set_row_height(0, 36)?;
+        sheet.merge_range(
+            0,
+            0,
+            0,
+            2,
+            &self.texts.render("cover_title", &common)?,
+            &s.title,
+        )?;
+        sheet.merge_range(
+            1,
+            0,
+            1,
+            2,
+            &self.texts.render("cover_subtitle", &common)?,
+            &s.subtitle,
+        )?;
+        sheet.write_with_format(3, 0, self.texts.plain("cover_header_item")?, &s.header)?;
+        sheet.write_with_format(3, 1, self.texts.plain("cover_header_value")?, &s.header)?;
+        sheet.write_with_format(3, 2, self.texts.plain("cover_header_note")?, &s.header)?;
+        for (i, field) in cover.fields.iter().enumerate() {
+            let row = 4 + i as u32;
+            sheet.set_row_height(row, 32)?;
+            let label_format = if field.required {
+                &s.header_required
+            } else {
+                &s.header
+            };
+            sheet.write_with_format(row, 0, &field.name, label_format)?;
+            let hint = job
+                .schema
+                .type_info(field.ty)
+                .map(|t| t.hint.clone())
+                .unwrap_or_default();
+            if field.prefilled {
+                let value = match field.key.as_deref() {
+                    Some("unit_code") => job.unit.code.clone(),
+                    Some("unit_name") => job.unit.name.clone(),
+                    Some("period") => job.period.chinese(),
+                    _ => String::new(),
+                };
+                sheet.write_string_with_format(row, 1, &value, &s.prefilled)?;
+                sheet.write_with_format(
+                    row,
+                    2,
+                    self.texts.plain("cover_prefilled_note")?,
+                    &s.note,
+                )?;
+            } else {
+                let format = match field.ty {
+                    FieldType::Date => s.to_fill.clone().set_num_format("yyyy-mm-dd"),
+                    _ => s.to_fill.clone(),
+                };
+                sheet.write_blank(row, 1, &format)?;
+                let note = self
+                    .texts
+                    .render("cover_fill_note", &json!({ "hint": hint }))?;
+                sheet.write_with_format(row, 2, &note, &s.hint)?;
+                if let Some(v) = self.validation(field, &view.fields[i], None)? {
+                    sheet.add_data_validation(row, 1, row, 1, &v)?;
+                }
+            }
+        }
+        sheet.set_active(true);
+        xlsx::print_setup(sheet, false, None)?;
+        Ok(())
+    }
+
+    fn ledger(
+        &self,
+        book: &mut Workbook,
+        job: &TemplateJob<'_>,
+        ledger: &Ledger,
+        view: &SheetView,
+        lists: &ListSheet,
+    ) -> Result<(), BuildError> {
+        let s = &self.styles;
+        let sheet = book.add_worksheet();
+        sheet.set_name(&ledger.name)?;
+        let last_col = (ledger.fields.len() - 1) as u16;
+        let title = self.texts.render(
+            "ledger_title",
+            &json!({ "unit": job.unit.name, "ledger": ledger.name }),
+        )?;
+        sheet.set_row_height(TITLE_ROW, 30)?;
+        sheet.merge_range(TITLE_ROW, 0, TITLE_ROW, last_col, &title, &s.title)?;
+        sheet.set_row_height(HEADER_ROW, 32)?;
+        let mark = self.texts.plain("required_mark")?;
+        let last_row = FIRST_DATA_ROW + DATA_ROWS - 1;
+        for (i, field) in ledger.fields.iter().enumerate() {
+            let col = i as u16;
+            let (text, format) = if field.required {
+                (format!("{}{mark}", field.name), &s.header_required)
+            } else {
+                (field.name.clone(), &s.header)
+            };
+            sheet.write_string_with_format(HEADER_ROW, col, &text, format)?;
+            sheet.set_column_width(col, column_width(field, &text))?;
+            sheet.set_column_format(col, &column_format(field))?;
+            let list = lists.range_for(&ledger.key, &field.name);
+            if let Some(v) = self.validation(field, &view.fields[i], list)? {
+                sheet.add_data_validation(FIRST_DATA_ROW, col, last_row, col, &v)?;
+            }
+        }
+        sheet.set_freeze_panes(FIRST_DATA_ROW, 0)?;
+        xlsx::print_setup(sheet, true, Some((TITLE_ROW, HEADER_ROW)))?;
+        Ok(())
+    }
+
+    /// The data validation for a field's cells, with its input hint and error alert.
+    fn validation(
+        &self,
+        field: &Field,
+        view: &FieldView,
+        list_range: Option<String>,
+    ) -> Result<Option<DataValidation>, BuildError> {
+        let vars = json!({ "field": field.name, "min": field.min });
+        let (rule, error) = match field.ty {
+            FieldType::Enum => {
+                let v = match list_range {
+                    Some(range) => DataValidation::new().allow_list_formula(Formula::new(range)),
+                    None => DataValidation::new().allow_list_strings(&field.values)?,
+                };
+                (v, self.texts.render("enum_error", &vars)?)
+            }
+            FieldType::Date => (
+                DataValidation::new().allow_date(DataValidationRule::Between(
+                    ExcelDateTime::from_ymd(1900, 1, 1)?,
+                    ExcelDateTime::from_ymd(2099, 12, 31)?,
+                )),
+                self.texts.render("date_error", &vars)?,
+            ),
+            FieldType::Integer => {
+                let min = field.min.map_or(i32::MIN, |m| m as i32);
+                (
+                    DataValidation::new()
+                        .allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(min)),
+                    self.texts.render("integer_error", &vars)?,
+                )
+            }
+            FieldType::Money => {
+                let min = field.min.unwrap_or(f64::MIN);
+                (
+                    DataValidation::new()
+                        .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(min)),
+                    self.texts.render("money_error", &vars)?,
+                )
+            }
+            FieldType::IdNumber => (
+                DataValidation::new().allow_text_length(DataValidationRule::EqualTo(18)),
+                self.texts.plain("id_number_error")?,
+            ),
+            _ => (DataValidation::new().allow_any_value(), String::new()),
+        };
+        // The input hint is the field's requirements, as in 填报说明.
+        let hint = if view.requirements.is_empty() {
+            &view.type_label
+        } else {
+            &view.requirements
+        };
+        let mut v = rule
+            .set_input_title(truncate(&field.name, 32))?
+            .set_input_message(truncate(hint, 255))?;
+        if !error.is_empty() {
+            let title = self.texts.plain("validation_error_title")?;
+            v = v
+                .set_error_title(truncate(&title, 32))?
+                .set_error_message(truncate(&error, 255))?
+                .set_error_style(DataValidationErrorStyle::Stop);
+        }
+        Ok(Some(v))
+    }
+}
+
+enum BuildError {
+    Xlsx(XlsxError),
+    Other(Error),
+}
+
+impl From<XlsxError> for BuildError {
+    fn from(e: XlsxError) -> BuildError {
+        BuildError::Xlsx(e)
+    }
+}
+
+impl From<Error> for BuildError {
+    fn from(e: Error) -> BuildError {
+        BuildError::Other(e)
+    }
+}
+
+/// Enumerations too long for an inline list live on a hidden sheet, one column each.
+struct ListSheet {
+    name: String,
+    /// (ledger key, field name, values)
+    columns: Vec<(String, String, Vec<String>)>,
+}
+
+impl ListSheet {
+    fn plan(schema: &Schema, name: &str) -> ListSheet {
+        let columns = schema
+            .ledgers
+            .iter()
+            .flat_map(|l| l.fields.iter().map(move |f| (l, f)))
+            .filter(|(_, f)| {
+                f.ty == FieldType::Enum && inline_length(&f.values) > INLINE_LIST_LIMIT
+            })
+            .map(|(l, f)| (l.key.clone(), f.name.clone(), f.values.clone()))
+            .collect();
+        ListSheet {
+            name: name.to_string(),
+            columns,
+        }
+    }
+
+    fn range_for(&self, ledger: &str, field: &str) -> Option<String> {
+        let col = self
+            .columns
+            .iter()
+            .position(|(l, f, _)| l == ledger && f == field)?;
+        let n = self.columns[col].2.len() as u32;
+        let range = rust_xlsxwriter::utility::cell_range_absolute(0, col as u16, n - 1, col as u16);
+        Some(format!("='{}'!{range}", self.name))
+    }
+
+    fn write(&self, book: &mut Workbook) -> Result<(), XlsxError> {
+        if self.columns.is_empty() {
+            return Ok(());
+        }
+        let sheet = book.add_worksheet();
+        sheet.set_name(&self.name)?;
+        for (col, (_, _, values)) in self.columns.iter().enumerate() {
+            for (row, v) in values.iter().enumerate() {
+                sheet.write_string(row as u32, col as u16, v)?;
+            }
+        }
+        sheet.set_hidden(true);
+        Ok(())
+    }
+}
+
+fn inline_length(values: &[String]) -> usize {
+    values
+        .iter()
+        .map(|v| v.encode_utf16().count() + 1)
+        .sum::<usize>()
+        .saturating_sub(1)
+}
+
+fn column_width(field: &Field, header: &str) -> f64 {
+    let header_width = crate::text::display_width(header) as f64 + 2.0;
+    field.width.unwrap_or(10.0).max(header_width.min(24.0))
+}
+
+/// Number format for a whole column, so typed values keep their meaning
+/// (an ID number stays text instead of becoming 1.50602E+17).
+fn column_format(field: &Field) -> Format {
+    let f = Format::new().set_font_name("宋体");
+    match field.ty {
+        FieldType::Date => f.set_num_format("yyyy-mm-dd"),
+        FieldType::Integer => f.set_num_format("0"),
+        FieldType::Money => f.set_num_format("#,##0.00"),
+        _ => f.set_num_format("@"),
+    }
+}
+
+fn truncate(s: &str, max_utf16: usize) -> String {
+    let mut out = String::new();
+    let mut n = 0;
+    for c in s.chars() {
+        n += c.len_utf16();
+        if n > max_utf16 {
+            break;
+        }
+        out.push(c);
+    }
+    out
+}
+
+pub fn chinese_date(d: NaiveDate) -> String {
+    d.format("%Y年%-m月%-d日").to_string()
+}
+
+/// Lay out the rendered instructions text (see `templates/instructions.tera`).
+fn write_instructions(sheet: &mut Worksheet, s: &Styles, text: &str) -> Result<(), XlsxError> {
+    const WIDTHS: [f64; 4] = [18.0, 6.0, 16.0, 90.0];
+    for (col, w) in WIDTHS.iter().enumerate() {
+        sheet.set_column_width(col as u16, *w)?;
+    }
+    let total: f64 = WIDTHS.iter().sum();
+    let lines = text
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| !l.trim().is_empty());
+    for (row, line) in (0u32..).zip(lines) {
+        if let Some(title) = line.strip_prefix("# ") {
+            sheet.set_row_height(row, 32)?;
+            sheet.merge_range(row, 0, row, 3, title, &s.title)?;
+        } else if let Some(heading) = line
+            .strip_prefix("## ")
+            .or_else(|| line.strip_prefix("### "))
+        {
+            sheet.set_row_height(row, 22)?;
+            sheet.merge_range(row, 0, row, 3, heading, &s.heading)?;
+        } else if let Some(cells) = line.strip_prefix("||") {
+            for (col, cell) in cells.split('|').take(4).enumerate() {
+                sheet.write_string_with_format(row, col as u16, cell, &s.header)?;
+            }
+        } else if let Some(cells) = line.strip_prefix('|') {
+            let cells: Vec<&str> = cells.split('|').take(4).collect();
+            let lines = cells
+                .last()
+                .map_or(1, |t| xlsx::wrapped_lines(t, WIDTHS[3]));
+            sheet.set_row_height(row, 15.0 * f64::from(lines) + 4.0)?;
+            for (col, cell) in cells.iter().enumerate() {
+                sheet.write_string_with_format(row, col as u16, *cell, &s.wrap)?;
+            }
+        } else {
+            let lines = xlsx::wrapped_lines(line, total);
+            sheet.set_row_height(row, 16.0 * f64::from(lines) + 4.0)?;
+            sheet.merge_range(row, 0, row, 3, line, &s.paragraph)?;
+        }
+    }
+    Ok(())
+}

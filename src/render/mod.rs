@@ -1,0 +1,8 @@
+//! Rendering: everything jucai writes for people to open or print.
+
+pub mod console;
+pub mod field_view;
+pub mod ledger_template;
+pub mod registry_xlsx;
+pub mod texts;
+pub mod xlsx;

@@ -1,0 +1,81 @@
+//! Wording kept in `templates/`: a TOML file of short tera templates (one per
+//! key), or a whole tera template file. Rust supplies the numbers and names;
+//! the words come from here.
+
+use serde::Serialize;
+
+use crate::error::Error;
+
+/// A set of short tera templates loaded from one TOML table of strings.
+pub struct Texts {
+    origin: &'static str,
+    tera: tera::Tera,
+}
+
+impl Texts {
+    /// Parse `source` (a TOML table of strings); `origin` names it in errors.
+    pub fn parse(origin: &'static str, source: &str) -> Result<Texts, Error> {
+        let fail = |message: String| Error::Template {
+            name: origin.to_string(),
+            message,
+        };
+        let table: toml::Table = toml::from_str(source).map_err(|e| fail(e.to_string()))?;
+        let mut tera = tera::Tera::new();
+        tera.autoescape_on(Vec::<&str>::new());
+        for (key, value) in &table {
+            let text = value
+                .as_str()
+                .ok_or_else(|| fail(format!("{key} 应为字符串")))?;
+            tera.add_raw_template(key, text)
+                .map_err(|e| fail(format!("{key}：{e}")))?;
+        }
+        Ok(Texts { origin, tera })
+    }
+
+    /// Render the text `key` with `data` (any serialisable map).
+    pub fn render(&self, key: &str, data: &impl Serialize) -> Result<String, Error> {
+        let ctx = tera::Context::from_serialize(data).map_err(|e| self.fail(key, e))?;
+        self.tera.render(key, &ctx).map_err(|e| self.fail(key, e))
+    }
+
+    /// Render a text that takes no data.
+    pub fn plain(&self, key: &str) -> Result<String, Error> {
+        self.render(key, &serde_json::json!({}))
+    }
+
+    fn fail(&self, key: &str, e: tera::Error) -> Error {
+        Error::Template {
+            name: format!("{} / {key}", self.origin),
+            message: error_chain(&e),
+        }
+    }
+}
+
+/// Render a whole tera template file.
+pub fn render_file(
+    origin: &'static str,
+    source: &str,
+    data: &impl Serialize,
+) -> Result<String, Error> {
+    let fail = |e: tera::Error| Error::Template {
+        name: origin.to_string(),
+        message: error_chain(&e),
+    };
+    let mut tera = tera::Tera::new();
+    tera.autoescape_on(Vec::<&str>::new());
+    tera.add_raw_template(origin, source).map_err(fail)?;
+    let ctx = tera::Context::from_serialize(data).map_err(fail)?;
+    tera.render(origin, &ctx).map_err(fail)
+}
+
+/// Tera hides the useful part of an error in its source chain.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push('：');
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}

@@ -1,0 +1,134 @@
+//! Deterministic sample data. For now: the Dongsheng registry, reproduced from
+//! the seed document's "1+4+N" table (names and addresses verbatim).
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::registry::{Level, Unit};
+
+const DONGSHENG: &str = include_str!("dongsheng.toml");
+
+/// The Dongsheng district's administrative code, used as the centre's code.
+pub const DONGSHENG_CODE: &str = "150602";
+
+#[derive(Deserialize)]
+struct Seed {
+    levels: Vec<String>,
+    centre: SeedUnit,
+    stations: Vec<SeedStation>,
+}
+
+#[derive(Deserialize)]
+struct SeedUnit {
+    name: String,
+    address: String,
+    area: f64,
+    head: String,
+    phone: String,
+    rules: i64,
+    opened: NaiveDate,
+}
+
+#[derive(Deserialize)]
+struct SeedStation {
+    kind: String,
+    #[serde(flatten)]
+    unit: SeedUnit,
+    workrooms: Vec<(String, String)>,
+}
+
+/// Workroom heads: the seed names none, so plausible names are drawn in turn.
+const HEADS: [&str; 24] = [
+    "王丽娟",
+    "李海燕",
+    "张建军",
+    "刘晓红",
+    "陈志强",
+    "杨秀英",
+    "赵敏",
+    "黄俊峰",
+    "周雅琴",
+    "吴宏伟",
+    "徐静",
+    "孙国庆",
+    "马晓东",
+    "朱丽萍",
+    "胡文斌",
+    "郭淑芬",
+    "何建平",
+    "高娜",
+    "林志远",
+    "罗春梅",
+    "郑永刚",
+    "梁晓燕",
+    "宋佳",
+    "乌云其其格",
+];
+
+/// The Dongsheng registry: 1 centre, 4 stations, 22 workrooms, and the registry's
+/// level names.
+pub fn dongsheng() -> (Vec<Unit>, Vec<String>) {
+    let seed: Seed = toml::from_str(DONGSHENG).expect("dongsheng.toml is valid (checked by tests)");
+    let mut units = vec![unit(
+        DONGSHENG_CODE.to_string(),
+        &seed.centre,
+        Level::Centre,
+        None,
+        None,
+    )];
+    let mut n = 0usize;
+    for (s, station) in seed.stations.iter().enumerate() {
+        let code = format!("{DONGSHENG_CODE}-{:02}", s + 1);
+        units.push(unit(
+            code.clone(),
+            &station.unit,
+            Level::Station,
+            Some(DONGSHENG_CODE.to_string()),
+            Some(station.kind.clone()),
+        ));
+        for (w, (name, address)) in station.workrooms.iter().enumerate() {
+            let room = SeedUnit {
+                name: name.clone(),
+                address: address.clone(),
+                area: 40.0 + ((n * 23) % 80) as f64,
+                head: HEADS[n % HEADS.len()].to_string(),
+                phone: format!("139{:08}", 47_710_000 + n * 7_919),
+                rules: 2 + (n % 3) as i64,
+                opened: station.unit.opened + chrono::Days::new(7 * (w as u64 + 1)),
+            };
+            units.push(unit(
+                format!("{code}-{:02}", w + 1),
+                &room,
+                Level::Workroom,
+                Some(code.clone()),
+                Some(station.kind.clone()),
+            ));
+            n += 1;
+        }
+    }
+    (units, seed.levels)
+}
+
+fn unit(
+    code: String,
+    u: &SeedUnit,
+    level: Level,
+    parent: Option<String>,
+    kind: Option<String>,
+) -> Unit {
+    Unit {
+        code,
+        name: u.name.clone(),
+        level,
+        parent,
+        kind,
+        address: Some(u.address.clone()),
+        area: Some(u.area),
+        head: Some(u.head.clone()),
+        phone: Some(u.phone.clone()),
+        rules: Some(u.rules),
+        opened: Some(u.opened),
+        note: None,
+        row: 0,
+    }
+}

@@ -1,0 +1,58 @@
+//! Normalisation of what people type into spreadsheets.
+//!
+//! Headers, sheet names and enumeration values are compared in a normalised form:
+//! NFKC (full-width letters, digits and brackets become half-width), with
+//! whitespace, line breaks and the required-field marks `*` / `★` / `☆` removed.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// NFKC-normalise and trim. Used for values: full-width digits become ASCII,
+/// `（` becomes `(`, the ideographic space becomes a space.
+pub fn half_width(s: &str) -> String {
+    let mut out: String = s.nfkc().collect();
+    let trimmed = out.trim();
+    if trimmed.len() != out.len() {
+        out = trimmed.to_string();
+    }
+    out
+}
+
+/// The key two headers (or enum values, or sheet names) are compared by.
+pub fn match_key(s: &str) -> String {
+    s.nfkc()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '*' | '★' | '☆'))
+        .collect()
+}
+
+/// The key a sheet name is matched by: like [`match_key`], without a trailing `台账`.
+pub fn sheet_key(s: &str) -> String {
+    let key = match_key(s);
+    match key.strip_suffix("台账") {
+        Some(stem) if !stem.is_empty() => stem.to_string(),
+        _ => key,
+    }
+}
+
+/// Width of a string in Excel column units: a CJK character counts as two.
+pub fn display_width(s: &str) -> usize {
+    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_width_and_marks_are_ignored_in_keys() {
+        assert_eq!(match_key(" ★经费（元）\n"), "经费(元)");
+        assert_eq!(match_key("人才 编号*"), "人才编号");
+        assert_eq!(half_width("　１２３ "), "123");
+    }
+
+    #[test]
+    fn sheet_key_drops_the_ledger_suffix() {
+        assert_eq!(sheet_key("问题台账"), "问题");
+        assert_eq!(sheet_key(" 问 题 "), "问题");
+        assert_eq!(sheet_key("台账"), "台账");
+    }
+}

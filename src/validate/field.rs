@@ -1,0 +1,186 @@
+//! Typed parsing of one cell against one schema field.
+
+use calamine::Data;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::diagnostic::Finding;
+use crate::read::cell::{self, BadCell};
+use crate::schema::{Field, FieldType, Schema};
+use crate::text::half_width;
+use crate::validate::id_number;
+
+/// A parsed cell value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Value {
+    Text(String),
+    Date(NaiveDate),
+    Int(i64),
+    Money(f64),
+    Refs(Vec<String>),
+}
+
+impl Value {
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Value::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_date(&self) -> Option<NaiveDate> {
+        match self {
+            Value::Date(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Int(i) => Some(*i as f64),
+            Value::Money(m) => Some(*m),
+            _ => None,
+        }
+    }
+
+    /// The value as people read it (dates as `2023-07-15`).
+    pub fn display(&self) -> String {
+        match self {
+            Value::Text(s) => s.clone(),
+            Value::Date(d) => d.format("%Y-%m-%d").to_string(),
+            Value::Int(i) => i.to_string(),
+            Value::Money(m) => cell::format_number(*m),
+            Value::Refs(r) => r.join("、"),
+        }
+    }
+}
+
+/// Parse `cell` as `field`. Blank cells give `Ok(None)` (required-ness is checked
+/// by the caller, which knows the row). A finding carries message and value; the
+/// caller adds sheet, cell and column.
+pub fn parse(schema: &Schema, field: &Field, cell: &Data) -> Result<Option<Value>, Finding> {
+    if let Data::Error(e) = cell {
+        return Err(Finding::new("cell-error").value(format!("{e}")));
+    }
+    match field.ty {
+        FieldType::Text | FieldType::Ref | FieldType::Period => {
+            Ok(cell::parse_text(cell).map(Value::Text))
+        }
+        FieldType::Date => cell::parse_date(cell)
+            .map(|d| d.map(Value::Date))
+            .map_err(|e| bad("date-invalid", e)),
+        FieldType::Integer => {
+            let n = cell::parse_integer(cell).map_err(|e| bad("integer-invalid", e))?;
+            n.map(|n| check_range(field, n as f64, &n.to_string()).map(|_| Value::Int(n)))
+                .transpose()
+        }
+        FieldType::Money => {
+            let n = cell::parse_number(cell).map_err(|e| bad("number-invalid", e))?;
+            n.map(|n| parse_money(field, n)).transpose()
+        }
+        FieldType::Enum => parse_enum(field, cell),
+        FieldType::Phone => parse_phone(schema, cell),
+        FieldType::IdNumber => parse_id_number(cell),
+        FieldType::Refs => Ok(cell::parse_text(cell).map(|text| {
+            Value::Refs(
+                text.split(['、', ',', '，', ';', '；', ' '])
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            )
+        })),
+    }
+}
+
+fn bad(message: &'static str, e: BadCell) -> Finding {
+    match e {
+        BadCell::ErrorValue(v) => Finding::new("cell-error").value(v),
+        BadCell::NotThisType(v) => Finding::new(message).value(v),
+    }
+}
+
+fn check_range(field: &Field, n: f64, shown: &str) -> Result<(), Finding> {
+    if let Some(min) = field.min.filter(|m| n < *m) {
+        return Err(Finding::new("below-min")
+            .value(shown)
+            .arg("min", cell::format_number(min)));
+    }
+    if let Some(max) = field.max.filter(|m| n > *m) {
+        return Err(Finding::new("above-max")
+            .value(shown)
+            .arg("max", cell::format_number(max)));
+    }
+    Ok(())
+}
+
+fn parse_money(field: &Field, n: f64) -> Result<Value, Finding> {
+    let shown = cell::format_number(n);
+    let cents = n * 100.0;
+    if (cents - cents.round()).abs() > 1e-6 {
+        return Err(Finding::new("money-decimals").value(shown));
+    }
+    check_range(field, n, &shown)?;
+    Ok(Value::Money(cents.round() / 100.0))
+}
+
+fn parse_enum(field: &Field, cell: &Data) -> Result<Option<Value>, Finding> {
+    let Some(text) = cell::parse_text(cell) else {
+        return Ok(None);
+    };
+    match field.enum_value(&text) {
+        Some(v) => Ok(Some(Value::Text(v.to_string()))),
+        None => Err(Finding::new("enum-invalid")
+            .value(text)
+            .arg("allowed", field.values.join("、"))),
+    }
+}
+
+fn parse_phone(schema: &Schema, cell: &Data) -> Result<Option<Value>, Finding> {
+    let Some(text) = cell::parse_normalised(cell) else {
+        return Ok(None);
+    };
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    match schema.pattern(FieldType::Phone) {
+        Some(re) if !re.is_match(&compact) => Err(Finding::new("phone-invalid").value(text)),
+        _ => Ok(Some(Value::Text(compact))),
+    }
+}
+
+fn parse_id_number(cell: &Data) -> Result<Option<Value>, Finding> {
+    // Excel keeps 15 significant digits: an 18-digit number has lost its tail.
+    if let Data::Float(f) = cell {
+        let shown = format!("{f:.5E}").replace("E", "E+").replace("E+-", "E-");
+        return Err(Finding::new("id-number-as-float").value(shown));
+    }
+    let Some(text) = cell::parse_normalised(cell) else {
+        return Ok(None);
+    };
+    let id = text.to_uppercase();
+    if looks_like_float(&id) {
+        return Err(Finding::new("id-number-as-float").value(text));
+    }
+    if !id_number::is_well_formed(&id) || id_number::birth_date(&id).is_none() {
+        return Err(Finding::new("id-number-format").value(text));
+    }
+    let expected = id_number::check_char(&id[..17]).unwrap_or('?');
+    if !id.ends_with(expected) {
+        return Err(Finding::new("id-number-checksum")
+            .value(text)
+            .arg("expected", expected));
+    }
+    Ok(Some(Value::Text(id)))
+}
+
+/// `1.50602E+17` and the like: what Excel shows for an ID typed as a number.
+fn looks_like_float(s: &str) -> bool {
+    s.contains('E')
+        && s.replace(['E', '+', '-', '.'], "")
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+}
+
+/// Text of a cell for diagnostics (what was found), trimmed of whitespace.
+pub fn shown(cell: &Data) -> String {
+    half_width(&cell::cell_text(cell))
+}
