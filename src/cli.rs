@@ -38,6 +38,9 @@ pub enum Command {
     /// 主流程：处理 sample-input/（或 jucai.toml 指定的目录），结果写入 output/
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Run(RunArgs),
+    /// 校验台账工作簿，逐格列出问题（文件、工作表、单元格）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Validate(ValidateArgs),
     /// 为各单位生成空白台账模板
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Template(TemplateArgs),
@@ -73,6 +76,21 @@ pub struct RunArgs {
     /// 生成模板的报送期，如 2023Q3（默认取 jucai.toml 的 template_period）
     #[arg(long, value_name = "PERIOD")]
     pub period: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// 要校验的文件或文件夹（文件夹会递归查找）
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// 输出格式：text（默认，按文件分组的中文表格）或 json
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub format: Format,
+    /// 为每个有问题的文件写出校验反馈表到该目录
+    #[arg(long, value_name = "DIR")]
+    pub feedback: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -61,6 +61,9 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub value: Option<String>,
     pub message: String,
+    /// 0-based (row, column) of `cell`, for writers that mark the cell.
+    #[serde(skip)]
+    pub at: Option<(u32, u32)>,
 }
 
 impl Diagnostic {
@@ -250,6 +253,7 @@ impl Catalogue {
             severity,
             value: f.value,
             message,
+            at: f.at,
         }
     }
 

@@ -11,6 +11,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod docs;
 pub mod error;
+pub mod inputs;
 pub mod output;
 pub mod period;
 pub mod read;

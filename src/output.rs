@@ -54,6 +54,28 @@ pub fn safe_file_name(name: &str) -> String {
     }
 }
 
+/// A valid Excel sheet name from any text: at most 31 characters, none of
+/// `[]:*?/\`.
+pub fn safe_sheet_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .take(31)
+        .collect();
+    let trimmed = cleaned.trim_matches('\'').to_string();
+    if trimmed.is_empty() {
+        "_".to_string()
+    } else {
+        trimmed
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

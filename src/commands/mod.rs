@@ -6,6 +6,7 @@ mod run;
 mod sample;
 mod schema;
 mod template;
+mod validate;
 
 use std::path::Path;
 
@@ -37,6 +38,7 @@ impl Outcome {
 pub fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Run(args) => run::run(args),
+        Command::Validate(args) => validate::run(args),
         Command::Template(args) => template::run(args),
         Command::Sample(args) => sample::run(args),
         Command::Platform(args) => platform::run(args),

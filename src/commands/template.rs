@@ -48,6 +48,7 @@ pub fn write_templates(
             unit,
             period,
             deadline_days: config.deadline_days,
+            fill: None,
         };
         let path = templates
             .write(&job, out)

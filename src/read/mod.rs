@@ -2,5 +2,6 @@
 //! and header rows, and parse cells into typed values.
 
 pub mod cell;
+pub mod submission;
 pub mod table;
 pub mod workbook;

@@ -5,6 +5,7 @@
 //! Wording comes from `templates/ledger_workbook.toml` and
 //! `templates/instructions.tera`.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -40,6 +41,28 @@ pub struct TemplateJob<'a> {
     pub unit: &'a Unit,
     pub period: Period,
     pub deadline_days: u32,
+    /// Content to fill in, as a unit would (sample data and test fixtures).
+    pub fill: Option<&'a Filled>,
+}
+
+/// A value typed into a cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CellValue {
+    Text(String),
+    Number(f64),
+    Date(NaiveDate),
+}
+
+/// One ledger row: values by field name; fields not named stay blank.
+pub type FilledRow = BTreeMap<String, CellValue>;
+
+/// What a unit types into its template.
+#[derive(Debug, Clone, Default)]
+pub struct Filled {
+    /// Cover values by cover field key (`filler`, `phone`, `fill_date`).
+    pub cover: BTreeMap<String, CellValue>,
+    /// Rows by ledger key.
+    pub ledgers: BTreeMap<String, Vec<FilledRow>>,
 }
 
 pub struct LedgerTemplates {
@@ -190,7 +213,13 @@ impl LedgerTemplates {
                     FieldType::Date => s.to_fill.clone().set_num_format("yyyy-mm-dd"),
                     _ => s.to_fill.clone(),
                 };
-                sheet.write_blank(row, 1, &format)?;
+                let typed = job.fill.and_then(|f| f.cover.get(field.key.as_deref()?));
+                match typed {
+                    Some(v) => write_value(sheet, row, 1, v, &format)?,
+                    None => {
+                        sheet.write_blank(row, 1, &format)?;
+                    }
+                }
                 let note = self
                     .texts
                     .render("cover_fill_note", &json!({ "hint": hint }))?;
@@ -240,6 +269,9 @@ impl LedgerTemplates {
             if let Some(v) = self.validation(field, &view.fields[i], list)? {
                 sheet.add_data_validation(FIRST_DATA_ROW, col, last_row, col, &v)?;
             }
+        }
+        if let Some(rows) = job.fill.and_then(|f| f.ledgers.get(&ledger.key)) {
+            write_rows(sheet, ledger, rows)?;
         }
         sheet.set_freeze_panes(FIRST_DATA_ROW, 0)?;
         xlsx::print_setup(sheet, true, Some((TITLE_ROW, HEADER_ROW)))?;
@@ -418,6 +450,37 @@ fn truncate(s: &str, max_utf16: usize) -> String {
 
 pub fn chinese_date(d: NaiveDate) -> String {
     d.format("%Y年%-m月%-d日").to_string()
+}
+
+fn write_rows(sheet: &mut Worksheet, ledger: &Ledger, rows: &[FilledRow]) -> Result<(), XlsxError> {
+    let formats: Vec<Format> = ledger.fields.iter().map(column_format).collect();
+    for (r, row) in (FIRST_DATA_ROW..).zip(rows) {
+        for (c, field) in ledger.fields.iter().enumerate() {
+            if let Some(v) = row.get(&field.name) {
+                write_value(sheet, r, c as u16, v, &formats[c])?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Text is always written as a string: a value starting with `=` stays text.
+fn write_value(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    value: &CellValue,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    match value {
+        CellValue::Text(t) => sheet.write_string_with_format(row, col, t, format)?,
+        CellValue::Number(n) => sheet.write_number_with_format(row, col, *n, format)?,
+        CellValue::Date(d) => {
+            let format = format.clone().set_num_format("yyyy-mm-dd");
+            sheet.write_date_with_format(row, col, d, &format)?
+        }
+    };
+    Ok(())
 }
 
 /// Lay out the rendered instructions text (see `templates/instructions.tera`).

@@ -1,6 +1,7 @@
 //! Rendering: everything jucai writes for people to open or print.
 
 pub mod console;
+pub mod feedback;
 pub mod field_view;
 pub mod ledger_template;
 pub mod registry_xlsx;

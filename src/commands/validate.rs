@@ -1,0 +1,96 @@
+//! `jucai validate`: check workbooks and report every problem by file, sheet
+//! and cell; optionally write a feedback workbook for each file with problems.
+
+use std::path::Path;
+
+use super::Outcome;
+use crate::cli::{Format, ValidateArgs};
+use crate::diagnostic::{Diagnostic, Finding};
+use crate::registry::Registry;
+use crate::render::console;
+use crate::render::feedback::FeedbackWriter;
+use crate::schema::Schema;
+use crate::validate::{self, Checked};
+
+pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
+    let config = super::config(&args.common)?;
+    let registry = super::registry(&config)?;
+    let files = crate::inputs::collect(&args.paths);
+    if files.is_empty() {
+        anyhow::bail!("没有找到要校验的文件");
+    }
+    let feedback = args
+        .feedback
+        .as_ref()
+        .map(|_| FeedbackWriter::new())
+        .transpose()?;
+    let mut all: Vec<Diagnostic> = Vec::new();
+    let mut written = Vec::new();
+    let (mut clean, mut warned, mut failed) = (0, 0, 0);
+    for path in &files {
+        let (checked, bytes) = check_file(path, &config.schema, &registry);
+        match (checked.error_count(), checked.warning_count()) {
+            (0, 0) => clean += 1,
+            (0, _) => warned += 1,
+            _ => failed += 1,
+        }
+        if let (Some(writer), Some(dir), false) =
+            (&feedback, &args.feedback, checked.diagnostics.is_empty())
+        {
+            let unit_name = checked
+                .cover
+                .unit
+                .as_deref()
+                .and_then(|c| registry.unit(c))
+                .map(|u| u.name.as_str());
+            // A feedback file that cannot be written is reported; the batch goes on.
+            match writer.write(&checked, &bytes, unit_name, &config.schema, dir) {
+                Ok(p) => written.push(p),
+                Err(e) => eprintln!("错误：{e}"),
+            }
+        }
+        all.extend(checked.diagnostics);
+    }
+    match args.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&all)?),
+        Format::Text => {
+            print!("{}", console::diagnostics_table(&all));
+            println!(
+                "共校验 {} 个文件：{clean} 个通过，{warned} 个只有警告，{failed} 个有错误。",
+                files.len()
+            );
+            if let Some(dir) = &args.feedback {
+                println!(
+                    "已写出 {} 份校验反馈表：{}",
+                    written.len(),
+                    super::shown(dir)
+                );
+            }
+        }
+    }
+    Ok(if failed > 0 {
+        Outcome::FoundErrors
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// Validate one file; a file that cannot be read is a diagnostic, not an error.
+pub fn check_file(path: &Path, schema: &Schema, registry: &Registry) -> (Checked, Vec<u8>) {
+    let file = path.display().to_string();
+    match std::fs::read(path) {
+        Ok(bytes) => (validate::validate(&bytes, &file, schema, registry), bytes),
+        Err(e) => {
+            let d = Finding::new("file-unreadable")
+                .arg("reason", e)
+                .into_diagnostic(&file);
+            let checked = Checked {
+                file,
+                cover: Default::default(),
+                ledgers: Vec::new(),
+                diagnostics: vec![d],
+            };
+            (checked, Vec::new())
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! Reading a ledger workbook into raw cells: the cover's key/value cells and,
+//! for each ledger sheet, its header mapping and cell range. No typing yet.
+
+use calamine::{Data, Range};
+
+use crate::diagnostic::Finding;
+use crate::read::cell::cell_text;
+use crate::read::table::{self, Header};
+use crate::read::workbook;
+use crate::schema::Schema;
+use crate::text::match_key;
+
+/// One cover item as found: the value cell's position and content.
+#[derive(Debug, Clone)]
+pub struct CoverCell {
+    pub row: u32,
+    pub col: u32,
+    pub value: Data,
+}
+
+#[derive(Debug)]
+pub struct RawCover {
+    pub sheet: String,
+    /// Per schema cover field (same order); `None` when the label is missing.
+    pub cells: Vec<Option<CoverCell>>,
+}
+
+#[derive(Debug)]
+pub struct RawLedger {
+    pub sheet: String,
+    pub header: Header,
+    pub range: Range<Data>,
+}
+
+#[derive(Debug)]
+pub struct RawWorkbook {
+    pub cover: Option<RawCover>,
+    /// Per schema ledger (same order); `None` when the sheet or its header is missing.
+    pub ledgers: Vec<Option<RawLedger>>,
+    pub findings: Vec<Finding>,
+}
+
+/// Read the cover and the ledgers. `Err` only when the file cannot be opened.
+pub fn read(bytes: &[u8], schema: &Schema) -> Result<RawWorkbook, Finding> {
+    let mut book = workbook::open(bytes)?;
+    let mut findings = Vec::new();
+    let cover = read_cover(&mut book, schema, &mut findings);
+    let ledgers = schema
+        .ledgers
+        .iter()
+        .map(|ledger| {
+            let Some(sheet) = workbook::find_sheet(&book, &ledger.name) else {
+                findings.push(Finding::new("sheet-missing").sheet(&ledger.name));
+                return None;
+            };
+            let range = match workbook::range(&mut book, &sheet) {
+                Ok(r) => r,
+                Err(f) => {
+                    findings.push(f);
+                    return None;
+                }
+            };
+            let Some(header) = table::find_header(&range, &ledger.fields) else {
+                findings.push(
+                    Finding::new("header-missing")
+                        .sheet(&sheet)
+                        .arg("rows", table::HEADER_SCAN_ROWS),
+                );
+                return None;
+            };
+            header_findings(&sheet, &header, ledger, &mut findings);
+            Some(RawLedger {
+                sheet,
+                header,
+                range,
+            })
+        })
+        .collect();
+    Ok(RawWorkbook {
+        cover,
+        ledgers,
+        findings,
+    })
+}
+
+fn read_cover(
+    book: &mut workbook::Workbook<'_>,
+    schema: &Schema,
+    findings: &mut Vec<Finding>,
+) -> Option<RawCover> {
+    let spec = &schema.cover;
+    let Some(sheet) = workbook::find_sheet(book, &spec.sheet) else {
+        findings.push(Finding::new("cover-missing").sheet(&spec.sheet));
+        return None;
+    };
+    let range = match workbook::range(book, &sheet) {
+        Ok(r) => r,
+        Err(f) => {
+            findings.push(f);
+            return None;
+        }
+    };
+    let cells = spec
+        .fields
+        .iter()
+        .map(|field| {
+            let found = cover_value(&range, &match_key(&field.name));
+            if found.is_none() && field.required {
+                findings.push(
+                    Finding::new("cover-item-missing")
+                        .sheet(&sheet)
+                        .column(field.name.clone()),
+                );
+            }
+            found
+        })
+        .collect();
+    Some(RawCover { sheet, cells })
+}
+
+/// The cell holding the value for a label: the cell to its right, skipping
+/// cells that repeat the label (a merged label spans several columns).
+fn cover_value(range: &Range<Data>, label: &str) -> Option<CoverCell> {
+    let (start, end) = (range.start()?, range.end()?);
+    for row in start.0..=end.0 {
+        for col in start.1..=end.1 {
+            let Some(cell) = range.get_value((row, col)) else {
+                continue;
+            };
+            if match_key(&cell_text(cell)) != label {
+                continue;
+            }
+            let value_col = (col + 1..=end.1 + 1)
+                .find(|&c| {
+                    range
+                        .get_value((row, c))
+                        .is_none_or(|v| match_key(&cell_text(v)) != label)
+                })
+                .unwrap_or(col + 1);
+            let value = range
+                .get_value((row, value_col))
+                .cloned()
+                .unwrap_or(Data::Empty);
+            return Some(CoverCell {
+                row,
+                col: value_col,
+                value,
+            });
+        }
+    }
+    None
+}
+
+fn header_findings(
+    sheet: &str,
+    header: &Header,
+    ledger: &crate::schema::Ledger,
+    findings: &mut Vec<Finding>,
+) {
+    for (col, text) in &header.extras {
+        findings.push(
+            Finding::new("header-extra")
+                .sheet(sheet)
+                .cell(header.row, *col)
+                .value(text.clone())
+                .arg("sheet", &ledger.name),
+        );
+    }
+    for (col, i) in &header.duplicates {
+        let first = header.columns[*i].unwrap_or(0);
+        findings.push(
+            Finding::new("header-duplicate")
+                .sheet(sheet)
+                .cell(header.row, *col)
+                .column(ledger.fields[*i].name.clone())
+                .arg(
+                    "first",
+                    rust_xlsxwriter::utility::column_number_to_name(
+                        u16::try_from(first).unwrap_or(u16::MAX),
+                    ),
+                ),
+        );
+    }
+    for (i, field) in ledger.fields.iter().enumerate() {
+        if field.required && header.columns[i].is_none() {
+            findings.push(
+                Finding::new("header-column-missing")
+                    .sheet(sheet)
+                    .row(header.row)
+                    .column(field.name.clone()),
+            );
+        }
+    }
+}

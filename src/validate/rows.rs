@@ -1,0 +1,388 @@
+//! Ledger rows: typed cells, required fields, cross-field rules, dates within
+//! the period, unique record ids and references to the roster.
+
+use std::collections::{HashMap, HashSet};
+
+use calamine::Data;
+use chrono::NaiveDate;
+
+use crate::diagnostic::{Finding, Severity};
+use crate::read::submission::RawLedger;
+use crate::read::table::Header;
+use crate::schema::{Field, FieldType, Ledger, Rule, Schema};
+use crate::text::match_key;
+use crate::validate::field::{self, Value};
+use crate::validate::id_number;
+use crate::validate::{CoverInfo, LedgerRecords, Record};
+
+/// Check every ledger; returns the valid records of each (schema order).
+pub fn check(
+    raw: &[Option<RawLedger>],
+    cover: &CoverInfo,
+    schema: &Schema,
+    findings: &mut Vec<Finding>,
+) -> Vec<LedgerRecords> {
+    let ids = known_ids(raw, schema);
+    let limits = DateLimits::new(cover, schema);
+    schema
+        .ledgers
+        .iter()
+        .zip(raw)
+        .map(|(ledger, raw)| match raw {
+            Some(raw) => {
+                let ctx = LedgerCheck {
+                    schema,
+                    ledger,
+                    raw,
+                    ids: &ids,
+                    limits: &limits,
+                };
+                ctx.run(findings)
+            }
+            None => LedgerRecords {
+                key: ledger.key.clone(),
+                present: false,
+                records: Vec::new(),
+                excluded_rows: 0,
+            },
+        })
+        .collect()
+}
+
+/// Record ids present in each referenced ledger (by ledger key), normalised.
+fn known_ids(raw: &[Option<RawLedger>], schema: &Schema) -> HashMap<String, HashSet<String>> {
+    let referenced: HashSet<&str> = schema
+        .ledgers
+        .iter()
+        .flat_map(|l| l.fields.iter())
+        .filter_map(|f| f.references.as_deref())
+        .collect();
+    let mut out = HashMap::new();
+    for (ledger, raw) in schema.ledgers.iter().zip(raw) {
+        let (true, Some(raw)) = (referenced.contains(ledger.key.as_str()), raw) else {
+            continue;
+        };
+        let Some(col) = ledger
+            .field_index(&ledger.id_field)
+            .and_then(|i| raw.header.columns[i])
+        else {
+            continue;
+        };
+        let ids = data_rows(raw)
+            .filter_map(|row| raw.range.get_value((row, col)))
+            .map(|c| match_key(&crate::read::cell::cell_text(c)))
+            .filter(|k| !k.is_empty())
+            .collect();
+        out.insert(ledger.key.clone(), ids);
+    }
+    out
+}
+
+/// Sheet rows below the header.
+fn data_rows(raw: &RawLedger) -> std::ops::RangeInclusive<u32> {
+    let last = raw.range.end().map_or(0, |(r, _)| r);
+    raw.header.row + 1..=last
+}
+
+/// The latest date a ledger date may carry, and why.
+struct DateLimits {
+    period_end: Option<NaiveDate>,
+    fill_date: Option<NaiveDate>,
+}
+
+impl DateLimits {
+    fn new(cover: &CoverInfo, schema: &Schema) -> DateLimits {
+        let on = schema.dates_not_after_period_end;
+        DateLimits {
+            period_end: cover.period.map(|p| p.end()).filter(|_| on),
+            fill_date: cover.fill_date.filter(|_| on),
+        }
+    }
+
+    fn check(&self, date: NaiveDate) -> Option<Finding> {
+        if let Some(end) = self.period_end.filter(|end| date > *end) {
+            return Some(Finding::new("date-after-period").arg("limit", end));
+        }
+        if let Some(fill) = self.fill_date.filter(|fill| date > *fill) {
+            return Some(Finding::new("date-after-fill-date").arg("limit", fill));
+        }
+        None
+    }
+}
+
+struct LedgerCheck<'a> {
+    schema: &'a Schema,
+    ledger: &'a Ledger,
+    raw: &'a RawLedger,
+    ids: &'a HashMap<String, HashSet<String>>,
+    limits: &'a DateLimits,
+}
+
+impl LedgerCheck<'_> {
+    fn run(&self, findings: &mut Vec<Finding>) -> LedgerRecords {
+        let header = &self.raw.header;
+        let mut records = Vec::new();
+        let mut excluded_rows = 0;
+        // First sheet row of each unique value, per unique field.
+        let mut seen: Vec<HashMap<String, u32>> = vec![HashMap::new(); self.ledger.fields.len()];
+        for row in data_rows(self.raw) {
+            let cells: Vec<&Data> = header
+                .columns
+                .iter()
+                .map(|c| {
+                    c.and_then(|c| self.raw.range.get_value((row, c)))
+                        .unwrap_or(&Data::Empty)
+                })
+                .collect();
+            if cells.iter().all(|c| field::shown(c).is_empty()) {
+                continue;
+            }
+            let mut row_check = RowCheck {
+                ledger: self,
+                row,
+                header,
+                findings: Vec::new(),
+            };
+            let values = row_check.values(&cells);
+            row_check.rules(&values);
+            row_check.uniques(&values, &mut seen);
+            row_check.references(&values);
+            let has_error = row_check
+                .findings
+                .iter()
+                .any(|f| f.severity.unwrap_or(default_severity(f)) == Severity::Error);
+            findings.append(&mut row_check.findings);
+            if has_error {
+                excluded_rows += 1;
+            } else {
+                records.push(Record {
+                    row: row + 1,
+                    values,
+                });
+            }
+        }
+        LedgerRecords {
+            key: self.ledger.key.clone(),
+            present: true,
+            records,
+            excluded_rows,
+        }
+    }
+}
+
+/// The catalogue's severity for a finding that does not override it.
+fn default_severity(f: &Finding) -> Severity {
+    match f.message {
+        "unknown-talent" | "header-extra" | "header-duplicate" => Severity::Warning,
+        _ => Severity::Error,
+    }
+}
+
+struct RowCheck<'a> {
+    ledger: &'a LedgerCheck<'a>,
+    row: u32,
+    header: &'a Header,
+    findings: Vec<Finding>,
+}
+
+impl<'a> RowCheck<'a> {
+    fn fields(&self) -> &'a [Field] {
+        &self.ledger.ledger.fields
+    }
+
+    /// A finding placed on field `i`'s cell in this row.
+    fn at(&self, i: usize, f: Finding) -> Finding {
+        let sheet = &self.ledger.raw.sheet;
+        let f = f.sheet(sheet.clone()).column(self.fields()[i].name.clone());
+        match self.header.columns[i] {
+            Some(col) => f.cell(self.row, col),
+            None => f.row(self.row),
+        }
+    }
+
+    fn index(&self, name: &str) -> usize {
+        self.ledger
+            .ledger
+            .field_index(name)
+            .expect("rule fields are checked when the schema loads")
+    }
+
+    /// Parse every cell; report type errors, blanks in required columns and
+    /// dates past the period.
+    fn values(&mut self, cells: &[&Data]) -> Vec<Option<Value>> {
+        let schema = self.ledger.schema;
+        let mut values = Vec::with_capacity(cells.len());
+        for (i, (field, cell)) in self.fields().iter().zip(cells).enumerate() {
+            let value = match field::parse(schema, field, cell) {
+                Ok(v) => v,
+                Err(f) => {
+                    let f = self.at(i, f);
+                    self.findings.push(f);
+                    values.push(None);
+                    continue;
+                }
+            };
+            if value.is_none() && field.required && self.header.columns[i].is_some() {
+                let f = self.at(i, Finding::new("required"));
+                self.findings.push(f);
+            }
+            if let Some(date) = value.as_ref().and_then(Value::as_date) {
+                if let Some(f) = self.ledger.limits.check(date) {
+                    let f = self.at(i, f.value(date.to_string()));
+                    self.findings.push(f);
+                }
+            }
+            values.push(value);
+        }
+        values
+    }
+
+    fn rules(&mut self, values: &[Option<Value>]) {
+        for rule in &self.ledger.ledger.rules {
+            if let Some((i, f)) = self.rule(rule, values) {
+                let f = self.at(i, f);
+                self.findings.push(f);
+            }
+        }
+    }
+
+    /// The finding a rule gives for this row, and the field it belongs to.
+    fn rule(&self, rule: &Rule, values: &[Option<Value>]) -> Option<(usize, Finding)> {
+        let shown = |i: usize| values[i].as_ref().map(Value::display);
+        match rule {
+            Rule::RequiredIf {
+                field,
+                if_field,
+                if_in,
+                exclusive,
+                severity,
+            } => {
+                let (i, cond) = (self.index(field), self.index(if_field));
+                // Without a readable condition there is nothing to check.
+                let cond_value = shown(cond)?;
+                let holds = if_in.contains(&cond_value);
+                let f = match (holds, values[i].is_some(), *exclusive) {
+                    (true, false, _) => Finding::new("required-if").severity(*severity),
+                    (false, true, true) => Finding::new("only-if")
+                        .value(shown(i).unwrap_or_default())
+                        .arg(
+                            "allowed",
+                            if_in
+                                .iter()
+                                .map(|v| format!("“{v}”"))
+                                .collect::<Vec<_>>()
+                                .join("或"),
+                        ),
+                    _ => return None,
+                };
+                Some((i, f.arg("if_field", if_field).arg("if_value", cond_value)))
+            }
+            Rule::NotBefore { field, other } => {
+                let (i, j) = (self.index(field), self.index(other));
+                let (a, b) = (
+                    values[i].as_ref()?.as_date()?,
+                    values[j].as_ref()?.as_date()?,
+                );
+                (a < b).then(|| {
+                    (
+                        i,
+                        Finding::new("date-before")
+                            .value(a.to_string())
+                            .arg("other", other)
+                            .arg("other_value", b),
+                    )
+                })
+            }
+            Rule::NotGreater { field, other } => {
+                let (i, j) = (self.index(field), self.index(other));
+                let (a, b) = (values[i].as_ref()?.as_f64()?, values[j].as_ref()?.as_f64()?);
+                (a > b).then(|| {
+                    (
+                        i,
+                        Finding::new("not-greater")
+                            .value(shown(i).unwrap_or_default())
+                            .arg("other", other)
+                            .arg("other_value", shown(j).unwrap_or_default()),
+                    )
+                })
+            }
+            Rule::IdAgrees { field, birth, sex } => {
+                let i = self.index(field);
+                let id = values[i].as_ref()?.as_text()?;
+                let birth_i = self.index(birth);
+                if let (Some(from_id), Some(given)) = (
+                    id_number::birth_date(id),
+                    values[birth_i].as_ref().and_then(Value::as_date),
+                ) {
+                    if from_id != given {
+                        return Some((
+                            i,
+                            Finding::new("id-birth-mismatch")
+                                .value(id)
+                                .arg("expected", from_id)
+                                .arg("other", birth)
+                                .arg("other_value", given),
+                        ));
+                    }
+                }
+                let given_sex = shown(self.index(sex))?;
+                let from_id = id_number::sex(id)?;
+                (from_id != given_sex).then(|| {
+                    (
+                        i,
+                        Finding::new("id-sex-mismatch")
+                            .value(id)
+                            .arg("expected", from_id)
+                            .arg("other", sex)
+                            .arg("other_value", given_sex),
+                    )
+                })
+            }
+        }
+    }
+
+    fn uniques(&mut self, values: &[Option<Value>], seen: &mut [HashMap<String, u32>]) {
+        for (i, field) in self.fields().iter().enumerate() {
+            if !field.unique {
+                continue;
+            }
+            let Some(v) = &values[i] else { continue };
+            let key = match_key(&v.display());
+            match seen[i].get(&key) {
+                Some(first) => {
+                    let f = Finding::new("duplicate-id")
+                        .value(v.display())
+                        .arg("first_row", first + 1);
+                    let f = self.at(i, f);
+                    self.findings.push(f);
+                }
+                None => {
+                    seen[i].insert(key, self.row);
+                }
+            }
+        }
+    }
+
+    fn references(&mut self, values: &[Option<Value>]) {
+        for (i, field) in self.fields().iter().enumerate() {
+            let Some(target) = &field.references else {
+                continue;
+            };
+            // Without the referenced sheet every id would look unknown.
+            let Some(known) = self.ledger.ids.get(target) else {
+                continue;
+            };
+            let ids: Vec<String> = match &values[i] {
+                Some(Value::Refs(ids)) => ids.clone(),
+                Some(v) if field.ty == FieldType::Ref => vec![v.display()],
+                _ => continue,
+            };
+            for id in ids {
+                if !known.contains(&match_key(&id)) {
+                    let f = self.at(i, Finding::new("unknown-talent").value(id));
+                    self.findings.push(f);
+                }
+            }
+        }
+    }
+}
