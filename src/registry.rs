@@ -16,6 +16,7 @@ use crate::diagnostic::{Diagnostic, Finding};
 use crate::error::Error;
 use calamine::Reader;
 
+use crate::read::merges::Merges;
 use crate::read::{table, workbook};
 use crate::schema::{Field, Schema};
 use crate::validate::field::{self, Value};
@@ -94,7 +95,8 @@ impl Registry {
         let sheet = workbook::find_sheet(&book, &spec.sheet)
             .or_else(|| book.sheet_names().into_iter().next())
             .ok_or_else(|| fatal(Finding::new("sheet-missing").sheet(&spec.sheet)))?;
-        let range = workbook::range(&mut book, &sheet).map_err(fatal)?;
+        let merges = Merges::find(&mut book, bytes);
+        let range = workbook::range(&mut book, &sheet, &merges).map_err(fatal)?;
         let header = table::find_header(&range, &spec.fields).ok_or_else(|| {
             fatal(
                 Finding::new("header-missing")
@@ -342,7 +344,7 @@ impl RowReader<'_> {
                 continue;
             };
             let cell = self.range.get_value((row, col)).unwrap_or(&Data::Empty);
-            if !matches!(cell, Data::Empty) && !field::shown(cell).is_empty() {
+            if !field::is_blank(cell) {
                 blank = false;
             }
             match self.cell(f, cell, row, col) {

@@ -89,22 +89,29 @@ pub struct Field {
     pub key: Option<String>,
     #[serde(default)]
     pub prefilled: bool,
+    /// Normalised value or alias → index into `values` (built when the schema loads).
+    #[serde(skip)]
+    lookup: std::collections::HashMap<String, usize>,
 }
 
 impl Field {
     /// The canonical enumeration value for what someone typed, if any.
     pub fn enum_value(&self, input: &str) -> Option<&str> {
-        let key = match_key(input);
-        if key.is_empty() {
-            return None;
+        let i = *self.lookup.get(&match_key(input))?;
+        self.values.get(i).map(String::as_str)
+    }
+
+    fn build_lookup(&mut self) {
+        let mut lookup = std::collections::HashMap::new();
+        for (i, v) in self.values.iter().enumerate() {
+            lookup.insert(match_key(v), i);
         }
-        if let Some(v) = self.values.iter().find(|v| match_key(v) == key) {
-            return Some(v);
+        for (alias, target) in &self.aliases {
+            if let Some(i) = self.values.iter().position(|v| v == target) {
+                lookup.entry(match_key(alias)).or_insert(i);
+            }
         }
-        self.aliases
-            .iter()
-            .find(|(alias, _)| match_key(alias) == key)
-            .map(|(_, v)| v.as_str())
+        self.lookup = lookup;
     }
 }
 
@@ -274,7 +281,18 @@ impl Schema {
         let mut schema: Schema = toml::from_str(text).map_err(|e| fail(e.to_string()))?;
         schema.check().map_err(fail)?;
         schema.patterns = schema.compile_patterns().map_err(fail)?;
+        for field in schema.fields_mut() {
+            field.build_lookup();
+        }
         Ok(schema)
+    }
+
+    fn fields_mut(&mut self) -> impl Iterator<Item = &mut Field> {
+        self.cover
+            .fields
+            .iter_mut()
+            .chain(self.registry.fields.iter_mut())
+            .chain(self.ledgers.iter_mut().flat_map(|l| l.fields.iter_mut()))
     }
 
     pub fn ledger(&self, key: &str) -> Option<&Ledger> {

@@ -4,22 +4,29 @@
 //! NFKC (full-width letters, digits and brackets become half-width), with
 //! whitespace, line breaks and the required-field marks `*` / `★` / `☆` removed.
 
-use unicode_normalization::UnicodeNormalization;
+use std::borrow::Cow;
+
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+
+/// NFKC form of `s`, borrowed when it already is (the common case: the quick
+/// check avoids normalising every cell of a large ledger).
+fn nfkc(s: &str) -> Cow<'_, str> {
+    match is_nfkc_quick(s.chars()) {
+        IsNormalized::Yes => Cow::Borrowed(s),
+        _ => Cow::Owned(s.nfkc().collect()),
+    }
+}
 
 /// NFKC-normalise and trim. Used for values: full-width digits become ASCII,
 /// `（` becomes `(`, the ideographic space becomes a space.
 pub fn half_width(s: &str) -> String {
-    let mut out: String = s.nfkc().collect();
-    let trimmed = out.trim();
-    if trimmed.len() != out.len() {
-        out = trimmed.to_string();
-    }
-    out
+    nfkc(s).trim().to_string()
 }
 
 /// The key two headers (or enum values, or sheet names) are compared by.
 pub fn match_key(s: &str) -> String {
-    s.nfkc()
+    nfkc(s)
+        .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '*' | '★' | '☆'))
         .collect()
 }

@@ -2,6 +2,7 @@
 //! and header rows, and parse cells into typed values.
 
 pub mod cell;
+pub mod merges;
 pub mod submission;
 pub mod table;
 pub mod workbook;

@@ -5,6 +5,7 @@ use calamine::{Data, Range};
 
 use crate::diagnostic::Finding;
 use crate::read::cell::cell_text;
+use crate::read::merges::Merges;
 use crate::read::table::{self, Header};
 use crate::read::workbook;
 use crate::schema::Schema;
@@ -43,8 +44,9 @@ pub struct RawWorkbook {
 /// Read the cover and the ledgers. `Err` only when the file cannot be opened.
 pub fn read(bytes: &[u8], schema: &Schema) -> Result<RawWorkbook, Finding> {
     let mut book = workbook::open(bytes)?;
+    let merges = Merges::find(&mut book, bytes);
     let mut findings = Vec::new();
-    let cover = read_cover(&mut book, schema, &mut findings);
+    let cover = read_cover(&mut book, &merges, schema, &mut findings);
     let ledgers = schema
         .ledgers
         .iter()
@@ -53,7 +55,7 @@ pub fn read(bytes: &[u8], schema: &Schema) -> Result<RawWorkbook, Finding> {
                 findings.push(Finding::new("sheet-missing").sheet(&ledger.name));
                 return None;
             };
-            let range = match workbook::range(&mut book, &sheet) {
+            let range = match workbook::range(&mut book, &sheet, &merges) {
                 Ok(r) => r,
                 Err(f) => {
                     findings.push(f);
@@ -85,6 +87,7 @@ pub fn read(bytes: &[u8], schema: &Schema) -> Result<RawWorkbook, Finding> {
 
 fn read_cover(
     book: &mut workbook::Workbook<'_>,
+    merges: &Merges,
     schema: &Schema,
     findings: &mut Vec<Finding>,
 ) -> Option<RawCover> {
@@ -93,7 +96,7 @@ fn read_cover(
         findings.push(Finding::new("cover-missing").sheet(&spec.sheet));
         return None;
     };
-    let range = match workbook::range(book, &sheet) {
+    let range = match workbook::range(book, &sheet, merges) {
         Ok(r) => r,
         Err(f) => {
             findings.push(f);

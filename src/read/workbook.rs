@@ -8,6 +8,8 @@ use std::io::Cursor;
 
 use calamine::{Data, Dimensions, Ods, Range, Reader, Sheets, Xls, XlsError, Xlsb, Xlsx};
 
+use crate::read::merges::Merges;
+
 use crate::diagnostic::Finding;
 use crate::text::sheet_key;
 
@@ -80,26 +82,20 @@ pub fn find_sheet(workbook: &Workbook<'_>, wanted: &str) -> Option<String> {
 /// Read a whole sheet's cells (formulas give their cached values), with merged
 /// areas filled from their top-left cell so every row of a merged block has
 /// the value.
-pub fn range(workbook: &mut Workbook<'_>, sheet: &str) -> Result<Range<Data>, Finding> {
+pub fn range(
+    workbook: &mut Workbook<'_>,
+    sheet: &str,
+    merges: &Merges,
+) -> Result<Range<Data>, Finding> {
     let mut range = workbook.worksheet_range(sheet).map_err(|e| {
         Finding::new("file-unreadable")
             .sheet(sheet)
             .arg("reason", format!("工作表无法读取：{e}"))
     })?;
-    for area in merged_areas(workbook, sheet) {
-        fill_merged(&mut range, &area);
+    for area in merges.of(sheet) {
+        fill_merged(&mut range, area);
     }
     Ok(range)
-}
-
-/// Merged areas of a sheet. ODS does not report them to calamine: there a merged
-/// block keeps its value in the top-left cell only.
-fn merged_areas(workbook: &mut Workbook<'_>, sheet: &str) -> Vec<Dimensions> {
-    match workbook {
-        Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(sheet).unwrap_or_default(),
-        Sheets::Xls(x) => x.merge_cells_by_sheet_name(sheet).unwrap_or_default(),
-        _ => Vec::new(),
-    }
 }
 
 fn fill_merged(range: &mut Range<Data>, area: &Dimensions) {

@@ -13,6 +13,7 @@ use serde_json::json;
 
 use crate::diagnostic::{catalogue, Diagnostic, Severity};
 use crate::error::Error;
+use crate::read::merges::Merges;
 use crate::read::workbook;
 use crate::render::texts::Texts;
 use crate::render::xlsx::{self, Styles};
@@ -212,12 +213,13 @@ fn copy_sheets(
     let Ok(mut source) = workbook::open(bytes) else {
         return Ok(());
     };
+    let merges = Merges::find(&mut source, bytes);
     let wanted = std::iter::once(&schema.cover.sheet).chain(schema.ledgers.iter().map(|l| &l.name));
     for name in wanted {
         let Some(sheet_name) = workbook::find_sheet(&source, name) else {
             continue;
         };
-        let Ok(range) = workbook::range(&mut source, &sheet_name) else {
+        let Ok(range) = workbook::range(&mut source, &sheet_name, &merges) else {
             continue;
         };
         let marks = marks_for(&checked.diagnostics, &sheet_name);

@@ -184,3 +184,12 @@ fn looks_like_float(s: &str) -> bool {
 pub fn shown(cell: &Data) -> String {
     half_width(&cell::cell_text(cell))
 }
+
+/// A cell with nothing in it but whitespace.
+pub fn is_blank(cell: &Data) -> bool {
+    match cell {
+        Data::Empty => true,
+        Data::String(s) => s.trim().is_empty(),
+        _ => false,
+    }
+}

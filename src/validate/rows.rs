@@ -134,7 +134,7 @@ impl LedgerCheck<'_> {
                         .unwrap_or(&Data::Empty)
                 })
                 .collect();
-            if cells.iter().all(|c| field::shown(c).is_empty()) {
+            if cells.iter().all(|c| field::is_blank(c)) {
                 continue;
             }
             let mut row_check = RowCheck {

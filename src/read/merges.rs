@@ -1,0 +1,193 @@
+//! Merged areas of a workbook's sheets.
+//!
+//! calamine finds an xlsx sheet's merged areas by parsing the whole sheet XML
+//! again, which doubled the cost of reading a large ledger. Here the
+//! `<mergeCells>` element is found with a byte search in the decompressed sheet
+//! and only that fragment is parsed (with quick-xml).
+
+use std::collections::HashMap;
+use std::io::{Cursor, Read};
+
+use calamine::{Dimensions, Reader, Sheets};
+use quick_xml::events::Event;
+use quick_xml::Reader as XmlReader;
+
+/// Merged areas by sheet name.
+#[derive(Debug, Default)]
+pub struct Merges(HashMap<String, Vec<Dimensions>>);
+
+impl Merges {
+    /// Find the merged areas of every sheet. A workbook whose merges cannot be
+    /// read is treated as having none (its cells are still read).
+    pub fn find(workbook: &mut Sheets<Cursor<&[u8]>>, bytes: &[u8]) -> Merges {
+        match workbook {
+            Sheets::Xlsx(_) => Merges(xlsx_merges(bytes).unwrap_or_default()),
+            Sheets::Xls(x) => {
+                let names: Vec<String> = x.sheet_names();
+                Merges(
+                    names
+                        .into_iter()
+                        .filter_map(|n| {
+                            let areas = x.merge_cells_by_sheet_name(&n).ok()?;
+                            Some((n, areas))
+                        })
+                        .collect(),
+                )
+            }
+            // calamine does not report merged cells for xlsb and ods.
+            _ => Merges::default(),
+        }
+    }
+
+    pub fn of(&self, sheet: &str) -> &[Dimensions] {
+        self.0.get(sheet).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
+fn xlsx_merges(bytes: &[u8]) -> Option<HashMap<String, Vec<Dimensions>>> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let workbook = entry(&mut zip, "xl/workbook.xml")?;
+    let rels = entry(&mut zip, "xl/_rels/workbook.xml.rels")?;
+    let targets = relationship_targets(&rels);
+    let mut out = HashMap::new();
+    for (name, rid) in sheet_ids(&workbook) {
+        let Some(target) = targets.get(&rid) else {
+            continue;
+        };
+        let path = match target.strip_prefix('/') {
+            Some(absolute) => absolute.to_string(),
+            None => format!("xl/{target}"),
+        };
+        let Some(xml) = entry(&mut zip, &path) else {
+            continue;
+        };
+        let areas = merge_cells(&xml);
+        if !areas.is_empty() {
+            out.insert(name, areas);
+        }
+    }
+    Some(out)
+}
+
+fn entry(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<Vec<u8>> {
+    let mut file = zip.by_name(name).ok()?;
+    let mut out = Vec::new();
+    file.read_to_end(&mut out).ok()?;
+    Some(out)
+}
+
+/// Attribute `key` (by local name) of an element.
+fn attr(e: &quick_xml::events::BytesStart<'_>, key: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == key)
+        .and_then(|a| {
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.into_owned())
+        })
+}
+
+/// Every element named `tag` in `xml`, as its attributes.
+fn elements(xml: &[u8], tag: &str, mut each: impl FnMut(&quick_xml::events::BytesStart<'_>)) {
+    let mut reader = XmlReader::from_reader(xml);
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) if e.local_name().as_ref() == tag => each(&e),
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+}
+
+/// (sheet name, relationship id) in workbook order.
+fn sheet_ids(workbook: &[u8]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    elements(workbook, "sheet", |e| {
+        if let (Some(name), Some(id)) = (attr(e, "name"), attr(e, "id")) {
+            out.push((name, id));
+        }
+    });
+    out
+}
+
+fn relationship_targets(rels: &[u8]) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    elements(rels, "Relationship", |e| {
+        if let (Some(id), Some(target)) = (attr(e, "Id"), attr(e, "Target")) {
+            out.insert(id, target);
+        }
+    });
+    out
+}
+
+/// The merged areas listed in a sheet's `<mergeCells>` element.
+fn merge_cells(sheet_xml: &[u8]) -> Vec<Dimensions> {
+    let Some(start) = memchr::memmem::rfind(sheet_xml, b"<mergeCells") else {
+        return Vec::new();
+    };
+    let fragment = &sheet_xml[start..];
+    let end = memchr::memmem::find(fragment, b"</mergeCells>").map_or(fragment.len(), |e| e + 13);
+    let mut out = Vec::new();
+    elements(&fragment[..end], "mergeCell", |e| {
+        if let Some(area) = attr(e, "ref").as_deref().and_then(parse_area) {
+            out.push(area);
+        }
+    });
+    out
+}
+
+/// `A1:K2` → 0-based start and end.
+fn parse_area(area: &str) -> Option<Dimensions> {
+    let (a, b) = area.split_once(':').unwrap_or((area, area));
+    Some(Dimensions {
+        start: parse_cell(a)?,
+        end: parse_cell(b)?,
+    })
+}
+
+/// `K12` → (11, 10).
+fn parse_cell(cell: &str) -> Option<(u32, u32)> {
+    let cell = cell.replace('$', "");
+    let letters = cell.chars().take_while(char::is_ascii_alphabetic).count();
+    let (col, row) = cell.split_at(letters);
+    if col.is_empty() {
+        return None;
+    }
+    let col = col.chars().try_fold(0u32, |acc, c| {
+        Some(acc * 26 + (c.to_ascii_uppercase() as u32).checked_sub('A' as u32)? + 1)
+    })?;
+    let row: u32 = row.parse().ok()?;
+    Some((row.checked_sub(1)?, col - 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cell_references() {
+        assert_eq!(parse_cell("A1"), Some((0, 0)));
+        assert_eq!(parse_cell("$K$12"), Some((11, 10)));
+        assert_eq!(parse_cell("AA3"), Some((2, 26)));
+        assert_eq!(parse_cell("3"), None);
+        assert_eq!(
+            parse_area("B2:C5"),
+            Some(Dimensions {
+                start: (1, 1),
+                end: (4, 2)
+            })
+        );
+    }
+
+    #[test]
+    fn merge_cells_fragment() {
+        let xml = br#"<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData><mergeCells count="2"><mergeCell ref="A1:K1"/><mergeCell ref="F3:F4"/></mergeCells><pageSetup/></worksheet>"#;
+        let areas = merge_cells(xml);
+        assert_eq!(areas.len(), 2);
+        assert_eq!(areas[1].start, (2, 5));
+        assert_eq!(areas[1].end, (3, 5));
+    }
+}
