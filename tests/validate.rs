@@ -540,3 +540,99 @@ fn diagnostics_serialise_with_exactly_the_spec_fields() {
         ["cell", "code", "column", "file", "message", "row", "severity", "sheet", "value"]
     );
 }
+
+/// The clean book's content typed into a real `jucai template` workbook.
+fn filled_template(book: &Book) -> Vec<u8> {
+    use jucai::render::ledger_template::{CellValue, Filled, LedgerTemplates, TemplateJob};
+    let schema = Schema::builtin();
+    let registry = registry();
+    let to_value = |c: &Cell| match c {
+        Cell::Text(s) => Some(CellValue::Text(s.clone())),
+        Cell::Number(n) => Some(CellValue::Number(*n)),
+        Cell::Date(y, m, d) => {
+            chrono::NaiveDate::from_ymd_opt((*y).into(), (*m).into(), (*d).into())
+                .map(CellValue::Date)
+        }
+        _ => None,
+    };
+    let mut fill = Filled::default();
+    for (key, label) in [
+        ("filler", "填报人"),
+        ("phone", "联系电话"),
+        ("fill_date", "填报日期"),
+    ] {
+        let row = book.sheets[0]
+            .1
+            .iter()
+            .find(|r| r.first() == Some(&t(label)))
+            .unwrap();
+        fill.cover.insert(key.into(), to_value(&row[1]).unwrap());
+    }
+    for ledger in &schema.ledgers {
+        let rows = &book
+            .sheets
+            .iter()
+            .find(|(n, _)| *n == ledger.name)
+            .unwrap()
+            .1;
+        let header: Vec<String> = rows[1]
+            .iter()
+            .map(|c| match c {
+                Cell::Text(h) => h.trim_end_matches('★').to_string(),
+                _ => String::new(),
+            })
+            .collect();
+        let filled_rows = rows[2..]
+            .iter()
+            .map(|row| {
+                header
+                    .iter()
+                    .zip(row)
+                    .filter_map(|(h, c)| Some((h.clone(), to_value(c)?)))
+                    .collect()
+            })
+            .collect();
+        fill.ledgers.insert(ledger.key.clone(), filled_rows);
+    }
+    let unit = registry.unit("150602-01-01").unwrap();
+    let job = TemplateJob {
+        schema: &schema,
+        unit,
+        period: "2023Q3".parse().unwrap(),
+        deadline_days: 10,
+        fill: Some(&fill),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = LedgerTemplates::new()
+        .unwrap()
+        .write(&job, dir.path())
+        .unwrap();
+    std::fs::read(path).unwrap()
+}
+
+#[test]
+fn a_workbook_filled_in_from_jucai_template_validates_cleanly() {
+    let bytes = filled_template(&clean_book());
+    let checked = check_bytes(&bytes, "罕台镇社工人才工作室-2023年第三季度台账.xlsx");
+    assert!(checked.diagnostics.is_empty(), "{:#?}", checked.diagnostics);
+    let counts: Vec<usize> = checked.ledgers.iter().map(|l| l.records.len()).collect();
+    assert_eq!(counts, [3, 2, 1, 1, 1]);
+    assert_eq!(checked.cover.unit.as_deref(), Some("150602-01-01"));
+    assert_eq!(checked.cover.filler.as_deref(), Some("王丽娟"));
+}
+
+#[test]
+fn a_template_with_only_the_cover_filled_in_validates_cleanly() {
+    let mut book = clean_book();
+    for (name, rows) in book.sheets.iter_mut() {
+        if name != "封面" {
+            rows.truncate(2);
+        }
+    }
+    let checked = check_bytes(&filled_template(&book), "x.xlsx");
+    assert!(checked.diagnostics.is_empty(), "{:#?}", checked.diagnostics);
+    assert!(checked
+        .ledgers
+        .iter()
+        .all(|l| l.present && l.records.is_empty()));
+}
