@@ -115,6 +115,21 @@ pub struct SampleArgs {
     /// 输出目录（默认：sample-input/）
     #[arg(long, value_name = "DIR", default_value = "sample-input")]
     pub out: PathBuf,
+    /// 随机种子：同一种子总是生成同样的数据
+    #[arg(long, value_name = "N", default_value_t = 2023)]
+    pub seed: u64,
+    /// 模拟的年份（第一年第一季度起，共若干年）
+    #[arg(long, value_name = "YEAR", default_value_t = 2023)]
+    pub from_year: i32,
+    /// 模拟几年
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub years: u32,
+    /// 只写平台名录，不生成收件箱
+    #[arg(long)]
+    pub registry_only: bool,
+    /// 收件箱目录已有文件时，先清空再写
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

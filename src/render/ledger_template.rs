@@ -87,6 +87,16 @@ impl LedgerTemplates {
         Ok(crate::output::safe_file_name(&name))
     }
 
+    /// The template's bytes.
+    pub fn to_bytes(&self, job: &TemplateJob<'_>) -> Result<Vec<u8>, Error> {
+        let path = PathBuf::from(self.file_name(job.unit, job.period)?);
+        let mut book = self.build(job).map_err(|e| match e {
+            BuildError::Xlsx(e) => Error::xlsx(&path, e),
+            BuildError::Other(e) => e,
+        })?;
+        book.save_to_buffer().map_err(|e| Error::xlsx(&path, e))
+    }
+
     /// Write the template into `dir`; returns its path.
     pub fn write(&self, job: &TemplateJob<'_>, dir: &Path) -> Result<PathBuf, Error> {
         let path = dir.join(self.file_name(job.unit, job.period)?);

@@ -1,5 +1,12 @@
-//! Deterministic sample data. For now: the Dongsheng registry, reproduced from
-//! the seed document's "1+4+N" table (names and addresses verbatim).
+//! Deterministic sample data: the Dongsheng registry (the seed document's
+//! "1+4+N" table, names and addresses verbatim) and two years of quarterly
+//! ledger submissions, with the mistakes and irregularities real ones have.
+
+pub mod corpus;
+pub mod history;
+pub mod inbox;
+pub mod people;
+pub mod submissions;
 
 use chrono::NaiveDate;
 use serde::Deserialize;

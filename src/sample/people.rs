@@ -1,0 +1,219 @@
+//! Sample talents: plausible names, ages, education and qualification mixes
+//! per talent kind, and valid ID numbers that agree with birth date and sex.
+
+use chrono::{Datelike, NaiveDate};
+use fastrand::Rng;
+
+use crate::sample::corpus::{texts, Corpus};
+use crate::validate::id_number;
+
+#[derive(Debug, Clone)]
+pub struct Talent {
+    pub id: String,
+    pub name: String,
+    pub male: bool,
+    pub birth: NaiveDate,
+    pub ethnicity: &'static str,
+    pub politics: &'static str,
+    pub education: &'static str,
+    pub major: String,
+    pub kind: String,
+    pub qualification: &'static str,
+    pub employer: String,
+    pub position: String,
+    pub phone: String,
+    pub id_number: String,
+    pub joined: NaiveDate,
+    pub left: Option<NaiveDate>,
+    pub key_talent: bool,
+    pub contact_leader: Option<String>,
+    pub deputy: &'static str,
+}
+
+/// Pick from weighted choices.
+pub fn weighted<T: Copy>(rng: &mut Rng, choices: &[(T, u32)]) -> T {
+    let total: u32 = choices.iter().map(|(_, w)| w).sum();
+    let mut n = rng.u32(0..total.max(1));
+    for (v, w) in choices {
+        if n < *w {
+            return *v;
+        }
+        n -= w;
+    }
+    choices[0].0
+}
+
+pub fn pick<'a>(rng: &mut Rng, items: &'a [String]) -> &'a str {
+    if items.is_empty() {
+        return "";
+    }
+    &items[rng.usize(0..items.len())]
+}
+
+pub fn date_between(rng: &mut Rng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
+    let days = (to - from).num_days().max(0);
+    from + chrono::Days::new(rng.u64(0..=days as u64))
+}
+
+const LEADERS: [&str; 7] = [
+    "梅景日",
+    "吕刚",
+    "周睿",
+    "王为成",
+    "冯小龙",
+    "白鹤",
+    "李继红",
+];
+
+/// Make one talent of `kind` for the unit `unit_index`, joining on `joined`.
+pub fn talent(
+    rng: &mut Rng,
+    corpus: &Corpus,
+    kind: &str,
+    seq: u32,
+    unit_tag: &str,
+    joined: NaiveDate,
+) -> Talent {
+    let male = match kind {
+        "养老护理" => rng.u32(0..100) < 25,
+        "殡葬服务" => rng.u32(0..100) < 60,
+        _ => rng.u32(0..100) < 40,
+    };
+    let ethnicity = weighted(
+        rng,
+        &[("汉族", 82), ("蒙古族", 14), ("回族", 2), ("满族", 2)],
+    );
+    let name = if ethnicity == "蒙古族" && rng.bool() {
+        pick(rng, &corpus.mongolian_names).to_string()
+    } else {
+        let given = if male {
+            &corpus.given_male
+        } else {
+            &corpus.given_female
+        };
+        format!("{}{}", pick(rng, &corpus.surnames), pick(rng, given))
+    };
+    let age = match kind {
+        "养老护理" => 24 + rng.u32(0..34),
+        _ => 23 + rng.u32(0..35),
+    };
+    let birth_year = joined.year() - age as i32;
+    let birth = NaiveDate::from_ymd_opt(birth_year, 1 + rng.u32(0..12), 1 + rng.u32(0..28))
+        .unwrap_or(joined);
+    let education = match kind {
+        "养老护理" => weighted(
+            rng,
+            &[
+                ("研究生", 1),
+                ("大学本科", 12),
+                ("大学专科", 35),
+                ("中专", 32),
+                ("高中及以下", 20),
+            ],
+        ),
+        "殡葬服务" => weighted(
+            rng,
+            &[
+                ("研究生", 1),
+                ("大学本科", 20),
+                ("大学专科", 40),
+                ("中专", 27),
+                ("高中及以下", 12),
+            ],
+        ),
+        _ => weighted(
+            rng,
+            &[
+                ("研究生", 7),
+                ("大学本科", 55),
+                ("大学专科", 30),
+                ("中专", 6),
+                ("高中及以下", 2),
+            ],
+        ),
+    };
+    let qualification = match kind {
+        "社会工作" | "社区工作" => weighted(
+            rng,
+            &[
+                ("无", 35),
+                ("助理社会工作师", 38),
+                ("社会工作师", 22),
+                ("高级社会工作师", 5),
+            ],
+        ),
+        "养老护理" => weighted(
+            rng,
+            &[
+                ("无", 15),
+                ("养老护理员（五级）", 30),
+                ("养老护理员（四级）", 30),
+                ("养老护理员（三级）", 18),
+                ("养老护理员（二级）", 6),
+                ("养老护理员（一级）", 1),
+            ],
+        ),
+        "殡葬服务" => weighted(
+            rng,
+            &[("无", 30), ("遗体防腐整容员", 35), ("殡仪服务员", 35)],
+        ),
+        _ => weighted(
+            rng,
+            &[
+                ("无", 60),
+                ("助理社会工作师", 25),
+                ("社会工作师", 12),
+                ("其他", 3),
+            ],
+        ),
+    };
+    let politics = weighted(
+        rng,
+        &[
+            ("中共党员", 34),
+            ("中共预备党员", 3),
+            ("共青团员", 12),
+            ("民主党派", 1),
+            ("无党派人士", 1),
+            ("群众", 49),
+        ],
+    );
+    let area_code = "150602";
+    let seq3 = rng.u32(0..500) * 2 + u32::from(male);
+    let first17 = format!("{area_code}{}{:03}", birth.format("%Y%m%d"), seq3);
+    let id_number = id_number::with_check_char(&first17).unwrap_or_default();
+    let key_talent = rng.u32(0..100) < 12;
+    let contact_leader = (key_talent && rng.u32(0..100) < 90)
+        .then(|| LEADERS[rng.usize(0..LEADERS.len())].to_string());
+    let deputy = weighted(rng, &[("无", 97), ("人大代表", 2), ("政协委员", 1)]);
+    let mobile_prefix = [
+        "139", "138", "137", "135", "150", "151", "152", "158", "182", "187", "189", "133", "153",
+        "180", "147",
+    ];
+    let phone = format!(
+        "{}{:08}",
+        mobile_prefix[rng.usize(0..mobile_prefix.len())],
+        rng.u32(0..100_000_000)
+    );
+    Talent {
+        id: format!("{unit_tag}-{seq:03}"),
+        name,
+        male,
+        birth,
+        ethnicity,
+        politics,
+        education,
+        major: pick(rng, texts(&corpus.majors, kind)).to_string(),
+        kind: kind.to_string(),
+        qualification,
+        employer: pick(rng, texts(&corpus.employers, kind)).to_string(),
+        position: pick(rng, texts(&corpus.positions, kind)).to_string(),
+        phone,
+        id_number,
+        joined,
+        left: None,
+        key_talent,
+        contact_leader,
+        deputy,
+    }
+}

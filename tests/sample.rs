@@ -1,0 +1,106 @@
+//! The sample generator: deterministic, and every workbook it writes validates
+//! cleanly except for the mistakes it puts in on purpose.
+
+mod common;
+
+use jucai::diagnostic::Code;
+use jucai::period::Period;
+use jucai::registry::Registry;
+use jucai::render::ledger_template::{LedgerTemplates, TemplateJob};
+use jucai::sample::submissions;
+use jucai::schema::Schema;
+
+fn periods() -> Vec<Period> {
+    (2023..=2024)
+        .flat_map(|y| {
+            (1..=4).map(move |q| Period {
+                year: y,
+                quarter: q,
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn generated_workbooks_validate_except_the_planted_mistakes() {
+    let schema = Schema::builtin();
+    let registry = Registry::load(&common::root().join("sample-input/platform.xlsx"), &schema)
+        .unwrap()
+        .0;
+    let tree = registry.tree_order();
+    let (histories, subs, cases) = submissions::generate(&tree, &periods(), 7);
+    assert_eq!(histories.len(), 27);
+    // 27 units × 8 quarters, one missing, one sent twice.
+    assert_eq!(subs.len(), 27 * 8);
+    let templates = LedgerTemplates::new().unwrap();
+    let mut with_errors = Vec::new();
+    let mut warning_codes = std::collections::BTreeSet::new();
+    for sub in &subs {
+        let unit = registry.unit(&sub.unit).unwrap();
+        let job = TemplateJob {
+            schema: &schema,
+            unit,
+            period: sub.period,
+            deadline_days: 10,
+            fill: Some(&sub.fill),
+        };
+        let bytes = templates.to_bytes(&job).unwrap();
+        let checked = jucai::validate::validate(&bytes, "x.xlsx", &schema, &registry);
+        assert_eq!(checked.cover.unit.as_deref(), Some(sub.unit.as_str()));
+        assert_eq!(checked.cover.period, Some(sub.period));
+        if checked.error_count() > 0 {
+            let codes: Vec<Code> = checked
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d| d.code)
+                .collect();
+            with_errors.push((sub.unit.clone(), sub.period, codes));
+        }
+        warning_codes.extend(
+            checked
+                .diagnostics
+                .iter()
+                .filter(|d| !d.is_error())
+                .map(|d| d.code),
+        );
+    }
+    let bad_id = cases.bad_id_then_resubmitted.clone().unwrap();
+    let no_close = cases.missing_close_date.clone().unwrap();
+    assert_eq!(
+        with_errors,
+        [
+            (bad_id.0, bad_id.1, vec![Code::ChecksumError]),
+            (no_close.0, no_close.1, vec![Code::ConditionalRequired]),
+        ]
+    );
+    assert!(warning_codes.contains(&Code::UnknownReference));
+    assert!(
+        warning_codes
+            .iter()
+            .all(|c| matches!(c, Code::UnknownReference | Code::ConditionalRequired)),
+        "{warning_codes:?}"
+    );
+}
+
+#[test]
+fn the_same_seed_gives_the_same_submissions() {
+    let schema = Schema::builtin();
+    let registry = Registry::load(&common::root().join("sample-input/platform.xlsx"), &schema)
+        .unwrap()
+        .0;
+    let tree = registry.tree_order();
+    let (_, a, _) = submissions::generate(&tree, &periods(), 11);
+    let (_, b, _) = submissions::generate(&tree, &periods(), 11);
+    let (_, c, _) = submissions::generate(&tree, &periods(), 12);
+    let key = |s: &[submissions::Submission]| {
+        format!(
+            "{:?}",
+            s.iter()
+                .map(|x| (&x.unit, x.period, x.sent, &x.fill))
+                .collect::<Vec<_>>()
+        )
+    };
+    assert_eq!(key(&a), key(&b));
+    assert_ne!(key(&a), key(&c));
+}
