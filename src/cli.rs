@@ -38,6 +38,12 @@ pub enum Command {
     /// 主流程：处理 sample-input/（或 jucai.toml 指定的目录），结果写入 output/
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Run(RunArgs),
+    /// 收取邮件（.eml、.mbox）、压缩包和台账文件，存入报送档案
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Intake(IntakeArgs),
+    /// 某一报送期的报送情况：已报、未报、逾期、退回，以及催报名单
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Status(StatusArgs),
     /// 校验台账工作簿，逐格列出问题（文件、工作表、单元格）
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Validate(ValidateArgs),
@@ -76,6 +82,39 @@ pub struct RunArgs {
     /// 生成模板的报送期，如 2023Q3（默认取 jucai.toml 的 template_period）
     #[arg(long, value_name = "PERIOD")]
     pub period: Option<String>,
+}
+
+/// Options of commands that read the archive.
+#[derive(Debug, Args)]
+pub struct ArchiveArg {
+    /// 报送档案目录（默认取 jucai.toml 的 archive，示例布局为 output/archive）
+    #[arg(long, value_name = "DIR")]
+    pub archive: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct IntakeArgs {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(flatten)]
+    pub archive: ArchiveArg,
+    /// 要收取的文件或文件夹：台账工作簿、.eml、.mbox、.zip（文件夹会递归查找）
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(flatten)]
+    pub archive: ArchiveArg,
+    /// 报送期，如 2023Q3
+    #[arg(long, value_name = "PERIOD")]
+    pub period: String,
+    /// 输出目录（默认：output/）；报送情况表写到其中的 <报送期>/ 下
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -68,7 +68,7 @@ impl Config {
         };
         Ok(Config {
             platform: at(raw.platform, "sample-input/platform.xlsx"),
-            input: at(raw.input, "sample-input"),
+            input: at(raw.input, "sample-input/inbox"),
             archive: at(raw.archive, "output/archive"),
             output: at(raw.output, "output"),
             schema,

@@ -5,6 +5,7 @@
 //! Data flows one way: `read` → `validate` → (aggregate) → `render`.
 //! `schema` describes the ledgers; `registry` describes the units.
 
+pub mod archive;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -12,6 +13,7 @@ pub mod diagnostic;
 pub mod docs;
 pub mod error;
 pub mod inputs;
+pub mod intake;
 pub mod output;
 pub mod period;
 pub mod read;
@@ -19,5 +21,6 @@ pub mod registry;
 pub mod render;
 pub mod sample;
 pub mod schema;
+pub mod status;
 pub mod text;
 pub mod validate;

@@ -3,6 +3,13 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // Like other Unix tools, stop quietly when the reader of our output goes
+    // away (`jucai status | head`) instead of failing to print.
+    #[cfg(unix)]
+    // SAFETY: restoring the default SIGPIPE action before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = jucai::cli::Cli::parse();
     match jucai::commands::dispatch(cli) {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),

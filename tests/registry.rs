@@ -130,23 +130,6 @@ fn sample_registry_codes_follow_the_district_pattern() {
     }
 }
 
-#[test]
-fn jucai_sample_regenerates_the_committed_registry_byte_for_byte() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = common::jucai(dir.path(), &["sample", "--out", "."]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let fresh = std::fs::read(dir.path().join("platform.xlsx")).unwrap();
-    let committed = std::fs::read(common::root().join("sample-input/platform.xlsx")).unwrap();
-    assert!(
-        fresh == committed,
-        "sample-input/platform.xlsx is stale: run `jucai sample`"
-    );
-}
-
 /// A registry with a title row above the header, columns in another order, and
 /// every structural mistake the loader must catch.
 fn broken_registry() -> Vec<u8> {

@@ -28,7 +28,7 @@ fn generated_workbooks_validate_except_the_planted_mistakes() {
         .unwrap()
         .0;
     let tree = registry.tree_order();
-    let (histories, subs, cases) = submissions::generate(&tree, &periods(), 7);
+    let (histories, subs, cases) = submissions::generate(&tree, &periods(), 2023);
     assert_eq!(histories.len(), 27);
     // 27 units × 8 quarters, one missing, one sent twice.
     assert_eq!(subs.len(), 27 * 8);
@@ -103,4 +103,40 @@ fn the_same_seed_gives_the_same_submissions() {
     };
     assert_eq!(key(&a), key(&b));
     assert_ne!(key(&a), key(&c));
+}
+
+/// Every file under `dir`, relative path → bytes.
+fn tree(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn jucai_sample_regenerates_the_committed_sample_input_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = common::jucai(dir.path(), &["sample", "--out", "s"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let fresh = tree(&dir.path().join("s"));
+    let committed = tree(&common::root().join("sample-input"));
+    assert_eq!(
+        fresh.keys().collect::<Vec<_>>(),
+        committed.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in &fresh {
+        assert!(
+            committed[name] == *bytes,
+            "sample-input/{name} is stale: run `jucai sample --force`"
+        );
+    }
 }

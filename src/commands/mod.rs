@@ -1,10 +1,12 @@
 //! One module per subcommand. Each takes its parsed arguments and returns an
 //! [`Outcome`]; `main` turns that into the exit code.
 
+mod intake;
 mod platform;
 mod run;
 mod sample;
 mod schema;
+mod status;
 mod template;
 mod validate;
 
@@ -38,12 +40,37 @@ impl Outcome {
 pub fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Run(args) => run::run(args),
+        Command::Intake(args) => intake::run(args),
+        Command::Status(args) => status::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Template(args) => template::run(args),
         Command::Sample(args) => sample::run(args),
         Command::Platform(args) => platform::run(args),
         Command::Schema(args) => schema::run(args),
     }
+}
+
+/// The archive folder: the flag, else the configuration.
+fn archive_dir(config: &Config, arg: &crate::cli::ArchiveArg) -> std::path::PathBuf {
+    arg.archive
+        .clone()
+        .unwrap_or_else(|| config.archive.clone())
+}
+
+/// A progress bar on a terminal; nothing when output is piped.
+fn progress(len: usize, what: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed}")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(what.to_string());
+    bar
 }
 
 /// The configuration with command-line overrides applied.

@@ -1,9 +1,21 @@
-//! `jucai run`: the main job. So far: check the registry and write the blank
-//! ledger templates for the period; later stages join as they are built.
+//! `jucai run`: the main job on the configured layout (by default
+//! `sample-input/` → `output/`): check the registry, take the inbox into the
+//! archive, write feedback workbooks and the status sheet for every period
+//! received, and blank templates for the next period. Later stages
+//! (aggregation, reports) join here as they are built.
+
+use std::path::Path;
 
 use super::Outcome;
+use crate::archive::{Archive, Record};
 use crate::cli::RunArgs;
+use crate::config::Config;
 use crate::period::Period;
+use crate::registry::Registry;
+use crate::render::feedback::FeedbackWriter;
+use crate::render::status_xlsx::StatusWriter;
+use crate::status::StatusReport;
+use crate::validate;
 
 pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
     let mut config = super::config(&args.common)?;
@@ -16,17 +28,114 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         super::shown(&config.platform),
         registry.units().len()
     );
-    let period: Period = match &args.period {
+    let mut archive = Archive::open(&config.archive)?;
+    if config.input.exists() {
+        let summary = super::intake::take_in(
+            std::slice::from_ref(&config.input),
+            &mut archive,
+            &config.schema,
+            &registry,
+        )?;
+        super::intake::print_summary(&summary, &super::shown(&config.archive));
+    } else {
+        println!("收件目录 {} 不存在，跳过收取", super::shown(&config.input));
+    }
+    let periods = archive.periods();
+    let mut attention = Vec::new();
+    for &period in &periods {
+        let feedback = write_feedback(&config, &registry, &archive, period)?;
+        let report = StatusReport::build(&registry, &archive, period, config.deadline_days);
+        let path = StatusWriter::new()?.write(&report, &config.output.join(period.code()))?;
+        let t = &report.totals;
+        println!(
+            "{}：已报 {}/{}，逾期 {}，未报 {}，退回 {}；校验反馈 {} 份；{}",
+            period.chinese(),
+            t.submitted,
+            t.units,
+            t.late,
+            t.missing,
+            t.returned,
+            feedback,
+            super::shown(&path)
+        );
+        if t.missing + t.late + t.returned > 0 {
+            attention.push(format!(
+                "{}：未报 {} 个、逾期 {} 个、退回 {} 个（见报送情况表的催报名单）",
+                period.chinese(),
+                t.missing,
+                t.late,
+                t.returned
+            ));
+        }
+    }
+    let next = match &args.period {
         Some(p) => p.parse()?,
-        None => config.template_period,
+        None => periods
+            .last()
+            .map(|p| p.next())
+            .unwrap_or(config.template_period),
     };
-    let dir = config.output.join("templates").join(period.code());
-    let written = super::template::write_templates(&config, &registry, period, None, &dir)?;
+    let dir = config.output.join("templates").join(next.code());
+    let written = super::template::write_templates(&config, &registry, next, None, &dir)?;
     println!(
-        "已生成 {} 份{}台账模板：{}",
+        "已生成 {} 份{}空白台账模板：{}",
         written.len(),
-        period.chinese(),
+        next.chinese(),
         super::shown(&dir)
     );
+    let quarantined = archive.quarantine().count();
+    if quarantined > 0 {
+        attention.push(format!(
+            "隔离区有 {quarantined} 个文件无法识别（见报送情况表末尾）"
+        ));
+    }
+    if attention.is_empty() {
+        println!("\n没有需要处理的事项。");
+    } else {
+        println!("\n需要处理：");
+        for a in attention {
+            println!("  · {a}");
+        }
+    }
     Ok(Outcome::Clean)
+}
+
+/// Feedback workbooks for every version of the period with problems, into
+/// `output/<P>/校验反馈/`. Earlier versions get a `-第N版` suffix.
+fn write_feedback(
+    config: &Config,
+    registry: &Registry,
+    archive: &Archive,
+    period: Period,
+) -> anyhow::Result<usize> {
+    let dir = config.output.join(period.code()).join("校验反馈");
+    let writer = FeedbackWriter::new()?;
+    let mut written = 0;
+    for unit in registry.units() {
+        let versions: Vec<&Record> = archive.versions(&unit.code, period);
+        for (i, record) in versions.iter().enumerate() {
+            if record.errors + record.warnings == 0 {
+                continue;
+            }
+            let bytes = archive.bytes(record)?;
+            let checked =
+                validate::validate(&bytes, &record.original_name, &config.schema, registry);
+            let path = writer.write(&checked, &bytes, Some(&unit.name), &config.schema, &dir)?;
+            if i + 1 < versions.len() {
+                rename_as_version(&path, i + 1)?;
+            }
+            written += 1;
+        }
+    }
+    Ok(written)
+}
+
+fn rename_as_version(path: &Path, version: usize) -> anyhow::Result<()> {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let target = path.with_file_name(format!("{stem}-第{version}版.xlsx"));
+    std::fs::rename(path, target)?;
+    Ok(())
 }

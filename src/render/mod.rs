@@ -5,5 +5,6 @@ pub mod feedback;
 pub mod field_view;
 pub mod ledger_template;
 pub mod registry_xlsx;
+pub mod status_xlsx;
 pub mod texts;
 pub mod xlsx;

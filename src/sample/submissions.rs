@@ -137,13 +137,13 @@ pub fn generate(
             }
             let mut fill = fill;
             let note = if is(&cases.missing_close_date) {
-                drop_a_close_date(&mut fill);
+                drop_a_close_date(&mut fill, period);
                 "已解决问题缺办结日期"
             } else if is(&cases.text_dates) {
                 dates_as_text(&mut fill);
                 "日期写成文本"
             } else if is(&cases.unknown_talent) {
-                unknown_talent(&mut fill);
+                unknown_talent(&mut fill, period);
                 "引用不存在的人才编号"
             } else if is(&cases.late) {
                 "逾期报送"
@@ -179,14 +179,41 @@ fn spoil_id_check_digit(fill: &mut Filled) {
     }
 }
 
-fn drop_a_close_date(fill: &mut Filled) {
-    let Some(rows) = fill.ledgers.get_mut("problems") else {
-        return;
-    };
-    if let Some(row) = rows
-        .iter_mut()
-        .find(|r| r.get("办理状态") == Some(&CellValue::Text("已解决".into())))
+/// The first problem row of the quarter, made up if the unit had none.
+fn a_problem_row(
+    fill: &mut Filled,
+    period: Period,
+) -> Option<&mut crate::render::ledger_template::FilledRow> {
+    let rows = fill.ledgers.entry("problems".into()).or_default();
+    if rows.is_empty() {
+        let text = |s: &str| CellValue::Text(s.to_string());
+        let row = [
+            ("问题编号", text(&format!("WT{}999", period.year % 100))),
+            ("登记日期", CellValue::Date(period.start() + Days::new(10))),
+            ("问题类别", text("工作条件")),
+            ("问题描述", text("活动室冬季供暖不足，影响开展活动")),
+            ("办理层级", text("工作室")),
+            ("办理状态", text("办理中")),
+        ];
+        rows.push(row.into_iter().map(|(k, v)| (k.to_string(), v)).collect());
+    }
+    rows.first_mut()
+}
+
+/// A problem marked 已解决 with no 办结日期: a conditional-required error.
+fn drop_a_close_date(fill: &mut Filled, period: Period) {
+    let solved = CellValue::Text("已解决".into());
+    if let Some(row) = fill
+        .ledgers
+        .get_mut("problems")
+        .and_then(|rows| rows.iter_mut().find(|r| r.get("办理状态") == Some(&solved)))
     {
+        row.remove("办结日期");
+        return;
+    }
+    if let Some(row) = a_problem_row(fill, period) {
+        row.insert("办理状态".into(), solved);
+        row.insert("处理措施".into(), CellValue::Text("已协调解决".into()));
         row.remove("办结日期");
     }
 }
@@ -203,11 +230,9 @@ fn dates_as_text(fill: &mut Filled) {
     }
 }
 
-fn unknown_talent(fill: &mut Filled) {
-    let Some(rows) = fill.ledgers.get_mut("problems") else {
-        return;
-    };
-    if let Some(row) = rows.first_mut() {
+/// A problem that names a talent not in the roster: a warning.
+fn unknown_talent(fill: &mut Filled, period: Period) {
+    if let Some(row) = a_problem_row(fill, period) {
         row.insert("人才编号".into(), CellValue::Text("RC-9999".into()));
     }
 }

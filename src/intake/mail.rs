@@ -1,0 +1,180 @@
+//! Attachments out of `.eml` and `.mbox` files, with mail-parser: base64 and
+//! quoted-printable bodies, RFC 2047 / RFC 2231 names in any charset (GBK and
+//! GB18030 included), nested multiparts and forwarded messages.
+
+use chrono::{DateTime, FixedOffset, TimeZone};
+use mail_parser::{Message, MessageParser, MimeHeaders};
+
+use super::{Intake, Limits, Received};
+
+/// Every attachment of one message file.
+pub fn from_eml(bytes: &[u8], source: &str, limits: Limits) -> Intake {
+    let mut out = Intake::default();
+    match MessageParser::default().parse(bytes) {
+        Some(message) => collect(&message, bytes, source, "", limits, &mut out),
+        None => out.problems.push(format!("{source}：不是可解析的邮件")),
+    }
+    out
+}
+
+/// Every attachment of every message in an mbox export.
+pub fn from_mbox(bytes: &[u8], source: &str, limits: Limits) -> Intake {
+    let mut out = Intake::default();
+    let messages = mail_parser::mailbox::mbox::MessageIterator::new(bytes);
+    for (i, message) in messages.enumerate() {
+        if i >= limits.max_entries {
+            out.problems.push(format!(
+                "{source}：邮件超过 {} 封，其余未读取",
+                limits.max_entries
+            ));
+            break;
+        }
+        let Ok(message) = message else {
+            out.problems
+                .push(format!("{source}：第 {} 封邮件无法读取", i + 1));
+            continue;
+        };
+        let raw = message.contents();
+        let here = format!("{source}#{}", i + 1);
+        match MessageParser::default().parse(raw) {
+            Some(parsed) => collect(&parsed, raw, &here, "", limits, &mut out),
+            None => out.problems.push(format!("{here}：不是可解析的邮件")),
+        }
+    }
+    out
+}
+
+/// The message's attachments, descending into forwarded messages. The outer
+/// message's sender and date stand for all of them: that is when the clerk got them.
+fn collect(
+    message: &Message<'_>,
+    raw: &[u8],
+    source: &str,
+    path: &str,
+    limits: Limits,
+    out: &mut Intake,
+) {
+    let identity = message
+        .message_id()
+        .map(|id| format!("mid:{id}"))
+        .unwrap_or_else(|| format!("raw:{}", crate::archive::hash(raw)));
+    collect_parts(
+        message,
+        &Envelope::of(message),
+        &identity,
+        source,
+        path,
+        limits,
+        out,
+    );
+}
+
+struct Envelope {
+    sender: Option<String>,
+    date: Option<DateTime<FixedOffset>>,
+    subject: Option<String>,
+    message_id: Option<String>,
+}
+
+impl Envelope {
+    fn of(message: &Message<'_>) -> Envelope {
+        let sender =
+            message
+                .from()
+                .and_then(|a| a.first())
+                .map(|a| match (a.name(), a.address()) {
+                    (Some(n), Some(addr)) => format!("{n} <{addr}>"),
+                    (None, Some(addr)) => addr.to_string(),
+                    (Some(n), None) => n.to_string(),
+                    (None, None) => String::new(),
+                });
+        Envelope {
+            sender,
+            date: message.date().and_then(to_chrono),
+            subject: message.subject().map(str::to_string),
+            message_id: message.message_id().map(str::to_string),
+        }
+    }
+}
+
+fn collect_parts(
+    message: &Message<'_>,
+    envelope: &Envelope,
+    identity: &str,
+    source: &str,
+    path: &str,
+    limits: Limits,
+    out: &mut Intake,
+) {
+    for (i, part) in message.attachments().enumerate() {
+        let here = format!("{path}{}", i + 1);
+        if let Some(inner) = part.message() {
+            // A forwarded message: its attachments count, under this envelope.
+            collect_parts(
+                inner,
+                envelope,
+                identity,
+                source,
+                &format!("{here}."),
+                limits,
+                out,
+            );
+            continue;
+        }
+        if out.files.len() >= limits.max_entries {
+            out.problems.push(format!(
+                "{source}：附件超过 {} 个，其余未读取",
+                limits.max_entries
+            ));
+            return;
+        }
+        let contents = part.contents();
+        let name = part
+            .attachment_name()
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("附件{here}"));
+        if contents.len() as u64 > limits.max_file_bytes {
+            out.problems
+                .push(format!("{source}：附件“{name}”超过大小上限，未读取"));
+            continue;
+        }
+        let received = Received {
+            bytes: contents.to_vec(),
+            name: name.clone(),
+            sender: envelope.sender.clone(),
+            date: envelope.date,
+            subject: envelope.subject.clone(),
+            message_id: envelope.message_id.clone(),
+            source: format!("{source}（附件 {here}）"),
+            key: format!("{identity}#{here}"),
+        };
+        if name.to_lowercase().ends_with(".zip") {
+            let inner = super::zip::from_zip(
+                &received.bytes,
+                &name,
+                &received.source,
+                Some(&received),
+                limits,
+            );
+            out.files.extend(inner.files);
+            out.problems.extend(inner.problems);
+        } else {
+            out.files.push(received);
+        }
+    }
+}
+
+fn to_chrono(d: &mail_parser::DateTime) -> Option<DateTime<FixedOffset>> {
+    let offset = (i32::from(d.tz_hour) * 3600 + i32::from(d.tz_minute) * 60)
+        * if d.tz_before_gmt { -1 } else { 1 };
+    let tz = FixedOffset::east_opt(offset)?;
+    tz.with_ymd_and_hms(
+        i32::from(d.year),
+        u32::from(d.month),
+        u32::from(d.day),
+        u32::from(d.hour),
+        u32::from(d.minute),
+        u32::from(d.second),
+    )
+    .single()
+}

@@ -1,0 +1,95 @@
+//! Workbooks inside `.zip` files (sent as attachments or saved loose). Entry
+//! names are kept as names only; sizes are checked before anything is inflated.
+
+use std::io::{Cursor, Read};
+
+use super::{Intake, Limits, Received};
+
+/// Every file in a zip. `envelope` is the email it came in, if any.
+pub fn from_zip(
+    bytes: &[u8],
+    name: &str,
+    source: &str,
+    envelope: Option<&Received>,
+    limits: Limits,
+) -> Intake {
+    let mut out = Intake::default();
+    let mut archive = match zip::ZipArchive::new(Cursor::new(bytes)) {
+        Ok(a) => a,
+        Err(_) => {
+            // Not a real zip: keep it as it came.
+            out.files.push(whole(bytes, name, source, envelope));
+            return out;
+        }
+    };
+    let container = envelope
+        .map(|e| e.key.clone())
+        .unwrap_or_else(|| format!("file:{}:{name}", crate::archive::hash(bytes)));
+    for i in 0..archive.len().min(limits.max_entries) {
+        let Ok(mut entry) = archive.by_index(i) else {
+            out.problems
+                .push(format!("{source}：压缩包第 {} 项无法读取", i + 1));
+            continue;
+        };
+        if entry.is_dir() {
+            continue;
+        }
+        let entry_name = entry_name(entry.name_raw());
+        if entry.size() > limits.max_file_bytes {
+            out.problems.push(format!(
+                "{source}：压缩包中的“{entry_name}”超过大小上限，未解压"
+            ));
+            continue;
+        }
+        let mut data = Vec::new();
+        // Read at most the limit, whatever the header claimed.
+        if (&mut entry)
+            .take(limits.max_file_bytes + 1)
+            .read_to_end(&mut data)
+            .is_err()
+            || data.len() as u64 > limits.max_file_bytes
+        {
+            out.problems.push(format!(
+                "{source}：压缩包中的“{entry_name}”无法解压或超过大小上限"
+            ));
+            continue;
+        }
+        let mut received = whole(
+            &data,
+            &entry_name,
+            &format!("{source}（压缩包内 {entry_name}）"),
+            envelope,
+        );
+        received.key = format!("{container}/zip:{i}");
+        out.files.push(received);
+    }
+    if archive.len() > limits.max_entries {
+        out.problems.push(format!(
+            "{source}：压缩包内文件超过 {} 个，其余未读取",
+            limits.max_entries
+        ));
+    }
+    out
+}
+
+fn whole(bytes: &[u8], name: &str, source: &str, envelope: Option<&Received>) -> Received {
+    match envelope {
+        Some(e) => Received {
+            bytes: bytes.to_vec(),
+            name: name.to_string(),
+            source: source.to_string(),
+            ..e.clone()
+        },
+        None => super::loose(bytes.to_vec(), name.to_string(), source.to_string()),
+    }
+}
+
+/// An entry's file name without folders. Zips made on Chinese Windows store
+/// names in GBK without saying so: bytes that are not UTF-8 are read as GB18030.
+fn entry_name(raw: &[u8]) -> String {
+    let full = match std::str::from_utf8(raw) {
+        Ok(s) => s.to_string(),
+        Err(_) => encoding_rs::GB18030.decode(raw).0.into_owned(),
+    };
+    full.rsplit(['/', '\\']).next().unwrap_or("").to_string()
+}

@@ -1,0 +1,310 @@
+//! The 报送情况 workbook and its console text, from a [`StatusReport`].
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDateTime;
+use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
+use serde_json::json;
+
+use crate::error::Error;
+use crate::render::ledger_template::chinese_date;
+use crate::render::texts::Texts;
+use crate::render::xlsx::{self, Styles};
+use crate::status::{StatusReport, Timeliness, UnitStatus, Validation};
+
+pub const WORDING: &str = include_str!("../../templates/status.toml");
+
+pub struct StatusWriter {
+    texts: Texts,
+    styles: Styles,
+}
+
+fn time(t: Option<NaiveDateTime>) -> String {
+    t.map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+impl StatusWriter {
+    pub fn new() -> Result<StatusWriter, Error> {
+        Ok(StatusWriter {
+            texts: Texts::parse("templates/status.toml", WORDING)?,
+            styles: Styles::new(),
+        })
+    }
+
+    fn vars(&self, r: &StatusReport) -> serde_json::Value {
+        json!({
+            "centre": r.centre,
+            "period": r.period.chinese(),
+            "deadline": chinese_date(r.deadline),
+            "t": r.totals,
+        })
+    }
+
+    /// The words for one unit's row: 是否报送, 是否按时, 校验结果.
+    fn words(&self, u: &UnitStatus) -> Result<[String; 3], Error> {
+        let submitted = self.texts.plain(if u.submitted {
+            "submitted_yes"
+        } else {
+            "submitted_no"
+        })?;
+        let timely = self.texts.plain(match u.timeliness {
+            Timeliness::OnTime => "on_time",
+            Timeliness::Late => "late",
+            Timeliness::Unknown => "unknown_time",
+            Timeliness::Missing => "missing",
+        })?;
+        let result = match u.validation {
+            None => self.texts.plain("missing")?,
+            Some(Validation::Passed) => self.texts.plain("passed")?,
+            Some(Validation::Warnings(n)) => self.texts.render("warnings", &json!({ "n": n }))?,
+            Some(Validation::Returned(n)) => self.texts.render("returned", &json!({ "n": n }))?,
+        };
+        Ok([submitted, timely, result])
+    }
+
+    /// Plain text for the terminal.
+    pub fn text(&self, r: &StatusReport) -> Result<String, Error> {
+        let vars = self.vars(r);
+        let mut out = format!(
+            "{}\n{}\n",
+            self.texts.render("title", &vars)?,
+            self.texts.render("summary", &vars)?
+        );
+        for g in &r.groups {
+            out.push_str(&format!("\n【{}】\n", g.name));
+            for u in &g.units {
+                let [submitted, timely, result] = self.words(u)?;
+                out.push_str(&format!(
+                    "  {:<14} {}  {submitted}  {timely}  {result}  {}\n",
+                    u.code,
+                    u.name,
+                    time(u.newest_received)
+                ));
+            }
+        }
+        out.push_str(&format!("\n{}\n", self.texts.plain("chase_title")?));
+        if r.chase.is_empty() {
+            out.push_str(&format!("  {}\n", self.texts.plain("chase_none")?));
+        }
+        for c in &r.chase {
+            out.push_str(&format!(
+                "  {}（{}）  {}  {}\n",
+                c.name,
+                c.station,
+                c.head.clone().unwrap_or_default(),
+                c.phone.clone().unwrap_or_default()
+            ));
+        }
+        if !r.quarantine.is_empty() {
+            out.push_str(&format!("\n{}\n", self.texts.plain("quarantine_title")?));
+            for q in &r.quarantine {
+                out.push_str(&format!("  {}  {}\n", q.name, q.source));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Write `报送情况-<报送期>.xlsx` into `dir`.
+    pub fn write(&self, r: &StatusReport, dir: &Path) -> Result<PathBuf, Error> {
+        let vars = self.vars(r);
+        let path = dir.join(crate::output::safe_file_name(
+            &self.texts.render("file_name", &vars)?,
+        ));
+        let mut book = Workbook::new();
+        xlsx::set_properties(
+            &mut book,
+            &self.texts.render("title", &vars)?,
+            r.period.end(),
+        );
+        let sheet = book.add_worksheet();
+        self.fill(sheet, r).map_err(|e| match e {
+            Fail::Xlsx(e) => Error::xlsx(&path, e),
+            Fail::Other(e) => e,
+        })?;
+        xlsx::save(&mut book, &path)?;
+        Ok(path)
+    }
+
+    fn fill(&self, sheet: &mut Worksheet, r: &StatusReport) -> Result<(), Fail> {
+        let s = &self.styles;
+        let vars = self.vars(r);
+        sheet.set_name(self.texts.plain("sheet")?)?;
+        const WIDTHS: [f64; 10] = [6.0, 14.0, 40.0, 8.0, 9.0, 7.0, 17.0, 17.0, 9.0, 18.0];
+        for (c, w) in WIDTHS.iter().enumerate() {
+            sheet.set_column_width(c as u16, *w)?;
+        }
+        let last = (WIDTHS.len() - 1) as u16;
+        sheet.set_row_height(0, 30)?;
+        sheet.merge_range(0, 0, 0, last, &self.texts.render("title", &vars)?, &s.title)?;
+        sheet.set_row_height(1, 34)?;
+        sheet.merge_range(
+            1,
+            0,
+            1,
+            last,
+            &self.texts.render("summary", &vars)?,
+            &s.paragraph,
+        )?;
+        let headers = self.texts.plain("headers")?;
+        for (c, h) in headers.split('|').enumerate() {
+            sheet.write_string_with_format(2, c as u16, h, &s.header)?;
+        }
+        let group_format = s
+            .header
+            .clone()
+            .set_align(rust_xlsxwriter::FormatAlign::Left);
+        let late = s.cell.clone().set_font_color("#C00000");
+        let mut row = 3u32;
+        let mut n = 0;
+        for g in &r.groups {
+            sheet.merge_range(row, 0, row, last, &g.name, &group_format)?;
+            row += 1;
+            for u in &g.units {
+                n += 1;
+                let [submitted, timely, result] = self.words(u)?;
+                let alert = !u.submitted
+                    || u.timeliness == Timeliness::Late
+                    || matches!(u.validation, Some(Validation::Returned(_)));
+                let f = if alert { &late } else { &s.cell };
+                sheet.write_number_with_format(row, 0, f64::from(n), &s.cell)?;
+                sheet.write_string_with_format(row, 1, &u.code, &s.cell)?;
+                sheet.write_string_with_format(row, 2, &u.name, &s.cell)?;
+                sheet.write_string_with_format(row, 3, &u.level, &s.cell)?;
+                sheet.write_string_with_format(row, 4, &submitted, f)?;
+                sheet.write_number_with_format(row, 5, u.versions as f64, &s.cell)?;
+                sheet.write_string_with_format(row, 6, time(u.first_received), &s.cell)?;
+                sheet.write_string_with_format(row, 7, time(u.newest_received), &s.cell)?;
+                sheet.write_string_with_format(row, 8, &timely, f)?;
+                sheet.write_string_with_format(row, 9, &result, f)?;
+                row += 1;
+            }
+        }
+        row += 1;
+        sheet.merge_range(
+            row,
+            0,
+            row,
+            last,
+            &self.texts.plain("chase_title")?,
+            &s.heading,
+        )?;
+        row += 1;
+        if r.chase.is_empty() {
+            sheet.merge_range(
+                row,
+                0,
+                row,
+                last,
+                &self.texts.plain("chase_none")?,
+                &s.paragraph,
+            )?;
+            row += 1;
+        } else {
+            let headers = self.texts.plain("chase_headers")?;
+            spanned(
+                sheet,
+                row,
+                &CHASE_SPANS,
+                &headers.split('|').collect::<Vec<_>>(),
+                &s.header,
+            )?;
+            row += 1;
+            for (i, c) in r.chase.iter().enumerate() {
+                let n = (i + 1).to_string();
+                let cells = [
+                    n.as_str(),
+                    &c.name,
+                    &c.station,
+                    c.head.as_deref().unwrap_or(""),
+                    c.phone.as_deref().unwrap_or(""),
+                ];
+                spanned(sheet, row, &CHASE_SPANS, &cells, &s.cell)?;
+                row += 1;
+            }
+        }
+        if !r.quarantine.is_empty() {
+            row += 1;
+            sheet.merge_range(
+                row,
+                0,
+                row,
+                last,
+                &self.texts.plain("quarantine_title")?,
+                &s.heading,
+            )?;
+            row += 1;
+            let headers = self.texts.plain("quarantine_headers")?;
+            spanned(
+                sheet,
+                row,
+                &QUARANTINE_SPANS,
+                &headers.split('|').collect::<Vec<_>>(),
+                &s.header,
+            )?;
+            row += 1;
+            for (i, q) in r.quarantine.iter().enumerate() {
+                let why = self.texts.plain(if q.workbook {
+                    "quarantine_unidentified"
+                } else {
+                    "quarantine_not_workbook"
+                })?;
+                let n = (i + 1).to_string();
+                let when = time(q.received);
+                let cells = [
+                    n.as_str(),
+                    &q.name,
+                    q.sender.as_deref().unwrap_or(""),
+                    &when,
+                    &q.source,
+                    &why,
+                ];
+                spanned(sheet, row, &QUARANTINE_SPANS, &cells, &s.wrap)?;
+                row += 1;
+            }
+        }
+        sheet.set_freeze_panes(3, 0)?;
+        xlsx::print_setup(sheet, true, Some((2, 2)))?;
+        Ok(())
+    }
+}
+
+/// Column spans (first, last) of the chase list and quarantine tables, laid
+/// over the status table's columns.
+const CHASE_SPANS: [(u16, u16); 5] = [(0, 0), (1, 2), (3, 5), (6, 6), (7, 7)];
+const QUARANTINE_SPANS: [(u16, u16); 6] = [(0, 0), (1, 2), (3, 5), (6, 6), (7, 8), (9, 9)];
+
+/// Write `cells` into one row, each over its span of columns.
+fn spanned(
+    sheet: &mut Worksheet,
+    row: u32,
+    spans: &[(u16, u16)],
+    cells: &[&str],
+    format: &rust_xlsxwriter::Format,
+) -> Result<(), XlsxError> {
+    for (&(first, last), text) in spans.iter().zip(cells) {
+        if first == last {
+            sheet.write_string_with_format(row, first, *text, format)?;
+        } else {
+            sheet.merge_range(row, first, row, last, text, format)?;
+        }
+    }
+    Ok(())
+}
+
+enum Fail {
+    Xlsx(XlsxError),
+    Other(Error),
+}
+
+impl From<XlsxError> for Fail {
+    fn from(e: XlsxError) -> Fail {
+        Fail::Xlsx(e)
+    }
+}
+
+impl From<Error> for Fail {
+    fn from(e: Error) -> Fail {
+        Fail::Other(e)
+    }
+}
