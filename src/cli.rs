@@ -44,6 +44,9 @@ pub enum Command {
     /// 某一报送期的报送情况：已报、未报、逾期、退回，以及催报名单
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Status(StatusArgs),
+    /// 报告：季度报告（quarterly）
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// 校验台账工作簿，逐格列出问题（文件、工作表、单元格）
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Validate(ValidateArgs),
@@ -115,6 +118,30 @@ pub struct StatusArgs {
     /// 输出目录（默认：output/）；报送情况表写到其中的 <报送期>/ 下
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// 季度报告：中心和各工作站（含下级）本季度及年初至今的各项数字
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Quarterly(QuarterlyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct QuarterlyArgs {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(flatten)]
+    pub archive: ArchiveArg,
+    /// 报送期，如 2023Q3
+    #[arg(long, value_name = "PERIOD")]
+    pub period: String,
+    /// 只输出该单位（及其下级汇总）的报告
+    #[arg(long, value_name = "CODE")]
+    pub unit: Option<String>,
+    /// 输出格式：text（默认）或 json（报告模型，供其他程序使用）
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@
 //! Data flows one way: `read` → `validate` → (aggregate) → `render`.
 //! `schema` describes the ledgers; `registry` describes the units.
 
+pub mod aggregate;
 pub mod archive;
 pub mod cli;
 pub mod commands;
@@ -14,6 +15,7 @@ pub mod docs;
 pub mod error;
 pub mod inputs;
 pub mod intake;
+pub mod model;
 pub mod output;
 pub mod period;
 pub mod read;

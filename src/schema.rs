@@ -186,9 +186,30 @@ pub struct Ledger {
     pub fields: Vec<Field>,
     #[serde(default)]
     pub rules: Vec<Rule>,
+    /// What aggregation uses each field for (`joined` → 入库日期 …).
+    #[serde(default)]
+    pub roles: BTreeMap<String, String>,
+    /// Values with a meaning to aggregation (`escalated` → 已上报 …).
+    #[serde(default)]
+    pub markers: BTreeMap<String, String>,
 }
 
 impl Ledger {
+    /// The index of the field playing `role` (the id and date fields under
+    /// the roles `id` and `date`).
+    pub fn role(&self, role: &str) -> Option<usize> {
+        let name = match role {
+            "id" => &self.id_field,
+            "date" => &self.date_field,
+            _ => self.roles.get(role)?,
+        };
+        self.field_index(name)
+    }
+
+    pub fn marker(&self, name: &str) -> Option<&str> {
+        self.markers.get(name).map(String::as_str)
+    }
+
     pub fn field(&self, name: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.name == name)
     }
@@ -434,6 +455,14 @@ fn check_ledger(schema: &Schema, ledger: &Ledger) -> Result<(), String> {
                 "{}：date_field“{}”必须是必填的日期字段",
                 ledger.name, ledger.date_field
             ))
+        }
+    }
+    for (role, name) in &ledger.roles {
+        if ledger.field(name).is_none() {
+            return Err(format!(
+                "{}：roles 中 {role} 指向不存在的字段“{name}”",
+                ledger.name
+            ));
         }
     }
     for rule in &ledger.rules {

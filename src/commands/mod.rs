@@ -3,6 +3,7 @@
 
 mod intake;
 mod platform;
+mod report;
 mod run;
 mod sample;
 mod schema;
@@ -42,6 +43,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Run(args) => run::run(args),
         Command::Intake(args) => intake::run(args),
         Command::Status(args) => status::run(args),
+        Command::Report(cmd) => report::run(cmd),
         Command::Validate(args) => validate::run(args),
         Command::Template(args) => template::run(args),
         Command::Sample(args) => sample::run(args),

@@ -1,0 +1,304 @@
+//! Assembling the report model of every unit for a period: the quarter and
+//! year-to-date figures (rolled up), the previous quarter and the same quarter
+//! last year, annual targets, the 六有 checks, reporting and data quality.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use polars::prelude::DataFrame;
+
+use crate::aggregate::frames::{membership, Frames};
+use crate::aggregate::load::{day, AsOf, Submissions};
+use crate::archive::Archive;
+use crate::error::Error;
+use crate::model::{Check, Figures, OpenItem, Quality, Reporting, Target, UnitReport};
+use crate::period::Period;
+use crate::registry::{Level, Registry, Unit};
+use crate::schema::Schema;
+use crate::status::{StatusReport, Timeliness, Validation};
+
+/// What aggregation reads.
+pub struct Inputs<'a> {
+    pub registry: &'a Registry,
+    pub schema: &'a Schema,
+    pub archive: &'a Archive,
+    pub deadline_days: u32,
+}
+
+fn polars(e: polars::prelude::PolarsError) -> Error {
+    Error::Template {
+        name: "aggregation".into(),
+        message: e.to_string(),
+    }
+}
+
+/// Figures of every scope for one as-of point: (quarter, year to date).
+struct Computed {
+    rolled: (BTreeMap<String, Figures>, BTreeMap<String, Figures>),
+    own_ytd: BTreeMap<String, Figures>,
+}
+
+fn compute(asof: &AsOf, rolled: &DataFrame, own: &DataFrame) -> Result<Computed, Error> {
+    let frames = Frames::new(asof).map_err(polars)?;
+    let p = asof.period;
+    let year_start = day(Period {
+        year: p.year,
+        quarter: 1,
+    }
+    .start());
+    let (start, end) = (day(p.start()), day(p.end()));
+    Ok(Computed {
+        rolled: (
+            frames
+                .figures(rolled, start, end, year_start)
+                .map_err(polars)?,
+            frames
+                .figures(rolled, year_start, end, year_start)
+                .map_err(polars)?,
+        ),
+        own_ytd: frames
+            .figures(own, year_start, end, year_start)
+            .map_err(polars)?,
+    })
+}
+
+/// The report model of every unit of the registry for `period`.
+pub fn build(inputs: &Inputs<'_>, period: Period) -> Result<Vec<UnitReport>, Error> {
+    let registry = inputs.registry;
+    let previous = period.previous();
+    let last_year = Period {
+        year: period.year - 1,
+        quarter: period.quarter,
+    };
+    // Every period whose submissions can matter: two years back covers carried
+    // rosters and last year's comparison.
+    let needed: BTreeSet<Period> = inputs
+        .archive
+        .periods()
+        .into_iter()
+        .filter(|p| *p <= period && p.year >= period.year - 2)
+        .collect();
+    let subs = Submissions::load(inputs.archive, registry, inputs.schema, &needed)?;
+    let rolled = membership(registry, true).map_err(polars)?;
+    let own = membership(registry, false).map_err(polars)?;
+    let has_data = |p: Period| needed.contains(&p);
+    let now = AsOf::build(period, &subs, registry, inputs.schema);
+    let current = compute(&now, &rolled, &own)?;
+    let before = if has_data(previous) {
+        Some(compute(
+            &AsOf::build(previous, &subs, registry, inputs.schema),
+            &rolled,
+            &own,
+        )?)
+    } else {
+        None
+    };
+    let year_ago = if has_data(last_year) {
+        Some(compute(
+            &AsOf::build(last_year, &subs, registry, inputs.schema),
+            &rolled,
+            &own,
+        )?)
+    } else {
+        None
+    };
+    let status = StatusReport::build(registry, inputs.archive, period, inputs.deadline_days);
+    let mut reports = Vec::new();
+    for unit in registry.tree_order() {
+        let get = |m: &BTreeMap<String, Figures>| m.get(&unit.code).cloned().unwrap_or_default();
+        let scope = scope_units(registry, unit);
+        reports.push(UnitReport {
+            unit: unit.code.clone(),
+            name: unit.name.clone(),
+            level: registry.level_name(unit.level).to_string(),
+            period,
+            quarter: get(&current.rolled.0),
+            year_to_date: get(&current.rolled.1),
+            previous_quarter: before.as_ref().map(|c| get(&c.rolled.0)),
+            previous_year: year_ago.as_ref().map(|c| get(&c.rolled.0)),
+            targets: targets(unit, &get(&current.own_ytd)),
+            six_haves: six_haves(registry, unit, &subs, period, inputs.schema),
+            reporting: reporting(&status, &scope, &now),
+            quality: quality(&now, &scope),
+            open_items: open_items(&now, &scope, registry, period),
+        });
+    }
+    Ok(reports)
+}
+
+/// The unit and everything below it.
+fn scope_units(registry: &Registry, unit: &Unit) -> BTreeSet<String> {
+    let mut out = BTreeSet::from([unit.code.clone()]);
+    let mut frontier = vec![unit.code.clone()];
+    while let Some(code) = frontier.pop() {
+        for child in registry.children(&code) {
+            out.insert(child.code.clone());
+            frontier.push(child.code.clone());
+        }
+    }
+    out
+}
+
+/// Annual targets from the source documents: the centre holds at least one
+/// sector-wide activity, each station at least four of the five kinds; the
+/// centre and each station write at least one research report.
+fn targets(unit: &Unit, own_ytd: &Figures) -> Vec<Target> {
+    let target = |name: &str, target: u64, actual: u64| Target {
+        name: name.to_string(),
+        target,
+        actual,
+        met: actual >= target,
+    };
+    match unit.level {
+        Level::Centre => vec![
+            target("全行业人才活动", 1, own_ytd.activities.sector_wide),
+            target("人才调研报告", 1, own_ytd.achievements.research_reports),
+        ],
+        Level::Station => vec![
+            target("五类人才活动", 4, own_ytd.activities.five_kinds),
+            target("人才调研报告", 1, own_ytd.achievements.research_reports),
+        ],
+        Level::Workroom => Vec::new(),
+    }
+}
+
+/// The 六有 checks that the registry and the ledgers can show.
+fn six_haves(
+    registry: &Registry,
+    unit: &Unit,
+    subs: &Submissions,
+    period: Period,
+    schema: &Schema,
+) -> Vec<Check> {
+    let mut checks = Vec::new();
+    let needs_area = unit.level != Level::Workroom;
+    let area = unit.area.map(crate::read::cell::format_number);
+    checks.push(Check {
+        name: "有阵地".into(),
+        ok: !needs_area || unit.area.is_some_and(|a| a >= 200.0),
+        evidence: match (&area, needs_area) {
+            (Some(a), true) => format!("{a} 平方米（不少于 200 平方米）"),
+            (Some(a), false) => format!("{a} 平方米"),
+            (None, _) => "名录未填面积".into(),
+        },
+    });
+    checks.push(Check {
+        name: "有名称".into(),
+        ok: !unit.name.is_empty(),
+        evidence: unit.name.clone(),
+    });
+    checks.push(Check {
+        name: "有职能".into(),
+        ok: true,
+        evidence: format!("{}（职责见平台建设方案）", registry.level_name(unit.level)),
+    });
+    checks.push(Check {
+        name: "有组织".into(),
+        ok: unit.head.is_some(),
+        evidence: unit
+            .head
+            .as_ref()
+            .map_or("名录未填负责人".into(), |h| format!("负责人：{h}")),
+    });
+    checks.push(Check {
+        name: "有制度".into(),
+        ok: unit.rules.is_some_and(|r| r >= 1),
+        evidence: unit
+            .rules
+            .map_or("名录未填制度数".into(), |r| format!("制度 {r} 项")),
+    });
+    let ledgers = subs
+        .get(&unit.code, period)
+        .map(|c| c.ledgers.iter().filter(|l| l.present).count())
+        .unwrap_or(0);
+    checks.push(Check {
+        name: "有台账".into(),
+        ok: ledgers == schema.ledgers.len(),
+        evidence: format!("本期报送 {ledgers}/{} 类台账", schema.ledgers.len()),
+    });
+    checks
+}
+
+fn reporting(status: &StatusReport, scope: &BTreeSet<String>, now: &AsOf) -> Reporting {
+    let mut r = Reporting::default();
+    for u in status
+        .groups
+        .iter()
+        .flat_map(|g| &g.units)
+        .filter(|u| scope.contains(&u.code))
+    {
+        r.due += 1;
+        if u.submitted {
+            r.submitted += 1;
+        } else {
+            r.missing.push(u.name.clone());
+        }
+        match u.timeliness {
+            Timeliness::OnTime => r.on_time += 1,
+            Timeliness::Late => r.late += 1,
+            _ => {}
+        }
+        if matches!(u.validation, Some(Validation::Returned(_))) {
+            r.returned.push(u.name.clone());
+        }
+        if now.carried_forward.contains(&u.code) {
+            r.carried_forward.push(u.name.clone());
+        }
+    }
+    r
+}
+
+fn quality(now: &AsOf, scope: &BTreeSet<String>) -> Quality {
+    let mut q = Quality::default();
+    for uq in now
+        .quality
+        .iter()
+        .filter(|(u, _)| scope.contains(*u))
+        .map(|(_, q)| q)
+    {
+        for (ledger, n) in &uq.rows_excluded {
+            *q.rows_excluded.entry(ledger.clone()).or_default() += n;
+        }
+        q.files_with_errors += u64::from(uq.has_errors);
+        q.warnings += uq.warnings;
+    }
+    q
+}
+
+/// Problems and needs open at the period's end, longest open first.
+fn open_items(
+    now: &AsOf,
+    scope: &BTreeSet<String>,
+    registry: &Registry,
+    period: Period,
+) -> Vec<OpenItem> {
+    let end = day(period.end());
+    let mut items: Vec<OpenItem> = now
+        .cases
+        .iter()
+        .filter(|c| {
+            scope.contains(&c.unit) && c.registered <= end && c.closed.is_none_or(|d| d > end)
+        })
+        .map(|c| OpenItem {
+            unit: registry
+                .unit(&c.unit)
+                .map(|u| u.name.clone())
+                .unwrap_or_default(),
+            ledger: c.ledger.clone(),
+            id: c.id.clone(),
+            registered: (chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()
+                + chrono::Days::new(c.registered.max(0) as u64))
+            .to_string(),
+            category: c.category.clone(),
+            description: c.description.clone(),
+            status: c.status.clone(),
+            days_open: i64::from(end - c.registered),
+        })
+        .collect();
+    items.sort_by(|a, b| {
+        b.days_open
+            .cmp(&a.days_open)
+            .then_with(|| a.unit.cmp(&b.unit))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    items
+}

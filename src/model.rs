@@ -1,0 +1,155 @@
+//! The report model: the numbers every renderer uses, one per unit and period.
+//! `jucai report … --format json` prints it. Nothing here identifies a talent
+//! beyond what a report may show (no ID numbers, no phones).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::period::Period;
+
+/// Counts by a category's values (e.g. 学历 → 大学本科 → 12).
+pub type Breakdown = BTreeMap<String, u64>;
+
+/// Figures for one window (a quarter, or the year to date).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct TalentFigures {
+    /// In the library at the end of the period.
+    pub in_library: u64,
+    pub joined: u64,
+    pub left: u64,
+    pub by_kind: Breakdown,
+    pub by_sex: Breakdown,
+    pub by_age: Breakdown,
+    pub by_education: Breakdown,
+    pub by_politics: Breakdown,
+    pub by_qualification: Breakdown,
+    /// 助理社会工作师 + 社会工作师 + 高级社会工作师.
+    pub certified_social_workers: u64,
+    pub key_talents: u64,
+    pub by_deputy: Breakdown,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CaseFigures {
+    /// Registered in the window.
+    pub new: u64,
+    /// Closed in the window.
+    pub closed: u64,
+    /// Open at the end of the window (registered this year).
+    pub open: u64,
+    /// Closed ÷ (closed + open), over the year's cases, at the window's end.
+    pub closure_rate: Option<f64>,
+    /// Mean days from registration to closing, for cases closed in the window.
+    pub mean_days_to_close: Option<f64>,
+    pub by_category: Breakdown,
+    /// Problems passed upward (已上报) in the window.
+    pub escalated: u64,
+    /// For needs: closed as 已满足 (the rest closed as 无法满足).
+    pub satisfied: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ActivityFigures {
+    pub count: u64,
+    pub by_type: Breakdown,
+    pub by_scope: Breakdown,
+    pub participants: u64,
+    pub talent_participants: u64,
+    pub funds: f64,
+    /// Activities of the five kinds (学术交流、引才聚才、资源对接、技能竞赛、成果展示).
+    pub five_kinds: u64,
+    /// Sector-wide (全行业) activities.
+    pub sector_wide: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct AchievementFigures {
+    pub count: u64,
+    pub by_type: Breakdown,
+    pub by_level: Breakdown,
+    pub research_reports: u64,
+}
+
+/// Everything for one window.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Figures {
+    pub talents: TalentFigures,
+    pub problems: CaseFigures,
+    pub needs: CaseFigures,
+    pub activities: ActivityFigures,
+    pub achievements: AchievementFigures,
+}
+
+/// An annual target and how far the year has come.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Target {
+    pub name: String,
+    pub target: u64,
+    pub actual: u64,
+    pub met: bool,
+}
+
+/// One of the 六有 checks.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Check {
+    pub name: String,
+    pub ok: bool,
+    /// What was found (e.g. "460 平方米").
+    pub evidence: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Reporting {
+    /// Units in this scope (itself and below) that were due to report.
+    pub due: u64,
+    pub submitted: u64,
+    pub on_time: u64,
+    pub late: u64,
+    pub missing: Vec<String>,
+    /// Newest version still has errors.
+    pub returned: Vec<String>,
+    /// Units whose roster was carried forward from an earlier period.
+    pub carried_forward: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Quality {
+    /// Rows left out of the figures because they had errors, by ledger.
+    pub rows_excluded: Breakdown,
+    pub files_with_errors: u64,
+    pub warnings: u64,
+}
+
+/// A problem or need still open at the period's end, as a report may show it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OpenItem {
+    pub unit: String,
+    pub ledger: String,
+    pub id: String,
+    pub registered: String,
+    pub category: String,
+    pub description: String,
+    pub status: String,
+    pub days_open: i64,
+}
+
+/// The report of one unit (with everything below it) for one period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnitReport {
+    pub unit: String,
+    pub name: String,
+    pub level: String,
+    pub period: Period,
+    pub quarter: Figures,
+    pub year_to_date: Figures,
+    /// The same figures for the previous quarter and the same quarter last
+    /// year, when the archive has them.
+    pub previous_quarter: Option<Figures>,
+    pub previous_year: Option<Figures>,
+    pub targets: Vec<Target>,
+    pub six_haves: Vec<Check>,
+    pub reporting: Reporting,
+    pub quality: Quality,
+    pub open_items: Vec<OpenItem>,
+}

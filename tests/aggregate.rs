@@ -1,0 +1,717 @@
+//! Aggregation on a hand-built tree (1 centre, 2 stations, 3 workrooms) over
+//! two quarters, every figure checked against values worked out by hand below.
+//! Includes a resubmission that changes a record, an event dated in the
+//! previous quarter but first reported now, a unit that sends only the
+//! quarter's rows, a unit that did not submit, a late one and an excluded row.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use common::{t, Book, Cell};
+use jucai::registry::{Level, Unit};
+use jucai::schema::Schema;
+use serde_json::Value;
+
+fn d(y: u16, m: u8, day: u8) -> Cell {
+    Cell::Date(y, m, day)
+}
+
+fn n(v: f64) -> Cell {
+    Cell::Number(v)
+}
+
+type Row = Vec<(&'static str, Cell)>;
+
+/// A workbook in the template's layout with the given rows (by field name).
+fn workbook(
+    code: &str,
+    name: &str,
+    period: &str,
+    filled: Cell,
+    ledgers: &[(&str, Vec<Row>)],
+) -> Vec<u8> {
+    let schema = Schema::builtin();
+    let mut sheets = vec![(
+        "封面".to_string(),
+        vec![
+            vec![t("单位编码"), t(code)],
+            vec![t("单位名称"), t(name)],
+            vec![t("报送期"), t(period)],
+            vec![t("填报人"), t("张三")],
+            vec![t("联系电话"), t("13900000000")],
+            vec![t("填报日期"), filled],
+        ],
+    )];
+    for ledger in &schema.ledgers {
+        let header: Vec<Cell> = ledger.fields.iter().map(|f| t(&f.name)).collect();
+        let mut rows = vec![vec![t(&format!("{name}{}", ledger.name))], header];
+        for (key, data) in ledgers {
+            if *key != ledger.key {
+                continue;
+            }
+            for row in data {
+                let map: BTreeMap<&str, &Cell> = row.iter().map(|(k, v)| (*k, v)).collect();
+                rows.push(
+                    ledger
+                        .fields
+                        .iter()
+                        .map(|f| {
+                            map.get(f.name.as_str())
+                                .map_or(Cell::Empty, |c| (*c).clone())
+                        })
+                        .collect(),
+                );
+            }
+        }
+        sheets.push((ledger.name.clone(), rows));
+    }
+    Book {
+        sheets,
+        ..Book::default()
+    }
+    .bytes()
+}
+
+fn talent(
+    id: &str,
+    sex: &str,
+    birth: Cell,
+    joined: Cell,
+    [edu, politics, kind, qual]: [&str; 4],
+) -> Row {
+    vec![
+        ("人才编号", t(id)),
+        ("姓名", t("某某")),
+        ("性别", t(sex)),
+        ("出生日期", birth),
+        ("政治面貌", t(politics)),
+        ("学历", t(edu)),
+        ("人才类别", t(kind)),
+        ("职业资格", t(qual)),
+        ("工作单位", t("某单位")),
+        ("联系电话", t("13900000001")),
+        ("入库日期", joined),
+        ("在库状态", t("在库")),
+    ]
+}
+
+fn left(mut row: Row, on: Cell) -> Row {
+    row.retain(|(k, _)| *k != "在库状态");
+    row.push(("在库状态", t("流出")));
+    row.push(("流出日期", on));
+    row
+}
+
+fn problem(id: &str, registered: Cell, status: &str, closed: Option<Cell>) -> Row {
+    let mut row = vec![
+        ("问题编号", t(id)),
+        ("登记日期", registered),
+        ("问题类别", t("工作条件")),
+        ("问题描述", t("活动场地不足")),
+        ("办理层级", t("工作室")),
+        ("办理状态", t(status)),
+    ];
+    if let Some(c) = closed {
+        row.push(("办结日期", c));
+        row.push(("处理措施", t("已协调")));
+    }
+    row
+}
+
+fn activity(
+    id: &str,
+    date: Cell,
+    kind: &str,
+    scope: &str,
+    people: f64,
+    talents: f64,
+    funds: f64,
+) -> Row {
+    vec![
+        ("活动编号", t(id)),
+        ("活动日期", date),
+        ("活动名称", t("活动")),
+        ("活动类型", t(kind)),
+        ("活动范围", t(scope)),
+        ("参与人数", n(people)),
+        ("人才参与人数", n(talents)),
+        ("经费（元）", n(funds)),
+    ]
+}
+
+fn achievement(id: &str, date: Cell, kind: &str, level: &str) -> Row {
+    vec![
+        ("成果编号", t(id)),
+        ("取得日期", date),
+        ("成果名称", t("成果")),
+        ("成果类型", t(kind)),
+        ("成果级别", t(level)),
+        ("完成人（单位）", t("某单位")),
+    ]
+}
+
+fn need(id: &str, registered: Cell, status: &str, closed: Option<Cell>) -> Row {
+    let mut row = vec![
+        ("需求编号", t(id)),
+        ("登记日期", registered),
+        ("需求类别", t("教育培训")),
+        ("需求描述", t("希望参加培训")),
+        ("对接状态", t(status)),
+    ];
+    if let Some(c) = closed {
+        row.push(("办结日期", c));
+    }
+    row
+}
+
+fn unit(code: &str, name: &str, level: Level, parent: Option<&str>, area: f64) -> Unit {
+    Unit {
+        code: code.into(),
+        name: name.into(),
+        level,
+        parent: parent.map(str::to_string),
+        kind: None,
+        address: Some("某地".into()),
+        area: Some(area),
+        head: Some("负责人".into()),
+        phone: Some("0477-1234567".into()),
+        rules: Some(3),
+        opened: NaiveDate::from_ymd_opt(2022, 1, 1),
+        note: None,
+        row: 0,
+    }
+}
+
+/// The tree, the inbox, intake, and the report model for 2023Q2.
+fn reports() -> BTreeMap<String, Value> {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let units = vec![
+        unit("9", "测试中心", Level::Centre, None, 300.0),
+        unit("9-01", "甲工作站", Level::Station, Some("9"), 250.0),
+        unit("9-01-01", "甲一工作室", Level::Workroom, Some("9-01"), 50.0),
+        unit("9-01-02", "甲二工作室", Level::Workroom, Some("9-01"), 50.0),
+        unit("9-02", "乙工作站", Level::Station, Some("9"), 150.0),
+        unit("9-02-01", "乙一工作室", Level::Workroom, Some("9-02"), 50.0),
+    ];
+    let levels = vec![
+        "中心".to_string(),
+        "工作站".to_string(),
+        "工作室".to_string(),
+    ];
+    jucai::render::registry_xlsx::write(
+        &Schema::builtin(),
+        &units,
+        &levels,
+        &root.join("platform.xlsx"),
+    )
+    .unwrap();
+
+    let t1 = talent(
+        "T1",
+        "男",
+        d(1990, 5, 1),
+        d(2022, 6, 1),
+        ["大学本科", "中共党员", "社会工作", "社会工作师"],
+    );
+    let t2 = talent(
+        "T2",
+        "女",
+        d(1980, 2, 2),
+        d(2023, 2, 10),
+        ["大学专科", "群众", "社会工作", "无"],
+    );
+    let t3 = talent(
+        "T3",
+        "女",
+        d(1965, 1, 1),
+        d(2023, 5, 5),
+        ["中专", "群众", "社区工作", "助理社会工作师"],
+    );
+    let mut t4 = talent(
+        "T4",
+        "男",
+        d(1975, 3, 3),
+        d(2021, 1, 1),
+        ["研究生", "中共党员", "社会工作", "高级社会工作师"],
+    );
+    t4.push(("重点人才", t("是")));
+    t4.push(("联系领导", t("李局长")));
+    let t5 = talent(
+        "T5",
+        "女",
+        d(1995, 9, 9),
+        d(2023, 1, 15),
+        ["大学本科", "共青团员", "养老护理", "养老护理员（四级）"],
+    );
+    let t6 = talent(
+        "T6",
+        "男",
+        d(1970, 7, 7),
+        d(2020, 1, 1),
+        ["大学本科", "中共党员", "社会工作", "社会工作师"],
+    );
+    let t7 = talent(
+        "T7",
+        "女",
+        d(1985, 8, 8),
+        d(2019, 3, 3),
+        ["研究生", "中共党员", "其他", "无"],
+    );
+
+    let inbox = root.join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let put = |file: &str, bytes: Vec<u8>| std::fs::write(inbox.join(file), bytes).unwrap();
+    // 甲一: sends its whole running ledger each quarter.
+    put(
+        "w1-q1.xlsx",
+        workbook(
+            "9-01-01",
+            "甲一工作室",
+            "2023Q1",
+            d(2023, 4, 5),
+            &[
+                ("roster", vec![t1.clone(), t2.clone()]),
+                (
+                    "problems",
+                    vec![problem("P1", d(2023, 2, 1), "办理中", None)],
+                ),
+                (
+                    "achievements",
+                    vec![achievement("R2", d(2023, 3, 3), "表彰奖励", "市级")],
+                ),
+            ],
+        ),
+    );
+    put(
+        "w1-q2.xlsx",
+        workbook(
+            "9-01-01",
+            "甲一工作室",
+            "2023Q2",
+            d(2023, 7, 5),
+            &[
+                (
+                    "roster",
+                    vec![t1.clone(), left(t2.clone(), d(2023, 6, 10)), t3.clone()],
+                ),
+                (
+                    "problems",
+                    vec![
+                        problem("P1", d(2023, 2, 1), "已解决", Some(d(2023, 4, 11))),
+                        problem("P2", d(2023, 5, 20), "待办理", None),
+                        // Dated in the first quarter, first reported now.
+                        problem("P3", d(2023, 3, 15), "办理中", None),
+                    ],
+                ),
+                (
+                    "needs",
+                    vec![need("N1", d(2023, 4, 5), "已满足", Some(d(2023, 5, 5)))],
+                ),
+                // 参与人数 0 is an error: the row is left out and counted.
+                (
+                    "activities",
+                    vec![activity(
+                        "A6",
+                        d(2023, 6, 20),
+                        "学术交流",
+                        "本室",
+                        0.0,
+                        0.0,
+                        0.0,
+                    )],
+                ),
+                (
+                    "achievements",
+                    vec![achievement("R2", d(2023, 3, 3), "表彰奖励", "市级")],
+                ),
+            ],
+        ),
+    );
+    // 甲二: sends only each quarter's new and changed rows.
+    put(
+        "w2-q1.xlsx",
+        workbook(
+            "9-01-02",
+            "甲二工作室",
+            "2023Q1",
+            d(2023, 4, 6),
+            &[
+                ("roster", vec![t4.clone()]),
+                (
+                    "problems",
+                    vec![problem("P4", d(2023, 3, 1), "已上报", None)],
+                ),
+            ],
+        ),
+    );
+    put(
+        "w2-q2.xlsx",
+        workbook(
+            "9-01-02",
+            "甲二工作室",
+            "2023Q2",
+            d(2023, 7, 6),
+            &[
+                ("roster", vec![t4.clone()]),
+                (
+                    "problems",
+                    vec![problem("P5", d(2023, 4, 2), "已解决", Some(d(2023, 4, 12)))],
+                ),
+                (
+                    "activities",
+                    vec![activity(
+                        "A5",
+                        d(2023, 6, 15),
+                        "成果展示",
+                        "本室",
+                        15.0,
+                        5.0,
+                        300.0,
+                    )],
+                ),
+            ],
+        ),
+    );
+    // 乙一: reports in the first quarter only.
+    put(
+        "w3-q1.xlsx",
+        workbook(
+            "9-02-01",
+            "乙一工作室",
+            "2023Q1",
+            d(2023, 4, 7),
+            &[
+                ("roster", vec![t5.clone()]),
+                ("needs", vec![need("N2", d(2023, 2, 2), "对接中", None)]),
+            ],
+        ),
+    );
+    // 甲工作站: its second-quarter workbook twice; the second changes P6.
+    let s1_q1 = workbook(
+        "9-01",
+        "甲工作站",
+        "2023Q1",
+        d(2023, 4, 3),
+        &[
+            ("roster", vec![t6.clone()]),
+            (
+                "activities",
+                vec![activity(
+                    "A1",
+                    d(2023, 3, 10),
+                    "学术交流",
+                    "本站",
+                    30.0,
+                    10.0,
+                    1000.0,
+                )],
+            ),
+        ],
+    );
+    put("s1-q1.xlsx", s1_q1);
+    let s1_acts = vec![
+        activity("A1", d(2023, 3, 10), "学术交流", "本站", 30.0, 10.0, 1000.0),
+        activity("A2", d(2023, 5, 10), "技能竞赛", "本站", 40.0, 20.0, 2000.5),
+        activity("A3", d(2023, 6, 1), "教育培训", "本站", 20.0, 5.0, 0.0),
+    ];
+    put(
+        "s1-q2-v1.xlsx",
+        workbook(
+            "9-01",
+            "甲工作站",
+            "2023Q2",
+            d(2023, 7, 3),
+            &[
+                ("roster", vec![t6.clone()]),
+                (
+                    "problems",
+                    vec![problem("P6", d(2023, 6, 1), "待办理", None)],
+                ),
+                ("activities", s1_acts.clone()),
+            ],
+        ),
+    );
+    put(
+        "s1-q2-v2.xlsx",
+        workbook(
+            "9-01",
+            "甲工作站",
+            "2023Q2",
+            d(2023, 7, 5),
+            &[
+                ("roster", vec![t6.clone()]),
+                (
+                    "problems",
+                    vec![problem("P6", d(2023, 6, 1), "已解决", Some(d(2023, 6, 20)))],
+                ),
+                ("activities", s1_acts),
+            ],
+        ),
+    );
+    // 乙工作站: empty ledgers, and late in the second quarter.
+    put(
+        "s2-q1.xlsx",
+        workbook("9-02", "乙工作站", "2023Q1", d(2023, 4, 8), &[]),
+    );
+    put(
+        "s2-q2.xlsx",
+        workbook("9-02", "乙工作站", "2023Q2", d(2023, 7, 20), &[]),
+    );
+    // The centre.
+    put(
+        "c-q1.xlsx",
+        workbook(
+            "9",
+            "测试中心",
+            "2023Q1",
+            d(2023, 4, 9),
+            &[("roster", vec![t7.clone()])],
+        ),
+    );
+    put(
+        "c-q2.xlsx",
+        workbook(
+            "9",
+            "测试中心",
+            "2023Q2",
+            d(2023, 7, 9),
+            &[
+                ("roster", vec![t7]),
+                (
+                    "activities",
+                    vec![activity(
+                        "A4",
+                        d(2023, 4, 20),
+                        "资源对接",
+                        "全行业",
+                        100.0,
+                        60.0,
+                        5000.0,
+                    )],
+                ),
+                (
+                    "achievements",
+                    vec![achievement("R1", d(2023, 6, 25), "调研报告", "县区级")],
+                ),
+            ],
+        ),
+    );
+
+    let platform = root.join("platform.xlsx").display().to_string();
+    let intake = common::jucai(
+        root,
+        &[
+            "intake",
+            "inbox",
+            "--archive",
+            "archive",
+            "--platform",
+            &platform,
+        ],
+    );
+    assert!(
+        intake.status.success(),
+        "{}",
+        String::from_utf8_lossy(&intake.stderr)
+    );
+    let run = common::jucai(
+        root,
+        &[
+            "report",
+            "quarterly",
+            "--period",
+            "2023Q2",
+            "--format",
+            "json",
+            "--archive",
+            "archive",
+            "--platform",
+            &platform,
+        ],
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let all: Vec<Value> = serde_json::from_slice(&run.stdout).unwrap();
+    all.into_iter()
+        .map(|r| (r["unit"].as_str().unwrap().to_string(), r))
+        .collect()
+}
+
+fn at<'a>(v: &'a Value, path: &str) -> &'a Value {
+    path.split('.').fold(v, |v, k| &v[k])
+}
+
+#[test]
+fn figures_match_the_hand_computed_values() {
+    let r = reports();
+    let q = |unit: &str, path: &str| at(&r[unit], &format!("quarter.{path}")).clone();
+    let y = |unit: &str, path: &str| at(&r[unit], &format!("year_to_date.{path}")).clone();
+    use serde_json::json;
+
+    // Talents at 2023-06-30.
+    assert_eq!(q("9-01-01", "talents.in_library"), json!(2), "T2 left");
+    assert_eq!(q("9-01-01", "talents.joined"), json!(1));
+    assert_eq!(q("9-01-01", "talents.left"), json!(1));
+    assert_eq!(
+        q("9-02-01", "talents.in_library"),
+        json!(1),
+        "carried forward"
+    );
+    assert_eq!(
+        q("9-01", "talents.in_library"),
+        json!(4),
+        "own 1 + 甲一 2 + 甲二 1"
+    );
+    assert_eq!(q("9-02", "talents.in_library"), json!(1));
+    assert_eq!(q("9", "talents.in_library"), json!(6));
+    assert_eq!(q("9", "talents.certified_social_workers"), json!(4));
+    assert_eq!(q("9", "talents.key_talents"), json!(1));
+    assert_eq!(q("9", "talents.by_sex"), json!({"女": 3, "男": 3}));
+    assert_eq!(
+        q("9", "talents.by_age"),
+        json!({"35岁及以下": 2, "36–45岁": 1, "46–55岁": 2, "56岁及以上": 1})
+    );
+    assert_eq!(
+        y("9", "talents.joined"),
+        json!(3),
+        "T2, T3, T5 joined in 2023"
+    );
+    assert_eq!(y("9", "talents.left"), json!(1));
+
+    // Problems.
+    assert_eq!(
+        q("9-01-01", "problems.new"),
+        json!(1),
+        "P3 belongs to the first quarter"
+    );
+    assert_eq!(y("9-01-01", "problems.new"), json!(3));
+    assert_eq!(q("9-01-01", "problems.closed"), json!(1));
+    assert_eq!(q("9-01-01", "problems.open"), json!(2));
+    assert_eq!(q("9-01-01", "problems.mean_days_to_close"), json!(69.0));
+    assert_eq!(
+        y("9-01-02", "problems.new"),
+        json!(2),
+        "quarter-only rows give the same year"
+    );
+    assert_eq!(
+        q("9-01-02", "problems.open"),
+        json!(1),
+        "P4 escalated, still open"
+    );
+    assert_eq!(y("9-01-02", "problems.escalated"), json!(1));
+    assert_eq!(q("9-01", "problems.closed"), json!(3), "P6 as resubmitted");
+    assert_eq!(q("9-01", "problems.open"), json!(3));
+    assert_eq!(q("9-01", "problems.closure_rate"), json!(0.5));
+    let mean = q("9", "problems.mean_days_to_close").as_f64().unwrap();
+    assert!((mean - 98.0 / 3.0).abs() < 1e-9, "{mean}");
+    assert_eq!(y("9", "problems.new"), json!(6));
+
+    // Needs.
+    assert_eq!(q("9", "needs.new"), json!(1));
+    assert_eq!(q("9", "needs.satisfied"), json!(1));
+    assert_eq!(
+        q("9", "needs.open"),
+        json!(1),
+        "N2 from 乙一's first quarter"
+    );
+    assert_eq!(y("9", "needs.new"), json!(2));
+
+    // Activities (A6 excluded for its error).
+    assert_eq!(q("9", "activities.count"), json!(4));
+    assert_eq!(q("9", "activities.participants"), json!(175));
+    assert_eq!(q("9", "activities.talent_participants"), json!(90));
+    assert_eq!(q("9", "activities.funds"), json!(7300.5));
+    assert_eq!(q("9", "activities.five_kinds"), json!(3));
+    assert_eq!(q("9", "activities.sector_wide"), json!(1));
+    assert_eq!(y("9", "activities.count"), json!(5));
+
+    // Achievements.
+    assert_eq!(q("9", "achievements.count"), json!(1));
+    assert_eq!(
+        y("9", "achievements.by_level"),
+        json!({"县区级": 1, "市级": 1})
+    );
+    assert_eq!(y("9", "achievements.research_reports"), json!(1));
+}
+
+#[test]
+fn targets_six_haves_reporting_and_quality() {
+    let r = reports();
+    use serde_json::json;
+    let targets = |u: &str| {
+        r[u]["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                (
+                    t["name"].as_str().unwrap().to_string(),
+                    t["actual"].clone(),
+                    t["met"].clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        targets("9-01"),
+        [
+            ("五类人才活动".into(), json!(2), json!(false)),
+            ("人才调研报告".into(), json!(0), json!(false))
+        ]
+    );
+    assert_eq!(
+        targets("9"),
+        [
+            ("全行业人才活动".into(), json!(1), json!(true)),
+            ("人才调研报告".into(), json!(1), json!(true))
+        ]
+    );
+    let haves = |u: &str| {
+        r[u]["six_haves"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["ok"].as_bool().unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert!(!haves("9-02")[0], "乙工作站 150 m² < 200 m²");
+    assert_eq!(haves("9-01"), [true; 6]);
+
+    let rep = &r["9"]["reporting"];
+    assert_eq!(rep["due"], json!(6));
+    assert_eq!(rep["submitted"], json!(5));
+    assert_eq!(rep["late"], json!(1));
+    assert_eq!(rep["missing"], json!(["乙一工作室"]));
+    assert_eq!(rep["carried_forward"], json!(["乙一工作室"]));
+    assert_eq!(rep["returned"], json!(["甲一工作室"]));
+    assert_eq!(r["9"]["quality"]["rows_excluded"], json!({"活动台账": 1}));
+    assert_eq!(r["9-02"]["reporting"]["missing"], json!(["乙一工作室"]));
+
+    let open: Vec<&str> = r["9-01"]["open_items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(open, ["P4", "P3", "P2"], "longest open first");
+    // Comparisons exist where the earlier period is in the archive.
+    assert!(r["9"]["previous_quarter"].is_object());
+    assert!(r["9"]["previous_year"].is_null());
+    assert_eq!(
+        r["9"]["previous_quarter"]["talents"]["in_library"],
+        json!(6),
+        "T1, T2, T4, T5, T6, T7 at 2023-03-31"
+    );
+}
+
+#[test]
+fn report_json_never_carries_id_numbers_or_phones() {
+    let text = serde_json::to_string(&reports()).unwrap();
+    assert!(!text.contains("13900000001"));
+}
