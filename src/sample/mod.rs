@@ -139,3 +139,45 @@ fn unit(
         row: 0,
     }
 }
+
+const KINDS: [&str; 4] = ["社会工作", "养老护理", "殡葬服务", "社会组织党建"];
+
+/// A made-up district of any size: one centre, `stations` stations of the
+/// four kinds in turn, each with `rooms` workrooms. For benchmarks and tests.
+pub fn synthetic(stations: usize, rooms: usize) -> (Vec<Unit>, Vec<String>) {
+    let seed_unit = |name: String, area: f64, n: usize| SeedUnit {
+        name,
+        address: format!("示例路{}号", n + 1),
+        area,
+        head: HEADS[n % HEADS.len()].to_string(),
+        phone: format!("139{:08}", 10_000_000 + n * 7),
+        rules: 3,
+        opened: NaiveDate::from_ymd_opt(2022, 6, 1).unwrap_or_default(),
+    };
+    let centre = "990000";
+    let mut units = vec![unit(centre.into(), &seed_unit("示例区民政人才工作中心".into(), 400.0, 0), Level::Centre, None, None)];
+    let mut n = 1;
+    for s in 0..stations {
+        let kind = KINDS[s % KINDS.len()];
+        let code = format!("{centre}-{:03}", s + 1);
+        units.push(unit(
+            code.clone(),
+            &seed_unit(format!("示例区第{}{}人才工作站", s + 1, kind), 220.0 + (s % 5) as f64 * 20.0, n),
+            Level::Station,
+            Some(centre.into()),
+            Some(kind.into()),
+        ));
+        n += 1;
+        for w in 0..rooms {
+            units.push(unit(
+                format!("{code}-{:03}", w + 1),
+                &seed_unit(format!("示例区第{}站第{}{}人才工作室", s + 1, w + 1, kind), 60.0, n),
+                Level::Workroom,
+                Some(code.clone()),
+                Some(kind.into()),
+            ));
+            n += 1;
+        }
+    }
+    (units, ["中心", "工作站", "工作室"].map(String::from).to_vec())
+}

@@ -1,0 +1,77 @@
+//! Aggregation time on a larger archive, and where the time goes.
+//!
+//! `cargo bench --bench aggregate [-- STATIONS ROOMS]` (default 10 stations ×
+//! 20 workrooms = 211 units, four quarters of 2023 = 844 workbooks).
+
+use std::collections::BTreeSet;
+use std::time::Instant;
+
+use jucai::aggregate::frames::{membership, Frames};
+use jucai::aggregate::load::{day, AsOf, Submissions};
+use jucai::aggregate::report::{build, Inputs};
+use jucai::archive::Archive;
+use jucai::intake::{identify::identify, loose};
+use jucai::period::Period;
+use jucai::registry::Registry;
+use jucai::render::ledger_template::{LedgerTemplates, TemplateJob};
+use jucai::schema::Schema;
+
+fn main() {
+    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let (stations, rooms) = (args.first().copied().unwrap_or(10), args.get(1).copied().unwrap_or(20));
+    let schema = Schema::builtin();
+    let dir = std::env::temp_dir().join(format!("jucai-bench-aggregate-{stations}x{rooms}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let (units, levels) = jucai::sample::synthetic(stations, rooms);
+    let platform = dir.join("platform.xlsx");
+    jucai::render::registry_xlsx::write(&schema, &units, &levels, &platform).unwrap();
+    let registry = Registry::load(&platform, &schema).unwrap().0;
+    let periods: Vec<Period> = (1..=4).map(|q| Period { year: 2023, quarter: q }).collect();
+
+    let t = Instant::now();
+    let (_, subs, _) = jucai::sample::submissions::generate(&registry.tree_order(), &periods, 1);
+    let templates = LedgerTemplates::new().unwrap();
+    let mut archive = Archive::open(&dir.join("archive")).unwrap();
+    let mut rows = 0usize;
+    for (i, sub) in subs.iter().enumerate() {
+        let unit = registry.unit(&sub.unit).unwrap();
+        let job = TemplateJob { schema: &schema, unit, period: sub.period, deadline_days: 10, fill: Some(&sub.fill) };
+        let bytes = templates.to_bytes(&job).unwrap();
+        rows += sub.fill.ledgers.values().map(Vec::len).sum::<usize>();
+        let received = loose(bytes, format!("{i}.xlsx"), format!("bench#{i}"));
+        let (identity, _) = identify(&received, &schema, &registry);
+        archive.add(&received, &identity).unwrap();
+    }
+    println!(
+        "archive: {} units, {} workbooks, {rows} ledger rows, built in {:.1} s",
+        registry.units().len(),
+        subs.len(),
+        t.elapsed().as_secs_f64()
+    );
+
+    let q4 = periods[3];
+    let needed: BTreeSet<Period> = periods.iter().copied().collect();
+    let t = Instant::now();
+    let loaded = Submissions::load(&archive, &registry, &schema, &needed).unwrap();
+    let load = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let asof = AsOf::build(q4, &loaded, &registry, &schema);
+    let asof_time = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let frames = Frames::new(&asof).unwrap();
+    let members = membership(&registry, true).unwrap();
+    let figures = frames
+        .figures(&members, day(q4.start()), day(q4.end()), day(periods[0].start()))
+        .unwrap();
+    let polars_time = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let reports = build(&Inputs { registry: &registry, schema: &schema, archive: &archive, deadline_days: 10 }, q4).unwrap();
+    let total = t.elapsed().as_secs_f64();
+    assert_eq!(reports.len(), registry.units().len());
+    assert!(figures.len() <= registry.units().len());
+    println!("read + validate the newest submissions : {load:.2} s");
+    println!("records as of 2023Q4 (dedupe, carry)   : {asof_time:.3} s  ({} talents, {} cases, {} activities)", asof.talents.len(), asof.cases.len(), asof.activities.len());
+    println!("polars figures, one window             : {polars_time:.3} s");
+    println!("whole report build (3 as-of points × 2 windows, status, 六有) : {total:.2} s");
+}
