@@ -17,8 +17,14 @@ use jucai::render::ledger_template::{LedgerTemplates, TemplateJob};
 use jucai::schema::Schema;
 
 fn main() {
-    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
-    let (stations, rooms) = (args.first().copied().unwrap_or(10), args.get(1).copied().unwrap_or(20));
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let (stations, rooms) = (
+        args.first().copied().unwrap_or(10),
+        args.get(1).copied().unwrap_or(20),
+    );
     let schema = Schema::builtin();
     let dir = std::env::temp_dir().join(format!("jucai-bench-aggregate-{stations}x{rooms}"));
     let _ = std::fs::remove_dir_all(&dir);
@@ -27,7 +33,12 @@ fn main() {
     let platform = dir.join("platform.xlsx");
     jucai::render::registry_xlsx::write(&schema, &units, &levels, &platform).unwrap();
     let registry = Registry::load(&platform, &schema).unwrap().0;
-    let periods: Vec<Period> = (1..=4).map(|q| Period { year: 2023, quarter: q }).collect();
+    let periods: Vec<Period> = (1..=4)
+        .map(|q| Period {
+            year: 2023,
+            quarter: q,
+        })
+        .collect();
 
     let t = Instant::now();
     let (_, subs, _) = jucai::sample::submissions::generate(&registry.tree_order(), &periods, 1);
@@ -36,7 +47,13 @@ fn main() {
     let mut rows = 0usize;
     for (i, sub) in subs.iter().enumerate() {
         let unit = registry.unit(&sub.unit).unwrap();
-        let job = TemplateJob { schema: &schema, unit, period: sub.period, deadline_days: 10, fill: Some(&sub.fill) };
+        let job = TemplateJob {
+            schema: &schema,
+            unit,
+            period: sub.period,
+            deadline_days: 10,
+            fill: Some(&sub.fill),
+        };
         let bytes = templates.to_bytes(&job).unwrap();
         rows += sub.fill.ledgers.values().map(Vec::len).sum::<usize>();
         let received = loose(bytes, format!("{i}.xlsx"), format!("bench#{i}"));
@@ -62,11 +79,25 @@ fn main() {
     let frames = Frames::new(&asof).unwrap();
     let members = membership(&registry, true).unwrap();
     let figures = frames
-        .figures(&members, day(q4.start()), day(q4.end()), day(periods[0].start()))
+        .figures(
+            &members,
+            day(q4.start()),
+            day(q4.end()),
+            day(periods[0].start()),
+        )
         .unwrap();
     let polars_time = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let reports = build(&Inputs { registry: &registry, schema: &schema, archive: &archive, deadline_days: 10 }, q4).unwrap();
+    let reports = build(
+        &Inputs {
+            registry: &registry,
+            schema: &schema,
+            archive: &archive,
+            deadline_days: 10,
+        },
+        q4,
+    )
+    .unwrap();
     let total = t.elapsed().as_secs_f64();
     assert_eq!(reports.len(), registry.units().len());
     assert!(figures.len() <= registry.units().len());

@@ -53,6 +53,9 @@ pub enum Command {
     /// 为各单位生成空白台账模板
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Template(TemplateArgs),
+    /// 平台名录表（“1+4+N”表），写出 XLSX 和 PDF
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Directory(DirectoryArgs),
     /// 生成可复现的示例数据（平台名录等）
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Sample(SampleArgs),
@@ -172,6 +175,15 @@ pub struct TemplateArgs {
     /// 输出目录
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct DirectoryArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// 输出目录（默认：output/）
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

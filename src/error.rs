@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("无法读写“{path}”：{source}")]
+    #[error("无法读写“{path}”")]
     Io {
         path: PathBuf,
         source: std::io::Error,
@@ -14,7 +14,7 @@ pub enum Error {
     Schema { origin: String, message: String },
     #[error("配置文件 {path} 有误：{message}")]
     Config { path: PathBuf, message: String },
-    #[error("无法写出工作簿“{path}”：{source}")]
+    #[error("无法写出工作簿“{path}”")]
     Xlsx {
         path: PathBuf,
         source: rust_xlsxwriter::XlsxError,

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod diagnostic;
+pub mod directory;
 pub mod docs;
 pub mod error;
 pub mod inputs;

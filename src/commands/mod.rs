@@ -1,6 +1,7 @@
 //! One module per subcommand. Each takes its parsed arguments and returns an
 //! [`Outcome`]; `main` turns that into the exit code.
 
+mod directory;
 mod intake;
 mod platform;
 mod report;
@@ -46,6 +47,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Report(cmd) => report::run(cmd),
         Command::Validate(args) => validate::run(args),
         Command::Template(args) => template::run(args),
+        Command::Directory(args) => directory::run(args),
         Command::Sample(args) => sample::run(args),
         Command::Platform(args) => platform::run(args),
         Command::Schema(args) => schema::run(args),

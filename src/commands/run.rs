@@ -83,6 +83,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         next.chinese(),
         super::shown(&dir)
     );
+    let (xlsx, pdf) = super::directory::write(&registry, &config.output)?;
+    println!(
+        "已写出平台名录表：{}、{}",
+        super::shown(&xlsx),
+        super::shown(&pdf)
+    );
     let quarantined = archive.quarantine().count();
     if quarantined > 0 {
         attention.push(format!(

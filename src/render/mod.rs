@@ -1,9 +1,11 @@
 //! Rendering: everything jucai writes for people to open or print.
 
 pub mod console;
+pub mod directory;
 pub mod feedback;
 pub mod field_view;
 pub mod ledger_template;
+pub mod pdf;
 pub mod registry_xlsx;
 pub mod status_xlsx;
 pub mod texts;

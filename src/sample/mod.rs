@@ -155,14 +155,24 @@ pub fn synthetic(stations: usize, rooms: usize) -> (Vec<Unit>, Vec<String>) {
         opened: NaiveDate::from_ymd_opt(2022, 6, 1).unwrap_or_default(),
     };
     let centre = "990000";
-    let mut units = vec![unit(centre.into(), &seed_unit("示例区民政人才工作中心".into(), 400.0, 0), Level::Centre, None, None)];
+    let mut units = vec![unit(
+        centre.into(),
+        &seed_unit("示例区民政人才工作中心".into(), 400.0, 0),
+        Level::Centre,
+        None,
+        None,
+    )];
     let mut n = 1;
     for s in 0..stations {
         let kind = KINDS[s % KINDS.len()];
         let code = format!("{centre}-{:03}", s + 1);
         units.push(unit(
             code.clone(),
-            &seed_unit(format!("示例区第{}{}人才工作站", s + 1, kind), 220.0 + (s % 5) as f64 * 20.0, n),
+            &seed_unit(
+                format!("示例区第{}{}人才工作站", s + 1, kind),
+                220.0 + (s % 5) as f64 * 20.0,
+                n,
+            ),
             Level::Station,
             Some(centre.into()),
             Some(kind.into()),
@@ -171,7 +181,11 @@ pub fn synthetic(stations: usize, rooms: usize) -> (Vec<Unit>, Vec<String>) {
         for w in 0..rooms {
             units.push(unit(
                 format!("{code}-{:03}", w + 1),
-                &seed_unit(format!("示例区第{}站第{}{}人才工作室", s + 1, w + 1, kind), 60.0, n),
+                &seed_unit(
+                    format!("示例区第{}站第{}{}人才工作室", s + 1, w + 1, kind),
+                    60.0,
+                    n,
+                ),
                 Level::Workroom,
                 Some(code.clone()),
                 Some(kind.into()),
@@ -179,5 +193,8 @@ pub fn synthetic(stations: usize, rooms: usize) -> (Vec<Unit>, Vec<String>) {
             n += 1;
         }
     }
-    (units, ["中心", "工作站", "工作室"].map(String::from).to_vec())
+    (
+        units,
+        ["中心", "工作站", "工作室"].map(String::from).to_vec(),
+    )
 }

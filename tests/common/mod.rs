@@ -472,3 +472,37 @@ pub fn quirky_book() -> Book {
     book.hidden.push("说明".into());
     book
 }
+
+/// Whether an external checking tool (pdftotext, soffice…) is installed. In CI
+/// (`CI` set) its absence is a failure: .ci/run installs them.
+pub fn have_tool(tool: &str) -> bool {
+    let found = Command::new(tool).arg("-v").output().is_ok();
+    assert!(
+        found || std::env::var_os("CI").is_none(),
+        "CI must install {tool}"
+    );
+    if !found {
+        eprintln!("skipped: {tool} not installed");
+    }
+    found
+}
+
+/// Text of a PDF (or of page `page`), in content order, via pdftotext.
+pub fn pdf_text(path: &Path, page: Option<usize>, layout: bool) -> String {
+    let mut cmd = Command::new("pdftotext");
+    cmd.arg(if layout { "-layout" } else { "-raw" });
+    if let Some(p) = page {
+        cmd.args(["-f", &p.to_string(), "-l", &p.to_string()]);
+    }
+    let out = cmd.arg(path).arg("-").output().expect("pdftotext runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `pdfinfo`'s output.
+pub fn pdf_info(path: &Path) -> String {
+    let out = Command::new("pdfinfo")
+        .arg(path)
+        .output()
+        .expect("pdfinfo runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

@@ -1,0 +1,576 @@
+//! Pagination and drawing. Coordinates are points from the page's bottom-left.
+
+use printpdf::{
+    Color, Line, LinePoint, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions,
+    Point, Pt, Rect, Rgb, TextItem, TextRenderingMode, WindingOrder,
+};
+
+use super::text::{font, width, wrap};
+use super::{Align, BarChart, Block, Cell, Document, Table};
+
+const MM: f32 = 72.0 / 25.4;
+const MARGIN_X: f32 = 18.0 * MM;
+const MARGIN_TOP: f32 = 18.0 * MM;
+const MARGIN_BOTTOM: f32 = 20.0 * MM;
+const BODY: f32 = 11.0;
+const CELL: f32 = 9.5;
+const PAD: f32 = 3.0;
+
+/// What one page holds, before fonts are attached.
+#[derive(Default)]
+struct Page {
+    items: Vec<Item>,
+}
+
+enum Item {
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        text: String,
+        bold: bool,
+    },
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+    },
+    Fill {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        grey: f32,
+    },
+}
+
+struct Layout {
+    width: f32,
+    height: f32,
+    pages: Vec<Page>,
+    /// Top of the free space on the current page.
+    y: f32,
+}
+
+impl Layout {
+    fn new(landscape: bool) -> Layout {
+        let (w, h) = (210.0 * MM, 297.0 * MM);
+        let (width, height) = if landscape { (h, w) } else { (w, h) };
+        Layout {
+            width,
+            height,
+            pages: vec![Page::default()],
+            y: height - MARGIN_TOP,
+        }
+    }
+
+    fn content_width(&self) -> f32 {
+        self.width - 2.0 * MARGIN_X
+    }
+
+    fn room(&self) -> f32 {
+        self.y - MARGIN_BOTTOM
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(Page::default());
+        self.y = self.height - MARGIN_TOP;
+    }
+
+    /// Start a new page unless `needed` points fit.
+    fn ensure(&mut self, needed: f32) {
+        if needed > self.room() && self.y < self.height - MARGIN_TOP - 1.0 {
+            self.new_page();
+        }
+    }
+
+    fn push(&mut self, item: Item) {
+        if let Some(p) = self.pages.last_mut() {
+            p.items.push(item);
+        }
+    }
+
+    fn text(&mut self, x: f32, baseline: f32, size: f32, text: &str, bold: bool) {
+        self.push(Item::Text {
+            x,
+            y: baseline,
+            size,
+            text: text.to_string(),
+            bold,
+        });
+    }
+
+    fn centered(&mut self, text: &str, size: f32, bold: bool) {
+        let line_height = size * 1.5;
+        for line in wrap(text, size, self.content_width()) {
+            self.ensure(line_height);
+            let x = (self.width - width(&line, size)) / 2.0;
+            self.text(x, self.y - size, size, &line, bold);
+            self.y -= line_height;
+        }
+    }
+
+    fn paragraph(&mut self, text: &str) {
+        let line_height = BODY * 1.7;
+        // First-line indent of two full-width characters, as official documents have.
+        let indented = format!("\u{3000}\u{3000}{}", text.trim());
+        for line in wrap(&indented, BODY, self.content_width()) {
+            self.ensure(line_height);
+            self.text(MARGIN_X, self.y - BODY, BODY, &line, false);
+            self.y -= line_height;
+        }
+        self.y -= BODY * 0.4;
+    }
+
+    fn heading(&mut self, text: &str) {
+        let size = 13.5;
+        // Keep the heading with at least two lines of what follows.
+        self.ensure(size * 1.8 + BODY * 1.7 * 2.0);
+        self.y -= size * 0.5;
+        self.text(MARGIN_X, self.y - size, size, text, true);
+        self.y -= size * 1.6;
+    }
+}
+
+/// A cell's column range and text.
+struct Placed<'a> {
+    col: usize,
+    colspan: usize,
+    rowspan: usize,
+    text: &'a str,
+}
+
+fn cells(row: &[Cell]) -> Vec<Placed<'_>> {
+    row.iter()
+        .enumerate()
+        .filter_map(|(col, c)| match c {
+            Cell::Text {
+                text,
+                colspan,
+                rowspan,
+            } => Some(Placed {
+                col,
+                colspan: *colspan,
+                rowspan: *rowspan,
+                text,
+            }),
+            Cell::Covered => None,
+        })
+        .collect()
+}
+
+struct Grid {
+    xs: Vec<f32>,
+}
+
+impl Grid {
+    fn new(table: &Table, x0: f32, total: f32) -> Grid {
+        let sum: f32 = table.widths.iter().sum::<f32>().max(f32::EPSILON);
+        let mut xs = vec![x0];
+        for w in &table.widths {
+            let last = *xs.last().unwrap_or(&x0);
+            xs.push(last + w / sum * total);
+        }
+        Grid { xs }
+    }
+
+    fn span_width(&self, col: usize, colspan: usize) -> f32 {
+        self.xs[(col + colspan).min(self.xs.len() - 1)] - self.xs[col]
+    }
+}
+
+fn row_height(grid: &Grid, row: &[Cell], size: f32) -> f32 {
+    cells(row)
+        .iter()
+        .filter(|c| c.rowspan == 1)
+        .map(|c| wrap(c.text, size, grid.span_width(c.col, c.colspan) - 2.0 * PAD).len())
+        .max()
+        .unwrap_or(1) as f32
+        * size
+        * 1.35
+        + 2.0 * PAD
+}
+
+impl Layout {
+    fn table(&mut self, table: &Table) {
+        let grid = Grid::new(table, MARGIN_X, self.content_width());
+        let header_heights: Vec<f32> = table
+            .header
+            .iter()
+            .map(|r| row_height(&grid, r, CELL))
+            .collect();
+        let mut heights: Vec<f32> = table
+            .rows
+            .iter()
+            .map(|r| row_height(&grid, r, CELL))
+            .collect();
+        // A merged cell taller than its rows stretches the last of them.
+        for (r, row) in table.rows.iter().enumerate() {
+            for c in cells(row).iter().filter(|c| c.rowspan > 1) {
+                let end = (r + c.rowspan).min(heights.len());
+                let need = wrap(c.text, CELL, grid.span_width(c.col, c.colspan) - 2.0 * PAD).len()
+                    as f32
+                    * CELL
+                    * 1.35
+                    + 2.0 * PAD;
+                let have: f32 = heights[r..end].iter().sum();
+                if need > have {
+                    heights[end - 1] += need - have;
+                }
+            }
+        }
+        let header_height: f32 = header_heights.iter().sum();
+        // Rows placed on each page: (row index, top y).
+        let mut placed: Vec<(usize, f32)> = Vec::new();
+        self.ensure(header_height + heights.first().copied().unwrap_or(0.0));
+        self.draw_header(table, &grid, &header_heights);
+        for (r, h) in heights.iter().enumerate() {
+            if *h > self.room() {
+                self.draw_body(table, &grid, &heights, &placed);
+                placed.clear();
+                self.new_page();
+                self.draw_header(table, &grid, &header_heights);
+            }
+            placed.push((r, self.y));
+            self.y -= h;
+        }
+        self.draw_body(table, &grid, &heights, &placed);
+        self.y -= BODY * 0.8;
+    }
+
+    fn draw_header(&mut self, table: &Table, grid: &Grid, heights: &[f32]) {
+        let mut y = self.y;
+        for (i, row) in table.header.iter().enumerate() {
+            for c in cells(row) {
+                let h: f32 = heights[i..(i + c.rowspan).min(heights.len())].iter().sum();
+                let x = grid.xs[c.col];
+                let w = grid.span_width(c.col, c.colspan);
+                self.push(Item::Fill {
+                    x,
+                    y: y - h,
+                    w,
+                    h,
+                    grey: 0.88,
+                });
+                self.cell_box(x, y, w, h, c.text, Align::Center, true);
+            }
+            y -= heights[i];
+        }
+        self.y = y;
+    }
+
+    /// Draw the rows placed on this page. A merged cell is drawn at its first
+    /// row, and again (text repeated) at the top of each page it continues on.
+    fn draw_body(&mut self, table: &Table, grid: &Grid, heights: &[f32], placed: &[(usize, f32)]) {
+        let Some(&(first, _)) = placed.first() else {
+            return;
+        };
+        let last = placed.last().map_or(first, |p| p.0);
+        let top_of = |r: usize| placed.iter().find(|p| p.0 == r).map(|p| p.1);
+        let owners = owners(&table.rows);
+        for &(r, top) in placed {
+            for (col, owner) in owners[r].iter().enumerate() {
+                let Some((or, oc)) = *owner else { continue };
+                if oc != col || (or != r && r != first) {
+                    continue;
+                }
+                let Some(Cell::Text {
+                    text,
+                    colspan,
+                    rowspan,
+                }) = table.rows[or].get(oc)
+                else {
+                    continue;
+                };
+                let end = (or + rowspan - 1).min(last);
+                let Some(end_top) = top_of(end) else { continue };
+                let h = top - (end_top - heights[end]);
+                let align = table.align.get(col).copied().unwrap_or(Align::Left);
+                self.cell_box(
+                    grid.xs[col],
+                    top,
+                    grid.span_width(col, *colspan),
+                    h,
+                    text,
+                    align,
+                    false,
+                );
+            }
+        }
+    }
+
+    /// A bordered cell with its text wrapped and vertically centred.
+    #[allow(clippy::too_many_arguments)]
+    fn cell_box(&mut self, x: f32, top: f32, w: f32, h: f32, text: &str, align: Align, bold: bool) {
+        let bottom = top - h;
+        for (x1, y1, x2, y2) in [
+            (x, top, x + w, top),
+            (x, bottom, x + w, bottom),
+            (x, top, x, bottom),
+            (x + w, top, x + w, bottom),
+        ] {
+            self.push(Item::Line { x1, y1, x2, y2 });
+        }
+        let lines = wrap(text, CELL, w - 2.0 * PAD);
+        let lh = CELL * 1.35;
+        let block = lines.len() as f32 * lh;
+        let mut baseline = top - (h - block) / 2.0 - CELL * 1.05;
+        for line in lines {
+            let lw = width(&line, CELL);
+            let tx = match align {
+                Align::Left => x + PAD,
+                Align::Center => x + (w - lw) / 2.0,
+                Align::Right => x + w - PAD - lw,
+            };
+            self.text(tx, baseline, CELL, &line, bold);
+            baseline -= lh;
+        }
+    }
+
+    fn chart(&mut self, chart: &BarChart) {
+        let height = 62.0 * MM;
+        self.ensure(height + 20.0);
+        let size = 9.0;
+        self.centered(&chart.title, 10.5, true);
+        let (x0, w) = (MARGIN_X + 12.0 * MM, self.content_width() - 24.0 * MM);
+        let base = self.y - height + 14.0;
+        let plot = height - 34.0;
+        let max = chart.bars.iter().map(|b| b.1).fold(0.0, f64::max).max(1.0);
+        self.push(Item::Line {
+            x1: x0,
+            y1: base,
+            x2: x0 + w,
+            y2: base,
+        });
+        self.push(Item::Line {
+            x1: x0,
+            y1: base,
+            x2: x0,
+            y2: base + plot + 6.0,
+        });
+        let n = chart.bars.len().max(1) as f32;
+        let slot = w / n;
+        for (i, (label, value)) in chart.bars.iter().enumerate() {
+            let bar_w = (slot * 0.55).min(40.0);
+            let x = x0 + slot * i as f32 + (slot - bar_w) / 2.0;
+            let h = (*value / max) as f32 * plot;
+            self.push(Item::Fill {
+                x,
+                y: base,
+                w: bar_w,
+                h,
+                grey: 0.45,
+            });
+            let shown = format!("{}{}", crate::read::cell::format_number(*value), chart.unit);
+            self.text(
+                x + (bar_w - width(&shown, size)) / 2.0,
+                base + h + 3.0,
+                size,
+                &shown,
+                false,
+            );
+            let lines = wrap(label, size, slot - 2.0);
+            for (j, line) in lines.iter().take(2).enumerate() {
+                let lx = x0 + slot * i as f32 + (slot - width(line, size)) / 2.0;
+                self.text(lx, base - size * 1.4 * (j as f32 + 1.0), size, line, false);
+            }
+        }
+        self.y -= height + 8.0;
+    }
+}
+
+/// For every position of the grid, the (row, column) of the cell covering it.
+fn owners(rows: &[Vec<Cell>]) -> Vec<Vec<Option<(usize, usize)>>> {
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut out = vec![vec![None; width]; rows.len()];
+    for (r, row) in rows.iter().enumerate() {
+        for c in cells(row) {
+            let end = (r + c.rowspan).min(rows.len());
+            for covered in &mut out[r..end] {
+                let last = (c.col + c.colspan).min(width);
+                covered[c.col..last].fill(Some((r, c.col)));
+            }
+        }
+    }
+    out
+}
+
+pub fn render(doc: &Document) -> Vec<u8> {
+    let mut l = Layout::new(doc.landscape);
+    for block in &doc.blocks {
+        match block {
+            Block::Title(t) => {
+                l.centered(t, 18.0, true);
+                l.y -= 4.0;
+            }
+            Block::Subtitle(t) => {
+                l.centered(t, BODY, false);
+                l.y -= 4.0;
+            }
+            Block::Heading(t) => l.heading(t),
+            Block::Paragraph(t) => l.paragraph(t),
+            Block::Table(t) => l.table(t),
+            Block::Chart(c) => l.chart(c),
+            Block::Space(s) => l.y -= s,
+            Block::PageBreak => l.new_page(),
+        }
+    }
+    // Drop a trailing empty page (a page break at the very end).
+    if l.pages.len() > 1 && l.pages.last().is_some_and(|p| p.items.is_empty()) {
+        l.pages.pop();
+    }
+    emit(doc, &l)
+}
+
+fn emit(doc: &Document, l: &Layout) -> Vec<u8> {
+    let mut pdf = PdfDocument::new(&doc.title);
+    // printpdf names fonts and documents from a process-wide counter; a fixed
+    // font id (and the trailer ID fixed below) keep the bytes independent of
+    // how many documents were rendered before.
+    let font_id = printpdf::FontId("JUCAIWQYMICROHEI".into());
+    pdf.resources
+        .fonts
+        .map
+        .insert(font_id.clone(), printpdf::PdfFont::new(font().clone()));
+    let handle = PdfFontHandle::External(font_id);
+    if let Some(info) = fixed_date(doc.date) {
+        pdf.metadata.info.creation_date = info;
+        pdf.metadata.info.modification_date = info;
+        pdf.metadata.info.metadata_date = info;
+    }
+    pdf.metadata.info.creator = "jucai".into();
+    pdf.metadata.info.producer = "jucai".into();
+    let total = l.pages.len();
+    let pages = l
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, page)| {
+            let mut ops = vec![Op::SetOutlineThickness { pt: Pt(0.6) }];
+            for item in &page.items {
+                draw(item, &handle, &mut ops);
+            }
+            let footer = doc
+                .footer
+                .replace("{page}", &(i + 1).to_string())
+                .replace("{pages}", &total.to_string());
+            let size = 9.0;
+            let item = Item::Text {
+                x: (l.width - width(&footer, size)) / 2.0,
+                y: MARGIN_BOTTOM / 2.0,
+                size,
+                text: footer,
+                bold: false,
+            };
+            draw(&item, &handle, &mut ops);
+            PdfPage::new(printpdf::Mm(l.width / MM), printpdf::Mm(l.height / MM), ops)
+        })
+        .collect();
+    pdf.with_pages(pages);
+    let options = PdfSaveOptions {
+        subset_fonts: true,
+        ..Default::default()
+    };
+    let mut warnings = Vec::new();
+    fix_trailer_id(pdf.save(&options, &mut warnings))
+}
+
+/// Replace the two 32-letter strings of the trailer's `/ID` with ones derived
+/// from the document's content (same length, so no offset moves).
+fn fix_trailer_id(mut bytes: Vec<u8>) -> Vec<u8> {
+    let Some(start) = memchr::memmem::rfind(&bytes, b"/ID[(") else {
+        return bytes;
+    };
+    let first = start + 5;
+    let second = first + 34;
+    if bytes.len() < second + 32 || bytes[first + 32] != b')' || bytes[second - 1] != b'(' {
+        return bytes;
+    }
+    let mut content = bytes.clone();
+    content[first..first + 32].fill(b'A');
+    content[second..second + 32].fill(b'A');
+    let digest = crate::archive::hash(&content);
+    let letters: Vec<u8> = digest.bytes().take(32).map(|b| b'A' + (b % 16)).collect();
+    bytes[first..first + 32].copy_from_slice(&letters);
+    bytes[second..second + 32].copy_from_slice(&letters);
+    bytes
+}
+
+fn fixed_date(date: chrono::NaiveDate) -> Option<printpdf::date::OffsetDateTime> {
+    let midnight = date.and_hms_opt(0, 0, 0)?.and_utc().timestamp();
+    printpdf::date::OffsetDateTime::from_unix_timestamp(midnight).ok()
+}
+
+fn draw(item: &Item, font: &PdfFontHandle, ops: &mut Vec<Op>) {
+    match item {
+        Item::Text {
+            x,
+            y,
+            size,
+            text,
+            bold,
+        } => {
+            ops.push(Op::StartTextSection);
+            ops.push(Op::SetFont {
+                font: font.clone(),
+                size: Pt(*size),
+            });
+            // The font has no bold face: headings are filled and stroked.
+            let mode = if *bold {
+                TextRenderingMode::FillStroke
+            } else {
+                TextRenderingMode::Fill
+            };
+            ops.push(Op::SetTextRenderingMode { mode });
+            ops.push(Op::SetTextCursor {
+                pos: Point {
+                    x: Pt(*x),
+                    y: Pt(*y),
+                },
+            });
+            ops.push(Op::ShowText {
+                items: vec![TextItem::Text(text.clone())],
+            });
+            ops.push(Op::EndTextSection);
+        }
+        Item::Line { x1, y1, x2, y2 } => ops.push(Op::DrawLine {
+            line: Line {
+                points: vec![
+                    LinePoint {
+                        p: Point {
+                            x: Pt(*x1),
+                            y: Pt(*y1),
+                        },
+                        bezier: false,
+                    },
+                    LinePoint {
+                        p: Point {
+                            x: Pt(*x2),
+                            y: Pt(*y2),
+                        },
+                        bezier: false,
+                    },
+                ],
+                is_closed: false,
+            },
+        }),
+        Item::Fill { x, y, w, h, grey } => {
+            ops.push(Op::SaveGraphicsState);
+            ops.push(Op::SetFillColor {
+                col: Color::Rgb(Rgb::new(*grey, *grey, *grey, None)),
+            });
+            ops.push(Op::DrawRectangle {
+                rectangle: Rect {
+                    x: Pt(*x),
+                    y: Pt(*y),
+                    width: Pt(*w),
+                    height: Pt(*h),
+                    mode: Some(PaintMode::Fill),
+                    winding_order: Some(WindingOrder::NonZero),
+                },
+            });
+            ops.push(Op::RestoreGraphicsState);
+        }
+    }
+}

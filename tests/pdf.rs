@@ -1,0 +1,112 @@
+//! The PDF renderer on its own: a table long enough for three pages repeats
+//! its header on each and never splits a row; a one-page report stays small.
+
+mod common;
+
+use jucai::render::pdf::{render, Align, BarChart, Block, Cell, Document, Table};
+
+fn doc(blocks: Vec<Block>) -> Document {
+    Document {
+        title: "测试报告".into(),
+        landscape: false,
+        date: chrono::NaiveDate::from_ymd_opt(2023, 9, 30).unwrap(),
+        footer: "第 {page} 页 共 {pages} 页".into(),
+        blocks,
+    }
+}
+
+#[test]
+fn a_long_table_repeats_its_header_on_every_page() {
+    if !common::have_tool("pdftotext") {
+        return;
+    }
+    let rows: Vec<Vec<Cell>> = (1..=120)
+        .map(|i| {
+            vec![
+                Cell::new(format!("第{i:03}行")),
+                Cell::new(format!("单位{i}名称较长需要换行显示的内容")),
+                Cell::new(format!("{}", i * 37)),
+            ]
+        })
+        .collect();
+    let table = Table {
+        widths: vec![1.0, 3.0, 1.0],
+        align: vec![Align::Center, Align::Left, Align::Right],
+        header: vec![vec![
+            Cell::new("序号"),
+            Cell::new("单位名称"),
+            Cell::new("人数"),
+        ]],
+        rows,
+    };
+    let bytes = render(&doc(vec![
+        Block::Title("很长的表".into()),
+        Block::Table(table),
+    ]));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.pdf");
+    std::fs::write(&path, &bytes).unwrap();
+    let info = common::pdf_info(&path);
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(pages >= 3, "{pages} pages");
+    let mut seen = Vec::new();
+    for p in 1..=pages {
+        let text = common::pdf_text(&path, Some(p), true).replace(' ', "");
+        assert!(
+            text.contains("序号") && text.contains("单位名称"),
+            "header on page {p}"
+        );
+        assert!(text.contains(&format!("第{p}页共{pages}页")));
+        for i in 1..=120 {
+            if text.contains(&format!("第{i:03}行")) {
+                seen.push(i);
+            }
+        }
+    }
+    assert_eq!(
+        seen,
+        (1..=120).collect::<Vec<_>>(),
+        "every row once, in order: none split across pages"
+    );
+    let raw = common::pdf_text(&path, None, false);
+    assert!(raw.contains("4440"), "right-aligned numbers are there");
+}
+
+#[test]
+fn a_one_page_report_is_small_and_reproducible() {
+    let blocks = vec![
+        Block::Title("东胜区社工人才工作站2023年第三季度报告".into()),
+        Block::Heading("一、基本情况".into()),
+        Block::Paragraph(
+            "截至2023年9月底，本站在库人才215人，较上季度增长12.5%，其中持证社工98人。".into(),
+        ),
+        Block::Chart(BarChart {
+            title: "学历结构".into(),
+            bars: vec![
+                ("研究生".into(), 5.0),
+                ("大学本科".into(), 120.0),
+                ("大学专科".into(), 70.0),
+            ],
+            unit: "人".into(),
+        }),
+    ];
+    let a = render(&doc(blocks.clone()));
+    let b = render(&doc(blocks));
+    assert!(a == b, "same input, same bytes");
+    assert!(a.len() < 100_000, "{} bytes", a.len());
+    if common::have_tool("pdftotext") {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.pdf");
+        std::fs::write(&path, &a).unwrap();
+        let text = common::pdf_text(&path, None, true);
+        assert!(text.contains("截至2023年9月底"), "{text}");
+        assert!(text.contains("120人"), "chart values: {text}");
+        assert!(common::pdf_info(&path).contains("Pages:           1"));
+    }
+}
