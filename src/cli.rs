@@ -142,9 +142,12 @@ pub struct QuarterlyArgs {
     /// 只输出该单位（及其下级汇总）的报告
     #[arg(long, value_name = "CODE")]
     pub unit: Option<String>,
-    /// 输出格式：text（默认）或 json（报告模型，供其他程序使用）
+    /// 输出格式：text（默认，写出 PDF 和 XLSX）或 json（只打印报告模型，供其他程序使用）
     #[arg(long, value_name = "FORMAT", default_value = "text")]
     pub format: Format,
+    /// 输出目录（默认：output/）；报告写到其中的 <报送期>/ 下
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

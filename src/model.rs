@@ -111,6 +111,8 @@ pub struct Reporting {
     pub returned: Vec<String>,
     /// Units whose roster was carried forward from an earlier period.
     pub carried_forward: Vec<String>,
+    /// Each unit's status, in tree order.
+    pub units: Vec<crate::status::UnitStatus>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -140,6 +142,8 @@ pub struct UnitReport {
     pub unit: String,
     pub name: String,
     pub level: String,
+    /// The level as the program knows it (centre, station, workroom).
+    pub level_kind: crate::registry::Level,
     pub period: Period,
     pub quarter: Figures,
     pub year_to_date: Figures,

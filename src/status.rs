@@ -27,7 +27,7 @@ pub enum Validation {
     Returned(usize),
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnitStatus {
     pub code: String,
     pub name: String,

@@ -61,31 +61,56 @@ fn compute(asof: &AsOf, rolled: &DataFrame, own: &DataFrame) -> Result<Computed,
     })
 }
 
+/// The periods whose submissions can matter for `period`: two years back
+/// covers carried rosters and last year's comparison.
+fn needed_for(archive: &Archive, period: Period) -> BTreeSet<Period> {
+    archive
+        .periods()
+        .into_iter()
+        .filter(|p| *p <= period && p.year >= period.year - 2)
+        .collect()
+}
+
 /// The report model of every unit of the registry for `period`.
 pub fn build(inputs: &Inputs<'_>, period: Period) -> Result<Vec<UnitReport>, Error> {
+    let needed = needed_for(inputs.archive, period);
+    let subs = Submissions::load(inputs.archive, inputs.registry, inputs.schema, &needed)?;
+    build_with(inputs, &subs, period)
+}
+
+/// The report models of several periods, validating each submission once.
+pub fn build_all(inputs: &Inputs<'_>, periods: &[Period]) -> Result<Vec<Vec<UnitReport>>, Error> {
+    let needed: BTreeSet<Period> = periods
+        .iter()
+        .flat_map(|p| needed_for(inputs.archive, *p))
+        .collect();
+    let subs = Submissions::load(inputs.archive, inputs.registry, inputs.schema, &needed)?;
+    periods
+        .iter()
+        .map(|p| build_with(inputs, &subs, *p))
+        .collect()
+}
+
+fn build_with(
+    inputs: &Inputs<'_>,
+    subs: &Submissions,
+    period: Period,
+) -> Result<Vec<UnitReport>, Error> {
     let registry = inputs.registry;
     let previous = period.previous();
     let last_year = Period {
         year: period.year - 1,
         quarter: period.quarter,
     };
-    // Every period whose submissions can matter: two years back covers carried
-    // rosters and last year's comparison.
-    let needed: BTreeSet<Period> = inputs
-        .archive
-        .periods()
-        .into_iter()
-        .filter(|p| *p <= period && p.year >= period.year - 2)
-        .collect();
-    let subs = Submissions::load(inputs.archive, registry, inputs.schema, &needed)?;
+    let needed = needed_for(inputs.archive, period);
     let rolled = membership(registry, true).map_err(polars)?;
     let own = membership(registry, false).map_err(polars)?;
     let has_data = |p: Period| needed.contains(&p);
-    let now = AsOf::build(period, &subs, registry, inputs.schema);
+    let now = AsOf::build(period, subs, registry, inputs.schema);
     let current = compute(&now, &rolled, &own)?;
     let before = if has_data(previous) {
         Some(compute(
-            &AsOf::build(previous, &subs, registry, inputs.schema),
+            &AsOf::build(previous, subs, registry, inputs.schema),
             &rolled,
             &own,
         )?)
@@ -94,7 +119,7 @@ pub fn build(inputs: &Inputs<'_>, period: Period) -> Result<Vec<UnitReport>, Err
     };
     let year_ago = if has_data(last_year) {
         Some(compute(
-            &AsOf::build(last_year, &subs, registry, inputs.schema),
+            &AsOf::build(last_year, subs, registry, inputs.schema),
             &rolled,
             &own,
         )?)
@@ -110,13 +135,14 @@ pub fn build(inputs: &Inputs<'_>, period: Period) -> Result<Vec<UnitReport>, Err
             unit: unit.code.clone(),
             name: unit.name.clone(),
             level: registry.level_name(unit.level).to_string(),
+            level_kind: unit.level,
             period,
             quarter: get(&current.rolled.0),
             year_to_date: get(&current.rolled.1),
             previous_quarter: before.as_ref().map(|c| get(&c.rolled.0)),
             previous_year: year_ago.as_ref().map(|c| get(&c.rolled.0)),
             targets: targets(unit, &get(&current.own_ytd)),
-            six_haves: six_haves(registry, unit, &subs, period, inputs.schema),
+            six_haves: six_haves(registry, unit, subs, period, inputs.schema),
             reporting: reporting(&status, &scope, &now),
             quality: quality(&now, &scope),
             open_items: open_items(&now, &scope, registry, period),
@@ -243,6 +269,7 @@ fn reporting(status: &StatusReport, scope: &BTreeSet<String>, now: &AsOf) -> Rep
         if now.carried_forward.contains(&u.code) {
             r.carried_forward.push(u.name.clone());
         }
+        r.units.push(u.clone());
     }
     r
 }

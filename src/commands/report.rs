@@ -8,6 +8,8 @@ use crate::cli::{Format, QuarterlyArgs, ReportCommand};
 use crate::error::Error;
 use crate::model::UnitReport;
 use crate::period::Period;
+use crate::registry::Level;
+use crate::render::quarterly::Quarterly;
 
 pub fn run(cmd: ReportCommand) -> anyhow::Result<Outcome> {
     match cmd {
@@ -38,23 +40,28 @@ fn quarterly(args: QuarterlyArgs) -> anyhow::Result<Outcome> {
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&reports)?),
         Format::Text => {
-            for r in &reports {
-                let q = &r.quarter;
-                println!(
-                    "{} {}：在库人才 {} 人（本季新增 {}、流出 {}），问题 {} 件（办结 {}），需求 {} 件，活动 {} 次，成果 {} 项",
-                    r.name,
-                    period.chinese(),
-                    q.talents.in_library,
-                    q.talents.joined,
-                    q.talents.left,
-                    q.problems.new,
-                    q.problems.closed,
-                    q.needs.new,
-                    q.activities.count,
-                    q.achievements.count
-                );
+            let out = args.out.unwrap_or(config.output);
+            for (pdf, _) in write_quarterly(&reports, &config.schema, &out)? {
+                println!("已写出 {}（及同名 .xlsx）", super::shown(&pdf));
             }
         }
     }
     Ok(Outcome::Clean)
+}
+
+/// The quarterly reports of the centre and the stations among `reports`, into
+/// `out/<P>/`; returns the (pdf, xlsx) paths.
+pub fn write_quarterly(
+    reports: &[UnitReport],
+    schema: &crate::schema::Schema,
+    out: &std::path::Path,
+) -> anyhow::Result<Vec<(std::path::PathBuf, std::path::PathBuf)>> {
+    let builder = Quarterly::new(schema)?;
+    let mut written = Vec::new();
+    for r in reports.iter().filter(|r| r.level_kind != Level::Workroom) {
+        let doc = builder.build(r)?;
+        let dir = out.join(r.period.code());
+        written.push(doc.write(&dir, &builder.file_stem(r)?)?);
+    }
+    Ok(written)
 }

@@ -41,8 +41,15 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         println!("收件目录 {} 不存在，跳过收取", super::shown(&config.input));
     }
     let periods = archive.periods();
+    let inputs = crate::aggregate::report::Inputs {
+        registry: &registry,
+        schema: &config.schema,
+        archive: &archive,
+        deadline_days: config.deadline_days,
+    };
+    let all_reports = crate::aggregate::report::build_all(&inputs, &periods)?;
     let mut attention = Vec::new();
-    for &period in &periods {
+    for (&period, reports) in periods.iter().zip(&all_reports) {
         let feedback = write_feedback(&config, &registry, &archive, period)?;
         let report = StatusReport::build(&registry, &archive, period, config.deadline_days);
         let path = StatusWriter::new()?.write(&report, &config.output.join(period.code()))?;
@@ -57,6 +64,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
             t.returned,
             feedback,
             super::shown(&path)
+        );
+        let written = super::report::write_quarterly(reports, &config.schema, &config.output)?;
+        println!(
+            "  季度报告 {} 份（PDF 和 XLSX）：{}",
+            written.len(),
+            super::shown(&config.output.join(period.code()))
         );
         if t.missing + t.late + t.returned > 0 {
             attention.push(format!(

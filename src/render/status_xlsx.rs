@@ -42,7 +42,7 @@ impl StatusWriter {
     }
 
     /// The words for one unit's row: 是否报送, 是否按时, 校验结果.
-    fn words(&self, u: &UnitStatus) -> Result<[String; 3], Error> {
+    pub fn words(&self, u: &UnitStatus) -> Result<[String; 3], Error> {
         let submitted = self.texts.plain(if u.submitted {
             "submitted_yes"
         } else {

@@ -1,0 +1,383 @@
+//! The quarterly report (季度报告) of the centre or a station, from its
+//! [`UnitReport`]: wording in `templates/quarterly.toml`, numbers from the model.
+
+use serde_json::json;
+
+use crate::error::Error;
+use crate::model::{Breakdown, Figures, UnitReport};
+use crate::render::ledger_template::chinese_date;
+use crate::render::report_doc::{Piece, ReportDoc, SimpleTable, Val};
+use crate::render::texts::Texts;
+use crate::schema::{LedgerKind, Schema};
+
+pub const WORDING: &str = include_str!("../../templates/quarterly.toml");
+
+/// How many open items a report lists.
+const OPEN_ITEMS_SHOWN: usize = 30;
+
+pub struct Quarterly {
+    texts: Texts,
+    /// Display order of breakdown values: the schema's enumeration order.
+    orders: std::collections::BTreeMap<&'static str, Vec<String>>,
+}
+
+fn change(now: u64, before: u64) -> String {
+    match now.cmp(&before) {
+        std::cmp::Ordering::Greater => format!("增加 {} 人", now - before),
+        std::cmp::Ordering::Less => format!("减少 {} 人", before - now),
+        std::cmp::Ordering::Equal => "持平".into(),
+    }
+}
+
+fn pct(v: Option<f64>) -> Val {
+    v.map_or(Val::Empty, Val::Pct)
+}
+
+fn days(v: Option<f64>) -> Val {
+    v.map_or(Val::Empty, |d| Val::Num(d, 1))
+}
+
+impl Quarterly {
+    pub fn new(schema: &Schema) -> Result<Quarterly, Error> {
+        let mut orders = std::collections::BTreeMap::new();
+        if let Some(roster) = schema
+            .ledgers
+            .iter()
+            .find(|l| l.kind == LedgerKind::Snapshot)
+        {
+            for (key, role) in [
+                ("structure_kind", "kind"),
+                ("structure_sex", "sex"),
+                ("structure_education", "education"),
+                ("structure_qualification", "qualification"),
+                ("structure_politics", "politics"),
+            ] {
+                if let Some(i) = roster.role(role) {
+                    orders.insert(key, roster.fields[i].values.clone());
+                }
+            }
+        }
+        Ok(Quarterly {
+            texts: Texts::parse("templates/quarterly.toml", WORDING)?,
+            orders,
+        })
+    }
+
+    fn t(&self, key: &str) -> Result<String, Error> {
+        self.texts.plain(key)
+    }
+
+    pub fn file_stem(&self, r: &UnitReport) -> Result<String, Error> {
+        self.texts.render(
+            "file_stem",
+            &json!({ "name": r.name, "period_code": r.period.code() }),
+        )
+    }
+
+    pub fn build(&self, r: &UnitReport) -> Result<ReportDoc, Error> {
+        let rooms = r.reporting.due.saturating_sub(1);
+        let excluded: u64 = r.quality.rows_excluded.values().sum();
+        let vars = json!({
+            "name": r.name,
+            "period": r.period.chinese(),
+            "end": chinese_date(r.period.end()),
+            "rooms": rooms,
+            "q": r.quarter,
+            "y": r.year_to_date,
+            "p": r.previous_quarter,
+            "change_talents": r.previous_quarter.as_ref().map(|p| change(r.quarter.talents.in_library, p.talents.in_library)),
+            "closure_rate": r.quarter.problems.closure_rate.map(|x| format!("{:.1}%", x * 100.0)),
+            "funds": format!("{:.2}", r.quarter.activities.funds),
+            "r": r.reporting,
+            "quality": r.quality,
+            "excluded": excluded,
+            "excluded_detail": r.quality.rows_excluded.iter().map(|(k, v)| format!("{k} {v} 行")).collect::<Vec<_>>().join("，"),
+            "carried": r.reporting.carried_forward.join("、"),
+        });
+        let mut pieces = vec![
+            Piece::Heading(self.t("h_overview")?),
+            Piece::Paragraph(self.texts.render("overview", &vars)?),
+            Piece::Paragraph(self.texts.render("reporting", &vars)?),
+            Piece::Heading(self.t("h_figures")?),
+            Piece::Table(self.figures_table(r)?),
+            Piece::Heading(self.t("h_structure")?),
+        ];
+        let talents = &r.quarter.talents;
+        for (key, breakdown, chart) in [
+            ("structure_kind", &talents.by_kind, None),
+            ("structure_sex", &talents.by_sex, None),
+            ("structure_age", &talents.by_age, Some("chart_age")),
+            (
+                "structure_education",
+                &talents.by_education,
+                Some("chart_education"),
+            ),
+            ("structure_qualification", &talents.by_qualification, None),
+            ("structure_politics", &talents.by_politics, None),
+        ] {
+            pieces.push(Piece::Table(self.structure_table(
+                key,
+                breakdown,
+                talents.in_library,
+                chart,
+            )?));
+        }
+        pieces.push(Piece::Heading(self.t("h_targets")?));
+        if r.targets.is_empty() {
+            pieces.push(Piece::Paragraph(self.t("no_targets")?));
+        } else {
+            let rows = r
+                .targets
+                .iter()
+                .map(|t| {
+                    let state = if t.met {
+                        self.t("target_met")
+                    } else {
+                        self.texts.render(
+                            "target_open",
+                            &json!({ "gap": t.target.saturating_sub(t.actual) }),
+                        )
+                    };
+                    Ok(vec![
+                        Val::text(&t.name),
+                        Val::Int(t.target as i64),
+                        Val::Int(t.actual as i64),
+                        Val::Text(state?),
+                    ])
+                })
+                .collect::<Result<_, Error>>()?;
+            pieces.push(Piece::Table(self.table(
+                "年度目标",
+                "targets_headers",
+                &[4.0, 1.5, 1.5, 2.5],
+                rows,
+            )?));
+        }
+        pieces.push(Piece::Heading(self.t("h_six")?));
+        let rows = r
+            .six_haves
+            .iter()
+            .map(|c| {
+                Ok(vec![
+                    Val::text(&c.name),
+                    Val::Text(self.t(if c.ok { "ok" } else { "not_ok" })?),
+                    Val::text(&c.evidence),
+                ])
+            })
+            .collect::<Result<_, Error>>()?;
+        pieces.push(Piece::Table(self.table(
+            "六有",
+            "six_headers",
+            &[1.5, 1.0, 5.0],
+            rows,
+        )?));
+        pieces.push(Piece::Heading(self.t("h_status")?));
+        pieces.push(Piece::Table(self.status_table(r)?));
+        pieces.push(Piece::Heading(self.t("h_open")?));
+        pieces.extend(self.open_items(r)?);
+        pieces.push(Piece::Heading(self.t("h_quality")?));
+        pieces.push(Piece::Paragraph(self.texts.render("quality", &vars)?));
+        Ok(ReportDoc {
+            title: self.texts.render("title", &vars)?,
+            subtitle: self.texts.render("subtitle", &vars)?,
+            date: r.period.end(),
+            footer: self.t("footer_pdf")?,
+            landscape: false,
+            pieces,
+        })
+    }
+
+    fn table(
+        &self,
+        name: &str,
+        headers_key: &str,
+        widths: &[f32],
+        rows: Vec<Vec<Val>>,
+    ) -> Result<SimpleTable, Error> {
+        Ok(SimpleTable {
+            name: name.into(),
+            headers: self
+                .t(headers_key)?
+                .split('|')
+                .map(str::to_string)
+                .collect(),
+            widths: widths.to_vec(),
+            rows,
+            chart: None,
+        })
+    }
+
+    fn figures_table(&self, r: &UnitReport) -> Result<SimpleTable, Error> {
+        type Get = fn(&Figures) -> Val;
+        let rows: [(&str, Get); 22] = [
+            ("row_in_library", |f| Val::Int(f.talents.in_library as i64)),
+            ("row_joined", |f| Val::Int(f.talents.joined as i64)),
+            ("row_left", |f| Val::Int(f.talents.left as i64)),
+            ("row_certified", |f| {
+                Val::Int(f.talents.certified_social_workers as i64)
+            }),
+            ("row_key", |f| Val::Int(f.talents.key_talents as i64)),
+            ("row_problems_new", |f| Val::Int(f.problems.new as i64)),
+            ("row_problems_closed", |f| {
+                Val::Int(f.problems.closed as i64)
+            }),
+            ("row_problems_open", |f| Val::Int(f.problems.open as i64)),
+            ("row_problems_rate", |f| pct(f.problems.closure_rate)),
+            ("row_problems_days", |f| days(f.problems.mean_days_to_close)),
+            ("row_escalated", |f| Val::Int(f.problems.escalated as i64)),
+            ("row_needs_new", |f| Val::Int(f.needs.new as i64)),
+            ("row_needs_closed", |f| Val::Int(f.needs.closed as i64)),
+            ("row_needs_open", |f| Val::Int(f.needs.open as i64)),
+            ("row_needs_rate", |f| pct(f.needs.closure_rate)),
+            ("row_activities", |f| Val::Int(f.activities.count as i64)),
+            ("row_five_kinds", |f| {
+                Val::Int(f.activities.five_kinds as i64)
+            }),
+            ("row_participants", |f| {
+                Val::Int(f.activities.participants as i64)
+            }),
+            ("row_talent_participants", |f| {
+                Val::Int(f.activities.talent_participants as i64)
+            }),
+            ("row_funds", |f| Val::Num(f.activities.funds, 2)),
+            ("row_achievements", |f| {
+                Val::Int(f.achievements.count as i64)
+            }),
+            ("row_research", |f| {
+                Val::Int(f.achievements.research_reports as i64)
+            }),
+        ];
+        let rows = rows
+            .iter()
+            .map(|(key, get)| {
+                let now = get(&r.quarter);
+                let before = r.previous_quarter.as_ref().map(get).unwrap_or(Val::Empty);
+                let delta = match (&now, &before) {
+                    (Val::Int(a), Val::Int(b)) => Val::Int(a - b),
+                    (Val::Num(a, d), Val::Num(b, _)) => Val::Num(a - b, *d),
+                    (Val::Pct(a), Val::Pct(b)) => {
+                        Val::Text(format!("{:+.1} 个百分点", (a - b) * 100.0))
+                    }
+                    _ => Val::Empty,
+                };
+                Ok(vec![
+                    Val::Text(self.t(key)?),
+                    now,
+                    before,
+                    delta,
+                    get(&r.year_to_date),
+                ])
+            })
+            .collect::<Result<_, Error>>()?;
+        self.table(
+            "主要数字",
+            "figures_headers",
+            &[3.0, 1.2, 1.2, 1.5, 1.2],
+            rows,
+        )
+    }
+
+    fn structure_table(
+        &self,
+        key: &str,
+        b: &Breakdown,
+        total: u64,
+        chart: Option<&str>,
+    ) -> Result<SimpleTable, Error> {
+        let label = self.t(key)?;
+        // The schema's order first, anything else (e.g. 未填) after.
+        let order = self.orders.get(key).cloned().unwrap_or_default();
+        let mut entries: Vec<(&String, &u64)> = b.iter().collect();
+        entries.sort_by_key(|(k, _)| order.iter().position(|o| o == *k).unwrap_or(usize::MAX));
+        let rows = entries
+            .into_iter()
+            .map(|(k, n)| {
+                vec![
+                    Val::text(k),
+                    Val::Int(*n as i64),
+                    if total > 0 {
+                        Val::Pct(*n as f64 / total as f64)
+                    } else {
+                        Val::Empty
+                    },
+                ]
+            })
+            .collect();
+        let mut t = self.table(&label, "structure_headers", &[3.0, 1.0, 1.0], rows)?;
+        t.headers[0] = label;
+        t.chart = chart
+            .map(|c| self.t(c))
+            .transpose()?
+            .map(|title| (title, 0, 1));
+        Ok(t)
+    }
+
+    fn status_table(&self, r: &UnitReport) -> Result<SimpleTable, Error> {
+        let words = crate::render::status_xlsx::StatusWriter::new()?;
+        let rows = r
+            .reporting
+            .units
+            .iter()
+            .map(|u| {
+                let [submitted, timely, result] = words.words(u)?;
+                Ok(vec![
+                    Val::text(&u.name),
+                    Val::Text(submitted),
+                    Val::text(
+                        u.newest_received
+                            .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                            .unwrap_or_default(),
+                    ),
+                    Val::Text(timely),
+                    Val::Text(result),
+                ])
+            })
+            .collect::<Result<_, Error>>()?;
+        self.table(
+            "报送情况",
+            "status_headers",
+            &[4.0, 1.2, 2.2, 1.2, 2.0],
+            rows,
+        )
+    }
+
+    fn open_items(&self, r: &UnitReport) -> Result<Vec<Piece>, Error> {
+        if r.open_items.is_empty() {
+            return Ok(vec![Piece::Paragraph(self.t("open_none")?)]);
+        }
+        let rows = r
+            .open_items
+            .iter()
+            .take(OPEN_ITEMS_SHOWN)
+            .map(|i| {
+                vec![
+                    Val::text(&i.unit),
+                    Val::text(if i.ledger == "problems" {
+                        "问题"
+                    } else {
+                        "需求"
+                    }),
+                    Val::text(&i.id),
+                    Val::text(&i.registered),
+                    Val::text(&i.category),
+                    Val::text(&i.description),
+                    Val::text(&i.status),
+                    Val::Int(i.days_open),
+                ]
+            })
+            .collect();
+        let mut out = vec![Piece::Table(self.table(
+            "未办结事项",
+            "open_headers",
+            &[3.0, 0.8, 1.3, 1.6, 1.6, 3.8, 1.0, 1.0],
+            rows,
+        )?)];
+        if r.open_items.len() > OPEN_ITEMS_SHOWN {
+            out.push(Piece::Paragraph(self.texts.render(
+                "open_more",
+                &json!({ "n": r.open_items.len() - OPEN_ITEMS_SHOWN, "shown": OPEN_ITEMS_SHOWN }),
+            )?));
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,260 @@
+//! A report as sections of headings, paragraphs, tables and charts, rendered
+//! both as PDF (through `render::pdf`) and as XLSX (one sheet per table, real
+//! numbers, frozen header rows, native charts, A4 print setup). Quarterly
+//! and annual reports are built as a [`ReportDoc`].
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, XlsxError};
+
+use crate::error::Error;
+use crate::output::{safe_sheet_name, write_atomic};
+use crate::render::pdf::{self, Align, BarChart, Block, Cell, Document, Table};
+use crate::render::xlsx::{self, Styles};
+
+/// A table cell value: numbers stay numbers in XLSX.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    Text(String),
+    Int(i64),
+    /// A number shown with `decimals` places.
+    Num(f64, usize),
+    /// A ratio shown as a percentage.
+    Pct(f64),
+    Empty,
+}
+
+impl Val {
+    pub fn text(s: impl Into<String>) -> Val {
+        Val::Text(s.into())
+    }
+
+    fn shown(&self) -> String {
+        match self {
+            Val::Text(s) => s.clone(),
+            Val::Int(i) => i.to_string(),
+            Val::Num(f, d) => format!("{f:.*}", d),
+            Val::Pct(p) => format!("{:.1}%", p * 100.0),
+            Val::Empty => String::new(),
+        }
+    }
+
+    fn numeric(&self) -> bool {
+        matches!(self, Val::Int(_) | Val::Num(..) | Val::Pct(_))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimpleTable {
+    /// Sheet name in XLSX.
+    pub name: String,
+    pub headers: Vec<String>,
+    pub widths: Vec<f32>,
+    pub rows: Vec<Vec<Val>>,
+    /// Draw a bar chart of column `value` by column `label`, with this title.
+    pub chart: Option<(String, usize, usize)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Piece {
+    Heading(String),
+    Paragraph(String),
+    Table(SimpleTable),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportDoc {
+    pub title: String,
+    pub subtitle: String,
+    pub date: NaiveDate,
+    pub footer: String,
+    pub landscape: bool,
+    pub pieces: Vec<Piece>,
+}
+
+impl ReportDoc {
+    pub fn to_pdf(&self) -> Vec<u8> {
+        let mut blocks = vec![
+            Block::Title(self.title.clone()),
+            Block::Subtitle(self.subtitle.clone()),
+        ];
+        for piece in &self.pieces {
+            match piece {
+                Piece::Heading(h) => blocks.push(Block::Heading(h.clone())),
+                Piece::Paragraph(p) => blocks.push(Block::Paragraph(p.clone())),
+                Piece::Table(t) => {
+                    if let Some((title, label, value)) = &t.chart {
+                        blocks.push(Block::Chart(BarChart {
+                            title: title.clone(),
+                            bars: t
+                                .rows
+                                .iter()
+                                .map(|r| (r[*label].shown(), number(&r[*value])))
+                                .collect(),
+                            unit: String::new(),
+                        }));
+                    }
+                    blocks.push(Block::Table(pdf_table(t)));
+                }
+            }
+        }
+        pdf::render(&Document {
+            title: self.title.clone(),
+            landscape: self.landscape,
+            date: self.date,
+            footer: self.footer.clone(),
+            blocks,
+        })
+    }
+
+    /// Write `<stem>.pdf` and `<stem>.xlsx` into `dir`.
+    pub fn write(&self, dir: &Path, stem: &str) -> Result<(PathBuf, PathBuf), Error> {
+        let stem = crate::output::safe_file_name(stem);
+        let pdf_path = dir.join(format!("{stem}.pdf"));
+        let xlsx_path = dir.join(format!("{stem}.xlsx"));
+        write_atomic(&pdf_path, &self.to_pdf())?;
+        let mut book = self.to_xlsx().map_err(|e| Error::xlsx(&xlsx_path, e))?;
+        xlsx::save(&mut book, &xlsx_path)?;
+        Ok((pdf_path, xlsx_path))
+    }
+
+    fn to_xlsx(&self) -> Result<Workbook, XlsxError> {
+        let s = Styles::new();
+        let mut book = Workbook::new();
+        xlsx::set_properties(&mut book, &self.title, self.date);
+        // First sheet: the text of the report.
+        let sheet = book.add_worksheet();
+        sheet.set_name("报告")?;
+        // Text runs across eight merged columns, as a page of prose.
+        const COLS: u16 = 8;
+        const COL_WIDTH: f64 = 11.0;
+        for c in 0..COLS {
+            sheet.set_column_width(c, COL_WIDTH)?;
+        }
+        let line = |sheet: &mut rust_xlsxwriter::Worksheet,
+                    row: u32,
+                    text: &str,
+                    format: &Format,
+                    height: f64|
+         -> Result<(), XlsxError> {
+            sheet.set_row_height(row, height)?;
+            sheet.merge_range(row, 0, row, COLS - 1, text, format)?;
+            Ok(())
+        };
+        line(sheet, 0, &self.title, &s.title, 30.0)?;
+        line(sheet, 1, &self.subtitle, &s.subtitle, 18.0)?;
+        for (row, piece) in (3u32..).zip(&self.pieces) {
+            match piece {
+                Piece::Heading(h) => line(sheet, row, h, &s.heading, 22.0)?,
+                Piece::Paragraph(p) => {
+                    let lines = xlsx::wrapped_lines(p, COL_WIDTH * f64::from(COLS));
+                    line(sheet, row, p, &s.paragraph, 16.0 * f64::from(lines) + 4.0)?
+                }
+                Piece::Table(t) => {
+                    let note = format!("（见工作表“{}”）", safe_sheet_name(&t.name));
+                    line(sheet, row, &note, &s.paragraph, 16.0)?
+                }
+            }
+        }
+        xlsx::print_setup(sheet, false, None)?;
+        let mut used = std::collections::BTreeSet::new();
+        for t in self.pieces.iter().filter_map(|p| match p {
+            Piece::Table(t) => Some(t),
+            _ => None,
+        }) {
+            let mut name = safe_sheet_name(&t.name);
+            while !used.insert(name.clone()) {
+                name.push('_');
+            }
+            table_sheet(&mut book, &name, t, &s)?;
+        }
+        Ok(book)
+    }
+}
+
+fn number(v: &Val) -> f64 {
+    match v {
+        Val::Int(i) => *i as f64,
+        Val::Num(f, _) | Val::Pct(f) => *f,
+        _ => 0.0,
+    }
+}
+
+fn pdf_table(t: &SimpleTable) -> Table {
+    let align = (0..t.headers.len())
+        .map(|c| {
+            let numeric = t.rows.iter().any(|r| r.get(c).is_some_and(Val::numeric));
+            if numeric {
+                Align::Right
+            } else {
+                Align::Left
+            }
+        })
+        .collect();
+    Table {
+        widths: t.widths.clone(),
+        align,
+        header: vec![t.headers.iter().map(Cell::new).collect()],
+        rows: t
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|v| Cell::new(v.shown())).collect())
+            .collect(),
+    }
+}
+
+fn table_sheet(
+    book: &mut Workbook,
+    name: &str,
+    t: &SimpleTable,
+    s: &Styles,
+) -> Result<(), XlsxError> {
+    let sheet = book.add_worksheet();
+    sheet.set_name(name)?;
+    for (c, h) in t.headers.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, h, &s.header)?;
+        let w = t.widths.get(c).copied().unwrap_or(1.0);
+        sheet.set_column_width(c as u16, f64::from(w) * 8.0 + 4.0)?;
+    }
+    let int = s.cell.clone().set_num_format("#,##0");
+    let pct = s.cell.clone().set_num_format("0.0%");
+    for (r, row) in t.rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, v) in row.iter().enumerate() {
+            let c = c as u16;
+            match v {
+                Val::Text(x) => sheet.write_string_with_format(r, c, x, &s.wrap)?,
+                Val::Int(i) => sheet.write_number_with_format(r, c, *i as f64, &int)?,
+                Val::Num(f, d) => {
+                    let format: Format = s.cell.clone().set_num_format(if *d == 0 {
+                        "#,##0".to_string()
+                    } else {
+                        format!("#,##0.{}", "0".repeat(*d))
+                    });
+                    sheet.write_number_with_format(r, c, *f, &format)?
+                }
+                Val::Pct(p) => sheet.write_number_with_format(r, c, *p, &pct)?,
+                Val::Empty => sheet.write_blank(r, c, &s.cell)?,
+            };
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    xlsx::print_setup(sheet, false, Some((0, 0)))?;
+    if let Some((title, label, value)) = &t.chart {
+        if !t.rows.is_empty() {
+            let last = t.rows.len() as u32;
+            let mut chart = Chart::new(ChartType::Column);
+            chart.title().set_name(title);
+            chart.legend().set_hidden();
+            chart
+                .add_series()
+                .set_categories((name, 1, *label as u16, last, *label as u16))
+                .set_values((name, 1, *value as u16, last, *value as u16))
+                .set_data_label(rust_xlsxwriter::ChartDataLabel::new().show_value());
+            let col = t.headers.len() as u16 + 1;
+            sheet.insert_chart(1, col, &chart)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,192 @@
+//! Quarterly reports on the committed sample: PDF and XLSX content checked
+//! against the report model, headers and page numbers, and no personal data.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use calamine::{open_workbook_auto, Reader};
+use serde_json::Value;
+
+struct Sample {
+    dir: tempfile::TempDir,
+}
+
+impl Sample {
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+fn sample_with_reports(period: &str) -> (Sample, Vec<Value>) {
+    let dir = tempfile::tempdir().unwrap();
+    let platform = common::root()
+        .join("sample-input/platform.xlsx")
+        .display()
+        .to_string();
+    let inbox = common::root()
+        .join("sample-input/inbox")
+        .display()
+        .to_string();
+    let root = dir.path();
+    let intake = common::jucai(
+        root,
+        &[
+            "intake",
+            &inbox,
+            "--archive",
+            "archive",
+            "--platform",
+            &platform,
+        ],
+    );
+    assert!(
+        intake.status.success(),
+        "{}",
+        String::from_utf8_lossy(&intake.stderr)
+    );
+    let json = common::jucai(
+        root,
+        &[
+            "report",
+            "quarterly",
+            "--period",
+            period,
+            "--format",
+            "json",
+            "--archive",
+            "archive",
+            "--platform",
+            &platform,
+        ],
+    );
+    assert!(json.status.success());
+    let model: Vec<Value> = serde_json::from_slice(&json.stdout).unwrap();
+    let files = common::jucai(
+        root,
+        &[
+            "report",
+            "quarterly",
+            "--period",
+            period,
+            "--archive",
+            "archive",
+            "--out",
+            "out",
+            "--platform",
+            &platform,
+        ],
+    );
+    assert!(
+        files.status.success(),
+        "{}",
+        String::from_utf8_lossy(&files.stderr)
+    );
+    (Sample { dir }, model)
+}
+
+fn report_files(root: &Path, period: &str, name: &str) -> (PathBuf, PathBuf) {
+    let stem = root
+        .join("out")
+        .join(period)
+        .join(format!("季度报告-{name}-{period}"));
+    (stem.with_extension("pdf"), stem.with_extension("xlsx"))
+}
+
+#[test]
+fn every_station_and_the_centre_get_a_pdf_and_an_xlsx_matching_the_model() {
+    let (sample, model) = sample_with_reports("2024Q3");
+    let reports: Vec<&Value> = model
+        .iter()
+        .filter(|r| r["level_kind"] != "workroom")
+        .collect();
+    assert_eq!(reports.len(), 5);
+    for r in reports {
+        let name = r["name"].as_str().unwrap();
+        let (pdf, xlsx) = report_files(sample.root(), "2024Q3", name);
+        assert!(pdf.exists() && xlsx.exists(), "{name}");
+        let in_library = r["quarter"]["talents"]["in_library"].as_i64().unwrap();
+        let mut book = open_workbook_auto(&xlsx).unwrap();
+        let figures = book.worksheet_range("主要数字").unwrap();
+        let row = (1..30)
+            .find(|&i| {
+                figures.get_value((i, 0)).map(|v| v.to_string()) == Some("在库人才（人）".into())
+            })
+            .unwrap();
+        assert_eq!(
+            figures.get_value((row, 1)),
+            Some(&calamine::Data::Float(in_library as f64)),
+            "{name}: a real number"
+        );
+        let before = r["previous_quarter"]["talents"]["in_library"]
+            .as_i64()
+            .unwrap();
+        assert_eq!(
+            figures.get_value((row, 3)),
+            Some(&calamine::Data::Float((in_library - before) as f64))
+        );
+
+        if common::have_tool("pdftotext") {
+            let text = common::pdf_text(&pdf, None, false).replace('\n', "");
+            assert!(
+                text.contains(&format!("{name}2024年第三季度人才工作季度报告")),
+                "{name}: title"
+            );
+            assert!(
+                text.contains(&format!("在库人才 {in_library} 人")),
+                "{name}: overview sentence has the model's number"
+            );
+            let info = common::pdf_info(&pdf);
+            let pages: usize = info
+                .lines()
+                .find_map(|l| l.strip_prefix("Pages:"))
+                .unwrap()
+                .trim()
+                .parse()
+                .unwrap();
+            let last = common::pdf_text(&pdf, Some(pages), true).replace(' ', "");
+            assert!(
+                last.contains(&format!("第{pages}页共{pages}页")),
+                "{name}: page numbers"
+            );
+        }
+    }
+}
+
+#[test]
+fn reports_carry_no_id_numbers_or_phones_of_talents() {
+    let (sample, _) = sample_with_reports("2024Q2");
+    // Whole tokens only: the digits of a ratio such as 0.0175438596491228 are not an ID.
+    let id_number = regex::Regex::new(r"(^|[^\d.])\d{17}[\dXx]($|[^\d])").unwrap();
+    let mobile = regex::Regex::new(r"(^|[^\d.])1[3-9]\d{9}($|[^\d])").unwrap();
+    for entry in std::fs::read_dir(sample.root().join("out/2024Q2")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = match path.extension().and_then(|e| e.to_str()) {
+            Some("pdf") if common::have_tool("pdftotext") => common::pdf_text(&path, None, false),
+            Some("xlsx") => {
+                let mut book = open_workbook_auto(&path).unwrap();
+                let mut all = String::new();
+                for name in book.sheet_names() {
+                    for row in book.worksheet_range(&name).unwrap().rows() {
+                        for cell in row {
+                            all.push_str(&cell.to_string());
+                            all.push(' ');
+                        }
+                    }
+                }
+                all
+            }
+            _ => continue,
+        };
+        assert!(
+            !id_number.is_match(&text),
+            "{}: an ID number",
+            path.display()
+        );
+        assert!(
+            !mobile.is_match(&text),
+            "{}: a mobile number",
+            path.display()
+        );
+    }
+}
