@@ -105,4 +105,26 @@ fn main() {
     println!("records as of 2023Q4 (dedupe, carry)   : {asof_time:.3} s  ({} talents, {} cases, {} activities)", asof.talents.len(), asof.cases.len(), asof.activities.len());
     println!("polars figures, one window             : {polars_time:.3} s");
     println!("whole report build (3 as-of points × 2 windows, status, 六有) : {total:.2} s");
+
+    // Rendering: the quarterly report of the centre and every station, PDF and XLSX.
+    let t = Instant::now();
+    let quarterly = jucai::render::quarterly::Quarterly::new(&schema).unwrap();
+    let out = dir.join("reports");
+    let mut bytes = 0u64;
+    let mut n = 0;
+    for r in reports
+        .iter()
+        .filter(|r| r.level_kind != jucai::registry::Level::Workroom)
+    {
+        let doc = quarterly.build(r).unwrap();
+        let (pdf, xlsx) = doc.write(&out, &quarterly.file_stem(r).unwrap()).unwrap();
+        bytes += std::fs::metadata(pdf).unwrap().len() + std::fs::metadata(xlsx).unwrap().len();
+        n += 1;
+    }
+    let render = t.elapsed().as_secs_f64();
+    println!(
+        "render {n} quarterly reports (PDF + XLSX, {:.1} MB) : {render:.2} s ({:.0} ms each)",
+        bytes as f64 / 1e6,
+        render * 1000.0 / f64::from(n)
+    );
 }

@@ -15,6 +15,7 @@ const MARGIN_BOTTOM: f32 = 20.0 * MM;
 const BODY: f32 = 11.0;
 const CELL: f32 = 9.5;
 const PAD: f32 = 3.0;
+const CHART_HEIGHT: f32 = 62.0 * MM;
 
 /// What one page holds, before fonts are attached.
 #[derive(Default)]
@@ -328,8 +329,24 @@ impl Layout {
         }
     }
 
+    /// Height of a table's header and first row: what must fit on a page
+    /// for the table to start there.
+    fn table_lead(&self, table: &Table) -> f32 {
+        let grid = Grid::new(table, MARGIN_X, self.content_width());
+        let header: f32 = table
+            .header
+            .iter()
+            .map(|r| row_height(&grid, r, CELL))
+            .sum();
+        header
+            + table
+                .rows
+                .first()
+                .map_or(0.0, |r| row_height(&grid, r, CELL))
+    }
+
     fn chart(&mut self, chart: &BarChart) {
-        let height = 62.0 * MM;
+        let height = CHART_HEIGHT;
         self.ensure(height + 20.0);
         let size = 9.0;
         self.centered(&chart.title, 10.5, true);
@@ -398,7 +415,16 @@ fn owners(rows: &[Vec<Cell>]) -> Vec<Vec<Option<(usize, usize)>>> {
 
 pub fn render(doc: &Document) -> Vec<u8> {
     let mut l = Layout::new(doc.landscape);
-    for block in &doc.blocks {
+    for (i, block) in doc.blocks.iter().enumerate() {
+        // A heading never ends a page: keep it with the start of what follows.
+        if let (Block::Heading(_), Some(next)) = (block, doc.blocks.get(i + 1)) {
+            let lead = match next {
+                Block::Table(t) => l.table_lead(t),
+                Block::Chart(_) => CHART_HEIGHT + 20.0,
+                _ => 0.0,
+            };
+            l.ensure(13.5 * 2.1 + lead);
+        }
         match block {
             Block::Title(t) => {
                 l.centered(t, 18.0, true);
