@@ -128,6 +128,29 @@ pub enum ReportCommand {
     /// 季度报告：中心和各工作站（含下级）本季度及年初至今的各项数字
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Quarterly(QuarterlyArgs),
+    /// 年度人才调研报告：中心和各工作站的全年总结、结构、问题需求、活动、成果、不足与建议
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Annual(AnnualArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AnnualArgs {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(flatten)]
+    pub archive: ArchiveArg,
+    /// 年份，如 2023
+    #[arg(long, value_name = "YEAR")]
+    pub year: i32,
+    /// 只输出该单位的报告
+    #[arg(long, value_name = "CODE")]
+    pub unit: Option<String>,
+    /// 输出格式：text（默认，写出 PDF 和 XLSX）或 json（只打印年度报告模型）
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub format: Format,
+    /// 输出目录（默认：output/）；报告写到其中的 <年份>/ 下
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -157,3 +157,36 @@ pub struct UnitReport {
     pub quality: Quality,
     pub open_items: Vec<OpenItem>,
 }
+
+/// A year's reporting, summed over its quarters.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct YearReporting {
+    /// Quarterly workbooks due (units × quarters).
+    pub due: u64,
+    pub submitted: u64,
+    pub on_time: u64,
+    pub late: u64,
+    pub missing: u64,
+    /// Units that missed or were late with a quarter, with the quarter.
+    pub irregular: Vec<String>,
+}
+
+/// The annual research summary's numbers for one unit (with everything below it).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnnualReport {
+    pub unit: String,
+    pub name: String,
+    pub level: String,
+    pub level_kind: crate::registry::Level,
+    pub year: i32,
+    /// The last quarter of the year in the archive: the figures are as of its end.
+    pub as_of: Period,
+    pub year_total: Figures,
+    /// Last year's totals as of the same quarter, when the archive has them.
+    pub previous_year: Option<Figures>,
+    /// Each quarter's own figures, in order.
+    pub quarters: Vec<(Period, Figures)>,
+    pub targets: Vec<Target>,
+    pub reporting: YearReporting,
+    pub quality: Quality,
+}

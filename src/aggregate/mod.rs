@@ -4,6 +4,7 @@
 //! Data flow: archive → `load` (validated records, as of a period) →
 //! `frames` (polars group-bys per scope) → `report` ([`crate::model::UnitReport`]).
 
+pub mod annual;
 pub mod frames;
 pub mod load;
 pub mod report;

@@ -4,17 +4,63 @@
 use super::Outcome;
 use crate::aggregate::report::{build, Inputs};
 use crate::archive::Archive;
-use crate::cli::{Format, QuarterlyArgs, ReportCommand};
+use crate::cli::{AnnualArgs, Format, QuarterlyArgs, ReportCommand};
 use crate::error::Error;
-use crate::model::UnitReport;
+use crate::model::{AnnualReport, UnitReport};
 use crate::period::Period;
 use crate::registry::Level;
+use crate::render::annual::Annual;
 use crate::render::quarterly::Quarterly;
 
 pub fn run(cmd: ReportCommand) -> anyhow::Result<Outcome> {
     match cmd {
         ReportCommand::Quarterly(args) => quarterly(args),
+        ReportCommand::Annual(args) => annual(args),
     }
+}
+
+fn annual(args: AnnualArgs) -> anyhow::Result<Outcome> {
+    let config = super::config(&args.common)?;
+    let registry = super::registry(&config)?;
+    let archive = Archive::open(&super::archive_dir(&config, &args.archive))?;
+    let inputs = Inputs {
+        registry: &registry,
+        schema: &config.schema,
+        archive: &archive,
+        deadline_days: config.deadline_days,
+    };
+    let reports: Vec<AnnualReport> = crate::aggregate::annual::build(&inputs, args.year)?
+        .into_iter()
+        .filter(|r| args.unit.as_ref().is_none_or(|u| *u == r.unit))
+        .collect();
+    if reports.is_empty() {
+        anyhow::bail!("报送档案中没有 {} 年的台账", args.year);
+    }
+    match args.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&reports)?),
+        Format::Text => {
+            let out = args.out.unwrap_or(config.output);
+            for (pdf, _) in write_annual(&reports, config.deadline_days, &out)? {
+                println!("已写出 {}（及同名 .xlsx）", super::shown(&pdf));
+            }
+        }
+    }
+    Ok(Outcome::Clean)
+}
+
+/// The annual reports of the centre and the stations, into `out/<year>/`.
+pub fn write_annual(
+    reports: &[AnnualReport],
+    deadline_days: u32,
+    out: &std::path::Path,
+) -> anyhow::Result<Vec<(std::path::PathBuf, std::path::PathBuf)>> {
+    let builder = Annual::new(deadline_days)?;
+    let mut written = Vec::new();
+    for r in reports.iter().filter(|r| r.level_kind != Level::Workroom) {
+        let doc = builder.build(r)?;
+        written.push(doc.write(&out.join(r.year.to_string()), &builder.file_stem(r)?)?);
+    }
+    Ok(written)
 }
 
 fn quarterly(args: QuarterlyArgs) -> anyhow::Result<Outcome> {

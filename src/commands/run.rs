@@ -96,6 +96,17 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         next.chinese(),
         super::shown(&dir)
     );
+    let mut years: Vec<i32> = periods.iter().map(|p| p.year).collect();
+    years.dedup();
+    for year in years {
+        let reports = crate::aggregate::annual::build(&inputs, year)?;
+        let written = super::report::write_annual(&reports, config.deadline_days, &config.output)?;
+        println!(
+            "{year} 年度人才调研报告 {} 份：{}",
+            written.len(),
+            super::shown(&config.output.join(year.to_string()))
+        );
+    }
     let (xlsx, pdf) = super::directory::write(&registry, &config.output)?;
     println!(
         "已写出平台名录表：{}、{}",

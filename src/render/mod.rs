@@ -1,5 +1,6 @@
 //! Rendering: everything jucai writes for people to open or print.
 
+pub mod annual;
 pub mod console;
 pub mod directory;
 pub mod feedback;

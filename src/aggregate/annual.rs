@@ -1,0 +1,80 @@
+//! The annual model: a year's quarterly reports folded into one per unit.
+
+use std::collections::BTreeMap;
+
+use crate::aggregate::report::{build_all, Inputs};
+use crate::error::Error;
+use crate::model::{AnnualReport, Quality, UnitReport, YearReporting};
+use crate::period::Period;
+use crate::status::Timeliness;
+
+/// The annual reports of every unit for `year`, or none if the archive has
+/// nothing for that year.
+pub fn build(inputs: &Inputs<'_>, year: i32) -> Result<Vec<AnnualReport>, Error> {
+    let periods = inputs.archive.periods();
+    let quarters: Vec<Period> = periods.iter().copied().filter(|p| p.year == year).collect();
+    let Some(&as_of) = quarters.last() else {
+        return Ok(Vec::new());
+    };
+    let last_year = Period {
+        year: year - 1,
+        quarter: as_of.quarter,
+    };
+    let mut wanted = quarters.clone();
+    if periods.contains(&last_year) {
+        wanted.push(last_year);
+    }
+    let built = build_all(inputs, &wanted)?;
+    let by_period: BTreeMap<Period, &Vec<UnitReport>> =
+        wanted.iter().copied().zip(&built).collect();
+    let find = |p: Period, unit: &str| {
+        by_period
+            .get(&p)
+            .and_then(|rs| rs.iter().find(|r| r.unit == unit))
+    };
+    let mut out = Vec::new();
+    for current in by_period[&as_of].iter() {
+        let mut reporting = YearReporting::default();
+        let mut quality = Quality::default();
+        let mut per_quarter = Vec::new();
+        for &q in &quarters {
+            let Some(r) = find(q, &current.unit) else {
+                continue;
+            };
+            per_quarter.push((q, r.quarter.clone()));
+            let rep = &r.reporting;
+            reporting.due += rep.due;
+            reporting.submitted += rep.submitted;
+            reporting.on_time += rep.on_time;
+            reporting.late += rep.late;
+            reporting.missing += rep.missing.len() as u64;
+            for u in &rep.units {
+                if matches!(u.timeliness, Timeliness::Missing | Timeliness::Late) {
+                    reporting
+                        .irregular
+                        .push(format!("{}（{}）", u.name, q.chinese()));
+                }
+            }
+            quality.files_with_errors += r.quality.files_with_errors;
+            quality.warnings += r.quality.warnings;
+            for (ledger, n) in &r.quality.rows_excluded {
+                *quality.rows_excluded.entry(ledger.clone()).or_default() += n;
+            }
+        }
+        out.push(AnnualReport {
+            unit: current.unit.clone(),
+            name: current.name.clone(),
+            level: current.level.clone(),
+            level_kind: current.level_kind,
+            year,
+            as_of,
+            year_total: current.year_to_date.clone(),
+            previous_year: find(last_year, &current.unit).map(|r| r.year_to_date.clone()),
+            quarters: per_quarter,
+            targets: current.targets.clone(),
+            reporting,
+            quality,
+        });
+    }
+    Ok(out)
+}
