@@ -53,6 +53,9 @@ pub enum Command {
     /// 为各单位生成空白台账模板
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Template(TemplateArgs),
+    /// 年度考核材料：各工作站考核材料、汇编（含目录）和考核评分表
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Packet(PacketArgs),
     /// 平台名录表（“1+4+N”表），写出 XLSX 和 PDF
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Directory(DirectoryArgs),
@@ -201,6 +204,23 @@ pub struct TemplateArgs {
     /// 输出目录
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct PacketArgs {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(flatten)]
+    pub archive: ArchiveArg,
+    /// 考核年度，如 2023
+    #[arg(long, value_name = "YEAR")]
+    pub year: i32,
+    /// 输出目录（默认：output/）；材料写到其中的 <年份>/ 下
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// 输出格式：text（默认，写出文件）或 json（只打印评分结果）
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

@@ -21,6 +21,8 @@ struct ConfigFile {
     schema: Option<PathBuf>,
     deadline_days: Option<u32>,
     template_period: Option<Period>,
+    /// Replaces the built-in assessment rubric (templates/rubric.toml).
+    rubric: Option<toml::Table>,
 }
 
 /// Settings in force for one command.
@@ -39,6 +41,8 @@ pub struct Config {
     pub deadline_days: u32,
     /// The period `jucai run` writes blank templates for, until the archive says otherwise.
     pub template_period: Period,
+    /// The annual assessment rubric.
+    pub rubric: crate::assess::Rubric,
 }
 
 impl Config {
@@ -66,7 +70,14 @@ impl Config {
             Some(p) => Schema::load(&base.join(p))?,
             None => Schema::builtin(),
         };
+        let rubric = match &raw.rubric {
+            Some(table) => {
+                crate::assess::Rubric::parse(&toml::to_string(table).unwrap_or_default())?
+            }
+            None => crate::assess::Rubric::builtin(),
+        };
         Ok(Config {
+            rubric,
             platform: at(raw.platform, "sample-input/platform.xlsx"),
             input: at(raw.input, "sample-input/inbox"),
             archive: at(raw.archive, "output/archive"),

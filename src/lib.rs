@@ -7,6 +7,7 @@
 
 pub mod aggregate;
 pub mod archive;
+pub mod assess;
 pub mod cli;
 pub mod commands;
 pub mod config;

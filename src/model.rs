@@ -147,6 +147,8 @@ pub struct UnitReport {
     pub period: Period,
     pub quarter: Figures,
     pub year_to_date: Figures,
+    /// The unit's own year to date, without the units below it.
+    pub own_year_to_date: Figures,
     /// The same figures for the previous quarter and the same quarter last
     /// year, when the archive has them.
     pub previous_quarter: Option<Figures>,
@@ -189,4 +191,14 @@ pub struct AnnualReport {
     pub targets: Vec<Target>,
     pub reporting: YearReporting,
     pub quality: Quality,
+    /// The 六有 checks at the year's last quarter.
+    pub six_haves: Vec<Check>,
+    /// Quarters the unit itself reported on time.
+    pub own_on_time_quarters: u64,
+    /// The unit's own five-kind activities, research reports and activity types.
+    pub own_five_kinds: u64,
+    pub own_research_reports: u64,
+    pub own_activity_types: Vec<String>,
+    /// The unit's own submission status in each quarter.
+    pub own_quarters: Vec<(Period, crate::status::UnitStatus)>,
 }

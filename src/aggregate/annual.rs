@@ -37,6 +37,8 @@ pub fn build(inputs: &Inputs<'_>, year: i32) -> Result<Vec<AnnualReport>, Error>
         let mut reporting = YearReporting::default();
         let mut quality = Quality::default();
         let mut per_quarter = Vec::new();
+        let mut own_on_time = 0;
+        let mut own_quarters = Vec::new();
         for &q in &quarters {
             let Some(r) = find(q, &current.unit) else {
                 continue;
@@ -49,6 +51,10 @@ pub fn build(inputs: &Inputs<'_>, year: i32) -> Result<Vec<AnnualReport>, Error>
             reporting.late += rep.late;
             reporting.missing += rep.missing.len() as u64;
             for u in &rep.units {
+                if u.code == current.unit {
+                    own_on_time += u64::from(u.timeliness == Timeliness::OnTime);
+                    own_quarters.push((q, u.clone()));
+                }
                 if matches!(u.timeliness, Timeliness::Missing | Timeliness::Late) {
                     reporting
                         .irregular
@@ -74,6 +80,18 @@ pub fn build(inputs: &Inputs<'_>, year: i32) -> Result<Vec<AnnualReport>, Error>
             targets: current.targets.clone(),
             reporting,
             quality,
+            six_haves: current.six_haves.clone(),
+            own_on_time_quarters: own_on_time,
+            own_five_kinds: current.own_year_to_date.activities.five_kinds,
+            own_research_reports: current.own_year_to_date.achievements.research_reports,
+            own_activity_types: current
+                .own_year_to_date
+                .activities
+                .by_type
+                .keys()
+                .cloned()
+                .collect(),
+            own_quarters,
         });
     }
     Ok(out)

@@ -139,6 +139,7 @@ fn build_with(
             period,
             quarter: get(&current.rolled.0),
             year_to_date: get(&current.rolled.1),
+            own_year_to_date: get(&current.own_ytd),
             previous_quarter: before.as_ref().map(|c| get(&c.rolled.0)),
             previous_year: year_ago.as_ref().map(|c| get(&c.rolled.0)),
             targets: targets(unit, &get(&current.own_ytd)),

@@ -3,6 +3,7 @@
 
 mod directory;
 mod intake;
+mod packet;
 mod platform;
 mod report;
 mod run;
@@ -48,6 +49,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Validate(args) => validate::run(args),
         Command::Template(args) => template::run(args),
         Command::Directory(args) => directory::run(args),
+        Command::Packet(args) => packet::run(args),
         Command::Sample(args) => sample::run(args),
         Command::Platform(args) => platform::run(args),
         Command::Schema(args) => schema::run(args),

@@ -6,6 +6,7 @@ pub mod directory;
 pub mod feedback;
 pub mod field_view;
 pub mod ledger_template;
+pub mod packet;
 pub mod pdf;
 pub mod quarterly;
 pub mod registry_xlsx;

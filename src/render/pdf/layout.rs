@@ -414,6 +414,16 @@ fn owners(rows: &[Vec<Cell>]) -> Vec<Vec<Option<(usize, usize)>>> {
 }
 
 pub fn render(doc: &Document) -> Vec<u8> {
+    let (l, _) = lay_out(doc);
+    emit(doc, &l)
+}
+
+pub fn anchors(doc: &Document) -> Vec<(String, usize)> {
+    lay_out(doc).1
+}
+
+fn lay_out(doc: &Document) -> (Layout, Vec<(String, usize)>) {
+    let mut anchors = Vec::new();
     let mut l = Layout::new(doc.landscape);
     for (i, block) in doc.blocks.iter().enumerate() {
         // A heading never ends a page: keep it with the start of what follows.
@@ -440,13 +450,14 @@ pub fn render(doc: &Document) -> Vec<u8> {
             Block::Chart(c) => l.chart(c),
             Block::Space(s) => l.y -= s,
             Block::PageBreak => l.new_page(),
+            Block::Anchor(name) => anchors.push((name.clone(), l.pages.len())),
         }
     }
     // Drop a trailing empty page (a page break at the very end).
     if l.pages.len() > 1 && l.pages.last().is_some_and(|p| p.items.is_empty()) {
         l.pages.pop();
     }
-    emit(doc, &l)
+    (l, anchors)
 }
 
 fn emit(doc: &Document, l: &Layout) -> Vec<u8> {

@@ -80,6 +80,8 @@ pub enum Block {
     /// Blank space, in points.
     Space(f32),
     PageBreak,
+    /// Marks a place whose page number a table of contents needs.
+    Anchor(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -96,4 +98,9 @@ pub struct Document {
 /// Lay out and serialise a document.
 pub fn render(doc: &Document) -> Vec<u8> {
     layout::render(doc)
+}
+
+/// The 1-based page of every [`Block::Anchor`], by laying the document out.
+pub fn anchor_pages(doc: &Document) -> Vec<(String, usize)> {
+    layout::anchors(doc)
 }

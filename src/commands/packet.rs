@@ -1,0 +1,75 @@
+//! `jucai packet`: the annual assessment packets of the stations.
+
+use std::path::{Path, PathBuf};
+
+use super::Outcome;
+use crate::aggregate::report::Inputs;
+use crate::archive::Archive;
+use crate::assess::{assess, rank_workrooms};
+use crate::cli::{Format, PacketArgs};
+use crate::config::Config;
+use crate::model::AnnualReport;
+use crate::registry::{Level, Registry};
+use crate::render::packet::Packets;
+
+pub fn run(args: PacketArgs) -> anyhow::Result<Outcome> {
+    let config = super::config(&args.common)?;
+    let registry = super::registry(&config)?;
+    let archive = Archive::open(&super::archive_dir(&config, &args.archive))?;
+    let inputs = Inputs {
+        registry: &registry,
+        schema: &config.schema,
+        archive: &archive,
+        deadline_days: config.deadline_days,
+    };
+    let reports = crate::aggregate::annual::build(&inputs, args.year)?;
+    if reports.is_empty() {
+        anyhow::bail!("报送档案中没有 {} 年的台账", args.year);
+    }
+    if let Format::Json = args.format {
+        let scores: Vec<_> = reports
+            .iter()
+            .filter(|r| r.level_kind == Level::Station)
+            .map(|r| assess(&config.rubric, r))
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &serde_json::json!({ "assessments": scores, "workrooms": rank_workrooms(&reports) })
+            )?
+        );
+        return Ok(Outcome::Clean);
+    }
+    let out = args.out.clone().unwrap_or_else(|| config.output.clone());
+    for path in write(&config, &registry, &reports, args.year, &out)? {
+        println!("已写出 {}", super::shown(&path));
+    }
+    Ok(Outcome::Clean)
+}
+
+/// Score the stations and write every packet file into `out/<year>/`.
+pub fn write(
+    config: &Config,
+    registry: &Registry,
+    reports: &[AnnualReport],
+    year: i32,
+    out: &Path,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let stations: Vec<(&AnnualReport, _)> = reports
+        .iter()
+        .filter(|r| r.level_kind == Level::Station)
+        .map(|r| (r, assess(&config.rubric, r)))
+        .collect();
+    let centre = registry
+        .centre()
+        .map(|c| c.name.clone())
+        .unwrap_or_default();
+    let ranked = rank_workrooms(reports);
+    Ok(Packets::new()?.write(
+        &centre,
+        year,
+        &stations,
+        &ranked,
+        &out.join(year.to_string()),
+    )?)
+}

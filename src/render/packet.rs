@@ -1,0 +1,418 @@
+//! Annual assessment packets (年度考核材料): per station a PDF with the score
+//! sheet, 六有 checklist, quarterly submission record, activities, research
+//! reports, problem and need closure, grade and signature lines; one combined
+//! PDF with a cover, a table of contents with page numbers, page numbers
+//! running through, each station on a new page, and the workroom ranking;
+//! and an XLSX score sheet for all stations.
+
+use std::path::{Path, PathBuf};
+
+use rust_xlsxwriter::Workbook;
+use serde_json::json;
+
+use crate::assess::{Assessment, Ranked};
+use crate::error::Error;
+use crate::model::AnnualReport;
+use crate::output::write_atomic;
+use crate::render::ledger_template::chinese_date;
+use crate::render::pdf::{self, Align, Block, Cell, Document, Table};
+use crate::render::status_xlsx::StatusWriter;
+use crate::render::texts::Texts;
+use crate::render::xlsx::{self, Styles};
+
+pub const WORDING: &str = include_str!("../../templates/packet.toml");
+
+/// How many workrooms are recommended.
+pub const RECOMMENDED: usize = 3;
+
+pub struct Packets {
+    texts: Texts,
+    status: StatusWriter,
+}
+
+fn table(headers: &str, widths: &[f32], align: &[Align], rows: Vec<Vec<String>>) -> Block {
+    Block::Table(Table {
+        widths: widths.to_vec(),
+        align: align.to_vec(),
+        header: vec![headers.split('|').map(Cell::new).collect()],
+        rows: rows
+            .into_iter()
+            .map(|r| r.into_iter().map(Cell::new).collect())
+            .collect(),
+    })
+}
+
+use Align::{Center as C, Left as L, Right as R};
+
+impl Packets {
+    pub fn new() -> Result<Packets, Error> {
+        Ok(Packets {
+            texts: Texts::parse("templates/packet.toml", WORDING)?,
+            status: StatusWriter::new()?,
+        })
+    }
+
+    fn t(&self, key: &str) -> Result<String, Error> {
+        self.texts.plain(key)
+    }
+
+    /// One station's pages.
+    pub fn station_blocks(
+        &self,
+        centre: &str,
+        r: &AnnualReport,
+        a: &Assessment,
+    ) -> Result<Vec<Block>, Error> {
+        let vars = json!({ "name": r.name, "year": r.year, "centre": centre });
+        let mut b = vec![
+            Block::Title(self.texts.render("station_title", &vars)?),
+            Block::Subtitle(self.texts.render("station_subtitle", &vars)?),
+            Block::Heading(self.t("h_scores")?),
+        ];
+        let mut rows: Vec<Vec<String>> = a
+            .scores
+            .iter()
+            .map(|s| {
+                vec![
+                    s.item.clone(),
+                    format!("{}", s.weight),
+                    format!("{:.1}", s.score),
+                    s.evidence.clone(),
+                ]
+            })
+            .collect();
+        rows.push(vec![
+            self.t("total_row")?,
+            "100".into(),
+            format!("{:.1}", a.total),
+            a.grade.clone(),
+        ]);
+        b.push(table(
+            &self.t("score_headers")?,
+            &[3.2, 0.8, 0.8, 4.2],
+            &[L, R, R, L],
+            rows,
+        ));
+        b.push(Block::Heading(self.t("h_six")?));
+        let six = r
+            .six_haves
+            .iter()
+            .map(|c| {
+                Ok(vec![
+                    c.name.clone(),
+                    self.t(if c.ok { "ok" } else { "not_ok" })?,
+                    c.evidence.clone(),
+                ])
+            })
+            .collect::<Result<_, Error>>()?;
+        b.push(table(
+            &self.t("six_headers")?,
+            &[1.5, 1.0, 5.0],
+            &[L, C, L],
+            six,
+        ));
+        b.push(Block::Heading(self.t("h_quarters")?));
+        let quarters = r
+            .own_quarters
+            .iter()
+            .map(|(p, u)| {
+                let [submitted, timely, result] = self.status.words(u)?;
+                let when = u
+                    .newest_received
+                    .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                    .unwrap_or_default();
+                Ok(vec![p.chinese(), submitted, when, timely, result])
+            })
+            .collect::<Result<_, Error>>()?;
+        b.push(table(
+            &self.t("quarter_headers")?,
+            &[2.0, 1.0, 2.0, 1.0, 1.6],
+            &[L, C, C, C, L],
+            quarters,
+        ));
+        let y = &r.year_total;
+        b.push(Block::Heading(self.t("h_activities")?));
+        b.push(Block::Paragraph(self.texts.render(
+            "activities",
+            &json!({ "five": r.own_five_kinds, "total": y.activities.count, "people": y.activities.participants }),
+        )?));
+        let types = y
+            .activities
+            .by_type
+            .iter()
+            .map(|(k, n)| vec![k.clone(), n.to_string()])
+            .collect();
+        b.push(table(
+            &self.t("activity_headers")?,
+            &[3.0, 1.0],
+            &[L, R],
+            types,
+        ));
+        b.push(Block::Heading(self.t("h_results")?));
+        b.push(Block::Paragraph(self.texts.render(
+            "results",
+            &json!({ "research": r.own_research_reports, "achievements": y.achievements.count }),
+        )?));
+        b.push(Block::Heading(self.t("h_cases")?));
+        b.push(Block::Paragraph(
+            self.texts
+                .render("cases", &json!({ "p": y.problems, "n": y.needs }))?,
+        ));
+        b.push(Block::Heading(self.t("h_grade")?));
+        b.push(Block::Paragraph(self.texts.render(
+            "grade",
+            &json!({ "total": format!("{:.1}", a.total), "grade": a.grade }),
+        )?));
+        b.push(Block::Space(24.0));
+        b.push(Block::Paragraph(self.t("signatures")?));
+        b.push(Block::Space(12.0));
+        b.push(Block::Paragraph(self.t("sign_date")?));
+        Ok(b)
+    }
+
+    fn ranking_blocks(&self, year: i32, ranked: &[Ranked]) -> Result<Vec<Block>, Error> {
+        let top = RECOMMENDED.min(ranked.len());
+        let mut b = vec![
+            Block::Title(self.texts.render("demo_title", &json!({ "year": year }))?),
+            Block::Paragraph(
+                self.texts
+                    .render("demo_intro", &json!({ "n": ranked.len(), "top": top }))?,
+            ),
+        ];
+        let yes = self.t("demo_yes")?;
+        let rows = ranked
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                vec![
+                    (i + 1).to_string(),
+                    w.name.clone(),
+                    format!("{:.1}", w.points),
+                    w.basis.clone(),
+                    if i < top { yes.clone() } else { String::new() },
+                ]
+            })
+            .collect();
+        b.push(table(
+            &self.t("demo_headers")?,
+            &[0.6, 3.2, 0.8, 4.4, 0.8],
+            &[C, L, R, L, C],
+            rows,
+        ));
+        Ok(b)
+    }
+
+    fn document(
+        &self,
+        title: String,
+        date: chrono::NaiveDate,
+        blocks: Vec<Block>,
+    ) -> Result<Document, Error> {
+        Ok(Document {
+            title,
+            landscape: false,
+            date,
+            footer: self.t("footer_pdf")?,
+            blocks,
+        })
+    }
+
+    /// Write every packet file into `dir`; returns the paths written.
+    pub fn write(
+        &self,
+        centre: &str,
+        year: i32,
+        stations: &[(&AnnualReport, Assessment)],
+        ranked: &[Ranked],
+        dir: &Path,
+    ) -> Result<Vec<PathBuf>, Error> {
+        let date = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
+        let mut written = Vec::new();
+        for (r, a) in stations {
+            let vars = json!({ "name": r.name, "year": year });
+            let doc = self.document(
+                self.texts
+                    .render("station_title", &json!({ "name": r.name, "year": year }))?,
+                date,
+                self.station_blocks(centre, r, a)?,
+            )?;
+            let path = dir.join(format!(
+                "{}.pdf",
+                crate::output::safe_file_name(&self.texts.render("station_file", &vars)?)
+            ));
+            write_atomic(&path, &pdf::render(&doc))?;
+            written.push(path);
+        }
+        // The combined file: lay it out once with blank page numbers, then fill them in.
+        let vars = json!({ "centre": centre, "year": year, "date": chinese_date(date) });
+        let toc_entries: Vec<String> = stations
+            .iter()
+            .map(|(r, _)| r.name.clone())
+            .chain(std::iter::once(self.texts.render("demo_title", &vars)?))
+            .collect();
+        let build = |pages: &[(String, usize)]| -> Result<Document, Error> {
+            let mut blocks = vec![
+                Block::Space(180.0),
+                Block::Title(self.texts.render("cover_title", &vars)?),
+                Block::Subtitle(self.texts.render("cover_subtitle", &vars)?),
+                Block::PageBreak,
+                Block::Title(self.t("toc")?),
+            ];
+            let rows = toc_entries
+                .iter()
+                .enumerate()
+                .map(|(i, name)| {
+                    let page = pages
+                        .iter()
+                        .find(|(n, _)| n == name)
+                        .map(|(_, p)| p.to_string())
+                        .unwrap_or_default();
+                    vec![(i + 1).to_string(), name.clone(), page]
+                })
+                .collect();
+            blocks.push(table(
+                &self.t("toc_headers")?,
+                &[0.8, 6.0, 1.0],
+                &[C, L, R],
+                rows,
+            ));
+            for (r, a) in stations {
+                blocks.push(Block::PageBreak);
+                blocks.push(Block::Anchor(r.name.clone()));
+                blocks.extend(self.station_blocks(centre, r, a)?);
+            }
+            blocks.push(Block::PageBreak);
+            blocks.push(Block::Anchor(
+                toc_entries.last().cloned().unwrap_or_default(),
+            ));
+            blocks.extend(self.ranking_blocks(year, ranked)?);
+            self.document(self.texts.render("cover_title", &vars)?, date, blocks)
+        };
+        let pages = pdf::anchor_pages(&build(&[])?);
+        let combined = build(&pages)?;
+        let path = dir.join(format!(
+            "{}.pdf",
+            crate::output::safe_file_name(&self.texts.render("combined_file", &vars)?)
+        ));
+        write_atomic(&path, &pdf::render(&combined))?;
+        written.push(path);
+        let path = dir.join(format!(
+            "{}.xlsx",
+            crate::output::safe_file_name(&self.texts.render("scores_file", &vars)?)
+        ));
+        let mut book = score_book(
+            year,
+            stations,
+            ranked,
+            &self.texts.render("demo_title", &vars)?,
+        )
+        .map_err(|e| Error::xlsx(&path, e))?;
+        xlsx::save(&mut book, &path)?;
+        written.push(path);
+        Ok(written)
+    }
+}
+
+/// 考核评分表: stations × items, then the evidence, then the ranking.
+fn score_book(
+    year: i32,
+    stations: &[(&AnnualReport, Assessment)],
+    ranked: &[Ranked],
+    demo_title: &str,
+) -> Result<Workbook, rust_xlsxwriter::XlsxError> {
+    let s = Styles::new();
+    let mut book = Workbook::new();
+    xlsx::set_properties(
+        &mut book,
+        "考核评分表",
+        chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default(),
+    );
+    let one_decimal = s.cell.clone().set_num_format("0.0");
+    let sheet = book.add_worksheet();
+    sheet.set_name("考核评分表")?;
+    let items: Vec<String> = stations
+        .first()
+        .map(|(_, a)| {
+            a.scores
+                .iter()
+                .map(|x| format!("{}（{}分）", x.item, x.weight))
+                .collect()
+        })
+        .unwrap_or_default();
+    sheet.write_string_with_format(0, 0, "工作站", &s.header)?;
+    sheet.set_column_width(0, 30)?;
+    for (c, item) in items.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16 + 1, item, &s.header)?;
+        sheet.set_column_width(c as u16 + 1, 16)?;
+    }
+    let n = items.len() as u16;
+    sheet.write_string_with_format(0, n + 1, "合计", &s.header)?;
+    sheet.write_string_with_format(0, n + 2, "等级", &s.header)?;
+    sheet.set_row_height(0, 48)?;
+    for (r, (report, a)) in stations.iter().enumerate() {
+        let row = r as u32 + 1;
+        sheet.write_string_with_format(row, 0, &report.name, &s.cell)?;
+        for (c, score) in a.scores.iter().enumerate() {
+            sheet.write_number_with_format(row, c as u16 + 1, score.score, &one_decimal)?;
+        }
+        sheet.write_number_with_format(row, n + 1, a.total, &one_decimal)?;
+        sheet.write_string_with_format(row, n + 2, &a.grade, &s.cell)?;
+    }
+    sheet.set_freeze_panes(1, 1)?;
+    xlsx::print_setup(sheet, true, Some((0, 0)))?;
+
+    let evidence = book.add_worksheet();
+    evidence.set_name("评分依据")?;
+    for (c, (h, w)) in [
+        ("工作站", 30.0),
+        ("考核指标", 36.0),
+        ("分值", 8.0),
+        ("得分", 8.0),
+        ("评分依据", 60.0),
+    ]
+    .iter()
+    .enumerate()
+    {
+        evidence.write_string_with_format(0, c as u16, *h, &s.header)?;
+        evidence.set_column_width(c as u16, *w)?;
+    }
+    let mut row = 1;
+    for (report, a) in stations {
+        for score in &a.scores {
+            evidence.write_string_with_format(row, 0, &report.name, &s.cell)?;
+            evidence.write_string_with_format(row, 1, &score.item, &s.wrap)?;
+            evidence.write_number_with_format(row, 2, score.weight, &s.cell)?;
+            evidence.write_number_with_format(row, 3, score.score, &one_decimal)?;
+            evidence.write_string_with_format(row, 4, &score.evidence, &s.wrap)?;
+            row += 1;
+        }
+    }
+    evidence.set_freeze_panes(1, 0)?;
+    xlsx::print_setup(evidence, true, Some((0, 0)))?;
+
+    let demo = book.add_worksheet();
+    demo.set_name("示范点推荐")?;
+    demo.merge_range(0, 0, 0, 3, demo_title, &s.title)?;
+    for (c, (h, w)) in [
+        ("名次", 8.0),
+        ("人才工作室", 40.0),
+        ("得分", 10.0),
+        ("依据", 60.0),
+    ]
+    .iter()
+    .enumerate()
+    {
+        demo.write_string_with_format(1, c as u16, *h, &s.header)?;
+        demo.set_column_width(c as u16, *w)?;
+    }
+    for (i, w) in ranked.iter().enumerate() {
+        let row = i as u32 + 2;
+        demo.write_number_with_format(row, 0, (i + 1) as f64, &s.cell)?;
+        demo.write_string_with_format(row, 1, &w.name, &s.cell)?;
+        demo.write_number_with_format(row, 2, w.points, &one_decimal)?;
+        demo.write_string_with_format(row, 3, &w.basis, &s.wrap)?;
+    }
+    demo.set_freeze_panes(2, 0)?;
+    xlsx::print_setup(demo, true, Some((1, 1)))?;
+    Ok(book)
+}

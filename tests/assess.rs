@@ -1,0 +1,241 @@
+//! Annual assessment: scores worked out by hand for a fixture year, including
+//! a station missing a quarter, one below the activity target and one with no
+//! research report; and the combined packet's contents and page numbers.
+
+mod common;
+
+use jucai::assess::{assess, Rubric};
+use jucai::model::{AnnualReport, Check, Figures, Quality, YearReporting};
+use jucai::period::Period;
+use jucai::registry::Level;
+
+/// A station that did everything: 六有 all met, four quarters on time, five
+/// five-kind activities of every kind, a research report, problems 8 of 10
+/// closed, needs 6 of 10 satisfied, three achievements.
+fn good(name: &str) -> AnnualReport {
+    let mut y = Figures::default();
+    y.problems.closed = 8;
+    y.problems.open = 2;
+    y.problems.closure_rate = Some(0.8);
+    y.needs.closed = 7;
+    y.needs.open = 3;
+    y.needs.satisfied = 6;
+    y.achievements.count = 3;
+    AnnualReport {
+        unit: name.into(),
+        name: name.into(),
+        level: "工作站".into(),
+        level_kind: Level::Station,
+        year: 2023,
+        as_of: Period {
+            year: 2023,
+            quarter: 4,
+        },
+        year_total: y,
+        previous_year: None,
+        quarters: Vec::new(),
+        targets: Vec::new(),
+        reporting: YearReporting::default(),
+        quality: Quality::default(),
+        six_haves: ["有阵地", "有名称", "有职能", "有组织", "有制度", "有台账"]
+            .iter()
+            .map(|n| Check {
+                name: n.to_string(),
+                ok: true,
+                evidence: String::new(),
+            })
+            .collect(),
+        own_on_time_quarters: 4,
+        own_five_kinds: 5,
+        own_research_reports: 1,
+        own_activity_types: ["学术交流", "引才聚才", "资源对接", "技能竞赛", "成果展示"]
+            .map(String::from)
+            .to_vec(),
+        own_quarters: Vec::new(),
+    }
+}
+
+#[test]
+fn hand_computed_scores() {
+    let rubric = Rubric::builtin();
+    // 30 + 20 + 20 + 10 + 10×0.8 + 5×0.6 + 5 = 96
+    let a = assess(&rubric, &good("甲站"));
+    assert_eq!(
+        a.scores.iter().map(|s| s.score).collect::<Vec<_>>(),
+        [30.0, 20.0, 20.0, 10.0, 8.0, 3.0, 5.0]
+    );
+    assert_eq!((a.total, a.grade.as_str()), (96.0, "优秀"));
+    assert!(
+        a.scores[4].evidence.contains("80.0%"),
+        "{}",
+        a.scores[4].evidence
+    );
+
+    // Missing a quarter: 20 × 3/4 = 15.
+    let mut b = good("乙站");
+    b.own_on_time_quarters = 3;
+    let b = assess(&rubric, &b);
+    assert_eq!(
+        (b.scores[1].score, b.total, b.grade.as_str()),
+        (15.0, 91.0, "优秀")
+    );
+    assert_eq!(b.scores[1].evidence, "按时报送 3/4 个季度");
+
+    // Below the activity target: 20 × (0.75 × 2/4 + 0.25 × 2/5) = 9.5.
+    let mut c = good("丙站");
+    c.own_five_kinds = 2;
+    c.own_activity_types = vec!["学术交流".into(), "技能竞赛".into(), "教育培训".into()];
+    let c = assess(&rubric, &c);
+    assert_eq!(
+        (c.scores[2].score, c.total, c.grade.as_str()),
+        (9.5, 85.5, "良好")
+    );
+    assert!(
+        c.scores[2]
+            .evidence
+            .contains("覆盖 2 类：学术交流、技能竞赛"),
+        "{}",
+        c.scores[2].evidence
+    );
+
+    // No research report, and one of the 六有 not met: 0 and 30 × 5/6 = 25.
+    let mut d = good("丁站");
+    d.own_research_reports = 0;
+    d.six_haves[0].ok = false;
+    let d = assess(&rubric, &d);
+    assert_eq!(
+        (
+            d.scores[0].score,
+            d.scores[3].score,
+            d.total,
+            d.grade.as_str()
+        ),
+        (25.0, 0.0, 81.0, "良好")
+    );
+    assert!(d.scores[0].evidence.contains("有阵地未达标"));
+
+    // Nothing done at all.
+    let mut e = good("戊站");
+    e.six_haves.iter_mut().for_each(|c| c.ok = false);
+    e.own_on_time_quarters = 0;
+    e.own_five_kinds = 0;
+    e.own_activity_types.clear();
+    e.own_research_reports = 0;
+    e.year_total.achievements.count = 0;
+    let e = assess(&rubric, &e);
+    assert_eq!((e.total, e.grade.as_str()), (11.0, "不合格"));
+}
+
+#[test]
+fn a_rubric_whose_weights_do_not_add_up_is_refused() {
+    let broken = jucai::assess::DEFAULT_RUBRIC.replace("weight = 30", "weight = 35");
+    let err = Rubric::parse(&broken).unwrap_err().to_string();
+    assert!(err.contains("105"), "{err}");
+}
+
+#[test]
+fn the_combined_packet_has_a_cover_contents_with_page_numbers_and_running_page_numbers() {
+    if !common::have_tool("pdftotext") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let platform = common::root()
+        .join("sample-input/platform.xlsx")
+        .display()
+        .to_string();
+    let inbox = common::root()
+        .join("sample-input/inbox")
+        .display()
+        .to_string();
+    assert!(common::jucai(
+        root,
+        &[
+            "intake",
+            &inbox,
+            "--archive",
+            "archive",
+            "--platform",
+            &platform
+        ]
+    )
+    .status
+    .success());
+    let run = common::jucai(
+        root,
+        &[
+            "packet",
+            "--year",
+            "2023",
+            "--archive",
+            "archive",
+            "--out",
+            "out",
+            "--platform",
+            &platform,
+        ],
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let pdf = root.join("out/2023/年度考核材料汇编-2023.pdf");
+    let pages: usize = common::pdf_info(&pdf)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let contents = common::pdf_text(&pdf, Some(2), true);
+    let stations = [
+        "东胜区社工人才工作站",
+        "东胜区养老护理人才工作站",
+        "东胜区殡葬服务人才工作站",
+        "东胜区社会组织党建人才工作站",
+    ];
+    let mut last = 2;
+    for s in stations {
+        let line = contents
+            .lines()
+            .find(|l| l.contains(s))
+            .unwrap_or_else(|| panic!("{s} in contents"));
+        let page: usize = line.split_whitespace().last().unwrap().parse().unwrap();
+        assert!(page > last, "{s} starts after the previous part");
+        let text = common::pdf_text(&pdf, Some(page), true).replace(' ', "");
+        assert!(
+            text.contains(&format!("{s}2023年度考核材料")),
+            "{s} begins on page {page}"
+        );
+        assert!(
+            text.contains(&format!("第{page}页共{pages}页")),
+            "running page numbers"
+        );
+        last = page;
+    }
+    let line = contents
+        .lines()
+        .find(|l| l.contains("示范点推荐"))
+        .expect("ranking in contents");
+    let page: usize = line.split_whitespace().last().unwrap().parse().unwrap();
+    assert!(page > last);
+    let demo = common::pdf_text(&pdf, Some(page), true);
+    assert!(
+        demo.contains("2023年度人才工作室示范点推荐") && demo.contains("推荐"),
+        "{demo}"
+    );
+    for s in stations {
+        assert!(root
+            .join(format!("out/2023/年度考核材料-{s}-2023.pdf"))
+            .exists());
+    }
+    let mut book =
+        calamine::open_workbook_auto(root.join("out/2023/考核评分表-2023.xlsx")).unwrap();
+    use calamine::Reader;
+    let sheet = book.worksheet_range("考核评分表").unwrap();
+    let names: Vec<String> = (1..=4)
+        .map(|r| sheet.get_value((r, 0)).unwrap().to_string())
+        .collect();
+    assert_eq!(names, stations);
+}
