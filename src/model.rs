@@ -136,6 +136,19 @@ pub struct OpenItem {
     pub days_open: i64,
 }
 
+/// One activity or achievement of the unit itself, for lists in packets.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventItem {
+    pub date: String,
+    pub name: String,
+    /// 活动类型 or 成果类型.
+    pub kind: String,
+    /// 活动范围 or 成果级别.
+    pub detail: String,
+    /// Participants (activities only).
+    pub people: Option<i64>,
+}
+
 /// The report of one unit (with everything below it) for one period.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnitReport {
@@ -158,6 +171,9 @@ pub struct UnitReport {
     pub reporting: Reporting,
     pub quality: Quality,
     pub open_items: Vec<OpenItem>,
+    /// The unit's own activities and achievements this year to date.
+    pub own_activities: Vec<EventItem>,
+    pub own_achievements: Vec<EventItem>,
 }
 
 /// A year's reporting, summed over its quarters.
@@ -201,4 +217,7 @@ pub struct AnnualReport {
     pub own_activity_types: Vec<String>,
     /// The unit's own submission status in each quarter.
     pub own_quarters: Vec<(Period, crate::status::UnitStatus)>,
+    /// The unit's own activities and achievements of the year.
+    pub own_activities: Vec<EventItem>,
+    pub own_achievements: Vec<EventItem>,
 }

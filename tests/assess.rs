@@ -52,6 +52,8 @@ fn good(name: &str) -> AnnualReport {
             .map(String::from)
             .to_vec(),
         own_quarters: Vec::new(),
+        own_activities: Vec::new(),
+        own_achievements: Vec::new(),
     }
 }
 

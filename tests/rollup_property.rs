@@ -99,6 +99,7 @@ fn facts(codes: &[String], picks: &[(usize, i32, i32, u8)]) -> AsOf {
         a.activities.push(ActivityRow {
             unit: unit.clone(),
             date: d1,
+            name: String::new(),
             kind: word.clone(),
             scope: word.clone(),
             participants: i64::from(d2),
@@ -110,6 +111,7 @@ fn facts(codes: &[String], picks: &[(usize, i32, i32, u8)]) -> AsOf {
         a.achievements.push(AchievementRow {
             unit,
             date: d1 + d2,
+            name: String::new(),
             kind: word.clone(),
             level: word,
             research: w % 3 == 2,

@@ -92,7 +92,15 @@ pub fn build(inputs: &Inputs<'_>, year: i32) -> Result<Vec<AnnualReport>, Error>
                 .cloned()
                 .collect(),
             own_quarters,
+            own_activities: sorted(&current.own_activities),
+            own_achievements: sorted(&current.own_achievements),
         });
     }
     Ok(out)
+}
+
+fn sorted(items: &[crate::model::EventItem]) -> Vec<crate::model::EventItem> {
+    let mut v = items.to_vec();
+    v.sort_by(|a, b| (&a.date, &a.name).cmp(&(&b.date, &b.name)));
+    v
 }

@@ -18,7 +18,16 @@ use crate::validate::{self, Checked, Record};
 
 /// Days since 1970-01-01: how dates travel through the frames.
 pub fn day(d: NaiveDate) -> i32 {
-    (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid epoch")).num_days() as i32
+    (d - epoch()).num_days() as i32
+}
+
+/// The date of a day number.
+pub fn date_of(day: i32) -> NaiveDate {
+    epoch() + chrono::Duration::days(i64::from(day))
+}
+
+fn epoch() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid epoch")
 }
 
 /// The newest validated submission of each unit for each period.
@@ -86,6 +95,7 @@ pub struct CaseRow {
 pub struct ActivityRow {
     pub unit: String,
     pub date: i32,
+    pub name: String,
     pub kind: String,
     pub scope: String,
     pub participants: i64,
@@ -99,6 +109,7 @@ pub struct ActivityRow {
 pub struct AchievementRow {
     pub unit: String,
     pub date: i32,
+    pub name: String,
     pub kind: String,
     pub level: String,
     pub research: bool,
@@ -299,6 +310,7 @@ impl AsOf {
             "activities" => self.activities.push(ActivityRow {
                 unit: unit.to_string(),
                 date,
+                name: roles.text(r, "name"),
                 kind: roles.text(r, "type"),
                 scope: roles.text(r, "scope"),
                 participants: roles.number(r, "participants").unwrap_or(0.0) as i64,
@@ -310,6 +322,7 @@ impl AsOf {
             "achievements" => self.achievements.push(AchievementRow {
                 unit: unit.to_string(),
                 date,
+                name: roles.text(r, "name"),
                 kind: roles.text(r, "type"),
                 level: roles.text(r, "level"),
                 research: roles.in_targets(r, "type"),

@@ -7,10 +7,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use polars::prelude::DataFrame;
 
 use crate::aggregate::frames::{membership, Frames};
-use crate::aggregate::load::{day, AsOf, Submissions};
+use crate::aggregate::load::{date_of, day, AsOf, Submissions};
 use crate::archive::Archive;
 use crate::error::Error;
-use crate::model::{Check, Figures, OpenItem, Quality, Reporting, Target, UnitReport};
+use crate::model::{Check, EventItem, Figures, OpenItem, Quality, Reporting, Target, UnitReport};
 use crate::period::Period;
 use crate::registry::{Level, Registry, Unit};
 use crate::schema::Schema;
@@ -147,6 +147,30 @@ fn build_with(
             reporting: reporting(&status, &scope, &now),
             quality: quality(&now, &scope),
             open_items: open_items(&now, &scope, registry, period),
+            own_activities: now
+                .activities
+                .iter()
+                .filter(|a| a.unit == unit.code)
+                .map(|a| EventItem {
+                    date: date_of(a.date).to_string(),
+                    name: a.name.clone(),
+                    kind: a.kind.clone(),
+                    detail: a.scope.clone(),
+                    people: Some(a.participants),
+                })
+                .collect(),
+            own_achievements: now
+                .achievements
+                .iter()
+                .filter(|a| a.unit == unit.code)
+                .map(|a| EventItem {
+                    date: date_of(a.date).to_string(),
+                    name: a.name.clone(),
+                    kind: a.kind.clone(),
+                    detail: a.level.clone(),
+                    people: None,
+                })
+                .collect(),
         });
     }
     Ok(reports)
@@ -313,9 +337,7 @@ fn open_items(
                 .unwrap_or_default(),
             ledger: c.ledger.clone(),
             id: c.id.clone(),
-            registered: (chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()
-                + chrono::Days::new(c.registered.max(0) as u64))
-            .to_string(),
+            registered: date_of(c.registered).to_string(),
             category: c.category.clone(),
             description: c.description.clone(),
             status: c.status.clone(),

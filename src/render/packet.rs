@@ -148,11 +148,58 @@ impl Packets {
             &[L, R],
             types,
         ));
+        b.push(Block::Subtitle(self.t("activity_list")?));
+        if r.own_activities.is_empty() {
+            b.push(Block::Paragraph(self.t("none_listed")?));
+        } else {
+            let rows = r
+                .own_activities
+                .iter()
+                .map(|a| {
+                    let people = a.people.map(|p| p.to_string()).unwrap_or_default();
+                    vec![
+                        a.date.clone(),
+                        a.name.clone(),
+                        a.kind.clone(),
+                        a.detail.clone(),
+                        people,
+                    ]
+                })
+                .collect();
+            b.push(table(
+                &self.t("activity_list_headers")?,
+                &[1.4, 4.0, 1.2, 1.0, 1.0],
+                &[C, L, C, C, R],
+                rows,
+            ));
+        }
         b.push(Block::Heading(self.t("h_results")?));
         b.push(Block::Paragraph(self.texts.render(
             "results",
             &json!({ "research": r.own_research_reports, "achievements": y.achievements.count }),
         )?));
+        if r.own_achievements.is_empty() {
+            b.push(Block::Paragraph(self.t("none_listed")?));
+        } else {
+            let rows = r
+                .own_achievements
+                .iter()
+                .map(|a| {
+                    vec![
+                        a.date.clone(),
+                        a.name.clone(),
+                        a.kind.clone(),
+                        a.detail.clone(),
+                    ]
+                })
+                .collect();
+            b.push(table(
+                &self.t("achievement_list_headers")?,
+                &[1.4, 4.4, 1.2, 1.0],
+                &[C, L, C, C],
+                rows,
+            ));
+        }
         b.push(Block::Heading(self.t("h_cases")?));
         b.push(Block::Paragraph(
             self.texts

@@ -155,6 +155,7 @@ impl StatusWriter {
             .clone()
             .set_align(rust_xlsxwriter::FormatAlign::Left);
         let late = s.cell.clone().set_font_color("#C00000");
+        let datetime = s.cell.clone().set_num_format("yyyy-mm-dd hh:mm");
         let mut row = 3u32;
         let mut n = 0;
         for g in &r.groups {
@@ -173,8 +174,12 @@ impl StatusWriter {
                 sheet.write_string_with_format(row, 3, &u.level, &s.cell)?;
                 sheet.write_string_with_format(row, 4, &submitted, f)?;
                 sheet.write_number_with_format(row, 5, u.versions as f64, &s.cell)?;
-                sheet.write_string_with_format(row, 6, time(u.first_received), &s.cell)?;
-                sheet.write_string_with_format(row, 7, time(u.newest_received), &s.cell)?;
+                for (col, when) in [(6, u.first_received), (7, u.newest_received)] {
+                    match when {
+                        Some(t) => sheet.write_datetime_with_format(row, col, t, &datetime)?,
+                        None => sheet.write_blank(row, col, &s.cell)?,
+                    };
+                }
                 sheet.write_string_with_format(row, 8, &timely, f)?;
                 sheet.write_string_with_format(row, 9, &result, f)?;
                 row += 1;
