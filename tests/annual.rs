@@ -9,68 +9,22 @@ use std::path::Path;
 use serde_json::Value;
 
 fn annual(root: &Path, year: &str) -> Vec<Value> {
-    let platform = common::root()
-        .join("sample-input/platform.xlsx")
-        .display()
-        .to_string();
-    let inbox = common::root()
-        .join("sample-input/inbox")
-        .display()
-        .to_string();
     if !root.join("archive").exists() {
-        let intake = common::jucai(
-            root,
-            &[
-                "intake",
-                &inbox,
-                "--archive",
-                "archive",
-                "--platform",
-                &platform,
-            ],
-        );
-        assert!(intake.status.success());
+        common::intake_sample(root);
     }
-    let json = common::jucai(
-        root,
-        &[
-            "report",
-            "annual",
-            "--year",
-            year,
-            "--format",
-            "json",
-            "--archive",
-            "archive",
-            "--platform",
-            &platform,
-        ],
-    );
-    assert!(
-        json.status.success(),
-        "{}",
-        String::from_utf8_lossy(&json.stderr)
-    );
-    let files = common::jucai(
-        root,
-        &[
-            "report",
-            "annual",
-            "--year",
-            year,
-            "--archive",
-            "archive",
-            "--out",
-            "out",
-            "--platform",
-            &platform,
-        ],
-    );
-    assert!(
-        files.status.success(),
-        "{}",
-        String::from_utf8_lossy(&files.stderr)
-    );
+    let platform = common::sample_platform();
+    let base = [
+        "report",
+        "annual",
+        "--year",
+        year,
+        "--archive",
+        "archive",
+        "--platform",
+        &platform,
+    ];
+    let json = common::jucai_ok(root, &[&base[..], &["--format", "json"]].concat());
+    common::jucai_ok(root, &[&base[..], &["--out", "out"]].concat());
     serde_json::from_slice(&json.stdout).unwrap()
 }
 

@@ -142,28 +142,9 @@ fn the_combined_packet_has_a_cover_contents_with_page_numbers_and_running_page_n
     }
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    let platform = common::root()
-        .join("sample-input/platform.xlsx")
-        .display()
-        .to_string();
-    let inbox = common::root()
-        .join("sample-input/inbox")
-        .display()
-        .to_string();
-    assert!(common::jucai(
-        root,
-        &[
-            "intake",
-            &inbox,
-            "--archive",
-            "archive",
-            "--platform",
-            &platform
-        ]
-    )
-    .status
-    .success());
-    let run = common::jucai(
+    common::intake_sample(root);
+    let platform = common::sample_platform();
+    common::jucai_ok(
         root,
         &[
             "packet",
@@ -176,11 +157,6 @@ fn the_combined_packet_has_a_cover_contents_with_page_numbers_and_running_page_n
             "--platform",
             &platform,
         ],
-    );
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
     );
     let pdf = root.join("out/2023/年度考核材料汇编-2023.pdf");
     let pages: usize = common::pdf_info(&pdf)

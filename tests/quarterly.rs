@@ -20,68 +20,22 @@ impl Sample {
 
 fn sample_with_reports(period: &str) -> (Sample, Vec<Value>) {
     let dir = tempfile::tempdir().unwrap();
-    let platform = common::root()
-        .join("sample-input/platform.xlsx")
-        .display()
-        .to_string();
-    let inbox = common::root()
-        .join("sample-input/inbox")
-        .display()
-        .to_string();
     let root = dir.path();
-    let intake = common::jucai(
-        root,
-        &[
-            "intake",
-            &inbox,
-            "--archive",
-            "archive",
-            "--platform",
-            &platform,
-        ],
-    );
-    assert!(
-        intake.status.success(),
-        "{}",
-        String::from_utf8_lossy(&intake.stderr)
-    );
-    let json = common::jucai(
-        root,
-        &[
-            "report",
-            "quarterly",
-            "--period",
-            period,
-            "--format",
-            "json",
-            "--archive",
-            "archive",
-            "--platform",
-            &platform,
-        ],
-    );
-    assert!(json.status.success());
+    common::intake_sample(root);
+    let platform = common::sample_platform();
+    let base = [
+        "report",
+        "quarterly",
+        "--period",
+        period,
+        "--archive",
+        "archive",
+        "--platform",
+        &platform,
+    ];
+    let json = common::jucai_ok(root, &[&base[..], &["--format", "json"]].concat());
     let model: Vec<Value> = serde_json::from_slice(&json.stdout).unwrap();
-    let files = common::jucai(
-        root,
-        &[
-            "report",
-            "quarterly",
-            "--period",
-            period,
-            "--archive",
-            "archive",
-            "--out",
-            "out",
-            "--platform",
-            &platform,
-        ],
-    );
-    assert!(
-        files.status.success(),
-        "{}",
-        String::from_utf8_lossy(&files.stderr)
-    );
+    common::jucai_ok(root, &[&base[..], &["--out", "out"]].concat());
     (Sample { dir }, model)
 }
 

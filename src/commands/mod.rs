@@ -56,6 +56,35 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
     }
 }
 
+/// What the commands that read the archive load first.
+struct Loaded {
+    config: Config,
+    registry: Registry,
+    archive: crate::archive::Archive,
+}
+
+impl Loaded {
+    fn new(common: &Common, archive: &crate::cli::ArchiveArg) -> anyhow::Result<Loaded> {
+        let config = config(common)?;
+        let registry = registry(&config)?;
+        let archive = crate::archive::Archive::open(&archive_dir(&config, archive))?;
+        Ok(Loaded {
+            config,
+            registry,
+            archive,
+        })
+    }
+
+    fn inputs(&self) -> crate::aggregate::report::Inputs<'_> {
+        crate::aggregate::report::Inputs {
+            registry: &self.registry,
+            schema: &self.config.schema,
+            archive: &self.archive,
+            deadline_days: self.config.deadline_days,
+        }
+    }
+}
+
 /// The archive folder: the flag, else the configuration.
 fn archive_dir(config: &Config, arg: &crate::cli::ArchiveArg) -> std::path::PathBuf {
     arg.archive

@@ -3,8 +3,6 @@
 use std::path::{Path, PathBuf};
 
 use super::Outcome;
-use crate::aggregate::report::Inputs;
-use crate::archive::Archive;
 use crate::assess::{assess, rank_workrooms};
 use crate::cli::{Format, PacketArgs};
 use crate::config::Config;
@@ -13,16 +11,9 @@ use crate::registry::{Level, Registry};
 use crate::render::packet::Packets;
 
 pub fn run(args: PacketArgs) -> anyhow::Result<Outcome> {
-    let config = super::config(&args.common)?;
-    let registry = super::registry(&config)?;
-    let archive = Archive::open(&super::archive_dir(&config, &args.archive))?;
-    let inputs = Inputs {
-        registry: &registry,
-        schema: &config.schema,
-        archive: &archive,
-        deadline_days: config.deadline_days,
-    };
-    let reports = crate::aggregate::annual::build(&inputs, args.year)?;
+    let loaded = super::Loaded::new(&args.common, &args.archive)?;
+    let (config, registry) = (&loaded.config, &loaded.registry);
+    let reports = crate::aggregate::annual::build(&loaded.inputs(), args.year)?;
     if reports.is_empty() {
         anyhow::bail!("报送档案中没有 {} 年的台账", args.year);
     }
@@ -41,7 +32,7 @@ pub fn run(args: PacketArgs) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Clean);
     }
     let out = args.out.clone().unwrap_or_else(|| config.output.clone());
-    for path in write(&config, &registry, &reports, args.year, &out)? {
+    for path in write(config, registry, &reports, args.year, &out)? {
         println!("已写出 {}", super::shown(&path));
     }
     Ok(Outcome::Clean)

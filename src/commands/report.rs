@@ -2,8 +2,7 @@
 //! short text summary. PDF and XLSX rendering come with the renderers.
 
 use super::Outcome;
-use crate::aggregate::report::{build, Inputs};
-use crate::archive::Archive;
+use crate::aggregate::report::build;
 use crate::cli::{AnnualArgs, Format, QuarterlyArgs, ReportCommand};
 use crate::error::Error;
 use crate::model::{AnnualReport, UnitReport};
@@ -20,16 +19,9 @@ pub fn run(cmd: ReportCommand) -> anyhow::Result<Outcome> {
 }
 
 fn annual(args: AnnualArgs) -> anyhow::Result<Outcome> {
-    let config = super::config(&args.common)?;
-    let registry = super::registry(&config)?;
-    let archive = Archive::open(&super::archive_dir(&config, &args.archive))?;
-    let inputs = Inputs {
-        registry: &registry,
-        schema: &config.schema,
-        archive: &archive,
-        deadline_days: config.deadline_days,
-    };
-    let reports: Vec<AnnualReport> = crate::aggregate::annual::build(&inputs, args.year)?
+    let loaded = super::Loaded::new(&args.common, &args.archive)?;
+    let config = &loaded.config;
+    let reports: Vec<AnnualReport> = crate::aggregate::annual::build(&loaded.inputs(), args.year)?
         .into_iter()
         .filter(|r| args.unit.as_ref().is_none_or(|u| *u == r.unit))
         .collect();
@@ -39,7 +31,7 @@ fn annual(args: AnnualArgs) -> anyhow::Result<Outcome> {
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&reports)?),
         Format::Text => {
-            let out = args.out.unwrap_or(config.output);
+            let out = args.out.clone().unwrap_or_else(|| config.output.clone());
             for (pdf, _) in write_annual(&reports, config.deadline_days, &out)? {
                 println!("已写出 {}（及同名 .xlsx）", super::shown(&pdf));
             }
@@ -64,29 +56,23 @@ pub fn write_annual(
 }
 
 fn quarterly(args: QuarterlyArgs) -> anyhow::Result<Outcome> {
-    let config = super::config(&args.common)?;
-    let registry = super::registry(&config)?;
-    let archive = Archive::open(&super::archive_dir(&config, &args.archive))?;
+    let loaded = super::Loaded::new(&args.common, &args.archive)?;
+    let config = &loaded.config;
     let period: Period = args.period.parse()?;
     if let Some(code) = &args.unit {
-        registry
+        loaded
+            .registry
             .unit(code)
             .ok_or_else(|| Error::UnknownUnit(code.clone()))?;
     }
-    let inputs = Inputs {
-        registry: &registry,
-        schema: &config.schema,
-        archive: &archive,
-        deadline_days: config.deadline_days,
-    };
-    let reports: Vec<UnitReport> = build(&inputs, period)?
+    let reports: Vec<UnitReport> = build(&loaded.inputs(), period)?
         .into_iter()
         .filter(|r| args.unit.as_ref().is_none_or(|u| *u == r.unit))
         .collect();
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&reports)?),
         Format::Text => {
-            let out = args.out.unwrap_or(config.output);
+            let out = args.out.clone().unwrap_or_else(|| config.output.clone());
             for (pdf, _) in write_quarterly(&reports, &config.schema, &out)? {
                 println!("已写出 {}（及同名 .xlsx）", super::shown(&pdf));
             }

@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::model::{AnnualReport, Breakdown, Figures};
 use crate::registry::Level;
 use crate::render::ledger_template::chinese_date;
-use crate::render::report_doc::{Piece, ReportDoc, SimpleTable, Val};
+use crate::render::report_doc::{share_rows, Piece, ReportDoc, SimpleTable, Val};
 use crate::render::texts::Texts;
 
 pub const WORDING: &str = include_str!("../../templates/annual.toml");
@@ -376,20 +376,7 @@ fn breakdown_table(
     total: u64,
     chart: Option<&str>,
 ) -> SimpleTable {
-    let rows = b
-        .iter()
-        .map(|(k, n)| {
-            vec![
-                Val::text(k),
-                Val::Int(*n as i64),
-                if total > 0 {
-                    Val::Pct(*n as f64 / total as f64)
-                } else {
-                    Val::Empty
-                },
-            ]
-        })
-        .collect();
+    let rows = share_rows(b, total, &[]);
     SimpleTable {
         name: name.into(),
         headers: vec![name.into(), count.into(), "占比".into()],

@@ -6,7 +6,7 @@ use serde_json::json;
 use crate::error::Error;
 use crate::model::{Breakdown, Figures, UnitReport};
 use crate::render::ledger_template::chinese_date;
-use crate::render::report_doc::{Piece, ReportDoc, SimpleTable, Val};
+use crate::render::report_doc::{share_rows, Piece, ReportDoc, SimpleTable, Val};
 use crate::render::texts::Texts;
 use crate::schema::{LedgerKind, Schema};
 
@@ -287,22 +287,7 @@ impl Quarterly {
         let label = self.t(key)?;
         // The schema's order first, anything else (e.g. 未填) after.
         let order = self.orders.get(key).cloned().unwrap_or_default();
-        let mut entries: Vec<(&String, &u64)> = b.iter().collect();
-        entries.sort_by_key(|(k, _)| order.iter().position(|o| o == *k).unwrap_or(usize::MAX));
-        let rows = entries
-            .into_iter()
-            .map(|(k, n)| {
-                vec![
-                    Val::text(k),
-                    Val::Int(*n as i64),
-                    if total > 0 {
-                        Val::Pct(*n as f64 / total as f64)
-                    } else {
-                        Val::Empty
-                    },
-                ]
-            })
-            .collect();
+        let rows = share_rows(b, total, &order);
         let mut t = self.table(&label, "structure_headers", &[3.0, 1.0, 1.0], rows)?;
         t.headers[0] = label;
         t.chart = chart

@@ -506,3 +506,38 @@ pub fn pdf_info(path: &Path) -> String {
         .expect("pdfinfo runs");
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// Run `jucai` and insist it succeeded, showing its errors if not.
+pub fn jucai_ok(dir: &Path, args: &[&str]) -> std::process::Output {
+    let out = jucai(dir, args);
+    assert!(
+        out.status.success(),
+        "jucai {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// The committed sample registry, as a `--platform` argument.
+pub fn sample_platform() -> String {
+    root()
+        .join("sample-input/platform.xlsx")
+        .display()
+        .to_string()
+}
+
+/// Take the committed sample inbox into `dir/archive`.
+pub fn intake_sample(dir: &Path) {
+    let inbox = root().join("sample-input/inbox").display().to_string();
+    jucai_ok(
+        dir,
+        &[
+            "intake",
+            &inbox,
+            "--archive",
+            "archive",
+            "--platform",
+            &sample_platform(),
+        ],
+    );
+}
