@@ -25,6 +25,8 @@ pub enum Error {
     Registry { path: PathBuf, message: String },
     #[error("平台名录中没有单位编码“{0}”")]
     UnknownUnit(String),
+    #[error("汇总计算失败：{0}")]
+    Aggregation(String),
 }
 
 impl Error {

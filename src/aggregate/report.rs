@@ -25,10 +25,7 @@ pub struct Inputs<'a> {
 }
 
 fn polars(e: polars::prelude::PolarsError) -> Error {
-    Error::Template {
-        name: "aggregation".into(),
-        message: e.to_string(),
-    }
+    Error::Aggregation(e.to_string())
 }
 
 /// Figures of every scope for one as-of point: (quarter, year to date).
