@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::time::Instant;
 
 use jucai::aggregate::frames::{membership, Frames};
-use jucai::aggregate::load::{day, AsOf, Submissions};
+use jucai::aggregate::load::{day, AsOf, Cache, Submissions};
 use jucai::aggregate::report::{build, Inputs};
 use jucai::archive::Archive;
 use jucai::intake::{identify::identify, loose};
@@ -41,7 +41,7 @@ fn main() {
         .collect();
 
     let t = Instant::now();
-    let (_, subs, _) = jucai::sample::submissions::generate(&registry.tree_order(), &periods, 1);
+    let (_, subs, _) = jucai::sample::submissions::generate(&registry.tree_order(), &periods, 1, 1);
     let templates = LedgerTemplates::new().unwrap();
     let mut archive = Archive::open(&dir.join("archive")).unwrap();
     let mut rows = 0usize;
@@ -70,10 +70,11 @@ fn main() {
     let q4 = periods[3];
     let needed: BTreeSet<Period> = periods.iter().copied().collect();
     let t = Instant::now();
-    let loaded = Submissions::load(&archive, &registry, &schema, &needed).unwrap();
+    let loaded =
+        Submissions::load(&archive, &registry, &schema, &needed, &Cache::default()).unwrap();
     let load = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let asof = AsOf::build(q4, &loaded, &registry, &schema);
+    let asof = AsOf::build(q4, &loaded, &registry);
     let asof_time = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let frames = Frames::new(&asof).unwrap();
@@ -94,6 +95,7 @@ fn main() {
             schema: &schema,
             archive: &archive,
             deadline_days: 10,
+            cache: &Cache::default(),
         },
         q4,
     )

@@ -8,7 +8,7 @@
 //! The same bytes received twice are stored once and recorded twice; the same
 //! reception (same message and part) taken in again is recorded once.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDateTime, Utc};
@@ -97,6 +97,9 @@ pub struct Archive {
     dir: PathBuf,
     records: Vec<Record>,
     keys: HashSet<String>,
+    /// Indices into `records` of each unit's workbooks for each period.
+    by_submission: HashMap<(String, Period), Vec<usize>>,
+    next_seq: u64,
 }
 
 /// Outcome of adding one received file.
@@ -136,12 +139,28 @@ impl Archive {
             records.push(record);
         }
         records.sort_by_key(|r| r.seq);
-        let keys = records.iter().map(|r| r.key.clone()).collect();
-        Ok(Archive {
+        let mut archive = Archive {
             dir: dir.to_path_buf(),
-            records,
-            keys,
-        })
+            records: Vec::new(),
+            keys: HashSet::new(),
+            by_submission: HashMap::new(),
+            next_seq: records.last().map_or(1, |r| r.seq + 1),
+        };
+        for record in records {
+            archive.index(record);
+        }
+        Ok(archive)
+    }
+
+    fn index(&mut self, record: Record) {
+        self.keys.insert(record.key.clone());
+        if let (true, Some(unit), Some(period)) = (record.workbook, &record.unit, record.period) {
+            self.by_submission
+                .entry((unit.clone(), period))
+                .or_default()
+                .push(self.records.len());
+        }
+        self.records.push(record);
     }
 
     pub fn records(&self) -> &[Record] {
@@ -153,7 +172,7 @@ impl Archive {
     }
 
     fn object_path(&self, hash: &str) -> PathBuf {
-        self.dir.join("objects").join(&hash[..2]).join(hash)
+        object_path(&self.dir, hash)
     }
 
     /// The bytes of a record, as received.
@@ -168,18 +187,44 @@ impl Archive {
             return Ok(Added::AlreadyRecorded);
         }
         let hash = hash(&received.bytes);
-        let object = self.object_path(&hash);
-        if !object.exists() {
-            write_atomic(&object, &received.bytes)?;
+        let Some(record) = self.record(received, identity, hash) else {
+            return Ok(Added::AlreadyRecorded);
+        };
+        let writer = self.writer();
+        writer.object(&record.hash, &received.bytes)?;
+        writer.record(&record)?;
+        self.insert(record);
+        Ok(Added::New)
+    }
+
+    /// What writes objects and records into this archive; it can work on
+    /// another thread while the next files are being checked.
+    pub fn writer(&self) -> Writer {
+        Writer {
+            dir: self.dir.clone(),
         }
-        crash_point_for_tests(&self.dir);
+    }
+
+    /// The record of a new reception whose bytes hash to `hash`, numbered
+    /// next, or `None` if this reception is already recorded. It is written
+    /// by a [`Writer`] (after the object) and counted by [`Archive::insert`].
+    pub fn record(
+        &mut self,
+        received: &Received,
+        identity: &Identity,
+        hash: String,
+    ) -> Option<Record> {
+        if !self.keys.insert(received.key.clone()) {
+            return None;
+        }
         let (when, from) = match (received.date, identity.fill_date) {
             (Some(d), _) => (Some(china_time(d)), ReceivedFrom::Email),
             (None, Some(fill)) => (fill.and_hms_opt(17, 0, 0), ReceivedFrom::FillDate),
             (None, None) => (None, ReceivedFrom::Unknown),
         };
-        let seq = self.records.last().map_or(1, |r| r.seq + 1);
-        let record = Record {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        Some(Record {
             seq,
             key: received.key.clone(),
             hash,
@@ -199,25 +244,21 @@ impl Archive {
             workbook: identity.workbook,
             errors: identity.errors,
             warnings: identity.warnings,
-        };
-        let path = self.dir.join("records").join(format!("{seq:08}.json"));
-        let json = serde_json::to_vec_pretty(&record).map_err(|e| Error::Config {
-            path: path.clone(),
-            message: e.to_string(),
-        })?;
-        write_atomic(&path, &json)?;
-        self.keys.insert(record.key.clone());
-        self.records.push(record);
-        Ok(Added::New)
+        })
+    }
+
+    /// Count a record made by [`Archive::record`].
+    pub fn insert(&mut self, record: Record) {
+        self.index(record);
     }
 
     /// Every version of a unit's submission for a period, oldest first.
     pub fn versions(&self, unit: &str, period: Period) -> Vec<&Record> {
         let mut v: Vec<&Record> = self
-            .records
-            .iter()
-            .filter(|r| r.workbook && r.unit.as_deref() == Some(unit) && r.period == Some(period))
-            .collect();
+            .by_submission
+            .get(&(unit.to_string(), period))
+            .map(|ix| ix.iter().map(|&i| &self.records[i]).collect())
+            .unwrap_or_default();
         v.sort_by_key(|r| (r.received, r.seq));
         v
     }
@@ -243,6 +284,43 @@ impl Archive {
         p.sort();
         p.dedup();
         p
+    }
+}
+
+/// Objects are kept in 256 folders by the first two hex digits of their hash.
+fn object_path(dir: &Path, hash: &str) -> PathBuf {
+    dir.join("objects").join(&hash[..2]).join(hash)
+}
+
+/// Writes into an archive folder. Every file is written atomically and
+/// durably (temporary name, fsync, rename): an object before the record that
+/// names it, so a record never points at nothing.
+#[derive(Debug, Clone)]
+pub struct Writer {
+    dir: PathBuf,
+}
+
+impl Writer {
+    /// Store bytes under their hash, unless already there.
+    pub fn object(&self, hash: &str, bytes: &[u8]) -> Result<(), Error> {
+        let object = object_path(&self.dir, hash);
+        if !object.exists() {
+            write_atomic(&object, bytes)?;
+        }
+        crash_point_for_tests(&self.dir);
+        Ok(())
+    }
+
+    pub fn record(&self, record: &Record) -> Result<(), Error> {
+        let path = self
+            .dir
+            .join("records")
+            .join(format!("{:08}.json", record.seq));
+        let json = serde_json::to_vec_pretty(record).map_err(|e| Error::Config {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        write_atomic(&path, &json)
     }
 }
 

@@ -248,6 +248,12 @@ pub struct SampleArgs {
     /// 模拟几年
     #[arg(long, value_name = "N", default_value_t = 2)]
     pub years: u32,
+    /// 不用东胜区名录，虚构一个约 N 个单位的区（1 个中心，每个工作站带 19 个工作室），用于性能测试
+    #[arg(long, value_name = "N")]
+    pub units: Option<usize>,
+    /// 每个单位的台账行数放大 K 倍（人员、问题、需求、活动、成果），用于性能测试
+    #[arg(long, value_name = "K", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub scale: u32,
     /// 只写平台名录，不生成收件箱
     #[arg(long)]
     pub registry_only: bool,

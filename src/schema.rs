@@ -97,7 +97,11 @@ pub struct Field {
 impl Field {
     /// The canonical enumeration value for what someone typed, if any.
     pub fn enum_value(&self, input: &str) -> Option<&str> {
-        let i = *self.lookup.get(&match_key(input))?;
+        // Keys are their own match keys, so an exact hit needs no normalising.
+        let i = match self.lookup.get(input) {
+            Some(&i) => i,
+            None => *self.lookup.get(&match_key(input))?,
+        };
         self.values.get(i).map(String::as_str)
     }
 

@@ -11,6 +11,9 @@ use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 /// NFKC form of `s`, borrowed when it already is (the common case: the quick
 /// check avoids normalising every cell of a large ledger).
 fn nfkc(s: &str) -> Cow<'_, str> {
+    if plain(s) {
+        return Cow::Borrowed(s);
+    }
     match is_nfkc_quick(s.chars()) {
         IsNormalized::Yes => Cow::Borrowed(s),
         _ => Cow::Owned(s.nfkc().collect()),
@@ -23,8 +26,24 @@ pub fn half_width(s: &str) -> String {
     nfkc(s).trim().to_string()
 }
 
+/// Only ASCII and CJK unified ideographs: already NFKC (none of them
+/// decomposes or combines), and checked far faster than by the general test.
+fn plain(s: &str) -> bool {
+    s.is_ascii()
+        || s.chars()
+            .all(|c| c.is_ascii() || ('\u{4E00}'..='\u{9FFF}').contains(&c))
+}
+
+/// Whether `s` is its own [`match_key`] (the common case for typed values).
+pub fn is_match_key(s: &str) -> bool {
+    plain(s) && !s.chars().any(|c| c.is_whitespace() || c == '*')
+}
+
 /// The key two headers (or enum values, or sheet names) are compared by.
 pub fn match_key(s: &str) -> String {
+    if is_match_key(s) {
+        return s.to_string();
+    }
     nfkc(s)
         .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '*' | '★' | '☆'))
@@ -54,6 +73,20 @@ mod tests {
         assert_eq!(match_key(" ★经费（元）\n"), "经费(元)");
         assert_eq!(match_key("人才 编号*"), "人才编号");
         assert_eq!(half_width("　１２３ "), "123");
+    }
+
+    proptest::proptest! {
+        /// The fast path for plain text agrees with full NFKC.
+        #[test]
+        fn plain_text_shortcut_agrees_with_nfkc(s in "[a-zA-Z0-9 *（）１２　\u{4E00}-\u{4E20}\u{0301}\u{FF21}-\u{FF25}]{0,12}") {
+            let slow: String = s
+                .nfkc()
+                .filter(|c| !c.is_whitespace() && !matches!(c, '*' | '★' | '☆'))
+                .collect();
+            proptest::prop_assert_eq!(match_key(&s), slow);
+            let normal: String = s.nfkc().collect();
+            proptest::prop_assert_eq!(half_width(&s), normal.trim());
+        }
     }
 
     #[test]

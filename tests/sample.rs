@@ -28,7 +28,7 @@ fn generated_workbooks_validate_except_the_planted_mistakes() {
         .unwrap()
         .0;
     let tree = registry.tree_order();
-    let (histories, subs, cases) = submissions::generate(&tree, &periods(), 2023);
+    let (histories, subs, cases) = submissions::generate(&tree, &periods(), 2023, 1);
     assert_eq!(histories.len(), 27);
     // 27 units × 8 quarters, one missing, one sent twice.
     assert_eq!(subs.len(), 27 * 8);
@@ -90,9 +90,9 @@ fn the_same_seed_gives_the_same_submissions() {
         .unwrap()
         .0;
     let tree = registry.tree_order();
-    let (_, a, _) = submissions::generate(&tree, &periods(), 11);
-    let (_, b, _) = submissions::generate(&tree, &periods(), 11);
-    let (_, c, _) = submissions::generate(&tree, &periods(), 12);
+    let (_, a, _) = submissions::generate(&tree, &periods(), 11, 1);
+    let (_, b, _) = submissions::generate(&tree, &periods(), 11, 1);
+    let (_, c, _) = submissions::generate(&tree, &periods(), 12, 1);
     let key = |s: &[submissions::Submission]| {
         format!(
             "{:?}",

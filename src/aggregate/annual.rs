@@ -11,22 +11,46 @@ use crate::status::Timeliness;
 /// The annual reports of every unit for `year`, or none if the archive has
 /// nothing for that year.
 pub fn build(inputs: &Inputs<'_>, year: i32) -> Result<Vec<AnnualReport>, Error> {
-    let periods = inputs.archive.periods();
-    let quarters: Vec<Period> = periods.iter().copied().filter(|p| p.year == year).collect();
+    let wanted = periods_for(&inputs.archive.periods(), year);
+    let built = build_all(inputs, &wanted)?;
+    Ok(fold(year, &wanted.iter().copied().zip(built).collect()))
+}
+
+/// The periods an annual report of `year` reads: the year's quarters and,
+/// for comparison, the same quarter last year.
+pub fn periods_for(archived: &[Period], year: i32) -> Vec<Period> {
+    let mut wanted: Vec<Period> = archived
+        .iter()
+        .copied()
+        .filter(|p| p.year == year)
+        .collect();
+    if let Some(&as_of) = wanted.last() {
+        let last_year = Period {
+            year: year - 1,
+            quarter: as_of.quarter,
+        };
+        if archived.contains(&last_year) {
+            wanted.push(last_year);
+        }
+    }
+    wanted
+}
+
+/// Fold quarterly report models (at least those of [`periods_for`]) into the
+/// annual ones.
+pub fn fold(year: i32, by_period: &BTreeMap<Period, Vec<UnitReport>>) -> Vec<AnnualReport> {
+    let quarters: Vec<Period> = by_period
+        .keys()
+        .copied()
+        .filter(|p| p.year == year)
+        .collect();
     let Some(&as_of) = quarters.last() else {
-        return Ok(Vec::new());
+        return Vec::new();
     };
     let last_year = Period {
         year: year - 1,
         quarter: as_of.quarter,
     };
-    let mut wanted = quarters.clone();
-    if periods.contains(&last_year) {
-        wanted.push(last_year);
-    }
-    let built = build_all(inputs, &wanted)?;
-    let by_period: BTreeMap<Period, &Vec<UnitReport>> =
-        wanted.iter().copied().zip(&built).collect();
     let find = |p: Period, unit: &str| {
         by_period
             .get(&p)
@@ -96,7 +120,7 @@ pub fn build(inputs: &Inputs<'_>, year: i32) -> Result<Vec<AnnualReport>, Error>
             own_achievements: sorted(&current.own_achievements),
         });
     }
-    Ok(out)
+    out
 }
 
 fn sorted(items: &[crate::model::EventItem]) -> Vec<crate::model::EventItem> {

@@ -29,6 +29,9 @@ pub fn membership(registry: &Registry, rolled: bool) -> PolarsResult<DataFrame> 
     df!("unit" => units, "scope" => scopes)
 }
 
+/// A count per scope, and where it goes in the figures.
+type Count = (Expr, fn(&mut Figures, u64));
+
 /// Where a talent breakdown goes in the figures.
 type TalentSlot = fn(&mut TalentFigures) -> &mut Breakdown;
 
@@ -51,7 +54,7 @@ impl Frames {
             "unit" => strings(t, |r| &r.unit),
             "joined" => t.iter().map(|r| r.joined).collect::<Vec<_>>(),
             "left" => t.iter().map(|r| r.left).collect::<Vec<_>>(),
-            "age" => strings(t, |r| &r.age_band),
+            "age" => strings(t, |r| r.age_band),
             "sex" => strings(t, |r| &r.sex),
             "kind" => strings(t, |r| &r.kind),
             "education" => strings(t, |r| &r.education),
@@ -108,8 +111,55 @@ impl Frames {
         end: i32,
         year_start: i32,
     ) -> PolarsResult<BTreeMap<String, Figures>> {
+        self.scoped(members)?.figures(start, end, year_start)
+    }
+
+    /// Every fact joined once to the membership table: a row per (fact, scope).
+    pub fn scoped(&self, members: &DataFrame) -> PolarsResult<Scoped> {
+        let join = |facts: &DataFrame| {
+            facts
+                .clone()
+                .lazy()
+                .join(
+                    members.clone().lazy(),
+                    [col("unit")],
+                    [col("unit")],
+                    JoinArgs::new(JoinType::Inner),
+                )
+                .collect()
+        };
+        Ok(Scoped {
+            talents: join(&self.talents)?,
+            cases: join(&self.cases)?,
+            activities: join(&self.activities)?,
+            achievements: join(&self.achievements)?,
+        })
+    }
+}
+
+/// The fact tables joined to one membership table (see [`Frames::scoped`]).
+pub struct Scoped {
+    talents: DataFrame,
+    cases: DataFrame,
+    activities: DataFrame,
+    achievements: DataFrame,
+}
+
+/// Rows for which `e` holds, as a number to sum.
+fn count_if(e: Expr) -> Expr {
+    e.fill_null(lit(false)).cast(DataType::UInt64).sum()
+}
+
+impl Scoped {
+    /// Figures of every scope for the window `[start, end]` (days), the
+    /// roster taken as at `end`, cases counted from `year_start`.
+    pub fn figures(
+        &self,
+        start: i32,
+        end: i32,
+        year_start: i32,
+    ) -> PolarsResult<BTreeMap<String, Figures>> {
         let mut out: BTreeMap<String, Figures> = BTreeMap::new();
-        let q = Query { members };
         let within = |c: &str| col(c).gt_eq(lit(start)).and(col(c).lt_eq(lit(end)));
 
         // Talents.
@@ -117,20 +167,18 @@ impl Frames {
         let in_library = col("joined")
             .lt_eq(lit(end))
             .and(col("left").is_null().or(col("left").gt(lit(end))));
-        q.count(t(), in_library.clone(), &mut out, |f, n| {
-            f.talents.in_library = n
-        })?;
-        q.count(t(), within("joined"), &mut out, |f, n| f.talents.joined = n)?;
-        q.count(t(), within("left"), &mut out, |f, n| f.talents.left = n)?;
-        q.count(
-            t(),
-            in_library.clone().and(col("certified")),
-            &mut out,
-            |f, n| f.talents.certified_social_workers = n,
-        )?;
-        q.count(t(), in_library.clone().and(col("key")), &mut out, |f, n| {
-            f.talents.key_talents = n
-        })?;
+        let talent_counts: [Count; 5] = [
+            (in_library.clone(), |f, n| f.talents.in_library = n),
+            (within("joined"), |f, n| f.talents.joined = n),
+            (within("left"), |f, n| f.talents.left = n),
+            (in_library.clone().and(col("certified")), |f, n| {
+                f.talents.certified_social_workers = n
+            }),
+            (in_library.clone().and(col("key")), |f, n| {
+                f.talents.key_talents = n
+            }),
+        ];
+        per_scope(t(), talent_counts, &mut out)?;
         let talent_dims: [(&str, TalentSlot); 7] = [
             ("kind", |f| &mut f.by_kind),
             ("sex", |f| &mut f.by_sex),
@@ -141,7 +189,7 @@ impl Frames {
             ("deputy", |f| &mut f.by_deputy),
         ];
         for (dim, slot) in talent_dims {
-            q.breakdown(t(), in_library.clone(), dim, &mut out, |f| {
+            breakdown(t().filter(in_library.clone()), dim, &mut out, |f| {
                 slot(&mut f.talents)
             })?;
         }
@@ -166,181 +214,169 @@ impl Frames {
             let closed_by_end = col("closed")
                 .is_not_null()
                 .and(col("closed").lt_eq(lit(end)));
-            q.count(c(), within("registered"), &mut out, |f, n| slot(f).new = n)?;
-            q.count(c(), within("closed"), &mut out, |f, n| slot(f).closed = n)?;
-            q.count(
-                c(),
-                this_year.clone().and(closed_by_end.clone().not()),
-                &mut out,
-                |f, n| slot(f).open = n,
-            )?;
-            q.count(
-                c(),
-                within("registered").and(col("escalated")),
-                &mut out,
-                |f, n| slot(f).escalated = n,
-            )?;
-            q.count(
-                c(),
-                within("closed").and(col("satisfied")),
-                &mut out,
-                |f, n| slot(f).satisfied = n,
-            )?;
-            q.breakdown(c(), within("registered"), "category", &mut out, |f| {
-                &mut slot(f).by_category
-            })?;
-            let closed_in_year = this_year.clone().and(closed_by_end);
-            let closed_counts = q.counts(c(), closed_in_year)?;
-            for (scope, figures) in out.iter_mut() {
-                let cases = slot(figures);
-                let closed = closed_counts.get(scope).copied().unwrap_or(0);
-                let total = closed + cases.open;
-                cases.closure_rate = (total > 0).then(|| closed as f64 / total as f64);
-            }
-            let days = q.sums(
-                c().filter(within("closed")),
-                (col("closed") - col("registered")).cast(DataType::Float64),
-            )?;
-            for (scope, figures) in out.iter_mut() {
-                let cases = slot(figures);
-                if cases.closed > 0 {
-                    cases.mean_days_to_close = days.get(scope).map(|d| d / cases.closed as f64);
+            let df = c()
+                .group_by([col("scope")])
+                .agg([
+                    count_if(within("registered")).alias("new"),
+                    count_if(within("closed")).alias("closed"),
+                    count_if(this_year.clone().and(closed_by_end.clone().not())).alias("open"),
+                    count_if(within("registered").and(col("escalated"))).alias("escalated"),
+                    count_if(within("closed").and(col("satisfied"))).alias("satisfied"),
+                    count_if(this_year.clone().and(closed_by_end)).alias("closed_in_year"),
+                    (col("closed") - col("registered"))
+                        .cast(DataType::Float64)
+                        .filter(within("closed"))
+                        .sum()
+                        .alias("days"),
+                ])
+                .collect()?;
+            let scopes = df.column("scope")?.str()?;
+            let number = |name: &str| -> PolarsResult<Vec<u64>> {
+                Ok(df
+                    .column(name)?
+                    .u64()?
+                    .iter()
+                    .map(|n| n.unwrap_or(0))
+                    .collect())
+            };
+            let (new, closed, open) = (number("new")?, number("closed")?, number("open")?);
+            let (escalated, satisfied) = (number("escalated")?, number("satisfied")?);
+            let closed_in_year = number("closed_in_year")?;
+            let days = df.column("days")?.f64()?;
+            for (i, scope) in scopes.iter().enumerate() {
+                let Some(scope) = scope else { continue };
+                if new[i] + closed[i] + open[i] + closed_in_year[i] == 0 {
+                    continue;
+                }
+                let cases = slot(out.entry(scope.to_string()).or_default());
+                cases.new = new[i];
+                cases.closed = closed[i];
+                cases.open = open[i];
+                cases.escalated = escalated[i];
+                cases.satisfied = satisfied[i];
+                let total = closed_in_year[i] + open[i];
+                cases.closure_rate = (total > 0).then(|| closed_in_year[i] as f64 / total as f64);
+                if closed[i] > 0 {
+                    cases.mean_days_to_close = days.get(i).map(|d| d / closed[i] as f64);
                 }
             }
+            breakdown(
+                c().filter(within("registered")),
+                "category",
+                &mut out,
+                |f| &mut slot(f).by_category,
+            )?;
         }
 
         // Activities.
         let a = || self.activities.clone().lazy().filter(within("date"));
-        q.count(a(), lit(true), &mut out, |f, n| f.activities.count = n)?;
-        q.count(a(), col("five_kind"), &mut out, |f, n| {
-            f.activities.five_kinds = n
-        })?;
-        q.count(a(), col("sector_wide"), &mut out, |f, n| {
-            f.activities.sector_wide = n
-        })?;
-        q.breakdown(a(), lit(true), "type", &mut out, |f| {
-            &mut f.activities.by_type
-        })?;
-        q.breakdown(a(), lit(true), "scope_kind", &mut out, |f| {
-            &mut f.activities.by_scope
-        })?;
-        for (column, slot) in [
-            (
-                "participants",
-                (|f: &mut Figures, v: f64| f.activities.participants = v as u64)
-                    as fn(&mut Figures, f64),
-            ),
-            ("talents", |f, v| {
-                f.activities.talent_participants = v as u64
-            }),
-            ("funds", |f, v| {
-                f.activities.funds = (v * 100.0).round() / 100.0
-            }),
-        ] {
-            for (scope, v) in q.sums(a(), col(column).cast(DataType::Float64))? {
-                slot(out.entry(scope).or_default(), v);
-            }
+        let df = a()
+            .group_by([col("scope")])
+            .agg([
+                len().cast(DataType::UInt64).alias("count"),
+                count_if(col("five_kind")).alias("five_kinds"),
+                count_if(col("sector_wide")).alias("sector_wide"),
+                col("participants")
+                    .cast(DataType::Float64)
+                    .sum()
+                    .alias("participants"),
+                col("talents")
+                    .cast(DataType::Float64)
+                    .sum()
+                    .alias("talents"),
+                col("funds").cast(DataType::Float64).sum().alias("funds"),
+            ])
+            .collect()?;
+        let scopes = df.column("scope")?.str()?;
+        let (count, five, sector) = (
+            df.column("count")?.u64()?,
+            df.column("five_kinds")?.u64()?,
+            df.column("sector_wide")?.u64()?,
+        );
+        let (participants, talents, funds) = (
+            df.column("participants")?.f64()?,
+            df.column("talents")?.f64()?,
+            df.column("funds")?.f64()?,
+        );
+        for (i, scope) in scopes.iter().enumerate() {
+            let Some(scope) = scope else { continue };
+            let f = &mut out.entry(scope.to_string()).or_default().activities;
+            f.count = count.get(i).unwrap_or(0);
+            f.five_kinds = five.get(i).unwrap_or(0);
+            f.sector_wide = sector.get(i).unwrap_or(0);
+            f.participants = participants.get(i).unwrap_or(0.0) as u64;
+            f.talent_participants = talents.get(i).unwrap_or(0.0) as u64;
+            f.funds = (funds.get(i).unwrap_or(0.0) * 100.0).round() / 100.0;
         }
+        breakdown(a(), "type", &mut out, |f| &mut f.activities.by_type)?;
+        breakdown(a(), "scope_kind", &mut out, |f| &mut f.activities.by_scope)?;
 
         // Achievements.
         let h = || self.achievements.clone().lazy().filter(within("date"));
-        q.count(h(), lit(true), &mut out, |f, n| f.achievements.count = n)?;
-        q.count(h(), col("research"), &mut out, |f, n| {
-            f.achievements.research_reports = n
-        })?;
-        q.breakdown(h(), lit(true), "type", &mut out, |f| {
-            &mut f.achievements.by_type
-        })?;
-        q.breakdown(h(), lit(true), "level", &mut out, |f| {
-            &mut f.achievements.by_level
-        })?;
+        let achievement_counts: [Count; 2] = [
+            (col("date").is_not_null(), |f, n| f.achievements.count = n),
+            (col("research"), |f, n| f.achievements.research_reports = n),
+        ];
+        per_scope(h(), achievement_counts, &mut out)?;
+        breakdown(h(), "type", &mut out, |f| &mut f.achievements.by_type)?;
+        breakdown(h(), "level", &mut out, |f| &mut f.achievements.by_level)?;
         Ok(out)
     }
 }
 
-/// Grouped queries over one membership table.
-struct Query<'a> {
-    members: &'a DataFrame,
+/// Several counts per scope in one pass: each expression's true rows. A
+/// scope gets an entry only if one of the counts is not zero.
+fn per_scope<const N: usize>(
+    lf: LazyFrame,
+    counts: [Count; N],
+    out: &mut BTreeMap<String, Figures>,
+) -> PolarsResult<()> {
+    let aggs: Vec<Expr> = counts
+        .iter()
+        .enumerate()
+        .map(|(i, (e, _))| count_if(e.clone()).alias(format!("n{i}")))
+        .collect();
+    let df = lf.group_by([col("scope")]).agg(aggs).collect()?;
+    let scopes = df.column("scope")?.str()?;
+    let columns = (0..N)
+        .map(|i| {
+            df.column(&format!("n{i}"))
+                .and_then(|c| Ok(c.u64()?.clone()))
+        })
+        .collect::<PolarsResult<Vec<_>>>()?;
+    for (row, scope) in scopes.iter().enumerate() {
+        let Some(scope) = scope else { continue };
+        let values: Vec<u64> = columns.iter().map(|c| c.get(row).unwrap_or(0)).collect();
+        if values.iter().all(|&n| n == 0) {
+            continue;
+        }
+        let f = out.entry(scope.to_string()).or_default();
+        for ((_, set), n) in counts.iter().zip(values) {
+            set(f, n);
+        }
+    }
+    Ok(())
 }
 
-impl Query<'_> {
-    fn joined(&self, lf: LazyFrame, filter: Expr) -> LazyFrame {
-        lf.filter(filter).join(
-            self.members.clone().lazy(),
-            [col("unit")],
-            [col("unit")],
-            JoinArgs::new(JoinType::Inner),
-        )
-    }
-
-    /// Rows passing `filter`, counted per scope.
-    fn counts(&self, lf: LazyFrame, filter: Expr) -> PolarsResult<BTreeMap<String, u64>> {
-        let df = self
-            .joined(lf, filter)
-            .group_by([col("scope")])
-            .agg([len().cast(DataType::UInt64).alias("n")])
-            .collect()?;
-        let scopes = df.column("scope")?.str()?;
-        let n = df.column("n")?.u64()?;
-        Ok(scopes
-            .iter()
-            .zip(n.iter())
-            .filter_map(|(s, n)| Some((s?.to_string(), n?)))
-            .collect())
-    }
-
-    fn count(
-        &self,
-        lf: LazyFrame,
-        filter: Expr,
-        out: &mut BTreeMap<String, Figures>,
-        set: impl Fn(&mut Figures, u64),
-    ) -> PolarsResult<()> {
-        for (scope, n) in self.counts(lf, filter)? {
-            set(out.entry(scope).or_default(), n);
+/// Rows counted per scope and value of `by`.
+fn breakdown(
+    lf: LazyFrame,
+    by: &str,
+    out: &mut BTreeMap<String, Figures>,
+    slot: impl Fn(&mut Figures) -> &mut Breakdown,
+) -> PolarsResult<()> {
+    let df = lf
+        .group_by([col("scope"), col(by)])
+        .agg([len().cast(DataType::UInt64).alias("n")])
+        .collect()?;
+    let scopes = df.column("scope")?.str()?;
+    let keys = df.column(by)?.str()?;
+    let n = df.column("n")?.u64()?;
+    for ((s, k), n) in scopes.iter().zip(keys.iter()).zip(n.iter()) {
+        if let (Some(s), Some(k), Some(n)) = (s, k, n) {
+            let key = if k.is_empty() { "未填" } else { k };
+            slot(out.entry(s.to_string()).or_default()).insert(key.to_string(), n);
         }
-        Ok(())
     }
-
-    /// Rows passing `filter`, counted per scope and value of `by`.
-    fn breakdown(
-        &self,
-        lf: LazyFrame,
-        filter: Expr,
-        by: &str,
-        out: &mut BTreeMap<String, Figures>,
-        slot: impl Fn(&mut Figures) -> &mut Breakdown,
-    ) -> PolarsResult<()> {
-        let df = self
-            .joined(lf, filter)
-            .group_by([col("scope"), col(by)])
-            .agg([len().cast(DataType::UInt64).alias("n")])
-            .collect()?;
-        let scopes = df.column("scope")?.str()?;
-        let keys = df.column(by)?.str()?;
-        let n = df.column("n")?.u64()?;
-        for ((s, k), n) in scopes.iter().zip(keys.iter()).zip(n.iter()) {
-            if let (Some(s), Some(k), Some(n)) = (s, k, n) {
-                let key = if k.is_empty() { "未填" } else { k };
-                slot(out.entry(s.to_string()).or_default()).insert(key.to_string(), n);
-            }
-        }
-        Ok(())
-    }
-
-    /// The sum of `value` per scope.
-    fn sums(&self, lf: LazyFrame, value: Expr) -> PolarsResult<BTreeMap<String, f64>> {
-        let df = self
-            .joined(lf, lit(true))
-            .group_by([col("scope")])
-            .agg([value.sum().alias("s")])
-            .collect()?;
-        let scopes = df.column("scope")?.str()?;
-        let s = df.column("s")?.f64()?;
-        Ok(scopes
-            .iter()
-            .zip(s.iter())
-            .filter_map(|(k, v)| Some((k?.to_string(), v?)))
-            .collect())
-    }
+    Ok(())
 }

@@ -4,11 +4,13 @@
 //! and flagged, when a unit did not submit) and the year's events, each
 //! record keyed by (unit, ledger, record id) with the newest version winning.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
 
 use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
 
-use crate::archive::Archive;
+use crate::archive::{Archive, Identity, Record as ArchiveRecord};
 use crate::error::Error;
 use crate::period::Period;
 use crate::registry::Registry;
@@ -30,34 +32,127 @@ fn epoch() -> NaiveDate {
     NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid epoch")
 }
 
+/// What aggregation keeps of each archived file it has validated, so that one
+/// run validates a file once however many reports need it. Intake fills it as
+/// it validates; loading fills in what is missing. Keyed by (content hash, unit).
+#[derive(Default)]
+pub struct Cache {
+    extracts: Mutex<HashMap<(String, String), Arc<Extract>>>,
+}
+
+impl Cache {
+    /// What aggregation needs of a file validated elsewhere (by intake).
+    pub fn prepare(identity: &Identity, checked: &Checked, schema: &Schema) -> Option<Extract> {
+        Some(Extract::new(identity.unit.as_ref()?, checked, schema))
+    }
+
+    /// Keep a prepared extract for the file of `record`.
+    pub fn keep(&self, record: &ArchiveRecord, extract: Option<Extract>) {
+        if let (Some(unit), Some(e)) = (&record.unit, extract) {
+            self.lock()
+                .insert((record.hash.clone(), unit.clone()), Arc::new(e));
+        }
+    }
+
+    fn get(&self, record: &ArchiveRecord, unit: &str) -> Option<Arc<Extract>> {
+        self.lock()
+            .get(&(record.hash.clone(), unit.to_string()))
+            .cloned()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, String), Arc<Extract>>> {
+        // A panic while holding the lock cannot leave a half-inserted entry.
+        self.extracts.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 /// The newest validated submission of each unit for each period.
 pub struct Submissions {
-    checked: BTreeMap<(String, Period), Checked>,
+    extracts: BTreeMap<(String, Period), Arc<Extract>>,
 }
 
 impl Submissions {
-    /// Validate the newest version of every unit's submission for `periods`.
+    /// The newest version of every unit's submission for `periods`: from the
+    /// cache, or read and validated now, spread over all cores.
     pub fn load(
         archive: &Archive,
         registry: &Registry,
         schema: &Schema,
         periods: &BTreeSet<Period>,
+        cache: &Cache,
     ) -> Result<Submissions, Error> {
-        let mut checked = BTreeMap::new();
-        for unit in registry.units() {
-            for &p in periods {
-                if let Some(record) = archive.newest(&unit.code, p) {
-                    let bytes = archive.bytes(record)?;
-                    let c = validate::validate(&bytes, &record.original_name, schema, registry);
-                    checked.insert((unit.code.clone(), p), c);
-                }
-            }
-        }
-        Ok(Submissions { checked })
+        let wanted: Vec<(&str, Period, &ArchiveRecord)> = registry
+            .units()
+            .iter()
+            .flat_map(|u| periods.iter().map(move |&p| (u.code.as_str(), p)))
+            .filter_map(|(u, p)| archive.newest(u, p).map(|r| (u, p, r)))
+            .collect();
+        let extracts = wanted
+            .par_iter()
+            .map(|&(unit, p, record)| {
+                let extract = match cache.get(record, unit) {
+                    Some(e) => e,
+                    None => {
+                        let bytes = archive.bytes(record)?;
+                        let c = validate::validate(&bytes, &record.original_name, schema, registry);
+                        let e = Arc::new(Extract::new(unit, &c, schema));
+                        cache
+                            .lock()
+                            .insert((record.hash.clone(), unit.to_string()), e.clone());
+                        e
+                    }
+                };
+                Ok(((unit.to_string(), p), extract))
+            })
+            .collect::<Result<BTreeMap<_, _>, Error>>()?;
+        Ok(Submissions { extracts })
     }
 
-    pub fn get(&self, unit: &str, period: Period) -> Option<&Checked> {
-        self.checked.get(&(unit.to_string(), period))
+    pub fn get(&self, unit: &str, period: Period) -> Option<&Extract> {
+        self.extracts
+            .get(&(unit.to_string(), period))
+            .map(|e| e.as_ref())
+    }
+}
+
+/// What aggregation needs of one validated submission: its valid rows, each
+/// reduced to the fields reports use, and its quality counts.
+#[derive(Debug, Clone, Default)]
+pub struct Extract {
+    pub errors: usize,
+    pub warnings: usize,
+    /// Rows left out for errors, by ledger name.
+    pub excluded: Vec<(String, u64)>,
+    /// How many of the schema's ledgers were in the workbook.
+    pub ledgers_present: usize,
+    /// The roster snapshot (age bands are set when a period end is known).
+    pub roster: Vec<TalentRow>,
+    pub events: Vec<Event>,
+}
+
+/// One dated record of an event ledger.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// The ledger's key, and the record id as matched across versions.
+    pub ledger: String,
+    pub id: String,
+    pub row: EventRow,
+}
+
+#[derive(Debug, Clone)]
+pub enum EventRow {
+    Case(CaseRow),
+    Activity(ActivityRow),
+    Achievement(AchievementRow),
+}
+
+impl EventRow {
+    fn date(&self) -> i32 {
+        match self {
+            EventRow::Case(c) => c.registered,
+            EventRow::Activity(a) => a.date,
+            EventRow::Achievement(a) => a.date,
+        }
     }
 }
 
@@ -66,7 +161,9 @@ pub struct TalentRow {
     pub unit: String,
     pub joined: i32,
     pub left: Option<i32>,
-    pub age_band: String,
+    pub birth: Option<NaiveDate>,
+    /// Set as of a period's end.
+    pub age_band: &'static str,
     pub sex: String,
     pub kind: String,
     pub education: String,
@@ -185,7 +282,7 @@ pub fn age_band(birth: NaiveDate, end: NaiveDate) -> &'static str {
 
 impl AsOf {
     /// Build what is known as of `period`'s end from the submissions.
-    pub fn build(period: Period, subs: &Submissions, registry: &Registry, schema: &Schema) -> AsOf {
+    pub fn build(period: Period, subs: &Submissions, registry: &Registry) -> AsOf {
         let mut out = AsOf {
             period,
             talents: Vec::new(),
@@ -201,144 +298,156 @@ impl AsOf {
                 quarter: q,
             })
             .collect();
+        let year_start = day(year_periods[0].start());
+        let end = day(period.end());
         for unit in registry.units() {
             let code = &unit.code;
-            if let Some(c) = subs.get(code, period) {
+            if let Some(e) = subs.get(code, period) {
                 let q = out.quality.entry(code.clone()).or_default();
-                q.has_errors = c.error_count() > 0;
-                q.warnings = c.warning_count() as u64;
-                for (l, ledger) in schema.ledgers.iter().zip(&c.ledgers) {
-                    if ledger.excluded_rows > 0 {
-                        q.rows_excluded
-                            .insert(l.name.clone(), ledger.excluded_rows as u64);
-                    }
-                }
+                q.has_errors = e.errors > 0;
+                q.warnings = e.warnings as u64;
+                q.rows_excluded = e.excluded.iter().cloned().collect();
             }
             // Roster: this period's snapshot, else the latest earlier one.
             let snapshot = std::iter::successors(Some(period), |p| Some(p.previous()))
                 .take(8)
-                .find_map(|p| subs.get(code, p).map(|c| (p, c)));
-            if let Some((from, c)) = snapshot {
+                .find_map(|p| subs.get(code, p).map(|e| (p, e)));
+            if let Some((from, e)) = snapshot {
                 if from != period {
                     out.carried_forward.insert(code.clone());
                 }
-                out.add_roster(code, c, schema, period.end());
+                out.talents.extend(e.roster.iter().map(|t| TalentRow {
+                    age_band: t.birth.map_or("未知", |b| age_band(b, period.end())),
+                    ..t.clone()
+                }));
             }
             // Events: the year's submissions up to this period, newest version wins.
-            let mut latest: BTreeMap<(String, String), (usize, Record)> = BTreeMap::new();
+            let mut latest: BTreeMap<(&str, &str), &EventRow> = BTreeMap::new();
             for p in &year_periods {
-                let Some(c) = subs.get(code, *p) else {
+                let Some(e) = subs.get(code, *p) else {
                     continue;
                 };
-                for (i, (ledger, records)) in schema.ledgers.iter().zip(&c.ledgers).enumerate() {
-                    if ledger.kind == crate::schema::LedgerKind::Snapshot {
-                        continue;
-                    }
-                    let roles = Roles { ledger };
-                    for r in &records.records {
-                        let id = crate::text::match_key(&roles.text(r, "id"));
-                        latest.insert((ledger.key.clone(), id), (i, r.clone()));
-                    }
+                for ev in &e.events {
+                    latest.insert((&ev.ledger, &ev.id), &ev.row);
                 }
             }
-            for ((_, id), (i, r)) in latest {
-                out.add_event(code, &schema.ledgers[i], id, &r, period);
+            for row in latest.into_values() {
+                // Only the year's events up to the period's end.
+                if (year_start..=end).contains(&row.date()) {
+                    out.push(row);
+                }
             }
         }
         out
     }
 
-    fn add_roster(&mut self, unit: &str, c: &Checked, schema: &Schema, end: NaiveDate) {
-        let Some((ledger, records)) = schema
-            .ledgers
-            .iter()
-            .zip(&c.ledgers)
-            .find(|(l, _)| l.kind == crate::schema::LedgerKind::Snapshot)
-        else {
-            return;
-        };
-        let roles = Roles { ledger };
-        let certified = ledger
-            .role("qualification")
-            .map(|i| ledger.fields[i].certified_social_worker.clone())
-            .unwrap_or_default();
-        for r in &records.records {
-            let Some(joined) = roles.date(r, "joined") else {
-                continue;
-            };
-            let birth = roles.value(r, "birth").and_then(Value::as_date);
-            let qualification = roles.text(r, "qualification");
-            self.talents.push(TalentRow {
-                unit: unit.to_string(),
-                joined,
-                left: roles.date(r, "left"),
-                age_band: birth
-                    .map(|b| age_band(b, end))
-                    .unwrap_or("未知")
-                    .to_string(),
-                sex: roles.text(r, "sex"),
-                kind: roles.text(r, "kind"),
-                education: roles.text(r, "education"),
-                politics: roles.text(r, "politics"),
-                certified: certified.contains(&qualification),
-                qualification: if qualification.is_empty() {
-                    "未填".into()
-                } else {
-                    qualification
-                },
-                key: roles.is(r, "key", "key"),
-                deputy: roles.text(r, "deputy"),
-            });
+    fn push(&mut self, row: &EventRow) {
+        match row {
+            EventRow::Case(c) => self.cases.push(c.clone()),
+            EventRow::Activity(a) => self.activities.push(a.clone()),
+            EventRow::Achievement(a) => self.achievements.push(a.clone()),
         }
     }
+}
 
-    fn add_event(&mut self, unit: &str, ledger: &Ledger, id: String, r: &Record, period: Period) {
-        let roles = Roles { ledger };
-        let Some(date) = roles.date(r, "date") else {
-            return;
+impl Extract {
+    /// Reduce a validated workbook of `unit` to what aggregation reads.
+    pub fn new(unit: &str, c: &Checked, schema: &Schema) -> Extract {
+        let mut out = Extract {
+            errors: c.error_count(),
+            warnings: c.warning_count(),
+            ..Extract::default()
         };
-        // Only the year's events up to the period's end.
-        let year_start = day(Period {
-            year: period.year,
-            quarter: 1,
+        for (ledger, records) in schema.ledgers.iter().zip(&c.ledgers) {
+            if records.excluded_rows > 0 {
+                out.excluded
+                    .push((ledger.name.clone(), records.excluded_rows as u64));
+            }
+            out.ledgers_present += usize::from(records.present);
+            let roles = Roles { ledger };
+            if ledger.kind == crate::schema::LedgerKind::Snapshot {
+                out.roster
+                    .extend(records.records.iter().filter_map(|r| roles.talent(unit, r)));
+            } else {
+                out.events
+                    .extend(records.records.iter().filter_map(|r| roles.event(unit, r)));
+            }
         }
-        .start());
-        if date < year_start || date > day(period.end()) {
-            return;
-        }
-        match ledger.key.as_str() {
-            "activities" => self.activities.push(ActivityRow {
+        out
+    }
+}
+
+impl Roles<'_> {
+    fn talent(&self, unit: &str, r: &Record) -> Option<TalentRow> {
+        let joined = self.date(r, "joined")?;
+        let certified = self.ledger.role("qualification").is_some_and(|i| {
+            self.ledger.fields[i]
+                .certified_social_worker
+                .contains(&self.text(r, "qualification"))
+        });
+        let qualification = self.text(r, "qualification");
+        Some(TalentRow {
+            unit: unit.to_string(),
+            joined,
+            left: self.date(r, "left"),
+            birth: self.value(r, "birth").and_then(Value::as_date),
+            age_band: "未知",
+            sex: self.text(r, "sex"),
+            kind: self.text(r, "kind"),
+            education: self.text(r, "education"),
+            politics: self.text(r, "politics"),
+            certified,
+            qualification: if qualification.is_empty() {
+                "未填".into()
+            } else {
+                qualification
+            },
+            key: self.is(r, "key", "key"),
+            deputy: self.text(r, "deputy"),
+        })
+    }
+
+    fn event(&self, unit: &str, r: &Record) -> Option<Event> {
+        let date = self.date(r, "date")?;
+        let id = crate::text::match_key(&self.text(r, "id"));
+        let row = match self.ledger.key.as_str() {
+            "activities" => EventRow::Activity(ActivityRow {
                 unit: unit.to_string(),
                 date,
-                name: roles.text(r, "name"),
-                kind: roles.text(r, "type"),
-                scope: roles.text(r, "scope"),
-                participants: roles.number(r, "participants").unwrap_or(0.0) as i64,
-                talents: roles.number(r, "talents").unwrap_or(0.0) as i64,
-                funds: roles.number(r, "funds").unwrap_or(0.0),
-                five_kind: roles.in_targets(r, "type"),
-                sector_wide: roles.is(r, "scope", "sector_wide"),
+                name: self.text(r, "name"),
+                kind: self.text(r, "type"),
+                scope: self.text(r, "scope"),
+                participants: self.number(r, "participants").unwrap_or(0.0) as i64,
+                talents: self.number(r, "talents").unwrap_or(0.0) as i64,
+                funds: self.number(r, "funds").unwrap_or(0.0),
+                five_kind: self.in_targets(r, "type"),
+                sector_wide: self.is(r, "scope", "sector_wide"),
             }),
-            "achievements" => self.achievements.push(AchievementRow {
+            "achievements" => EventRow::Achievement(AchievementRow {
                 unit: unit.to_string(),
                 date,
-                name: roles.text(r, "name"),
-                kind: roles.text(r, "type"),
-                level: roles.text(r, "level"),
-                research: roles.in_targets(r, "type"),
+                name: self.text(r, "name"),
+                kind: self.text(r, "type"),
+                level: self.text(r, "level"),
+                research: self.in_targets(r, "type"),
             }),
-            _ => self.cases.push(CaseRow {
+            _ => EventRow::Case(CaseRow {
                 unit: unit.to_string(),
-                ledger: ledger.key.clone(),
-                id,
+                ledger: self.ledger.key.clone(),
+                id: id.clone(),
                 registered: date,
-                closed: roles.date(r, "closed"),
-                status: roles.text(r, "status"),
-                category: roles.text(r, "category"),
-                description: roles.text(r, "description"),
-                escalated: roles.is(r, "status", "escalated"),
-                satisfied: roles.is(r, "status", "satisfied"),
+                closed: self.date(r, "closed"),
+                status: self.text(r, "status"),
+                category: self.text(r, "category"),
+                description: self.text(r, "description"),
+                escalated: self.is(r, "status", "escalated"),
+                satisfied: self.is(r, "status", "satisfied"),
             }),
-        }
+        };
+        Some(Event {
+            ledger: self.ledger.key.clone(),
+            id,
+            row,
+        })
     }
 }

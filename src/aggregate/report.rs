@@ -2,19 +2,23 @@
 //! year-to-date figures (rolled up), the previous quarter and the same quarter
 //! last year, annual targets, the 六有 checks, reporting and data quality.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use polars::prelude::DataFrame;
 
 use crate::aggregate::frames::{membership, Frames};
-use crate::aggregate::load::{date_of, day, AsOf, Submissions};
+use rayon::prelude::*;
+
+use crate::aggregate::load::{
+    date_of, day, AchievementRow, ActivityRow, AsOf, Cache, CaseRow, Submissions,
+};
 use crate::archive::Archive;
 use crate::error::Error;
 use crate::model::{Check, EventItem, Figures, OpenItem, Quality, Reporting, Target, UnitReport};
 use crate::period::Period;
 use crate::registry::{Level, Registry, Unit};
 use crate::schema::Schema;
-use crate::status::{StatusReport, Timeliness, Validation};
+use crate::status::{StatusReport, Timeliness, UnitStatus, Validation};
 
 /// What aggregation reads.
 pub struct Inputs<'a> {
@@ -22,6 +26,8 @@ pub struct Inputs<'a> {
     pub schema: &'a Schema,
     pub archive: &'a Archive,
     pub deadline_days: u32,
+    /// Validated files already reduced for aggregation (see [`Cache`]).
+    pub cache: &'a Cache,
 }
 
 fn polars(e: polars::prelude::PolarsError) -> Error {
@@ -43,13 +49,12 @@ fn compute(asof: &AsOf, rolled: &DataFrame, own: &DataFrame) -> Result<Computed,
     }
     .start());
     let (start, end) = (day(p.start()), day(p.end()));
+    let rolled = frames.scoped(rolled).map_err(polars)?;
     Ok(Computed {
         rolled: (
-            frames
-                .figures(rolled, start, end, year_start)
-                .map_err(polars)?,
-            frames
-                .figures(rolled, year_start, end, year_start)
+            rolled.figures(start, end, year_start).map_err(polars)?,
+            rolled
+                .figures(year_start, end, year_start)
                 .map_err(polars)?,
         ),
         own_ytd: frames
@@ -70,64 +75,119 @@ fn needed_for(archive: &Archive, period: Period) -> BTreeSet<Period> {
 
 /// The report model of every unit of the registry for `period`.
 pub fn build(inputs: &Inputs<'_>, period: Period) -> Result<Vec<UnitReport>, Error> {
-    let needed = needed_for(inputs.archive, period);
-    let subs = Submissions::load(inputs.archive, inputs.registry, inputs.schema, &needed)?;
-    build_with(inputs, &subs, period)
+    let mut all = build_all(inputs, &[period])?;
+    Ok(all.pop().unwrap_or_default())
 }
 
-/// The report models of several periods, validating each submission once.
+/// What is known as of one period's end, and its figures.
+struct Point {
+    asof: AsOf,
+    computed: Computed,
+}
+
+/// The report models of several periods. Each submission is validated once,
+/// and each as-of point (a period is also the previous quarter of the next,
+/// and last year's quarter of the next year's) computed once.
 pub fn build_all(inputs: &Inputs<'_>, periods: &[Period]) -> Result<Vec<Vec<UnitReport>>, Error> {
     let needed: BTreeSet<Period> = periods
         .iter()
         .flat_map(|p| needed_for(inputs.archive, *p))
         .collect();
-    let subs = Submissions::load(inputs.archive, inputs.registry, inputs.schema, &needed)?;
-    periods
+    let subs = Submissions::load(
+        inputs.archive,
+        inputs.registry,
+        inputs.schema,
+        &needed,
+        inputs.cache,
+    )?;
+    let rolled = membership(inputs.registry, true).map_err(polars)?;
+    let own = membership(inputs.registry, false).map_err(polars)?;
+    let archived: BTreeSet<Period> = inputs.archive.periods().into_iter().collect();
+    let wanted: BTreeSet<Period> = periods
         .iter()
-        .map(|p| build_with(inputs, &subs, *p))
+        .flat_map(|&p| [p, p.previous(), same_quarter_last_year(p)])
+        .filter(|p| periods.contains(p) || archived.contains(p))
+        .collect();
+    let points: BTreeMap<Period, Point> = wanted
+        .into_par_iter()
+        .map(|p| {
+            let asof = AsOf::build(p, &subs, inputs.registry);
+            let computed = compute(&asof, &rolled, &own)?;
+            Ok((p, Point { asof, computed }))
+        })
+        .collect::<Result<_, Error>>()?;
+    periods
+        .par_iter()
+        .map(|p| build_with(inputs, &subs, &points, *p))
         .collect()
+}
+
+fn same_quarter_last_year(p: Period) -> Period {
+    Period {
+        year: p.year - 1,
+        quarter: p.quarter,
+    }
+}
+
+/// One period's rows grouped by unit, so that each unit's report reads only
+/// the units in its scope.
+struct ByUnit<'a> {
+    activities: HashMap<&'a str, Vec<&'a ActivityRow>>,
+    achievements: HashMap<&'a str, Vec<&'a AchievementRow>>,
+    cases: HashMap<&'a str, Vec<&'a CaseRow>>,
+    /// Position of each unit in the status sheet's order.
+    status: HashMap<&'a str, (usize, &'a UnitStatus)>,
+}
+
+impl<'a> ByUnit<'a> {
+    fn new(now: &'a AsOf, status: &'a StatusReport) -> ByUnit<'a> {
+        fn group<T>(rows: &[T], unit: impl Fn(&T) -> &str) -> HashMap<&str, Vec<&T>> {
+            let mut m: HashMap<&str, Vec<&T>> = HashMap::new();
+            for r in rows {
+                m.entry(unit(r)).or_default().push(r);
+            }
+            m
+        }
+        ByUnit {
+            activities: group(&now.activities, |a| &a.unit),
+            achievements: group(&now.achievements, |a| &a.unit),
+            cases: group(&now.cases, |c| &c.unit),
+            status: status
+                .groups
+                .iter()
+                .flat_map(|g| &g.units)
+                .enumerate()
+                .map(|(i, u)| (u.code.as_str(), (i, u)))
+                .collect(),
+        }
+    }
 }
 
 fn build_with(
     inputs: &Inputs<'_>,
     subs: &Submissions,
+    points: &BTreeMap<Period, Point>,
     period: Period,
 ) -> Result<Vec<UnitReport>, Error> {
     let registry = inputs.registry;
-    let previous = period.previous();
-    let last_year = Period {
-        year: period.year - 1,
-        quarter: period.quarter,
+    let point = |p: Period| points.get(&p);
+    let Some(Point {
+        asof: now,
+        computed: current,
+    }) = point(period)
+    else {
+        return Err(Error::Aggregation(format!("{} 未计算", period.code())));
     };
-    let needed = needed_for(inputs.archive, period);
-    let rolled = membership(registry, true).map_err(polars)?;
-    let own = membership(registry, false).map_err(polars)?;
-    let has_data = |p: Period| needed.contains(&p);
-    let now = AsOf::build(period, subs, registry, inputs.schema);
-    let current = compute(&now, &rolled, &own)?;
-    let before = if has_data(previous) {
-        Some(compute(
-            &AsOf::build(previous, subs, registry, inputs.schema),
-            &rolled,
-            &own,
-        )?)
-    } else {
-        None
-    };
-    let year_ago = if has_data(last_year) {
-        Some(compute(
-            &AsOf::build(last_year, subs, registry, inputs.schema),
-            &rolled,
-            &own,
-        )?)
-    } else {
-        None
-    };
+    let before = point(period.previous()).map(|p| &p.computed);
+    let year_ago = point(same_quarter_last_year(period)).map(|p| &p.computed);
     let status = StatusReport::build(registry, inputs.archive, period, inputs.deadline_days);
+    let by_unit = ByUnit::new(now, &status);
     let mut reports = Vec::new();
     for unit in registry.tree_order() {
         let get = |m: &BTreeMap<String, Figures>| m.get(&unit.code).cloned().unwrap_or_default();
         let scope = scope_units(registry, unit);
+        let activities = by_unit.activities.get(unit.code.as_str());
+        let achievements = by_unit.achievements.get(unit.code.as_str());
         reports.push(UnitReport {
             unit: unit.code.clone(),
             name: unit.name.clone(),
@@ -137,17 +197,16 @@ fn build_with(
             quarter: get(&current.rolled.0),
             year_to_date: get(&current.rolled.1),
             own_year_to_date: get(&current.own_ytd),
-            previous_quarter: before.as_ref().map(|c| get(&c.rolled.0)),
-            previous_year: year_ago.as_ref().map(|c| get(&c.rolled.0)),
+            previous_quarter: before.map(|c| get(&c.rolled.0)),
+            previous_year: year_ago.map(|c| get(&c.rolled.0)),
             targets: targets(unit, &get(&current.own_ytd)),
             six_haves: six_haves(registry, unit, subs, period, inputs.schema),
-            reporting: reporting(&status, &scope, &now),
-            quality: quality(&now, &scope),
-            open_items: open_items(&now, &scope, registry, period),
-            own_activities: now
-                .activities
-                .iter()
-                .filter(|a| a.unit == unit.code)
+            reporting: reporting(&by_unit, &scope, now),
+            quality: quality(now, &scope),
+            open_items: open_items(&by_unit, &scope, registry, period),
+            own_activities: activities
+                .into_iter()
+                .flatten()
                 .map(|a| EventItem {
                     date: date_of(a.date).to_string(),
                     name: a.name.clone(),
@@ -156,10 +215,9 @@ fn build_with(
                     people: Some(a.participants),
                 })
                 .collect(),
-            own_achievements: now
-                .achievements
-                .iter()
-                .filter(|a| a.unit == unit.code)
+            own_achievements: achievements
+                .into_iter()
+                .flatten()
                 .map(|a| EventItem {
                     date: date_of(a.date).to_string(),
                     name: a.name.clone(),
@@ -256,7 +314,7 @@ fn six_haves(
     });
     let ledgers = subs
         .get(&unit.code, period)
-        .map(|c| c.ledgers.iter().filter(|l| l.present).count())
+        .map(|e| e.ledgers_present)
         .unwrap_or(0);
     checks.push(Check {
         name: "有台账".into(),
@@ -266,14 +324,14 @@ fn six_haves(
     checks
 }
 
-fn reporting(status: &StatusReport, scope: &BTreeSet<String>, now: &AsOf) -> Reporting {
+fn reporting(by_unit: &ByUnit<'_>, scope: &BTreeSet<String>, now: &AsOf) -> Reporting {
     let mut r = Reporting::default();
-    for u in status
-        .groups
+    let mut in_scope: Vec<&(usize, &UnitStatus)> = scope
         .iter()
-        .flat_map(|g| &g.units)
-        .filter(|u| scope.contains(&u.code))
-    {
+        .filter_map(|code| by_unit.status.get(code.as_str()))
+        .collect();
+    in_scope.sort_by_key(|(i, _)| *i);
+    for &&(_, u) in &in_scope {
         r.due += 1;
         if u.submitted {
             r.submitted += 1;
@@ -298,12 +356,7 @@ fn reporting(status: &StatusReport, scope: &BTreeSet<String>, now: &AsOf) -> Rep
 
 fn quality(now: &AsOf, scope: &BTreeSet<String>) -> Quality {
     let mut q = Quality::default();
-    for uq in now
-        .quality
-        .iter()
-        .filter(|(u, _)| scope.contains(*u))
-        .map(|(_, q)| q)
-    {
+    for uq in scope.iter().filter_map(|u| now.quality.get(u)) {
         for (ledger, n) in &uq.rows_excluded {
             *q.rows_excluded.entry(ledger.clone()).or_default() += n;
         }
@@ -315,18 +368,17 @@ fn quality(now: &AsOf, scope: &BTreeSet<String>) -> Quality {
 
 /// Problems and needs open at the period's end, longest open first.
 fn open_items(
-    now: &AsOf,
+    by_unit: &ByUnit<'_>,
     scope: &BTreeSet<String>,
     registry: &Registry,
     period: Period,
 ) -> Vec<OpenItem> {
     let end = day(period.end());
-    let mut items: Vec<OpenItem> = now
-        .cases
+    let mut items: Vec<OpenItem> = scope
         .iter()
-        .filter(|c| {
-            scope.contains(&c.unit) && c.registered <= end && c.closed.is_none_or(|d| d > end)
-        })
+        .filter_map(|u| by_unit.cases.get(u.as_str()))
+        .flatten()
+        .filter(|c| c.registered <= end && c.closed.is_none_or(|d| d > end))
         .map(|c| OpenItem {
             unit: registry
                 .unit(&c.unit)

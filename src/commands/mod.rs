@@ -3,9 +3,9 @@
 
 mod directory;
 mod intake;
-mod packet;
+pub mod packet;
 mod platform;
-mod report;
+pub mod report;
 mod run;
 mod sample;
 mod schema;
@@ -61,6 +61,7 @@ struct Loaded {
     config: Config,
     registry: Registry,
     archive: crate::archive::Archive,
+    cache: crate::aggregate::load::Cache,
 }
 
 impl Loaded {
@@ -72,6 +73,7 @@ impl Loaded {
             config,
             registry,
             archive,
+            cache: Default::default(),
         })
     }
 
@@ -81,6 +83,7 @@ impl Loaded {
             schema: &self.config.schema,
             archive: &self.archive,
             deadline_days: self.config.deadline_days,
+            cache: &self.cache,
         }
     }
 }

@@ -1,6 +1,8 @@
 //! `jucai report`: the report model for a period (`--format json`), or a
 //! short text summary. PDF and XLSX rendering come with the renderers.
 
+use rayon::prelude::*;
+
 use super::Outcome;
 use crate::aggregate::report::build;
 use crate::cli::{AnnualArgs, Format, QuarterlyArgs, ReportCommand};
@@ -47,12 +49,14 @@ pub fn write_annual(
     out: &std::path::Path,
 ) -> anyhow::Result<Vec<(std::path::PathBuf, std::path::PathBuf)>> {
     let builder = Annual::new(deadline_days)?;
-    let mut written = Vec::new();
-    for r in reports.iter().filter(|r| r.level_kind != Level::Workroom) {
-        let doc = builder.build(r)?;
-        written.push(doc.write(&out.join(r.year.to_string()), &builder.file_stem(r)?)?);
-    }
-    Ok(written)
+    reports
+        .par_iter()
+        .filter(|r| r.level_kind != Level::Workroom)
+        .map(|r| {
+            let doc = builder.build(r)?;
+            Ok(doc.write(&out.join(r.year.to_string()), &builder.file_stem(r)?)?)
+        })
+        .collect()
 }
 
 fn quarterly(args: QuarterlyArgs) -> anyhow::Result<Outcome> {
@@ -89,11 +93,13 @@ pub fn write_quarterly(
     out: &std::path::Path,
 ) -> anyhow::Result<Vec<(std::path::PathBuf, std::path::PathBuf)>> {
     let builder = Quarterly::new(schema)?;
-    let mut written = Vec::new();
-    for r in reports.iter().filter(|r| r.level_kind != Level::Workroom) {
-        let doc = builder.build(r)?;
-        let dir = out.join(r.period.code());
-        written.push(doc.write(&dir, &builder.file_stem(r)?)?);
-    }
-    Ok(written)
+    reports
+        .par_iter()
+        .filter(|r| r.level_kind != Level::Workroom)
+        .map(|r| {
+            let doc = builder.build(r)?;
+            let dir = out.join(r.period.code());
+            Ok(doc.write(&dir, &builder.file_stem(r)?)?)
+        })
+        .collect()
 }

@@ -1,15 +1,19 @@
 //! `jucai run`: the main job on the configured layout (by default
 //! `sample-input/` → `output/`): check the registry, take the inbox into the
 //! archive, write feedback workbooks and the status sheet for every period
-//! received, and blank templates for the next period. Later stages
-//! (aggregation, reports) join here as they are built.
+//! received, quarterly reports for every period, annual reports and
+//! assessment packets for every year, the directory, and blank templates for
+//! the next period.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::Outcome;
+use crate::aggregate::load::Cache;
 use crate::archive::{Archive, Record};
 use crate::cli::RunArgs;
 use crate::config::Config;
+use crate::model::UnitReport;
 use crate::period::Period;
 use crate::registry::Registry;
 use crate::render::feedback::FeedbackWriter;
@@ -29,12 +33,16 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         registry.units().len()
     );
     let mut archive = Archive::open(&config.archive)?;
+    // What intake validates is kept for aggregation: each file is read once.
+    let cache = Cache::default();
     if config.input.exists() {
         let summary = super::intake::take_in(
             std::slice::from_ref(&config.input),
             &mut archive,
             &config.schema,
             &registry,
+            |identity, checked| Cache::prepare(identity, &checked, &config.schema),
+            |record, extract| cache.keep(record, extract),
         )?;
         super::intake::print_summary(&summary, &super::shown(&config.archive));
     } else {
@@ -46,10 +54,15 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         schema: &config.schema,
         archive: &archive,
         deadline_days: config.deadline_days,
+        cache: &cache,
     };
-    let all_reports = crate::aggregate::report::build_all(&inputs, &periods)?;
+    let by_period: BTreeMap<Period, Vec<UnitReport>> = periods
+        .iter()
+        .copied()
+        .zip(crate::aggregate::report::build_all(&inputs, &periods)?)
+        .collect();
     let mut attention = Vec::new();
-    for (&period, reports) in periods.iter().zip(&all_reports) {
+    for (&period, reports) in &by_period {
         let feedback = write_feedback(&config, &registry, &archive, period)?;
         let report = StatusReport::build(&registry, &archive, period, config.deadline_days);
         let path = StatusWriter::new()?.write(&report, &config.output.join(period.code()))?;
@@ -99,11 +112,17 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
     let mut years: Vec<i32> = periods.iter().map(|p| p.year).collect();
     years.dedup();
     for year in years {
-        let reports = crate::aggregate::annual::build(&inputs, year)?;
+        let reports = crate::aggregate::annual::fold(year, &by_period);
         let written = super::report::write_annual(&reports, config.deadline_days, &config.output)?;
         println!(
             "{year} 年度人才调研报告 {} 份：{}",
             written.len(),
+            super::shown(&config.output.join(year.to_string()))
+        );
+        let packets = super::packet::write(&config, &registry, &reports, year, &config.output)?;
+        println!(
+            "{year} 年度考核材料 {} 个文件：{}",
+            packets.len(),
             super::shown(&config.output.join(year.to_string()))
         );
     }

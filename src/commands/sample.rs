@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use anyhow::Context;
+use rayon::prelude::*;
 
 use super::Outcome;
 use crate::cli::SampleArgs;
@@ -16,7 +17,11 @@ use crate::sample::submissions;
 
 pub fn run(args: SampleArgs) -> anyhow::Result<Outcome> {
     let config = super::config(&args.common)?;
-    let (units, levels) = crate::sample::dongsheng();
+    let (units, levels) = match args.units {
+        // One centre and stations of 1 + 19 workrooms each.
+        Some(n) => crate::sample::synthetic(n.saturating_sub(1).div_ceil(20).max(1), 19),
+        None => crate::sample::dongsheng(),
+    };
     let path = args.out.join("platform.xlsx");
     registry_xlsx::write(&config.schema, &units, &levels, &path)?;
     println!(
@@ -39,24 +44,27 @@ pub fn run(args: SampleArgs) -> anyhow::Result<Outcome> {
         })
         .collect();
     let tree = registry.tree_order();
-    let (_, subs, cases) = submissions::generate(&tree, &periods, args.seed);
+    let (_, subs, cases) = submissions::generate(&tree, &periods, args.seed, args.scale);
     let templates = LedgerTemplates::new()?;
-    let mut attachments = Vec::new();
-    for (n, sub) in subs.iter().enumerate() {
-        let unit = registry.unit(&sub.unit).context("sample unit")?;
-        let job = TemplateJob {
-            schema: &config.schema,
-            unit,
-            period: sub.period,
-            deadline_days: config.deadline_days,
-            fill: Some(&sub.fill),
-        };
-        attachments.push(Attachment {
-            submission: sub,
-            name: inbox::attachment_name(unit, sub, n),
-            bytes: templates.to_bytes(&job)?,
-        });
-    }
+    let attachments = subs
+        .par_iter()
+        .enumerate()
+        .map(|(n, sub)| {
+            let unit = registry.unit(&sub.unit).context("sample unit")?;
+            let job = TemplateJob {
+                schema: &config.schema,
+                unit,
+                period: sub.period,
+                deadline_days: config.deadline_days,
+                fill: Some(&sub.fill),
+            };
+            Ok(Attachment {
+                submission: sub,
+                name: inbox::attachment_name(unit, sub, n),
+                bytes: templates.to_bytes(&job)?,
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let written = inbox::write(&registry, &attachments, &inbox_dir)?;
     println!(
         "已写出收件箱：{} 份台账，{} 个文件（邮件、mbox 和散件）：{}",

@@ -3,15 +3,26 @@
 //! them and when. Nothing is dropped: a part that is not a workbook is received
 //! too, and later quarantined.
 //!
-//! Data flow: paths → `receive` → [`Received`] → identify → archive.
+//! Data flow: paths → `receive` → [`Received`] → identify (validates) →
+//! archive. [`take_in`] reads and validates on all cores, numbers the
+//! receptions in input order (so the archive is the same however the work
+//! was scheduled), and leaves the disk writes to a thread of their own.
 
 pub mod identify;
 pub mod mail;
 pub mod zip;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 use chrono::{DateTime, FixedOffset};
+use rayon::prelude::*;
+
+use crate::archive::{self, Archive, IdentifiedBy, Identity, Record};
+use crate::error::Error;
+use crate::registry::Registry;
+use crate::schema::Schema;
+use crate::validate::Checked;
 
 /// One file as it arrived.
 #[derive(Debug, Clone)]
@@ -96,4 +107,159 @@ pub fn loose(bytes: Vec<u8>, name: String, source: String) -> Received {
         source,
         key,
     }
+}
+
+/// What one intake run did.
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    pub received: usize,
+    pub new: usize,
+    pub already: usize,
+    pub quarantined: usize,
+    pub with_errors: usize,
+    /// Containers (or parts of them) that could not be read, as messages.
+    pub problems: Vec<String>,
+}
+
+/// Input files handled together: read and validated in parallel, then
+/// numbered in order. Small, so that only a few workbooks are in memory at once.
+const BATCH: usize = 32;
+
+/// A new reception, checked, waiting for its number.
+struct Ready<T> {
+    identity: Identity,
+    hash: String,
+    kept: T,
+}
+
+/// Files and records for the writer thread, in the order they must reach the disk.
+type Writes = Vec<(Record, Vec<u8>)>;
+
+/// Take every path in: files, folders, mail, mailboxes, zips. Each new
+/// reception is stored and recorded. For each, `prepare` (run in parallel)
+/// turns its validation into what the caller wants to keep, and `keep` gets
+/// that with the reception's record, so callers need not validate again.
+pub fn take_in<T: Send>(
+    paths: &[PathBuf],
+    archive: &mut Archive,
+    schema: &Schema,
+    registry: &Registry,
+    bar: &indicatif::ProgressBar,
+    prepare: impl Fn(&Identity, Checked) -> T + Sync,
+    mut keep: impl FnMut(&Record, T),
+) -> Result<Summary, Error> {
+    let files = crate::inputs::collect(paths);
+    bar.set_length(files.len() as u64);
+    let writer = archive.writer();
+    std::thread::scope(|scope| {
+        // Waiting for the disk (fsync) overlaps with checking the next batch.
+        let (send, receive_writes) = mpsc::sync_channel::<Writes>(2);
+        let written = scope.spawn(move || write_all(&writer, receive_writes));
+        let mut summary = Summary::default();
+        let mut result = Ok(());
+        for batch in files.chunks(BATCH) {
+            let writes = match take_batch(
+                batch,
+                archive,
+                schema,
+                registry,
+                bar,
+                &prepare,
+                &mut summary,
+            ) {
+                Ok(w) => w,
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            };
+            let mut to_disk = Vec::with_capacity(writes.len());
+            for (record, bytes, kept) in writes {
+                keep(&record, kept);
+                archive.insert(record.clone());
+                to_disk.push((record, bytes));
+            }
+            if send.send(to_disk).is_err() {
+                break; // The writer stopped on an error, reported below.
+            }
+        }
+        drop(send);
+        let written = written
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        result.and(written).map(|()| summary)
+    })
+}
+
+/// Write each reception's object, then its record, in order: a crash leaves
+/// the first receptions recorded, and a rerun takes in the rest.
+fn write_all(writer: &archive::Writer, batches: mpsc::Receiver<Writes>) -> Result<(), Error> {
+    for batch in batches {
+        for (record, bytes) in &batch {
+            writer.object(&record.hash, bytes)?;
+            writer.record(record)?;
+        }
+    }
+    Ok(())
+}
+
+/// Receive, identify and validate one batch of input files in parallel, and
+/// number its new receptions in order.
+fn take_batch<T: Send>(
+    batch: &[PathBuf],
+    archive: &mut Archive,
+    schema: &Schema,
+    registry: &Registry,
+    bar: &indicatif::ProgressBar,
+    prepare: &(impl Fn(&Identity, Checked) -> T + Sync),
+    summary: &mut Summary,
+) -> Result<Vec<(Record, Vec<u8>, T)>, Error> {
+    let shared: &Archive = archive;
+    let checked: Vec<(Intake, Vec<Option<Ready<T>>>)> = batch
+        .par_iter()
+        .map(|path| {
+            let got = receive(path, Limits::default());
+            let ready = got
+                .files
+                .par_iter()
+                .map(|r| {
+                    if shared.contains(&r.key) {
+                        return None;
+                    }
+                    let (identity, checked) = identify::identify(r, schema, registry);
+                    Some(Ready {
+                        hash: archive::hash(&r.bytes),
+                        kept: prepare(&identity, checked),
+                        identity,
+                    })
+                })
+                .collect();
+            bar.inc(1);
+            (got, ready)
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (got, ready) in checked {
+        summary.problems.extend(got.problems);
+        for (received, ready) in got.files.into_iter().zip(ready) {
+            summary.received += 1;
+            let Some(c) = ready else {
+                summary.already += 1;
+                continue;
+            };
+            // `None`: the same reception twice in one batch.
+            let Some(record) = archive.record(&received, &c.identity, c.hash) else {
+                summary.already += 1;
+                continue;
+            };
+            summary.new += 1;
+            if c.identity.by == IdentifiedBy::None {
+                summary.quarantined += 1;
+            } else if c.identity.errors > 0 {
+                summary.with_errors += 1;
+            }
+            out.push((record, received.bytes, c.kept));
+        }
+    }
+    Ok(out)
 }

@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use rust_xlsxwriter::Workbook;
 use serde_json::json;
 
@@ -274,22 +275,23 @@ impl Packets {
         dir: &Path,
     ) -> Result<Vec<PathBuf>, Error> {
         let date = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
-        let mut written = Vec::new();
-        for (r, a) in stations {
-            let vars = json!({ "name": r.name, "year": year });
-            let doc = self.document(
-                self.texts
-                    .render("station_title", &json!({ "name": r.name, "year": year }))?,
-                date,
-                self.station_blocks(centre, r, a)?,
-            )?;
-            let path = dir.join(format!(
-                "{}.pdf",
-                crate::output::safe_file_name(&self.texts.render("station_file", &vars)?)
-            ));
-            write_atomic(&path, &pdf::render(&doc))?;
-            written.push(path);
-        }
+        let mut written = stations
+            .par_iter()
+            .map(|(r, a)| -> Result<PathBuf, Error> {
+                let vars = json!({ "name": r.name, "year": year });
+                let doc = self.document(
+                    self.texts.render("station_title", &vars)?,
+                    date,
+                    self.station_blocks(centre, r, a)?,
+                )?;
+                let path = dir.join(format!(
+                    "{}.pdf",
+                    crate::output::safe_file_name(&self.texts.render("station_file", &vars)?)
+                ));
+                write_atomic(&path, &pdf::render(&doc))?;
+                Ok(path)
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
         // The combined file: lay it out once with blank page numbers, then fill them in.
         let vars = json!({ "centre": centre, "year": year, "date": chinese_date(date) });
         let toc_entries: Vec<String> = stations

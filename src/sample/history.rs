@@ -110,6 +110,9 @@ pub struct Simulation<'a> {
     pub short_of_activities: &'a [String],
     /// Stations (by code) with no research report in the first year.
     pub no_report_first_year: &'a [String],
+    /// Multiplies every count (talents, cases, activities, achievements), for
+    /// benchmark corpora; 1 gives the sample's realistic sizes.
+    pub scale: u32,
 }
 
 impl Simulation<'_> {
@@ -122,7 +125,7 @@ impl Simulation<'_> {
             Level::Centre => 6 + rng.u32(0..4),
             Level::Station => 10 + rng.u32(0..8),
             Level::Workroom => 5 + rng.u32(0..14),
-        };
+        } * self.scale;
         let mut talents = Vec::new();
         let before = first.start() - Days::new(400);
         for _ in 0..initial {
@@ -176,7 +179,7 @@ impl Simulation<'_> {
         let corpus = self.corpus;
         let (start, end) = (p.start(), p.end());
         // New talents and some who leave.
-        for _ in 0..rng.u32(0..4) {
+        for _ in 0..rng.u32(0..4) * self.scale {
             let talent_kind = self.talent_kind(&h.unit, kind, rng);
             let joined = date_between(rng, start, end);
             let seq = h.talents.len() as u32 + 1;
@@ -203,7 +206,7 @@ impl Simulation<'_> {
             Level::Station => "工作站",
             Level::Workroom => "工作室",
         };
-        for _ in 0..rng.u32(0..4) {
+        for _ in 0..rng.u32(0..4) * self.scale {
             let n = h.problems.len() + 1;
             let case = self.case(
                 rng,
@@ -219,7 +222,7 @@ impl Simulation<'_> {
             );
             h.problems.push(case);
         }
-        for _ in 0..rng.u32(0..3) {
+        for _ in 0..rng.u32(0..3) * self.scale {
             let n = h.needs.len() + 1;
             let case = self.case(
                 rng,
@@ -297,6 +300,7 @@ impl Simulation<'_> {
             Level::Station => (1 + rng.u32(0..2), "本站", 100),
             Level::Workroom => (rng.u32(0..3), "本室", 60),
         };
+        let count = count * self.scale;
         for i in 0..count {
             let five = h.unit.level == Level::Station && i == 0 || rng.u32(0..100) < five_share;
             let activity_kind: &'static str = if five {
@@ -346,7 +350,10 @@ impl Simulation<'_> {
         if p.quarter == 4 && h.unit.level != Level::Workroom && !no_report {
             kinds.push("调研报告");
         }
-        if rng.u32(0..100) < 35 {
+        for _ in 0..self.scale {
+            if rng.u32(0..100) >= 35 {
+                continue;
+            }
             kinds.push(weighted(
                 rng,
                 &[

@@ -78,6 +78,7 @@ pub fn generate(
     units: &[&Unit],
     periods: &[Period],
     seed: u64,
+    scale: u32,
 ) -> (Vec<History>, Vec<Submission>, Cases) {
     let corpus = Corpus::load();
     let cases = Cases::choose(units, periods);
@@ -86,6 +87,7 @@ pub fn generate(
         periods,
         short_of_activities: &cases.short_of_activities,
         no_report_first_year: &cases.no_report_first_year,
+        scale,
     };
     let histories: Vec<History> = units
         .iter()
