@@ -1,10 +1,19 @@
-//! `jucai run` end to end on the committed sample: intake, feedback, status,
-//! templates; twice gives byte-identical outputs and no new archive records.
+//! `jucai run` end to end on the committed sample: every kind of output SPEC §8
+//! names is written, the reports' figures agree with what the sample generator
+//! put into the workbooks, and a second run gives byte-identical outputs and no
+//! new archive records.
 
 mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
+
+use calamine::{Data, DataType, Reader};
+use chrono::NaiveDate;
+use jucai::period::Period;
+use jucai::registry::Registry;
+use jucai::sample::submissions;
+use jucai::schema::Schema;
 
 fn outputs(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir.join("output"))
@@ -37,7 +46,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 #[test]
-fn run_on_the_sample_fills_output_and_is_repeatable() {
+fn run_on_the_sample_writes_every_output_and_is_repeatable() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(
         &common::root().join("sample-input"),
@@ -75,6 +84,8 @@ fn run_on_the_sample_fills_output_and_is_repeatable() {
         .unwrap()
         .count();
     assert_eq!(records, 216);
+    every_output_kind_is_there(&out);
+    figures_match_the_generator(&dir.path().join("output"));
 
     let second = common::jucai(dir.path(), &["run"]);
     assert!(second.status.success());
@@ -89,4 +100,145 @@ fn run_on_the_sample_fills_output_and_is_repeatable() {
             .count(),
         216
     );
+}
+
+const REPORTING_UNITS: [&str; 5] = [
+    "东胜区民政人才工作中心",
+    "东胜区社工人才工作站",
+    "东胜区养老护理人才工作站",
+    "东胜区殡葬服务人才工作站",
+    "东胜区社会组织党建人才工作站",
+];
+
+/// SPEC §8: quarterly reports, annual research summaries, the directory table,
+/// assessment packets, feedback workbooks and status sheets — XLSX and PDF.
+fn every_output_kind_is_there(out: &BTreeMap<String, Vec<u8>>) {
+    let mut expected = vec![
+        "output/平台名录.xlsx".to_string(),
+        "output/平台名录.pdf".to_string(),
+    ];
+    for year in [2023, 2024] {
+        for q in 1..=4 {
+            let p = Period { year, quarter: q };
+            let code = p.code();
+            expected.push(format!("output/{code}/报送情况-{}.xlsx", p.chinese()));
+            for unit in REPORTING_UNITS {
+                for ext in ["pdf", "xlsx"] {
+                    expected.push(format!("output/{code}/季度报告-{unit}-{code}.{ext}"));
+                }
+            }
+        }
+        for unit in REPORTING_UNITS {
+            for ext in ["pdf", "xlsx"] {
+                expected.push(format!(
+                    "output/{year}/年度人才调研报告-{unit}-{year}.{ext}"
+                ));
+            }
+        }
+        for station in &REPORTING_UNITS[1..] {
+            expected.push(format!("output/{year}/年度考核材料-{station}-{year}.pdf"));
+        }
+        expected.push(format!("output/{year}/年度考核材料汇编-{year}.pdf"));
+        expected.push(format!("output/{year}/考核评分表-{year}.xlsx"));
+    }
+    let missing: Vec<_> = expected.iter().filter(|k| !out.contains_key(*k)).collect();
+    assert!(missing.is_empty(), "missing outputs: {missing:?}");
+    // Feedback for every quarter that had problems, and nothing unexpected.
+    assert!(out.keys().filter(|k| k.contains("/校验反馈/")).count() >= 8);
+    for (name, bytes) in out {
+        let magic: &[u8] = if name.ends_with(".pdf") {
+            b"%PDF-"
+        } else {
+            b"PK\x03\x04"
+        };
+        assert!(bytes.starts_with(magic), "{name} is not a whole file");
+    }
+}
+
+fn sheet(path: &Path, name: &str) -> Vec<Vec<Data>> {
+    let mut book = calamine::open_workbook_auto(path).unwrap();
+    let range = book.worksheet_range(name).unwrap();
+    range.rows().map(|r| r.to_vec()).collect()
+}
+
+/// The row whose first cell is `label`, as numbers.
+fn figures(rows: &[Vec<Data>], label: &str) -> Vec<f64> {
+    let row = rows
+        .iter()
+        .find(|r| r.first().is_some_and(|c| *c == label))
+        .unwrap_or_else(|| panic!("no row {label}"));
+    row[1..].iter().filter_map(|c| c.as_f64()).collect()
+}
+
+/// The centre's 2024Q4 report against the generator's own record of what the
+/// 27 units did: all of that quarter's workbooks are clean, so every figure
+/// must be the plain count over the simulated histories.
+fn figures_match_the_generator(output: &Path) {
+    let schema = Schema::builtin();
+    let registry = Registry::load(&common::root().join("sample-input/platform.xlsx"), &schema)
+        .unwrap()
+        .0;
+    let tree = registry.tree_order();
+    let periods: Vec<Period> = (2023..=2024)
+        .flat_map(|year| (1..=4).map(move |quarter| Period { year, quarter }))
+        .collect();
+    let (histories, _, _) = submissions::generate(&tree, &periods, 2023, 1);
+    let day = |m, d| NaiveDate::from_ymd_opt(2024, m, d).unwrap();
+    let (start, end) = (day(10, 1), day(12, 31));
+    let (year_start, last_end) = (day(1, 1), day(9, 30));
+    let in_roster = |at: NaiveDate| {
+        histories
+            .iter()
+            .flat_map(|h| &h.talents)
+            .filter(|t| t.joined <= at && t.left.is_none_or(|l| l > at))
+            .count() as f64
+    };
+    let activities = histories.iter().flat_map(|h| &h.activities);
+    let quarter = |d: NaiveDate| d >= start && d <= end;
+    let q_activities: Vec<_> = activities.clone().filter(|a| quarter(a.date)).collect();
+    let ytd_activities = activities
+        .clone()
+        .filter(|a| a.date >= year_start && a.date <= end)
+        .count() as f64;
+    let q_achievements = histories
+        .iter()
+        .flat_map(|h| &h.achievements)
+        .filter(|a| quarter(a.date))
+        .count() as f64;
+
+    let report = output.join("2024Q4/季度报告-东胜区民政人才工作中心-2024Q4.xlsx");
+    let main = sheet(&report, "主要数字");
+    assert_eq!(
+        figures(&main, "在库人才（人）")[..2],
+        [in_roster(end), in_roster(last_end)]
+    );
+    let acts = figures(&main, "开展活动（次）");
+    assert_eq!(
+        (acts[0], acts[3]),
+        (q_activities.len() as f64, ytd_activities)
+    );
+    let people: u32 = q_activities.iter().map(|a| a.participants).sum();
+    assert_eq!(figures(&main, "参与人次")[0], f64::from(people));
+    let funds: f64 = q_activities.iter().map(|a| a.funds).sum();
+    assert!((figures(&main, "活动经费（元）")[0] - funds).abs() < 0.005);
+    assert_eq!(figures(&main, "取得成果（项）")[0], q_achievements);
+
+    let men = histories
+        .iter()
+        .flat_map(|h| &h.talents)
+        .filter(|t| t.male && t.joined <= end && t.left.is_none_or(|l| l > end))
+        .count() as f64;
+    assert_eq!(figures(&sheet(&report, "性别"), "男")[0], men);
+
+    // The directory lists every unit of the registry, once.
+    let directory = sheet(&output.join("平台名录.xlsx"), "平台名录");
+    let text: Vec<String> = directory.iter().flatten().map(|c| c.to_string()).collect();
+    for unit in registry.units() {
+        assert_eq!(
+            text.iter().filter(|c| **c == unit.name).count(),
+            1,
+            "{} in the directory",
+            unit.name
+        );
+    }
 }

@@ -140,3 +140,90 @@ fn jucai_sample_regenerates_the_committed_sample_input_byte_for_byte() {
         );
     }
 }
+
+/// The generator's `.xlsx` for the submission the sample sends as `.xls`.
+fn legacy_source() -> Vec<u8> {
+    let schema = Schema::builtin();
+    let registry = Registry::load(&common::root().join("sample-input/platform.xlsx"), &schema)
+        .unwrap()
+        .0;
+    let tree = registry.tree_order();
+    let (_, subs, cases) = submissions::generate(&tree, &periods(), 2023, 1);
+    let (unit, period) = cases.legacy_xls.unwrap();
+    let sub = subs
+        .iter()
+        .find(|s| s.unit == unit && s.period == period)
+        .unwrap();
+    let job = TemplateJob {
+        schema: &schema,
+        unit: registry.unit(&unit).unwrap(),
+        period,
+        deadline_days: 10,
+        fill: Some(&sub.fill),
+    };
+    LedgerTemplates::new().unwrap().to_bytes(&job).unwrap()
+}
+
+#[test]
+fn the_committed_xls_reads_exactly_as_the_workbook_it_was_saved_from() {
+    let xlsx = legacy_source();
+    assert!(
+        jucai::sample::legacy::stand_in(&xlsx).is_some(),
+        "src/sample/legacy.xls is stale: run `cargo test --test sample -- --ignored`"
+    );
+    let schema = Schema::builtin();
+    let registry = Registry::load(&common::root().join("sample-input/platform.xlsx"), &schema)
+        .unwrap()
+        .0;
+    let from_xlsx = jucai::validate::validate(&xlsx, "台账", &schema, &registry);
+    let from_xls =
+        jucai::validate::validate(jucai::sample::legacy::XLS, "台账", &schema, &registry);
+    assert!(
+        from_xls
+            .ledgers
+            .iter()
+            .map(|l| l.records.len())
+            .sum::<usize>()
+            > 10
+    );
+    assert_eq!(
+        format!("{:?}", from_xls.cover),
+        format!("{:?}", from_xlsx.cover)
+    );
+    assert_eq!(
+        format!("{:?}", from_xls.ledgers),
+        format!("{:?}", from_xlsx.ledgers)
+    );
+    assert_eq!(from_xls.diagnostics, from_xlsx.diagnostics);
+    // And the sample inbox really carries it, as an attachment of type .xls.
+    let inbox = tree(&common::root().join("sample-input/inbox"));
+    let needle = b"application/vnd.ms-excel";
+    let carriers: Vec<_> = inbox
+        .iter()
+        .filter(|(_, bytes)| bytes.windows(needle.len()).any(|w| w == needle))
+        .map(|(name, _)| name)
+        .collect();
+    assert_eq!(carriers.len(), 1, "{carriers:?}");
+}
+
+#[test]
+#[ignore = "regenerates src/sample/legacy.xls; needs soffice"]
+fn regenerate_legacy_xls() {
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = legacy_source();
+    let source = dir.path().join("legacy.xlsx");
+    std::fs::write(&source, &xlsx).unwrap();
+    let profile = format!("-env:UserInstallation=file://{}/lo", dir.path().display());
+    let out = dir.path().join("out");
+    let status = std::process::Command::new("soffice")
+        .args([&profile, "--headless", "--convert-to", "xls", "--outdir"])
+        .arg(&out)
+        .arg(&source)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let sample = common::root().join("src/sample");
+    std::fs::copy(out.join("legacy.xls"), sample.join("legacy.xls")).unwrap();
+    let hash = format!("{:x}", <sha2::Sha256 as sha2::Digest>::digest(&xlsx));
+    std::fs::write(sample.join("legacy.xls.source"), hash + "\n").unwrap();
+}

@@ -111,6 +111,18 @@ fn progress(len: usize, what: &str) -> indicatif::ProgressBar {
     bar
 }
 
+/// A spinner for a stage with no countable steps; nothing when output is piped.
+fn spinner(what: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_message(format!("{what}……"));
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
 /// The configuration with command-line overrides applied.
 fn config(common: &Common) -> Result<Config, Error> {
     let mut config = Config::load(common.config.as_deref())?;

@@ -56,18 +56,25 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         deadline_days: config.deadline_days,
         cache: &cache,
     };
+    let spinner = super::spinner("汇总各季度数据");
     let by_period: BTreeMap<Period, Vec<UnitReport>> = periods
         .iter()
         .copied()
         .zip(crate::aggregate::report::build_all(&inputs, &periods)?)
         .collect();
+    spinner.finish_and_clear();
+    let mut years: Vec<i32> = periods.iter().map(|p| p.year).collect();
+    years.dedup();
+    // One step per period, per year, and the directory.
+    let bar = super::progress(periods.len() + years.len() + 1, "写出报告");
+    let say = |line: String| bar.suspend(|| println!("{line}"));
     let mut attention = Vec::new();
     for (&period, reports) in &by_period {
         let feedback = write_feedback(&config, &registry, &archive, period)?;
         let report = StatusReport::build(&registry, &archive, period, config.deadline_days);
         let path = StatusWriter::new()?.write(&report, &config.output.join(period.code()))?;
         let t = &report.totals;
-        println!(
+        say(format!(
             "{}：已报 {}/{}，逾期 {}，未报 {}，退回 {}；校验反馈 {} 份；{}",
             period.chinese(),
             t.submitted,
@@ -77,13 +84,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
             t.returned,
             feedback,
             super::shown(&path)
-        );
+        ));
         let written = super::report::write_quarterly(reports, &config.schema, &config.output)?;
-        println!(
+        say(format!(
             "  季度报告 {} 份（PDF 和 XLSX）：{}",
             written.len(),
             super::shown(&config.output.join(period.code()))
-        );
+        ));
         if t.missing + t.late + t.returned > 0 {
             attention.push(format!(
                 "{}：未报 {} 个、逾期 {} 个、退回 {} 个（见报送情况表的催报名单）",
@@ -93,6 +100,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
                 t.returned
             ));
         }
+        bar.inc(1);
     }
     let next = match &args.period {
         Some(p) => p.parse()?,
@@ -103,35 +111,35 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
     };
     let dir = config.output.join("templates").join(next.code());
     let written = super::template::write_templates(&config, &registry, next, None, &dir)?;
-    println!(
+    say(format!(
         "已生成 {} 份{}空白台账模板：{}",
         written.len(),
         next.chinese(),
         super::shown(&dir)
-    );
-    let mut years: Vec<i32> = periods.iter().map(|p| p.year).collect();
-    years.dedup();
+    ));
     for year in years {
         let reports = crate::aggregate::annual::fold(year, &by_period);
         let written = super::report::write_annual(&reports, config.deadline_days, &config.output)?;
-        println!(
+        say(format!(
             "{year} 年度人才调研报告 {} 份：{}",
             written.len(),
             super::shown(&config.output.join(year.to_string()))
-        );
+        ));
         let packets = super::packet::write(&config, &registry, &reports, year, &config.output)?;
-        println!(
+        say(format!(
             "{year} 年度考核材料 {} 个文件：{}",
             packets.len(),
             super::shown(&config.output.join(year.to_string()))
-        );
+        ));
+        bar.inc(1);
     }
     let (xlsx, pdf) = super::directory::write(&registry, &config.output)?;
-    println!(
+    say(format!(
         "已写出平台名录表：{}、{}",
         super::shown(&xlsx),
         super::shown(&pdf)
-    );
+    ));
+    bar.finish_and_clear();
     let quarantined = archive.quarantine().count();
     if quarantined > 0 {
         attention.push(format!(

@@ -13,7 +13,7 @@ use crate::registry::Registry;
 use crate::render::ledger_template::{LedgerTemplates, TemplateJob};
 use crate::render::registry_xlsx;
 use crate::sample::inbox::{self, Attachment};
-use crate::sample::submissions;
+use crate::sample::{legacy, submissions};
 
 pub fn run(args: SampleArgs) -> anyhow::Result<Outcome> {
     let config = super::config(&args.common)?;
@@ -58,10 +58,20 @@ pub fn run(args: SampleArgs) -> anyhow::Result<Outcome> {
                 deadline_days: config.deadline_days,
                 fill: Some(&sub.fill),
             };
-            Ok(Attachment {
-                submission: sub,
-                name: inbox::attachment_name(unit, sub, n),
-                bytes: templates.to_bytes(&job)?,
+            let name = inbox::attachment_name(unit, sub, n);
+            let bytes = templates.to_bytes(&job)?;
+            let legacy = cases.legacy_xls.as_ref() == Some(&(sub.unit.clone(), sub.period));
+            Ok(match legacy.then(|| legacy::stand_in(&bytes)).flatten() {
+                Some(xls) => Attachment {
+                    submission: sub,
+                    name: name.trim_end_matches(".xlsx").to_string() + ".xls",
+                    bytes: xls.to_vec(),
+                },
+                None => Attachment {
+                    submission: sub,
+                    name,
+                    bytes,
+                },
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
@@ -80,11 +90,14 @@ pub fn run(args: SampleArgs) -> anyhow::Result<Outcome> {
     println!("其中：缺报 {}；逾期 {}；身份证号有误后重报 {}；缺办结日期 {}；日期写成文本 {}；引用不存在的人才编号 {}",
         name(&cases.missing), name(&cases.late), name(&cases.bad_id_then_resubmitted),
         name(&cases.missing_close_date), name(&cases.text_dates), name(&cases.unknown_talent));
+    if attachments.iter().any(|a| a.name.ends_with(".xls")) {
+        println!("旧版 Excel/WPS 存的 .xls：{}", name(&cases.legacy_xls));
+    }
     Ok(Outcome::Clean)
 }
 
 /// An inbox folder to write into: refuses to mix with existing files unless
-/// `force`, in which case only what a sample writes (.eml, .mbox, .xlsx) is removed.
+/// `force`, in which case only what a sample writes (.eml, .mbox, .xlsx, .xls) is removed.
 fn prepare(dir: &Path, force: bool) -> anyhow::Result<()> {
     if !dir.exists() {
         return Ok(());
@@ -103,7 +116,7 @@ fn prepare(dir: &Path, force: bool) -> anyhow::Result<()> {
     }
     for path in existing {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if matches!(ext, "eml" | "mbox" | "xlsx") {
+        if matches!(ext, "eml" | "mbox" | "xlsx" | "xls") {
             std::fs::remove_file(&path).with_context(|| format!("删除 {}", path.display()))?;
         }
     }

@@ -1,6 +1,7 @@
 //! Writing the sample inbox as the centre's clerk receives it: `.eml` files
 //! (some carrying several workbooks, some with GBK-encoded file names, one
-//! forwarded), an `.mbox` export, and loose files with messy names.
+//! forwarded, one workbook saved as `.xls` by old Excel/WPS), an `.mbox`
+//! export, and loose files with messy names.
 //!
 //! Everything is deterministic: fixed MIME boundaries and Message-IDs, dates
 //! from the simulation, no wall-clock time.
@@ -19,6 +20,7 @@ use crate::registry::{Level, Registry, Unit};
 use crate::sample::submissions::Submission;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const XLS: &str = "application/vnd.ms-excel";
 const CENTRE_MAILBOX: &str = "rencai@dsmz.example.cn";
 
 /// A workbook ready to send: its unit, file name and bytes.
@@ -175,8 +177,9 @@ fn email(unit: &Unit, parts: &[&Attachment<'_>], n: usize, gbk: bool) -> Vec<u8>
     let boundary = format!("jucai-sample-{n:04}");
     let mut mime_parts = vec![MimePart::new("text/plain", BodyPart::Text(body.into()))];
     for a in parts {
+        let mime = if a.name.ends_with(".xls") { XLS } else { XLSX };
         let part = MimePart::new(
-            ContentType::new(XLSX),
+            ContentType::new(mime),
             BodyPart::Binary(a.bytes.clone().into()),
         );
         let part = if gbk {

@@ -5,6 +5,7 @@
 pub mod corpus;
 pub mod history;
 pub mod inbox;
+pub mod legacy;
 pub mod people;
 pub mod submissions;
 

@@ -32,6 +32,8 @@ pub struct Cases {
     pub missing_close_date: Option<(String, Period)>,
     pub text_dates: Option<(String, Period)>,
     pub unknown_talent: Option<(String, Period)>,
+    /// Sent as `.xls`, saved by old Excel or WPS (see `sample::legacy`).
+    pub legacy_xls: Option<(String, Period)>,
     pub short_of_activities: Vec<String>,
     pub no_report_first_year: Vec<String>,
 }
@@ -61,6 +63,7 @@ impl Cases {
             missing_close_date: at(2, 4),
             text_dates: at(9, 2),
             unknown_talent: at(16, 5),
+            legacy_xls: at(5, 6),
             short_of_activities: stations
                 .get(2)
                 .map(|s| vec![s.to_string()])
