@@ -57,7 +57,12 @@ fn main() {
         let bytes = templates.to_bytes(&job).unwrap();
         rows += sub.fill.ledgers.values().map(Vec::len).sum::<usize>();
         let received = loose(bytes, format!("{i}.xlsx"), format!("bench#{i}"));
-        let (identity, _) = identify(&received, &schema, &registry);
+        let (identity, _) = identify(
+            &received,
+            &schema,
+            &registry,
+            &jucai::limits::Limits::default(),
+        );
         archive.add(&received, &identity).unwrap();
     }
     println!(
@@ -70,8 +75,15 @@ fn main() {
     let q4 = periods[3];
     let needed: BTreeSet<Period> = periods.iter().copied().collect();
     let t = Instant::now();
-    let loaded =
-        Submissions::load(&archive, &registry, &schema, &needed, &Cache::default()).unwrap();
+    let loaded = Submissions::load(
+        &archive,
+        &registry,
+        &schema,
+        &needed,
+        &Cache::default(),
+        &jucai::limits::Limits::default(),
+    )
+    .unwrap();
     let load = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let asof = AsOf::build(q4, &loaded, &registry);
@@ -96,6 +108,7 @@ fn main() {
             archive: &archive,
             deadline_days: 10,
             cache: &Cache::default(),
+            limits: &jucai::limits::Limits::default(),
         },
         q4,
     )

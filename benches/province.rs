@@ -203,8 +203,11 @@ fn measure(dir: &Path) -> Measured {
     let summary = jucai::intake::take_in(
         std::slice::from_ref(&inbox),
         &mut archive,
-        schema,
-        &registry,
+        jucai::intake::Rules {
+            schema,
+            registry: &registry,
+            limits: &config.limits,
+        },
         &bar,
         |identity, checked| Cache::prepare(identity, &checked, schema),
         |record, extract| cache.keep(record, extract),
@@ -216,6 +219,7 @@ fn measure(dir: &Path) -> Measured {
         archive: &archive,
         deadline_days: config.deadline_days,
         cache: &cache,
+        limits: &config.limits,
     };
     let t_intake = t.elapsed().as_secs_f64();
     let periods = archive.periods();
@@ -326,7 +330,13 @@ fn rows_received(archive: &Archive, registry: &Registry, schema: &jucai::schema:
         .filter(|r| r.workbook)
         .map(|r| {
             let bytes = archive.bytes(r).expect("archived object");
-            let c = jucai::validate::validate(&bytes, &r.original_name, schema, registry);
+            let c = jucai::validate::validate(
+                &bytes,
+                &r.original_name,
+                schema,
+                registry,
+                &jucai::limits::Limits::default(),
+            );
             c.ledgers
                 .iter()
                 .map(|l| l.records.len() + l.excluded_rows)

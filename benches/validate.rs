@@ -48,7 +48,13 @@ fn main() {
     // (b) read + validate.
     let mut diagnostics = 0;
     let full = time(3, || {
-        let checked = jucai::validate::validate(&bytes, "bench.xlsx", &schema, &registry);
+        let checked = jucai::validate::validate(
+            &bytes,
+            "bench.xlsx",
+            &schema,
+            &registry,
+            &jucai::limits::Limits::default(),
+        );
         diagnostics = checked.diagnostics.len();
     });
     assert_eq!(diagnostics, 0, "the generated workbook is clean");

@@ -23,6 +23,8 @@ struct ConfigFile {
     template_period: Option<Period>,
     /// Replaces the built-in assessment rubric (templates/rubric.toml).
     rubric: Option<toml::Table>,
+    /// Resource limits for received files (sizes in MB).
+    limits: Option<crate::limits::LimitsFile>,
 }
 
 /// Settings in force for one command.
@@ -43,6 +45,8 @@ pub struct Config {
     pub template_period: Period,
     /// The annual assessment rubric.
     pub rubric: crate::assess::Rubric,
+    /// How big a received file may be and what it may unpack to.
+    pub limits: crate::limits::Limits,
 }
 
 impl Config {
@@ -78,6 +82,7 @@ impl Config {
         };
         Ok(Config {
             rubric,
+            limits: raw.limits.unwrap_or_default().resolve(),
             platform: at(raw.platform, "sample-input/platform.xlsx"),
             input: at(raw.input, "sample-input/inbox"),
             archive: at(raw.archive, "output/archive"),

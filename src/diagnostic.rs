@@ -38,6 +38,7 @@ pub enum Code {
     DuplicateId,
     UnknownReference,
     HierarchyError,
+    ResourceLimit,
 }
 
 impl Code {

@@ -17,6 +17,7 @@ pub mod docs;
 pub mod error;
 pub mod inputs;
 pub mod intake;
+pub mod limits;
 pub mod model;
 pub mod output;
 pub mod period;

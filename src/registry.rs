@@ -90,13 +90,15 @@ impl Registry {
             path: file.into(),
             message: f.into_diagnostic(file).message,
         };
-        let mut book = workbook::open(bytes).map_err(fatal)?;
+        let limits = crate::limits::Limits::default();
+        let mut book = workbook::open(bytes, &limits).map_err(fatal)?;
         let spec = &schema.registry;
         let sheet = workbook::find_sheet(&book, &spec.sheet)
             .or_else(|| book.sheet_names().into_iter().next())
             .ok_or_else(|| fatal(Finding::new("sheet-missing").sheet(&spec.sheet)))?;
         let merges = Merges::find(&mut book, bytes);
-        let range = workbook::range(&mut book, &sheet, &merges).map_err(fatal)?;
+        let mut budget = workbook::Budget::new(&limits);
+        let range = workbook::range(&mut book, &sheet, &merges, &mut budget).map_err(fatal)?;
         let header = table::find_header(&range, &spec.fields).ok_or_else(|| {
             fatal(
                 Finding::new("header-missing")

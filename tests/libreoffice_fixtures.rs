@@ -50,7 +50,13 @@ fn workbooks_saved_by_libreoffice_validate_cleanly() {
     for ext in ["xlsx", "xls", "ods"] {
         let path = fixtures().join(format!("quirky.{ext}"));
         let bytes = std::fs::read(&path).unwrap();
-        let checked = validate::validate(&bytes, &path.display().to_string(), &schema, &registry);
+        let checked = validate::validate(
+            &bytes,
+            &path.display().to_string(),
+            &schema,
+            &registry,
+            &jucai::limits::Limits::default(),
+        );
         assert!(
             checked.diagnostics.is_empty(),
             "{ext}: {:#?}",

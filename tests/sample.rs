@@ -45,7 +45,13 @@ fn generated_workbooks_validate_except_the_planted_mistakes() {
             fill: Some(&sub.fill),
         };
         let bytes = templates.to_bytes(&job).unwrap();
-        let checked = jucai::validate::validate(&bytes, "x.xlsx", &schema, &registry);
+        let checked = jucai::validate::validate(
+            &bytes,
+            "x.xlsx",
+            &schema,
+            &registry,
+            &jucai::limits::Limits::default(),
+        );
         assert_eq!(checked.cover.unit.as_deref(), Some(sub.unit.as_str()));
         assert_eq!(checked.cover.period, Some(sub.period));
         if checked.error_count() > 0 {
@@ -175,9 +181,20 @@ fn the_committed_xls_reads_exactly_as_the_workbook_it_was_saved_from() {
     let registry = Registry::load(&common::root().join("sample-input/platform.xlsx"), &schema)
         .unwrap()
         .0;
-    let from_xlsx = jucai::validate::validate(&xlsx, "台账", &schema, &registry);
-    let from_xls =
-        jucai::validate::validate(jucai::sample::legacy::XLS, "台账", &schema, &registry);
+    let from_xlsx = jucai::validate::validate(
+        &xlsx,
+        "台账",
+        &schema,
+        &registry,
+        &jucai::limits::Limits::default(),
+    );
+    let from_xls = jucai::validate::validate(
+        jucai::sample::legacy::XLS,
+        "台账",
+        &schema,
+        &registry,
+        &jucai::limits::Limits::default(),
+    );
     assert!(
         from_xls
             .ledgers

@@ -17,7 +17,13 @@ fn registry() -> Registry {
 }
 
 fn check_bytes(bytes: &[u8], file: &str) -> Checked {
-    validate::validate(bytes, file, &Schema::builtin(), &registry())
+    validate::validate(
+        bytes,
+        file,
+        &Schema::builtin(),
+        &registry(),
+        &jucai::limits::Limits::default(),
+    )
 }
 
 fn check(book: &Book) -> Checked {

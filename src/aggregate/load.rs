@@ -80,6 +80,7 @@ impl Submissions {
         schema: &Schema,
         periods: &BTreeSet<Period>,
         cache: &Cache,
+        limits: &crate::limits::Limits,
     ) -> Result<Submissions, Error> {
         let wanted: Vec<(&str, Period, &ArchiveRecord)> = registry
             .units()
@@ -94,7 +95,13 @@ impl Submissions {
                     Some(e) => e,
                     None => {
                         let bytes = archive.bytes(record)?;
-                        let c = validate::validate(&bytes, &record.original_name, schema, registry);
+                        let c = validate::validate(
+                            &bytes,
+                            &record.original_name,
+                            schema,
+                            registry,
+                            limits,
+                        );
                         let e = Arc::new(Extract::new(unit, &c, schema));
                         cache
                             .lock()

@@ -28,6 +28,8 @@ pub struct Inputs<'a> {
     pub deadline_days: u32,
     /// Validated files already reduced for aggregation (see [`Cache`]).
     pub cache: &'a Cache,
+    /// Limits for re-reading archived files the cache does not hold.
+    pub limits: &'a crate::limits::Limits,
 }
 
 fn polars(e: polars::prelude::PolarsError) -> Error {
@@ -99,6 +101,7 @@ pub fn build_all(inputs: &Inputs<'_>, periods: &[Period]) -> Result<Vec<Vec<Unit
         inputs.schema,
         &needed,
         inputs.cache,
+        inputs.limits,
     )?;
     let rolled = membership(inputs.registry, true).map_err(polars)?;
     let own = membership(inputs.registry, false).map_err(polars)?;

@@ -6,7 +6,6 @@ use crate::archive::Archive;
 use crate::cli::IntakeArgs;
 use crate::intake::{self, Summary};
 use crate::registry::Registry;
-use crate::schema::Schema;
 
 pub fn run(args: IntakeArgs) -> anyhow::Result<Outcome> {
     let config = super::config(&args.common)?;
@@ -16,7 +15,7 @@ pub fn run(args: IntakeArgs) -> anyhow::Result<Outcome> {
     let summary = take_in(
         &args.paths,
         &mut archive,
-        &config.schema,
+        &config,
         &registry,
         |_, _| (),
         |_, _| {},
@@ -37,13 +36,24 @@ pub fn print_summary(s: &Summary, dir: &str) {
 pub fn take_in<T: Send>(
     paths: &[std::path::PathBuf],
     archive: &mut Archive,
-    schema: &Schema,
+    config: &crate::config::Config,
     registry: &Registry,
     prepare: impl Fn(&crate::archive::Identity, crate::validate::Checked) -> T + Sync,
     keep: impl FnMut(&crate::archive::Record, T),
 ) -> anyhow::Result<Summary> {
     let bar = super::progress(0, "收取并校验");
-    let summary = intake::take_in(paths, archive, schema, registry, &bar, prepare, keep)?;
+    let summary = intake::take_in(
+        paths,
+        archive,
+        intake::Rules {
+            schema: &config.schema,
+            registry,
+            limits: &config.limits,
+        },
+        &bar,
+        prepare,
+        keep,
+    )?;
     bar.finish_and_clear();
     for problem in &summary.problems {
         eprintln!("警告：{problem}");

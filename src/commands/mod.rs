@@ -84,6 +84,7 @@ impl Loaded {
             archive: &self.archive,
             deadline_days: self.config.deadline_days,
             cache: &self.cache,
+            limits: &self.config.limits,
         }
     }
 }

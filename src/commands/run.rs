@@ -39,7 +39,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         let summary = super::intake::take_in(
             std::slice::from_ref(&config.input),
             &mut archive,
-            &config.schema,
+            &config,
             &registry,
             |identity, checked| Cache::prepare(identity, &checked, &config.schema),
             |record, extract| cache.keep(record, extract),
@@ -55,6 +55,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         archive: &archive,
         deadline_days: config.deadline_days,
         cache: &cache,
+        limits: &config.limits,
     };
     let spinner = super::spinner("汇总各季度数据");
     let by_period: BTreeMap<Period, Vec<UnitReport>> = periods
@@ -175,8 +176,13 @@ fn write_feedback(
                 continue;
             }
             let bytes = archive.bytes(record)?;
-            let checked =
-                validate::validate(&bytes, &record.original_name, &config.schema, registry);
+            let checked = validate::validate(
+                &bytes,
+                &record.original_name,
+                &config.schema,
+                registry,
+                &config.limits,
+            );
             let path = writer.write(&checked, &bytes, Some(&unit.name), &config.schema, &dir)?;
             if i + 1 < versions.len() {
                 rename_as_version(&path, i + 1)?;

@@ -6,6 +6,7 @@ use std::path::Path;
 use super::Outcome;
 use crate::cli::{Format, ValidateArgs};
 use crate::diagnostic::{Diagnostic, Finding};
+use crate::limits::Limits;
 use crate::registry::Registry;
 use crate::render::console;
 use crate::render::feedback::FeedbackWriter;
@@ -28,7 +29,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
     let mut written = Vec::new();
     let (mut clean, mut warned, mut failed) = (0, 0, 0);
     for path in &files {
-        let (checked, bytes) = check_file(path, &config.schema, &registry);
+        let (checked, bytes) = check_file(path, &config.schema, &registry, &config.limits);
         match (checked.error_count(), checked.warning_count()) {
             (0, 0) => clean += 1,
             (0, _) => warned += 1,
@@ -76,11 +77,39 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
 }
 
 /// Validate one file; a file that cannot be read is a diagnostic, not an error.
-pub fn check_file(path: &Path, schema: &Schema, registry: &Registry) -> (Checked, Vec<u8>) {
+pub fn check_file(
+    path: &Path,
+    schema: &Schema,
+    registry: &Registry,
+    limits: &Limits,
+) -> (Checked, Vec<u8>) {
     let file = path.display().to_string();
-    match std::fs::read(path) {
-        Ok(bytes) => (validate::validate(&bytes, &file, schema, registry), bytes),
-        Err(e) => {
+    // Too big to read: the same diagnostic the reader gives, without reading it.
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let read = if size > limits.max_file_bytes {
+        Err(None)
+    } else {
+        std::fs::read(path).map_err(Some)
+    };
+    match read {
+        Ok(bytes) => (
+            validate::validate(&bytes, &file, schema, registry, limits),
+            bytes,
+        ),
+        Err(None) => {
+            let d = Finding::new("limit-file-size")
+                .arg("size", crate::limits::mb(size))
+                .arg("limit", crate::limits::mb(limits.max_file_bytes))
+                .into_diagnostic(&file);
+            let checked = Checked {
+                file,
+                cover: Default::default(),
+                ledgers: Vec::new(),
+                diagnostics: vec![d],
+            };
+            (checked, Vec::new())
+        }
+        Err(Some(e)) => {
             let d = Finding::new("file-unreadable")
                 .arg("reason", e)
                 .into_diagnostic(&file);

@@ -4,14 +4,20 @@
 use crate::archive::{IdentifiedBy, Identity};
 use crate::diagnostic::{Code, Diagnostic, Finding, Severity};
 use crate::intake::Received;
+use crate::limits::Limits;
 use crate::period::Period;
 use crate::registry::Registry;
 use crate::schema::Schema;
 use crate::validate::{self, cover::period_in_file_name, Checked};
 
 /// Identify and validate a received file.
-pub fn identify(received: &Received, schema: &Schema, registry: &Registry) -> (Identity, Checked) {
-    let mut checked = validate::validate(&received.bytes, &received.name, schema, registry);
+pub fn identify(
+    received: &Received,
+    schema: &Schema,
+    registry: &Registry,
+    limits: &Limits,
+) -> (Identity, Checked) {
+    let mut checked = validate::validate(&received.bytes, &received.name, schema, registry, limits);
     let workbook = !checked
         .diagnostics
         .iter()

@@ -20,6 +20,7 @@ use rayon::prelude::*;
 
 use crate::archive::{self, Archive, IdentifiedBy, Identity, Record};
 use crate::error::Error;
+pub use crate::limits::Limits;
 use crate::registry::Registry;
 use crate::schema::Schema;
 use crate::validate::Checked;
@@ -40,20 +41,12 @@ pub struct Received {
     pub key: String,
 }
 
-/// Limits on what one container may unpack to (zip bombs, mailbox floods).
-#[derive(Debug, Clone, Copy)]
-pub struct Limits {
-    pub max_file_bytes: u64,
-    pub max_entries: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Limits {
-        Limits {
-            max_file_bytes: 64 * 1024 * 1024,
-            max_entries: 10_000,
-        }
-    }
+/// What received files are checked against.
+#[derive(Clone, Copy)]
+pub struct Rules<'a> {
+    pub schema: &'a Schema,
+    pub registry: &'a Registry,
+    pub limits: &'a Limits,
 }
 
 /// What one input path yields, and anything that could not be read in it.
@@ -66,6 +59,19 @@ pub struct Intake {
 /// Receive one input file by its kind: mail, mailbox, zip, or a loose file.
 pub fn receive(path: &Path, limits: Limits) -> Intake {
     let source = path.display().to_string();
+    // Not read at all when too big: it stays in the inbox, untouched.
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.len() > limits.max_file_bytes {
+            return Intake {
+                files: Vec::new(),
+                problems: vec![format!(
+                    "{source}：文件约 {} MB，超过大小上限 {} MB，未读取（文件仍在原处）",
+                    crate::limits::mb(meta.len()),
+                    crate::limits::mb(limits.max_file_bytes)
+                )],
+            };
+        }
+    }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
@@ -142,8 +148,7 @@ type Writes = Vec<(Record, Vec<u8>)>;
 pub fn take_in<T: Send>(
     paths: &[PathBuf],
     archive: &mut Archive,
-    schema: &Schema,
-    registry: &Registry,
+    rules: Rules<'_>,
     bar: &indicatif::ProgressBar,
     prepare: impl Fn(&Identity, Checked) -> T + Sync,
     mut keep: impl FnMut(&Record, T),
@@ -158,15 +163,7 @@ pub fn take_in<T: Send>(
         let mut summary = Summary::default();
         let mut result = Ok(());
         for batch in files.chunks(BATCH) {
-            let writes = match take_batch(
-                batch,
-                archive,
-                schema,
-                registry,
-                bar,
-                &prepare,
-                &mut summary,
-            ) {
+            let writes = match take_batch(batch, archive, rules, bar, &prepare, &mut summary) {
                 Ok(w) => w,
                 Err(e) => {
                     result = Err(e);
@@ -208,8 +205,7 @@ fn write_all(writer: &archive::Writer, batches: mpsc::Receiver<Writes>) -> Resul
 fn take_batch<T: Send>(
     batch: &[PathBuf],
     archive: &mut Archive,
-    schema: &Schema,
-    registry: &Registry,
+    rules: Rules<'_>,
     bar: &indicatif::ProgressBar,
     prepare: &(impl Fn(&Identity, Checked) -> T + Sync),
     summary: &mut Summary,
@@ -218,7 +214,7 @@ fn take_batch<T: Send>(
     let checked: Vec<(Intake, Vec<Option<Ready<T>>>)> = batch
         .par_iter()
         .map(|path| {
-            let got = receive(path, Limits::default());
+            let got = receive(path, *rules.limits);
             let ready = got
                 .files
                 .par_iter()
@@ -226,7 +222,8 @@ fn take_batch<T: Send>(
                     if shared.contains(&r.key) {
                         return None;
                     }
-                    let (identity, checked) = identify::identify(r, schema, registry);
+                    let (identity, checked) =
+                        identify::identify(r, rules.schema, rules.registry, rules.limits);
                     Some(Ready {
                         hash: archive::hash(&r.bytes),
                         kept: prepare(&identity, checked),

@@ -4,10 +4,11 @@
 use calamine::{Data, Range};
 
 use crate::diagnostic::Finding;
+use crate::limits::Limits;
 use crate::read::cell::cell_text;
 use crate::read::merges::Merges;
 use crate::read::table::{self, Header};
-use crate::read::workbook;
+use crate::read::workbook::{self, Budget};
 use crate::schema::Schema;
 use crate::text::match_key;
 
@@ -42,11 +43,12 @@ pub struct RawWorkbook {
 }
 
 /// Read the cover and the ledgers. `Err` only when the file cannot be opened.
-pub fn read(bytes: &[u8], schema: &Schema) -> Result<RawWorkbook, Finding> {
-    let mut book = workbook::open(bytes)?;
+pub fn read(bytes: &[u8], schema: &Schema, limits: &Limits) -> Result<RawWorkbook, Finding> {
+    let mut book = workbook::open(bytes, limits)?;
     let merges = Merges::find(&mut book, bytes);
+    let mut budget = Budget::new(limits);
     let mut findings = Vec::new();
-    let cover = read_cover(&mut book, &merges, schema, &mut findings);
+    let cover = read_cover(&mut book, &merges, schema, &mut budget, &mut findings);
     let ledgers = schema
         .ledgers
         .iter()
@@ -55,7 +57,7 @@ pub fn read(bytes: &[u8], schema: &Schema) -> Result<RawWorkbook, Finding> {
                 findings.push(Finding::new("sheet-missing").sheet(&ledger.name));
                 return None;
             };
-            let range = match workbook::range(&mut book, &sheet, &merges) {
+            let range = match workbook::range(&mut book, &sheet, &merges, &mut budget) {
                 Ok(r) => r,
                 Err(f) => {
                     findings.push(f);
@@ -89,6 +91,7 @@ fn read_cover(
     book: &mut workbook::Workbook<'_>,
     merges: &Merges,
     schema: &Schema,
+    budget: &mut Budget,
     findings: &mut Vec<Finding>,
 ) -> Option<RawCover> {
     let spec = &schema.cover;
@@ -96,7 +99,7 @@ fn read_cover(
         findings.push(Finding::new("cover-missing").sheet(&spec.sheet));
         return None;
     };
-    let range = match workbook::range(book, &sheet, merges) {
+    let range = match workbook::range(book, &sheet, merges, budget) {
         Ok(r) => r,
         Err(f) => {
             findings.push(f);

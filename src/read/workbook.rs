@@ -3,14 +3,22 @@
 //! The format is detected from the bytes: an OLE2 compound file is `.xls` (or an
 //! encrypted OOXML package), a zip is `.xlsx`/`.xlsm`/`.xlsb`/`.ods`. A renamed
 //! file still opens; a password-protected one is reported as such.
+//!
+//! Nothing is unpacked or allocated before it is checked against [`Limits`]:
+//! the file's size, what its zip package inflates to, and each sheet's used
+//! rectangle (a sheet with two cells, A1 and XFD1048576, would otherwise make
+//! calamine allocate seventeen billion cells).
 
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 
-use calamine::{Data, Dimensions, Ods, Range, Reader, Sheets, Xls, XlsError, Xlsb, Xlsx};
+use calamine::{
+    Cell, Data, DataRef, Dimensions, Ods, Range, Reader, Sheets, Xls, XlsError, Xlsb, Xlsx,
+};
 
 use crate::read::merges::Merges;
 
 use crate::diagnostic::Finding;
+use crate::limits::{mb, Limits};
 use crate::text::sheet_key;
 
 pub type Workbook<'a> = Sheets<Cursor<&'a [u8]>>;
@@ -19,10 +27,15 @@ const OLE2_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 const ZIP_MAGIC: [u8; 4] = [b'P', b'K', 3, 4];
 
 /// Open a workbook; the format is detected from the bytes.
-pub fn open(bytes: &[u8]) -> Result<Workbook<'_>, Finding> {
+pub fn open<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Workbook<'a>, Finding> {
     let unreadable = |reason: &str| Finding::new("file-unreadable").arg("reason", reason);
     if bytes.is_empty() {
         return Err(unreadable("文件是空的"));
+    }
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(Finding::new("limit-file-size")
+            .arg("size", mb(bytes.len() as u64))
+            .arg("limit", mb(limits.max_file_bytes)));
     }
     if bytes.starts_with(&OLE2_MAGIC) {
         // Excel stores a password-protected .xlsx inside an OLE2 container.
@@ -36,6 +49,7 @@ pub fn open(bytes: &[u8]) -> Result<Workbook<'_>, Finding> {
         };
     }
     if bytes.starts_with(&ZIP_MAGIC) {
+        check_inflated_size(bytes, limits)?;
         return open_zip(bytes);
     }
     Err(unreadable("不是 Excel、WPS 或 LibreOffice 表格文件"))
@@ -56,6 +70,58 @@ fn open_zip(bytes: &[u8]) -> Result<Workbook<'_>, Finding> {
         Err(_) => Err(Finding::new("file-unreadable")
             .arg("reason", format!("压缩包不是完整的表格文件：{xlsx_err}"))),
     }
+}
+
+/// Deflate inflates at most 1032:1. When even that cannot pass the limit the
+/// package is fine without unpacking it (every real ledger); otherwise each
+/// part is inflated into nothing, counting, since sizes in the zip's own
+/// headers can lie.
+fn check_inflated_size(bytes: &[u8], limits: &Limits) -> Result<(), Finding> {
+    const MAX_DEFLATE_RATIO: u64 = 1032;
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(()); // calamine reports the broken package
+    };
+    let over = |inflated: u64| {
+        Finding::new("limit-uncompressed")
+            .arg("size", mb(inflated))
+            .arg("limit", mb(limits.max_uncompressed_bytes))
+    };
+    if zip.len() > limits.max_entries {
+        return Err(Finding::new("limit-parts")
+            .arg("count", zip.len())
+            .arg("limit", limits.max_entries));
+    }
+    let mut bound = 0u64;
+    let mut declared = 0u64;
+    for i in 0..zip.len() {
+        let Ok(entry) = zip.by_index_raw(i) else {
+            return Ok(());
+        };
+        declared = declared.saturating_add(entry.size());
+        bound = bound.saturating_add(match entry.compression() {
+            zip::CompressionMethod::Stored => entry.compressed_size(),
+            _ => entry.compressed_size().saturating_mul(MAX_DEFLATE_RATIO),
+        });
+    }
+    if declared > limits.max_uncompressed_bytes {
+        return Err(over(declared));
+    }
+    if bound <= limits.max_uncompressed_bytes {
+        return Ok(());
+    }
+    let mut inflated = 0u64;
+    for i in 0..zip.len() {
+        let Ok(entry) = zip.by_index(i) else {
+            continue;
+        };
+        let room = limits.max_uncompressed_bytes - inflated;
+        let n = std::io::copy(&mut entry.take(room + 1), &mut std::io::sink()).unwrap_or(0);
+        inflated += n;
+        if n > room {
+            return Err(over(inflated));
+        }
+    }
+    Ok(())
 }
 
 fn contains_utf16(bytes: &[u8], needle: &str) -> bool {
@@ -79,6 +145,42 @@ pub fn find_sheet(workbook: &Workbook<'_>, wanted: &str) -> Option<String> {
     matches.first().map(|s| s.name.clone())
 }
 
+/// What is left of a workbook's cell allowance while its sheets are read.
+#[derive(Debug)]
+pub struct Budget {
+    limits: Limits,
+    cells_left: u64,
+}
+
+impl Budget {
+    pub fn new(limits: &Limits) -> Budget {
+        Budget {
+            limits: *limits,
+            cells_left: limits.max_cells_per_file,
+        }
+    }
+
+    /// Take a sheet's used rectangle out of the allowance.
+    fn take(&mut self, sheet: &str, rows: u64, cols: u64) -> Result<(), Finding> {
+        if rows > u64::from(self.limits.max_rows_per_sheet) {
+            return Err(Finding::new("limit-rows")
+                .sheet(sheet)
+                .arg("rows", rows)
+                .arg("limit", self.limits.max_rows_per_sheet));
+        }
+        let cells = rows.saturating_mul(cols);
+        if cells > self.cells_left {
+            return Err(Finding::new("limit-cells")
+                .sheet(sheet)
+                .arg("rows", rows)
+                .arg("cols", cols)
+                .arg("limit", self.limits.max_cells_per_file));
+        }
+        self.cells_left -= cells;
+        Ok(())
+    }
+}
+
 /// Read a whole sheet's cells (formulas give their cached values), with merged
 /// areas filled from their top-left cell so every row of a merged block has
 /// the value.
@@ -86,16 +188,70 @@ pub fn range(
     workbook: &mut Workbook<'_>,
     sheet: &str,
     merges: &Merges,
+    budget: &mut Budget,
 ) -> Result<Range<Data>, Finding> {
-    let mut range = workbook.worksheet_range(sheet).map_err(|e| {
+    let unreadable = |e: &dyn std::fmt::Display| {
         Finding::new("file-unreadable")
             .sheet(sheet)
             .arg("reason", format!("工作表无法读取：{e}"))
-    })?;
+    };
+    let mut range = match workbook {
+        Sheets::Xlsx(x) => xlsx_range(x, sheet, budget, &unreadable)?,
+        // Binary and ODS sheets are bounded by the file size (and calamine's
+        // own caps); their rectangle is checked after reading.
+        other => {
+            let range = other.worksheet_range(sheet).map_err(|e| unreadable(&e))?;
+            let (rows, cols) = range.get_size();
+            budget.take(sheet, rows as u64, cols as u64)?;
+            range
+        }
+    };
     for area in merges.of(sheet) {
         fill_merged(&mut range, area);
     }
     Ok(range)
+}
+
+/// An xlsx sheet read cell by cell, its used rectangle checked before the
+/// range is allocated.
+fn xlsx_range(
+    xlsx: &mut Xlsx<Cursor<&[u8]>>,
+    sheet: &str,
+    budget: &mut Budget,
+    unreadable: &dyn Fn(&dyn std::fmt::Display) -> Finding,
+) -> Result<Range<Data>, Finding> {
+    let mut reader = match xlsx.worksheet_cells_reader(sheet) {
+        Ok(r) => r,
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Range::default()),
+        Err(e) => return Err(unreadable(&e)),
+    };
+    let mut cells: Vec<Cell<Data>> = Vec::new();
+    let (mut top, mut bottom, mut left, mut right) = (u32::MAX, 0u32, u32::MAX, 0u32);
+    let max_rows = u64::from(budget.limits.max_rows_per_sheet);
+    while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
+        if matches!(cell.get_value(), DataRef::Empty) {
+            continue;
+        }
+        let (row, col) = cell.get_position();
+        (top, bottom) = (top.min(row), bottom.max(row));
+        (left, right) = (left.min(col), right.max(col));
+        // Stop early on a sheet far past any limit rather than reading it all.
+        let rows = u64::from(bottom - top) + 1;
+        let non_empty = cells.len() as u64 + 1;
+        if rows > max_rows || non_empty > budget.cells_left {
+            let cols = u64::from(right - left) + 1;
+            budget.take(sheet, rows, cols.max(non_empty.div_ceil(rows)))?;
+        }
+        cells.push(Cell::new((row, col), cell.get_value().clone().into()));
+    }
+    if !cells.is_empty() {
+        budget.take(
+            sheet,
+            u64::from(bottom - top) + 1,
+            u64::from(right - left) + 1,
+        )?;
+    }
+    Ok(Range::from_sparse(cells))
 }
 
 fn fill_merged(range: &mut Range<Data>, area: &Dimensions) {

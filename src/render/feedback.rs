@@ -210,16 +210,19 @@ fn copy_sheets(
     bytes: &[u8],
     schema: &Schema,
 ) -> Result<(), XlsxError> {
-    let Ok(mut source) = workbook::open(bytes) else {
+    // The file passed these limits when it was validated.
+    let limits = crate::limits::Limits::default();
+    let Ok(mut source) = workbook::open(bytes, &limits) else {
         return Ok(());
     };
     let merges = Merges::find(&mut source, bytes);
+    let mut budget = workbook::Budget::new(&limits);
     let wanted = std::iter::once(&schema.cover.sheet).chain(schema.ledgers.iter().map(|l| &l.name));
     for name in wanted {
         let Some(sheet_name) = workbook::find_sheet(&source, name) else {
             continue;
         };
-        let Ok(range) = workbook::range(&mut source, &sheet_name, &merges) else {
+        let Ok(range) = workbook::range(&mut source, &sheet_name, &merges, &mut budget) else {
             continue;
         };
         let marks = marks_for(&checked.diagnostics, &sheet_name);

@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Finding};
+use crate::limits::Limits;
 use crate::period::Period;
 use crate::read::submission;
 use crate::registry::Registry;
@@ -70,14 +71,20 @@ impl Checked {
 
 /// Validate a workbook's bytes. `file` names it in diagnostics. Never fails:
 /// an unreadable file is a diagnostic.
-pub fn validate(bytes: &[u8], file: &str, schema: &Schema, registry: &Registry) -> Checked {
+pub fn validate(
+    bytes: &[u8],
+    file: &str,
+    schema: &Schema,
+    registry: &Registry,
+    limits: &Limits,
+) -> Checked {
     let word = |findings: Vec<Finding>| -> Vec<Diagnostic> {
         findings
             .into_iter()
             .map(|f| f.into_diagnostic(file))
             .collect()
     };
-    let raw = match submission::read(bytes, schema) {
+    let raw = match submission::read(bytes, schema, limits) {
         Ok(raw) => raw,
         Err(finding) => {
             return Checked {
