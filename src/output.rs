@@ -48,10 +48,62 @@ pub fn safe_file_name(name: &str) -> String {
         .collect();
     let trimmed = cleaned.trim().trim_end_matches('.');
     if trimmed.is_empty() || trimmed == "." || trimmed == ".." {
-        "_".to_string()
-    } else {
-        trimmed.to_string()
+        return "_".to_string();
     }
+    let short = shorten(trimmed, MAX_NAME_BYTES);
+    // CON, NUL, COM1… cannot be file names on Windows, whatever the extension.
+    let stem = short
+        .split('.')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_uppercase();
+    let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || (stem.len() == 4
+            && (stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.ends_with(|c: char| c.is_ascii_digit()));
+    if reserved {
+        format!("_{short}")
+    } else {
+        short
+    }
+}
+
+/// File systems allow 255 bytes per name; leave room for suffixes jucai adds.
+const MAX_NAME_BYTES: usize = 180;
+
+/// `name` cut to at most `max` bytes at a character boundary, keeping a short
+/// extension.
+fn shorten(name: &str, max: usize) -> String {
+    if name.len() <= max {
+        return name.to_string();
+    }
+    let ext = name
+        .rfind('.')
+        .map(|i| &name[i..])
+        .filter(|e| e.len() <= 10)
+        .unwrap_or("");
+    let mut stem = &name[..name.len() - ext.len()];
+    while stem.len() + ext.len() > max {
+        let cut = stem.char_indices().last().map_or(0, |(i, _)| i);
+        stem = &stem[..cut];
+    }
+    format!("{stem}{ext}")
+}
+
+/// Remove temporary files an interrupted run left behind (`.jucai-*.part`,
+/// see [`write_atomic`]) under `dir`. Returns how many.
+pub fn remove_stale_parts(dir: &Path) -> usize {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy();
+            name.starts_with(".jucai-") && name.ends_with(".part")
+        })
+        .filter(|e| std::fs::remove_file(e.path()).is_ok())
+        .count()
 }
 
 /// A valid Excel sheet name from any text: at most 31 characters, none of
@@ -88,6 +140,18 @@ mod tests {
         assert_eq!(
             safe_file_name("罕台镇社工人才工作室-2023年第三季度台账.xlsx"),
             "罕台镇社工人才工作室-2023年第三季度台账.xlsx"
+        );
+    }
+
+    #[test]
+    fn reserved_windows_names_and_overlong_names_are_made_safe() {
+        assert_eq!(safe_file_name("NUL.xlsx"), "_NUL.xlsx");
+        assert_eq!(safe_file_name("com1"), "_com1");
+        assert_eq!(safe_file_name("CONTRACT.xlsx"), "CONTRACT.xlsx");
+        let long = safe_file_name(&format!("{}.xlsx", "长".repeat(300)));
+        assert!(
+            long.len() <= MAX_NAME_BYTES && long.ends_with("长.xlsx"),
+            "{long}"
         );
     }
 

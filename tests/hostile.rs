@@ -461,3 +461,92 @@ fn hostile_mail_is_taken_in_without_harm() {
         assert!(e.file_name().len() < 256, "{s}");
     }
 }
+
+/// Every sheet's XML of every `.xlsx` under `dir`.
+fn sheet_xml_under(dir: &Path) -> Vec<(String, String)> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "xlsx"))
+        .flat_map(|e| {
+            let bytes = std::fs::read(e.path()).unwrap();
+            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+            let names: Vec<String> = zip
+                .file_names()
+                .filter_map(|n| n.ok().map(|n| n.to_string()))
+                .collect();
+            let path = e.path().display().to_string();
+            names
+                .into_iter()
+                .filter(|n| n.starts_with("xl/worksheets/") || n == "xl/sharedStrings.xml")
+                .map(|n| {
+                    let mut xml = String::new();
+                    std::io::Read::read_to_string(&mut zip.by_name(&n).unwrap(), &mut xml).unwrap();
+                    (format!("{path}:{n}"), xml)
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Text a unit typed that looks like a formula reaches the reports as text:
+/// no output workbook has a formula cell.
+#[test]
+fn user_text_that_looks_like_a_formula_stays_text_in_reports() {
+    let injected = [
+        "=HYPERLINK(\"http://evil.example\",\"点此\")",
+        "+1+1",
+        "-2+3",
+        "@SUM(A1:A9)",
+    ];
+    let mut book = common::clean_book();
+    book.set("问题台账", 0, "问题描述", common::t(injected[0]));
+    // WT002 is still open, so it is listed in the report.
+    book.set("问题台账", 1, "问题描述", common::t(injected[0]));
+    book.set("活动台账", 0, "活动名称", common::t(injected[1]));
+    book.set("需求台账", 0, "需求描述", common::t(injected[2]));
+    book.set("成果统计台账", 0, "成果名称", common::t(injected[3]));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("台账.xlsx"), book.bytes()).unwrap();
+    let platform = common::sample_platform();
+    common::jucai_ok(
+        dir.path(),
+        &[
+            "intake",
+            "台账.xlsx",
+            "--archive",
+            "档案",
+            "--platform",
+            &platform,
+        ],
+    );
+    common::jucai_ok(
+        dir.path(),
+        &[
+            "report",
+            "quarterly",
+            "--period",
+            "2023Q3",
+            "--archive",
+            "档案",
+            "--out",
+            "输出",
+            "--platform",
+            &platform,
+        ],
+    );
+    let xml = sheet_xml_under(&dir.path().join("输出"));
+    assert!(!xml.is_empty());
+    for (part, text) in &xml {
+        assert!(
+            !text.contains("<f>") && !text.contains("<f "),
+            "{part} has a formula"
+        );
+    }
+    let all: String = xml.iter().map(|(_, t)| t.as_str()).collect();
+    let reached: Vec<&str> = ["=HYPERLINK(", "+1+1", "-2+3", "@SUM(A1:A9)"]
+        .into_iter()
+        .filter(|t| all.contains(t))
+        .collect();
+    assert!(!reached.is_empty(), "no injected text reached the reports");
+}

@@ -86,6 +86,7 @@ fn run_on_the_sample_writes_every_output_and_is_repeatable() {
     assert_eq!(records, 216);
     every_output_kind_is_there(&out);
     figures_match_the_generator(&dir.path().join("output"));
+    no_output_shows_a_talents_id_or_phone(dir.path());
 
     let second = common::jucai(dir.path(), &["run"]);
     assert!(second.status.success());
@@ -241,4 +242,130 @@ fn figures_match_the_generator(output: &Path) {
             unit.name
         );
     }
+}
+
+/// Runs of digits (and the ID number's X) in `text`.
+fn digit_runs(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_ascii_digit() || c == 'X' || c == 'x'))
+        .filter(|r| r.len() >= 11)
+        .map(str::to_string)
+        .collect()
+}
+
+/// SPEC §8: reports, packets and status sheets never show a talent's ID
+/// number or phone. Feedback workbooks (returned to the unit that sent the
+/// data) and blank templates are not reports.
+fn no_output_shows_a_talents_id_or_phone(dir: &Path) {
+    let schema = Schema::builtin();
+    let registry = Registry::load(&common::root().join("sample-input/platform.xlsx"), &schema)
+        .unwrap()
+        .0;
+    let periods: Vec<Period> = (2023..=2024)
+        .flat_map(|year| (1..=4).map(move |quarter| Period { year, quarter }))
+        .collect();
+    let (histories, _, _) = submissions::generate(&registry.tree_order(), &periods, 2023, 1);
+    let secret: std::collections::HashSet<String> = histories
+        .iter()
+        .flat_map(|h| &h.talents)
+        .flat_map(|t| [t.id_number.clone(), t.phone.clone()])
+        .collect();
+    assert!(secret.len() > 500);
+    let mut scanned = 0;
+    for (name, _) in outputs(dir) {
+        if name.contains("/校验反馈/") || name.contains("/templates/") {
+            continue;
+        }
+        let path = dir.join(&name);
+        let text = if name.ends_with(".pdf") {
+            common::pdf_text(&path, None, false)
+        } else {
+            let mut book = calamine::open_workbook_auto(&path).unwrap();
+            let sheets = book.sheet_names();
+            sheets
+                .iter()
+                .flat_map(|s| {
+                    let range = book.worksheet_range(s).unwrap();
+                    range
+                        .cells()
+                        .map(|(_, _, c)| c.to_string())
+                        .collect::<Vec<_>>()
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let leaked: Vec<String> = digit_runs(&text)
+            .into_iter()
+            .filter(|r| secret.contains(r))
+            .collect();
+        assert!(leaked.is_empty(), "{name} shows {leaked:?}");
+        scanned += 1;
+    }
+    assert!(scanned > 100, "{scanned} outputs scanned");
+}
+
+/// SPEC §9: a run killed part way leaves no half-written output (only
+/// temporary `.jucai-*.part` files, which the next run removes), and the next
+/// run completes the job.
+#[test]
+fn a_run_killed_part_way_leaves_no_half_written_file() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(
+        &common::root().join("sample-input"),
+        &dir.path().join("sample-input"),
+    );
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jucai"))
+        .current_dir(dir.path())
+        .arg("run")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it once some reports are out, while it is writing more.
+    let reports = |d: &Path| {
+        walkdir::WalkDir::new(d.join("output"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().starts_with("季度报告"))
+            .count()
+    };
+    let start = std::time::Instant::now();
+    while reports(dir.path()) < 12 && start.elapsed().as_secs() < 300 {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    child.wait().unwrap();
+    let written = outputs(dir.path());
+    assert!(!written.is_empty());
+    for (name, bytes) in &written {
+        if name.ends_with(".part") {
+            continue;
+        }
+        if name.ends_with(".pdf") {
+            let tail = &bytes[bytes.len().saturating_sub(64)..];
+            assert!(
+                bytes.starts_with(b"%PDF-") && tail.windows(5).any(|w| w == b"%%EOF"),
+                "{name} is cut short"
+            );
+        } else if name.ends_with(".xlsx") {
+            let book = zip::ZipArchive::new(std::io::Cursor::new(bytes));
+            assert!(book.is_ok(), "{name} is not a whole workbook");
+        }
+    }
+    let again = common::jucai_ok(dir.path(), &["run"]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("需要处理"));
+    let parts = walkdir::WalkDir::new(dir.path().join("output"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".part"))
+        .count();
+    assert_eq!(parts, 0, "temporary files left after a complete run");
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("output/archive/records"))
+            .unwrap()
+            .count(),
+        216
+    );
 }

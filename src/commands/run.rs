@@ -27,6 +27,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         config.output = out.clone();
     }
     let registry = super::registry(&config)?;
+    // Left by an interrupted run: never a finished output, so safe to remove.
+    let stale = crate::output::remove_stale_parts(&config.output)
+        + crate::output::remove_stale_parts(&config.archive);
+    if stale > 0 {
+        println!("已清理上次中断留下的临时文件 {stale} 个");
+    }
     println!(
         "平台名录 {}：{} 个单位，检查通过",
         super::shown(&config.platform),

@@ -1,0 +1,16 @@
+//! Any bytes as a received `.eml`, `.mbox` or `.zip`: intake must list what it
+//! found and what it could not read, never panic or hang.
+#![no_main]
+
+use jucai::intake::{mail, zip, Limits};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let limits = Limits {
+        max_entries: 200,
+        ..Limits::default()
+    };
+    let _ = mail::from_eml(data, "fuzz.eml", limits);
+    let _ = mail::from_mbox(data, "fuzz.mbox", limits);
+    let _ = zip::from_zip(data, "fuzz.zip", "fuzz.zip", None, limits);
+});
