@@ -12,21 +12,15 @@ use std::path::Path;
 
 use jucai::diagnostic::Code;
 use jucai::limits::Limits;
-use jucai::registry::Registry;
 use jucai::schema::Schema;
 use jucai::validate::{self, Checked};
-
-fn registry() -> Registry {
-    let path = common::root().join("sample-input/platform.xlsx");
-    Registry::load(&path, &Schema::builtin()).unwrap().0
-}
 
 fn check(bytes: &[u8]) -> Checked {
     validate::validate(
         bytes,
         "x",
         &Schema::builtin(),
-        &registry(),
+        &common::sample_registry(),
         &Limits::default(),
     )
 }

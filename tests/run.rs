@@ -12,8 +12,8 @@ use calamine::{Data, DataType, Reader};
 use chrono::NaiveDate;
 use jucai::period::Period;
 use jucai::registry::Registry;
+use jucai::sample::history::History;
 use jucai::sample::submissions;
-use jucai::schema::Schema;
 
 fn outputs(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir.join("output"))
@@ -85,8 +85,13 @@ fn run_on_the_sample_writes_every_output_and_is_repeatable() {
         .count();
     assert_eq!(records, 216);
     every_output_kind_is_there(&out);
-    figures_match_the_generator(&dir.path().join("output"));
-    no_output_shows_a_talents_id_or_phone(dir.path());
+    let registry = common::sample_registry();
+    let periods: Vec<Period> = (2023..=2024)
+        .flat_map(|year| (1..=4).map(move |quarter| Period { year, quarter }))
+        .collect();
+    let (histories, _, _) = submissions::generate(&registry.tree_order(), &periods, 2023, 1);
+    figures_match_the_generator(&dir.path().join("output"), &registry, &histories);
+    no_output_shows_a_talents_id_or_phone(dir.path(), &histories);
 
     let second = common::jucai(dir.path(), &["run"]);
     assert!(second.status.success());
@@ -174,16 +179,7 @@ fn figures(rows: &[Vec<Data>], label: &str) -> Vec<f64> {
 /// The centre's 2024Q4 report against the generator's own record of what the
 /// 27 units did: all of that quarter's workbooks are clean, so every figure
 /// must be the plain count over the simulated histories.
-fn figures_match_the_generator(output: &Path) {
-    let schema = Schema::builtin();
-    let registry = Registry::load(&common::root().join("sample-input/platform.xlsx"), &schema)
-        .unwrap()
-        .0;
-    let tree = registry.tree_order();
-    let periods: Vec<Period> = (2023..=2024)
-        .flat_map(|year| (1..=4).map(move |quarter| Period { year, quarter }))
-        .collect();
-    let (histories, _, _) = submissions::generate(&tree, &periods, 2023, 1);
+fn figures_match_the_generator(output: &Path, registry: &Registry, histories: &[History]) {
     let day = |m, d| NaiveDate::from_ymd_opt(2024, m, d).unwrap();
     let (start, end) = (day(10, 1), day(12, 31));
     let (year_start, last_end) = (day(1, 1), day(9, 30));
@@ -255,15 +251,7 @@ fn digit_runs(text: &str) -> Vec<String> {
 /// SPEC §8: reports, packets and status sheets never show a talent's ID
 /// number or phone. Feedback workbooks (returned to the unit that sent the
 /// data) and blank templates are not reports.
-fn no_output_shows_a_talents_id_or_phone(dir: &Path) {
-    let schema = Schema::builtin();
-    let registry = Registry::load(&common::root().join("sample-input/platform.xlsx"), &schema)
-        .unwrap()
-        .0;
-    let periods: Vec<Period> = (2023..=2024)
-        .flat_map(|year| (1..=4).map(move |quarter| Period { year, quarter }))
-        .collect();
-    let (histories, _, _) = submissions::generate(&registry.tree_order(), &periods, 2023, 1);
+fn no_output_shows_a_talents_id_or_phone(dir: &Path, histories: &[History]) {
     let secret: std::collections::HashSet<String> = histories
         .iter()
         .flat_map(|h| &h.talents)

@@ -5,7 +5,6 @@ mod common;
 
 use jucai::diagnostic::Code;
 use jucai::period::Period;
-use jucai::registry::Registry;
 use jucai::render::ledger_template::{LedgerTemplates, TemplateJob};
 use jucai::sample::submissions;
 use jucai::schema::Schema;
@@ -24,9 +23,7 @@ fn periods() -> Vec<Period> {
 #[test]
 fn generated_workbooks_validate_except_the_planted_mistakes() {
     let schema = Schema::builtin();
-    let registry = Registry::load(&common::root().join("sample-input/platform.xlsx"), &schema)
-        .unwrap()
-        .0;
+    let registry = common::sample_registry();
     let tree = registry.tree_order();
     let (histories, subs, cases) = submissions::generate(&tree, &periods(), 2023, 1);
     assert_eq!(histories.len(), 27);
@@ -91,10 +88,7 @@ fn generated_workbooks_validate_except_the_planted_mistakes() {
 
 #[test]
 fn the_same_seed_gives_the_same_submissions() {
-    let schema = Schema::builtin();
-    let registry = Registry::load(&common::root().join("sample-input/platform.xlsx"), &schema)
-        .unwrap()
-        .0;
+    let registry = common::sample_registry();
     let tree = registry.tree_order();
     let (_, a, _) = submissions::generate(&tree, &periods(), 11, 1);
     let (_, b, _) = submissions::generate(&tree, &periods(), 11, 1);
@@ -150,9 +144,7 @@ fn jucai_sample_regenerates_the_committed_sample_input_byte_for_byte() {
 /// The generator's `.xlsx` for the submission the sample sends as `.xls`.
 fn legacy_source() -> Vec<u8> {
     let schema = Schema::builtin();
-    let registry = Registry::load(&common::root().join("sample-input/platform.xlsx"), &schema)
-        .unwrap()
-        .0;
+    let registry = common::sample_registry();
     let tree = registry.tree_order();
     let (_, subs, cases) = submissions::generate(&tree, &periods(), 2023, 1);
     let (unit, period) = cases.legacy_xls.unwrap();
@@ -178,9 +170,7 @@ fn the_committed_xls_reads_exactly_as_the_workbook_it_was_saved_from() {
         "src/sample/legacy.xls is stale: run `cargo test --test sample -- --ignored`"
     );
     let schema = Schema::builtin();
-    let registry = Registry::load(&common::root().join("sample-input/platform.xlsx"), &schema)
-        .unwrap()
-        .0;
+    let registry = common::sample_registry();
     let from_xlsx = jucai::validate::validate(
         &xlsx,
         "台账",

@@ -7,6 +7,7 @@ use super::Outcome;
 use crate::cli::{Format, ValidateArgs};
 use crate::diagnostic::{Diagnostic, Finding};
 use crate::limits::Limits;
+use crate::read::workbook;
 use crate::registry::Registry;
 use crate::render::console;
 use crate::render::feedback::FeedbackWriter;
@@ -87,32 +88,17 @@ pub fn check_file(
     // Too big to read: the same diagnostic the reader gives, without reading it.
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let read = if size > limits.max_file_bytes {
-        Err(None)
+        Err(workbook::too_big(size, limits))
     } else {
-        std::fs::read(path).map_err(Some)
+        std::fs::read(path).map_err(|e| Finding::new("file-unreadable").arg("reason", e))
     };
     match read {
         Ok(bytes) => (
             validate::validate(&bytes, &file, schema, registry, limits),
             bytes,
         ),
-        Err(None) => {
-            let d = Finding::new("limit-file-size")
-                .arg("size", crate::limits::mb(size))
-                .arg("limit", crate::limits::mb(limits.max_file_bytes))
-                .into_diagnostic(&file);
-            let checked = Checked {
-                file,
-                cover: Default::default(),
-                ledgers: Vec::new(),
-                diagnostics: vec![d],
-            };
-            (checked, Vec::new())
-        }
-        Err(Some(e)) => {
-            let d = Finding::new("file-unreadable")
-                .arg("reason", e)
-                .into_diagnostic(&file);
+        Err(finding) => {
+            let d = finding.into_diagnostic(&file);
             let checked = Checked {
                 file,
                 cover: Default::default(),

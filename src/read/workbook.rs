@@ -33,9 +33,7 @@ pub fn open<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Workbook<'a>, Findin
         return Err(unreadable("文件是空的"));
     }
     if bytes.len() as u64 > limits.max_file_bytes {
-        return Err(Finding::new("limit-file-size")
-            .arg("size", mb(bytes.len() as u64))
-            .arg("limit", mb(limits.max_file_bytes)));
+        return Err(too_big(bytes.len() as u64, limits));
     }
     if bytes.starts_with(&OLE2_MAGIC) {
         // Excel stores a password-protected .xlsx inside an OLE2 container.
@@ -70,6 +68,13 @@ fn open_zip(bytes: &[u8]) -> Result<Workbook<'_>, Finding> {
         Err(_) => Err(Finding::new("file-unreadable")
             .arg("reason", format!("压缩包不是完整的表格文件：{xlsx_err}"))),
     }
+}
+
+/// The diagnostic for a file of `size` bytes over the file-size limit.
+pub fn too_big(size: u64, limits: &Limits) -> Finding {
+    Finding::new("limit-file-size")
+        .arg("size", mb(size))
+        .arg("limit", mb(limits.max_file_bytes))
 }
 
 /// Deflate inflates at most 1032:1. When even that cannot pass the limit the

@@ -526,6 +526,13 @@ pub fn sample_platform() -> String {
         .to_string()
 }
 
+/// The committed sample registry, loaded.
+pub fn sample_registry() -> jucai::registry::Registry {
+    let schema = jucai::schema::Schema::builtin();
+    let path = root().join("sample-input/platform.xlsx");
+    jucai::registry::Registry::load(&path, &schema).unwrap().0
+}
+
 /// Take the committed sample inbox into `dir/archive`.
 pub fn intake_sample(dir: &Path) {
     let inbox = root().join("sample-input/inbox").display().to_string();
