@@ -10,6 +10,9 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+    // A panic inside the spreadsheet parser is reported as that file's
+    // diagnostic; don't also print it as a crash.
+    jucai::read::guard::quiet_hook();
     let cli = jucai::cli::Cli::parse();
     match jucai::commands::dispatch(cli) {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),

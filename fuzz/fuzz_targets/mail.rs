@@ -5,7 +5,11 @@
 use jucai::intake::{mail, zip, Limits};
 use libfuzzer_sys::fuzz_target;
 
+#[path = "common.rs"]
+mod common;
+
 fuzz_target!(|data: &[u8]| {
+    common::allow_guarded_parser_panics();
     let limits = Limits {
         max_entries: 200,
         ..Limits::default()

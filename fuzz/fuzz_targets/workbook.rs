@@ -9,6 +9,9 @@ use jucai::registry::Registry;
 use jucai::schema::Schema;
 use libfuzzer_sys::fuzz_target;
 
+#[path = "common.rs"]
+mod common;
+
 static PLATFORM: &[u8] = include_bytes!("../../sample-input/platform.xlsx");
 
 fn setup() -> &'static (Schema, Registry) {
@@ -22,6 +25,7 @@ fn setup() -> &'static (Schema, Registry) {
 }
 
 fuzz_target!(|data: &[u8]| {
+    common::allow_guarded_parser_panics();
     let (schema, registry) = setup();
     let limits = Limits {
         // Small enough that libFuzzer's memory limit is never the one that trips.

@@ -2,7 +2,9 @@
 //! and header rows, and parse cells into typed values.
 
 pub mod cell;
+pub mod guard;
 pub mod merges;
+pub mod preflight;
 pub mod submission;
 pub mod table;
 pub mod workbook;

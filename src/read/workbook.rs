@@ -9,13 +9,15 @@
 //! rectangle (a sheet with two cells, A1 and XFD1048576, would otherwise make
 //! calamine allocate seventeen billion cells).
 
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 
 use calamine::{
     Cell, Data, DataRef, Dimensions, Ods, Range, Reader, Sheets, Xls, XlsError, Xlsb, Xlsx,
 };
 
+use crate::read::guard::guarded;
 use crate::read::merges::Merges;
+use crate::read::preflight;
 
 use crate::diagnostic::Finding;
 use crate::limits::{mb, Limits};
@@ -40,15 +42,16 @@ pub fn open<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Workbook<'a>, Findin
         if contains_utf16(bytes, "EncryptedPackage") {
             return Err(Finding::new("file-encrypted"));
         }
-        return match Xls::new(Cursor::new(bytes)) {
+        preflight::xls(bytes, limits)?;
+        return match guarded(|| Xls::new(Cursor::new(bytes)))? {
             Ok(xls) => Ok(Sheets::Xls(xls)),
             Err(XlsError::Password) => Err(Finding::new("file-encrypted")),
             Err(e) => Err(unreadable(&format!("旧版 Excel 文件已损坏：{e}"))),
         };
     }
     if bytes.starts_with(&ZIP_MAGIC) {
-        check_inflated_size(bytes, limits)?;
-        return open_zip(bytes);
+        preflight::zip_package(bytes, limits)?;
+        return guarded(|| open_zip(bytes))?;
     }
     Err(unreadable("不是 Excel、WPS 或 LibreOffice 表格文件"))
 }
@@ -75,58 +78,6 @@ pub fn too_big(size: u64, limits: &Limits) -> Finding {
     Finding::new("limit-file-size")
         .arg("size", mb(size))
         .arg("limit", mb(limits.max_file_bytes))
-}
-
-/// Deflate inflates at most 1032:1. When even that cannot pass the limit the
-/// package is fine without unpacking it (every real ledger); otherwise each
-/// part is inflated into nothing, counting, since sizes in the zip's own
-/// headers can lie.
-fn check_inflated_size(bytes: &[u8], limits: &Limits) -> Result<(), Finding> {
-    const MAX_DEFLATE_RATIO: u64 = 1032;
-    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return Ok(()); // calamine reports the broken package
-    };
-    let over = |inflated: u64| {
-        Finding::new("limit-uncompressed")
-            .arg("size", mb(inflated))
-            .arg("limit", mb(limits.max_uncompressed_bytes))
-    };
-    if zip.len() > limits.max_entries {
-        return Err(Finding::new("limit-parts")
-            .arg("count", zip.len())
-            .arg("limit", limits.max_entries));
-    }
-    let mut bound = 0u64;
-    let mut declared = 0u64;
-    for i in 0..zip.len() {
-        let Ok(entry) = zip.by_index_raw(i) else {
-            return Ok(());
-        };
-        declared = declared.saturating_add(entry.size());
-        bound = bound.saturating_add(match entry.compression() {
-            zip::CompressionMethod::Stored => entry.compressed_size(),
-            _ => entry.compressed_size().saturating_mul(MAX_DEFLATE_RATIO),
-        });
-    }
-    if declared > limits.max_uncompressed_bytes {
-        return Err(over(declared));
-    }
-    if bound <= limits.max_uncompressed_bytes {
-        return Ok(());
-    }
-    let mut inflated = 0u64;
-    for i in 0..zip.len() {
-        let Ok(entry) = zip.by_index(i) else {
-            continue;
-        };
-        let room = limits.max_uncompressed_bytes - inflated;
-        let n = std::io::copy(&mut entry.take(room + 1), &mut std::io::sink()).unwrap_or(0);
-        inflated += n;
-        if n > room {
-            return Err(over(inflated));
-        }
-    }
-    Ok(())
 }
 
 fn contains_utf16(bytes: &[u8], needle: &str) -> bool {
@@ -166,7 +117,7 @@ impl Budget {
     }
 
     /// Take a sheet's used rectangle out of the allowance.
-    fn take(&mut self, sheet: &str, rows: u64, cols: u64) -> Result<(), Finding> {
+    pub(crate) fn take(&mut self, sheet: &str, rows: u64, cols: u64) -> Result<(), Finding> {
         if rows > u64::from(self.limits.max_rows_per_sheet) {
             return Err(Finding::new("limit-rows")
                 .sheet(sheet)
@@ -200,40 +151,45 @@ pub fn range(
             .sheet(sheet)
             .arg("reason", format!("工作表无法读取：{e}"))
     };
-    let mut range = match workbook {
-        Sheets::Xlsx(x) => xlsx_range(x, sheet, budget, &unreadable)?,
-        // Binary and ODS sheets are bounded by the file size (and calamine's
-        // own caps); their rectangle is checked after reading.
+    let read = guarded(|| match workbook {
+        Sheets::Xlsx(x) => match x.worksheet_cells_reader(sheet) {
+            Ok(mut reader) => streamed_range(|| reader.next_cell(), sheet, budget, &unreadable),
+            Err(calamine::XlsxError::NotAWorksheet(_)) => Ok(Range::default()),
+            Err(e) => Err(unreadable(&e)),
+        },
+        Sheets::Xlsb(x) => match x.worksheet_cells_reader(sheet) {
+            Ok(mut reader) => streamed_range(|| reader.next_cell(), sheet, budget, &unreadable),
+            Err(e) => Err(unreadable(&e)),
+        },
+        // A legacy .xls was read whole when opened (its size checked by
+        // `preflight::xls` first); ODS sheets are bounded by the file size and
+        // calamine's own caps. Their rectangle is checked after reading.
         other => {
             let range = other.worksheet_range(sheet).map_err(|e| unreadable(&e))?;
             let (rows, cols) = range.get_size();
             budget.take(sheet, rows as u64, cols as u64)?;
-            range
+            Ok(range)
         }
-    };
+    });
+    let mut range = read.map_err(|f| f.sheet(sheet))??;
     for area in merges.of(sheet) {
         fill_merged(&mut range, area);
     }
     Ok(range)
 }
 
-/// An xlsx sheet read cell by cell, its used rectangle checked before the
-/// range is allocated.
-fn xlsx_range(
-    xlsx: &mut Xlsx<Cursor<&[u8]>>,
+/// A sheet read cell by cell, its used rectangle checked before the range
+/// is allocated.
+fn streamed_range<'a, E: std::fmt::Display>(
+    mut next_cell: impl FnMut() -> Result<Option<Cell<DataRef<'a>>>, E>,
     sheet: &str,
     budget: &mut Budget,
     unreadable: &dyn Fn(&dyn std::fmt::Display) -> Finding,
 ) -> Result<Range<Data>, Finding> {
-    let mut reader = match xlsx.worksheet_cells_reader(sheet) {
-        Ok(r) => r,
-        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Range::default()),
-        Err(e) => return Err(unreadable(&e)),
-    };
     let mut cells: Vec<Cell<Data>> = Vec::new();
     let (mut top, mut bottom, mut left, mut right) = (u32::MAX, 0u32, u32::MAX, 0u32);
     let max_rows = u64::from(budget.limits.max_rows_per_sheet);
-    while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
+    while let Some(cell) = next_cell().map_err(|e| unreadable(&e))? {
         if matches!(cell.get_value(), DataRef::Empty) {
             continue;
         }

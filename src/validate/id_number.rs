@@ -20,18 +20,22 @@ pub fn check_char(first17: &str) -> Option<char> {
 /// An ID number whose shape (17 digits + digit or X) is right; the check
 /// character and the embedded birth date are not yet verified.
 pub fn is_well_formed(id: &str) -> bool {
-    id.len() == 18
-        && id[..17].bytes().all(|b| b.is_ascii_digit())
-        && id[17..].bytes().all(|b| b.is_ascii_digit() || b == b'X')
+    // Bytes, not string slices: user text may put a multi-byte character
+    // across byte 17.
+    match id.as_bytes() {
+        [first17 @ .., last] if first17.len() == 17 => {
+            first17.iter().all(u8::is_ascii_digit) && (last.is_ascii_digit() || *last == b'X')
+        }
+        _ => false,
+    }
 }
 
 /// The birth date embedded in a well-formed ID number.
 pub fn birth_date(id: &str) -> Option<NaiveDate> {
-    let s = id.get(6..14)?;
     NaiveDate::from_ymd_opt(
-        s[..4].parse().ok()?,
-        s[4..6].parse().ok()?,
-        s[6..].parse().ok()?,
+        id.get(6..10)?.parse().ok()?,
+        id.get(10..12)?.parse().ok()?,
+        id.get(12..14)?.parse().ok()?,
     )
 }
 
@@ -49,6 +53,17 @@ pub fn with_check_char(first17: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by fuzzing: an 18-byte value whose last character is multi-byte
+    /// made `id[..17]` panic.
+    #[test]
+    fn multibyte_character_across_byte_17_is_not_well_formed() {
+        let id = "110105194912310源"; // 15 digits + 3 bytes
+        assert_eq!(id.len(), 18);
+        assert!(!is_well_formed(id));
+        assert_eq!(birth_date("110105源4912310023"), None);
+        assert_eq!(check_char(&id[..15]), None);
+    }
 
     #[test]
     fn known_check_characters() {

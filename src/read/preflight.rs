@@ -1,0 +1,375 @@
+//! What calamine would allocate, checked before it does.
+//!
+//! calamine sizes some allocations from numbers written in the file: an
+//! `.xls` is parsed whole when opened, each sheet into a rectangle spanning
+//! its outermost cells and reserved from its DIMENSIONS record; an `.xlsx`
+//! reserves room for as many shared strings as the file claims to have. A
+//! few hundred kilobytes can ask for tens of gigabytes, and a failed
+//! allocation aborts the process, so these numbers are read here first and
+//! checked against [`Limits`].
+
+use std::io::{Cursor, Read};
+
+use crate::diagnostic::Finding;
+use crate::limits::{mb, Limits};
+use crate::read::workbook::Budget;
+
+/// A zip package: what it inflates to, its part count, and the shared-string
+/// count it claims.
+pub fn zip_package(bytes: &[u8], limits: &Limits) -> Result<(), Finding> {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(()); // calamine reports the broken package
+    };
+    inflated_size(&mut zip, limits)?;
+    shared_string_count(&mut zip, limits)
+}
+
+/// Deflate inflates at most 1032:1. When even that cannot pass the limit the
+/// package is fine without unpacking it (every real ledger); otherwise each
+/// part is inflated into nothing, counting, since sizes in the zip's own
+/// headers can lie.
+fn inflated_size(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, limits: &Limits) -> Result<(), Finding> {
+    const MAX_DEFLATE_RATIO: u64 = 1032;
+    let over = |inflated: u64| {
+        Finding::new("limit-uncompressed")
+            .arg("size", mb(inflated))
+            .arg("limit", mb(limits.max_uncompressed_bytes))
+    };
+    if zip.len() > limits.max_entries {
+        return Err(Finding::new("limit-parts")
+            .arg("count", zip.len())
+            .arg("limit", limits.max_entries));
+    }
+    let mut bound = 0u64;
+    let mut declared = 0u64;
+    for i in 0..zip.len() {
+        let Ok(entry) = zip.by_index_raw(i) else {
+            return Ok(());
+        };
+        declared = declared.saturating_add(entry.size());
+        bound = bound.saturating_add(match entry.compression() {
+            zip::CompressionMethod::Stored => entry.compressed_size(),
+            _ => entry.compressed_size().saturating_mul(MAX_DEFLATE_RATIO),
+        });
+    }
+    if declared > limits.max_uncompressed_bytes {
+        return Err(over(declared));
+    }
+    if bound <= limits.max_uncompressed_bytes {
+        return Ok(());
+    }
+    let mut inflated = 0u64;
+    for i in 0..zip.len() {
+        let Ok(entry) = zip.by_index(i) else {
+            continue;
+        };
+        let room = limits.max_uncompressed_bytes - inflated;
+        let n = std::io::copy(&mut entry.take(room + 1), &mut std::io::sink()).unwrap_or(0);
+        inflated += n;
+        if n > room {
+            return Err(over(inflated));
+        }
+    }
+    Ok(())
+}
+
+/// calamine reserves `uniqueCount` strings when it opens an xlsx. A workbook
+/// has no more distinct strings than cells, so a larger claim is refused.
+fn shared_string_count(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    limits: &Limits,
+) -> Result<(), Finding> {
+    let Ok(part) = zip.by_name("xl/sharedStrings.xml") else {
+        return Ok(());
+    };
+    let mut head = Vec::new();
+    if part.take(4096).read_to_end(&mut head).is_err() {
+        return Ok(()); // calamine reports the broken part
+    }
+    let Some(count) = unique_count(&head) else {
+        return Ok(());
+    };
+    if count > limits.max_cells_per_file {
+        return Err(Finding::new("limit-cells")
+            .sheet("共享字符串表")
+            .arg("rows", count)
+            .arg("cols", 1)
+            .arg("limit", limits.max_cells_per_file));
+    }
+    Ok(())
+}
+
+/// The `uniqueCount` attribute of the `<sst>` start tag, if the part begins
+/// with one.
+fn unique_count(head: &[u8]) -> Option<u64> {
+    let start = memchr::memmem::find(head, b"<sst")?;
+    let tag_end = memchr::memchr(b'>', &head[start..]).map_or(head.len(), |e| start + e);
+    let tag = &head[start..tag_end];
+    let at = memchr::memmem::find(tag, b"uniqueCount=")? + b"uniqueCount=".len();
+    let value = tag.get(at + 1..)?;
+    let digits = value.iter().take_while(|b| b.is_ascii_digit()).count();
+    // More digits than u64 holds is certainly over any limit.
+    Some(
+        std::str::from_utf8(&value[..digits])
+            .ok()?
+            .parse()
+            .unwrap_or(u64::MAX),
+    )
+}
+
+/// A legacy `.xls`: every sheet's cell rectangle (and its DIMENSIONS claim)
+/// as calamine will allocate it when the file is opened.
+pub fn xls(bytes: &[u8], limits: &Limits) -> Result<(), Finding> {
+    let Some(stream) = workbook_stream(bytes, limits) else {
+        return Ok(()); // calamine reports a broken container
+    };
+    let mut budget = Budget::new(limits);
+    for sheet in bound_sheets(&stream) {
+        let Some(records) = stream.get(sheet.offset..) else {
+            continue;
+        };
+        let area = sheet_area(records);
+        let name = sheet.name.as_str();
+        budget.take(name, area.cells.rows(), area.cells.cols())?;
+        budget.take(name, area.formulas.rows(), area.formulas.cols())?;
+        if area.reserved > limits.max_cells_per_file {
+            return Err(Finding::new("limit-cells")
+                .sheet(name)
+                .arg("rows", area.reserved)
+                .arg("cols", 1)
+                .arg("limit", limits.max_cells_per_file));
+        }
+    }
+    Ok(())
+}
+
+fn workbook_stream(bytes: &[u8], limits: &Limits) -> Option<Vec<u8>> {
+    let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).ok()?;
+    let path = ["/Workbook", "/Book"]
+        .into_iter()
+        .find(|p| file.is_stream(p))?;
+    let stream = file.open_stream(path).ok()?;
+    let mut out = Vec::new();
+    stream
+        .take(limits.max_uncompressed_bytes)
+        .read_to_end(&mut out)
+        .ok()?;
+    Some(out)
+}
+
+/// BIFF records as calamine walks them: type, then data; CONTINUE records
+/// belong to the record before them and are skipped with it.
+fn records(mut stream: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
+    std::iter::from_fn(move || {
+        let typ = u16_at(stream, 0)?;
+        let len = usize::from(u16_at(stream, 2)?);
+        let data = stream.get(4..4 + len)?;
+        stream = &stream[4 + len..];
+        Some((typ, data))
+    })
+    .filter(|(typ, _)| *typ != CONTINUE)
+}
+
+const CONTINUE: u16 = 0x003C;
+const BOF: u16 = 0x0809;
+const EOF: u16 = 0x000A;
+const BOUND_SHEET: u16 = 0x0085;
+const DIMENSIONS: u16 = 0x0200;
+const FORMULA: u16 = 0x0006;
+const MUL_RK: u16 = 0x00BD;
+/// Records whose first four bytes are the row and column of one value cell
+/// (Number, Label, RString, BoolErr, Rk, LabelSst).
+const VALUE_CELLS: [u16; 6] = [0x0203, 0x0204, 0x00D6, 0x0205, 0x027E, 0x00FD];
+
+struct BoundSheet {
+    offset: usize,
+    name: String,
+}
+
+/// The sheets listed in the workbook globals, with where each one starts.
+fn bound_sheets(stream: &[u8]) -> Vec<BoundSheet> {
+    records(stream)
+        .take_while(|(typ, _)| *typ != EOF)
+        .filter(|(typ, _)| *typ == BOUND_SHEET)
+        .filter_map(|(_, data)| {
+            let offset = u32_at(data, 0)? as usize;
+            Some(BoundSheet {
+                offset,
+                name: sheet_name(data.get(6..)?),
+            })
+        })
+        .collect()
+}
+
+/// A BIFF8 short string: length, flags (bit 0: UTF-16), characters.
+fn sheet_name(data: &[u8]) -> String {
+    let (Some(&len), Some(&flags)) = (data.first(), data.get(1)) else {
+        return String::new();
+    };
+    let chars = &data[2.min(data.len())..];
+    if flags & 1 == 1 {
+        let units: Vec<u16> = chars
+            .chunks_exact(2)
+            .take(usize::from(len))
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        String::from_utf16_lossy(&units)
+    } else {
+        chars
+            .iter()
+            .take(usize::from(len))
+            .map(|&b| char::from(b))
+            .collect()
+    }
+}
+
+/// The smallest rectangle holding a set of cells.
+#[derive(Default)]
+struct Extent(Option<((u32, u32), (u32, u32))>);
+
+impl Extent {
+    fn add(&mut self, row: u32, col: u32) {
+        let ((top, left), (bottom, right)) = self.0.unwrap_or(((row, col), (row, col)));
+        self.0 = Some((
+            (top.min(row), left.min(col)),
+            (bottom.max(row), right.max(col)),
+        ));
+    }
+    fn rows(&self) -> u64 {
+        self.0
+            .map_or(0, |((top, _), (bottom, _))| u64::from(bottom - top) + 1)
+    }
+    fn cols(&self) -> u64 {
+        self.0
+            .map_or(0, |((_, left), (_, right))| u64::from(right - left) + 1)
+    }
+}
+
+struct SheetArea {
+    cells: Extent,
+    formulas: Extent,
+    /// Cells calamine reserves from the DIMENSIONS record.
+    reserved: u64,
+}
+
+/// One sheet's substream, nested substreams (embedded charts) skipped as
+/// calamine skips them.
+fn sheet_area(stream: &[u8]) -> SheetArea {
+    let mut area = SheetArea {
+        cells: Extent::default(),
+        formulas: Extent::default(),
+        reserved: 0,
+    };
+    let (mut seen_bof, mut depth) = (false, 0usize);
+    for (typ, data) in records(stream) {
+        if depth > 0 {
+            match typ {
+                BOF => depth += 1,
+                EOF => depth -= 1,
+                _ => {}
+            }
+            continue;
+        }
+        let at = || Some((u32::from(u16_at(data, 0)?), u32::from(u16_at(data, 2)?)));
+        match typ {
+            BOF if seen_bof => depth += 1,
+            BOF => seen_bof = true,
+            EOF => break,
+            DIMENSIONS => area.reserved = area.reserved.saturating_add(reserved_cells(data)),
+            FORMULA => {
+                if let Some((row, col)) = at() {
+                    area.cells.add(row, col);
+                    area.formulas.add(row, col);
+                }
+            }
+            MUL_RK => {
+                let last = data.len().checked_sub(2).and_then(|i| u16_at(data, i));
+                if let (Some((row, first)), Some(last)) = (at(), last) {
+                    area.cells.add(row, first);
+                    area.cells.add(row, u32::from(last));
+                }
+            }
+            t if VALUE_CELLS.contains(&t) => {
+                if let Some((row, col)) = at() {
+                    area.cells.add(row, col);
+                }
+            }
+            _ => {}
+        }
+    }
+    area
+}
+
+/// The cell count calamine reserves for a DIMENSIONS record: the same
+/// arithmetic, including its wrap-around when the last row precedes the first.
+fn reserved_cells(data: &[u8]) -> u64 {
+    let (first_row, last_row, mut first_col, last_col) = match data.len() {
+        10 => (
+            u32::from(u16_at(data, 0).unwrap_or(0)),
+            u32::from(u16_at(data, 2).unwrap_or(0)),
+            u32::from(u16_at(data, 4).unwrap_or(0)),
+            u32::from(u16_at(data, 6).unwrap_or(0)),
+        ),
+        14 | 16 => (
+            u32_at(data, 0).unwrap_or(0),
+            u32_at(data, 4).unwrap_or(0),
+            u32::from(u16_at(data, 8).unwrap_or(0)),
+            u32::from(u16_at(data, 10).unwrap_or(0)),
+        ),
+        _ => return 0,
+    };
+    if first_col > 0xFF || last_col < first_col {
+        first_col = 0;
+    }
+    if last_row == 0 || last_col == 0 {
+        return 1;
+    }
+    let rows = (last_row - 1).wrapping_sub(first_row).wrapping_add(1);
+    let cols = (last_col - 1).wrapping_sub(first_col).wrapping_add(1);
+    u64::from(rows).saturating_mul(u64::from(cols))
+}
+
+fn u16_at(data: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(data.get(at..at + 2)?.try_into().ok()?))
+}
+
+fn u32_at(data: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(data.get(at..at + 4)?.try_into().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unique_count_is_read_from_the_sst_tag() {
+        let xml = br#"<?xml version="1.0"?><sst xmlns="x" count="12" uniqueCount="9">"#;
+        assert_eq!(unique_count(xml), Some(9));
+        assert_eq!(
+            unique_count(br#"<sst uniqueCount="99999999999999999999999">"#),
+            Some(u64::MAX)
+        );
+        assert_eq!(unique_count(br#"<sst count="3">"#), None);
+    }
+
+    #[test]
+    fn dimensions_reservation_matches_calamine() {
+        // Rows 0..10, columns 0..3 (last row/col are exclusive in the record).
+        let mut record = Vec::new();
+        record.extend(0u32.to_le_bytes());
+        record.extend(10u32.to_le_bytes());
+        record.extend(0u16.to_le_bytes());
+        record.extend(3u16.to_le_bytes());
+        record.extend(0u16.to_le_bytes());
+        assert_eq!(reserved_cells(&record), 30);
+        // Last row before the first: calamine's subtraction wraps.
+        record[0..4].copy_from_slice(&20u32.to_le_bytes());
+        assert!(reserved_cells(&record) > 1 << 32);
+    }
+
+    #[test]
+    fn the_sample_xls_passes() {
+        let limits = Limits::default();
+        assert_eq!(xls(crate::sample::legacy::XLS, &limits), Ok(()));
+    }
+}

@@ -1,0 +1,130 @@
+//! Inputs the fuzzers (`fuzz/`) found to crash jucai, kept as regression
+//! tests. Each file under `fixtures/fuzz/workbook/` must be read into the
+//! diagnostic listed in `WORKBOOKS`, and each under `fixtures/fuzz/mail/` taken
+//! in without a panic; a file with no entry here fails the test, so a new
+//! crash input is never dropped in without its expected outcome.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use jucai::diagnostic::Code;
+use jucai::intake::{mail, zip, Limits};
+use jucai::schema::Schema;
+use jucai::validate;
+
+/// Workbook crash inputs and the diagnostic each must now produce.
+const WORKBOOKS: &[(&str, Code)] = &[
+    // calamine 0.38's OLE2 reader sliced past the end of a sector chain
+    // (cfb.rs:320) on a legacy.xls with a mutated FAT.
+    ("cfb-slice-index.xls", Code::UnreadableFile),
+    // A mutated cell record put one cell at row 57,362, column 45,474; calamine
+    // builds every .xls sheet's full rectangle when the file is opened
+    // (83 GB here), and a failed allocation aborts the process.
+    ("xls-sheet-area.xls", Code::ResourceLimit),
+    // From the `sheet` target (packaged by fuzz/package_sheet_input.py): a
+    // shuffled shared-string table put "王强对接资源" (18 bytes) in an ID
+    // number cell, and the shape check sliced it at byte 17, inside "源".
+    ("id-number-multibyte.xlsx", Code::PatternError),
+];
+
+/// Mail crash inputs (each is fed as .eml, .mbox and .zip, like the fuzzer).
+const MAILS: &[&str] = &[];
+
+fn fixtures(kind: &str) -> Vec<PathBuf> {
+    let dir = common::root().join("tests/fixtures/fuzz").join(kind);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.retain(|p| p.is_file());
+    files.sort();
+    files
+}
+
+fn name(path: &Path) -> String {
+    path.file_name().unwrap().to_string_lossy().into_owned()
+}
+
+#[test]
+fn every_fuzz_crash_input_is_listed() {
+    for path in fixtures("workbook") {
+        let name = name(&path);
+        assert!(
+            WORKBOOKS.iter().any(|(n, _)| *n == name),
+            "{name} has no expected diagnostic in WORKBOOKS"
+        );
+    }
+    for path in fixtures("mail") {
+        let name = name(&path);
+        assert!(MAILS.contains(&name.as_str()), "{name} is not in MAILS");
+    }
+    assert_eq!(fixtures("workbook").len(), WORKBOOKS.len());
+    assert_eq!(fixtures("mail").len(), MAILS.len());
+}
+
+#[test]
+fn fuzz_crash_workbooks_get_their_diagnostic() {
+    let schema = Schema::builtin();
+    let registry = common::sample_registry();
+    for path in fixtures("workbook") {
+        let name = name(&path);
+        let Some((_, expected)) = WORKBOOKS.iter().find(|(n, _)| *n == name) else {
+            continue; // reported by every_fuzz_crash_input_is_listed
+        };
+        let bytes = std::fs::read(&path).unwrap();
+        let checked = validate::validate(&bytes, &name, &schema, &registry, &Limits::default());
+        let found: Vec<Code> = checked.diagnostics.iter().map(|d| d.code).collect();
+        assert!(found.contains(expected), "{name}: {found:?}");
+        for d in &checked.diagnostics {
+            assert_eq!(d.file, name);
+            assert!(!d.message.is_empty());
+        }
+    }
+}
+
+#[test]
+fn fuzz_crash_mails_are_taken_in() {
+    let limits = Limits::default();
+    for path in fixtures("mail") {
+        let name = name(&path);
+        let bytes = std::fs::read(&path).unwrap();
+        // No panic is the outcome; a file that yields nothing must say why.
+        for intake in [
+            mail::from_eml(&bytes, &name, limits),
+            mail::from_mbox(&bytes, &name, limits),
+            zip::from_zip(&bytes, &name, &name, None, limits),
+        ] {
+            assert!(
+                !intake.files.is_empty() || !intake.problems.is_empty(),
+                "{name}: nothing found and nothing reported"
+            );
+        }
+    }
+}
+
+/// The batch-level view of the same crash: `jucai validate` on a folder with
+/// the crash input beside a good workbook reports the bad file, checks the
+/// good one, and prints no panic.
+#[test]
+fn a_parser_panic_is_a_diagnostic_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("收件");
+    std::fs::create_dir_all(&inbox).unwrap();
+    for path in fixtures("workbook") {
+        std::fs::copy(&path, inbox.join(name(&path))).unwrap();
+    }
+    std::fs::write(inbox.join("正常.xlsx"), common::clean_book().bytes()).unwrap();
+    let platform = common::sample_platform();
+    let out = common::jucai(dir.path(), &["validate", "收件", "--platform", &platform]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stdout.contains("cfb-slice-index.xls"), "{stdout}");
+    assert!(stdout.contains("文件结构已损坏"), "{stdout}");
+    let total = fixtures("workbook").len() + 1;
+    assert!(
+        stdout.contains(&format!("共校验 {total} 个文件：1 个通过")),
+        "{stdout}"
+    );
+}
