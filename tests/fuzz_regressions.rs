@@ -22,6 +22,9 @@ const WORKBOOKS: &[(&str, Code)] = &[
     // builds every .xls sheet's full rectangle when the file is opened
     // (83 GB here), and a failed allocation aborts the process.
     ("xls-sheet-area.xls", Code::ResourceLimit),
+    // A FAT entry pointing back into the directory chain: calamine appended
+    // sectors until memory ran out (2 GB in 10 s under the fuzzer).
+    ("cfb-chain-loop.xls", Code::UnreadableFile),
     // From the `sheet` target (packaged by fuzz/package_sheet_input.py): a
     // shuffled shared-string table put "王强对接资源" (18 bytes) in an ID
     // number cell, and the shape check sliced it at byte 17, inside "源".

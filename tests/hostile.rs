@@ -145,6 +145,21 @@ fn corpus() -> Vec<(&'static str, Vec<u8>, Code)> {
             &format!("<?xml version=\"1.0\"?>{dtd}<worksheet"),
         )
     };
+    // A shared-string table claiming a trillion strings: calamine reserves
+    // room for them when the workbook is opened.
+    let strings_claim = replace_stored(
+        &common::clean_book().bytes(),
+        b"uniqueCount=\"",
+        "uniqueCount=\"1000000000000",
+    );
+    // A real .xls whose first sheet's DIMENSIONS record claims rows 0 to
+    // 4,000,000,000: calamine reserves that many rows of cells on opening.
+    let mut dimensions_xls = jucai::sample::legacy::XLS.to_vec();
+    let at = dimensions_xls
+        .windows(4)
+        .position(|w| w == [0x00, 0x02, 0x0E, 0x00])
+        .expect("DIMENSIONS record");
+    dimensions_xls[at + 8..at + 12].copy_from_slice(&4_000_000_000u32.to_le_bytes());
     let no_ledgers = {
         let mut book = common::Book::default();
         book.sheets
@@ -179,6 +194,8 @@ fn corpus() -> Vec<(&'static str, Vec<u8>, Code)> {
         ("16384列.xlsx", wide, Code::ResourceLimit),
         ("两角.xlsx", corners, Code::ResourceLimit),
         ("实体展开.xlsx", laughs, Code::UnreadableFile),
+        ("共享字符串一万亿.xlsx", strings_claim, Code::ResourceLimit),
+        ("维度声明.xls", dimensions_xls, Code::ResourceLimit),
         ("没有台账.xlsx", no_ledgers, Code::MissingCover),
     ]
 }

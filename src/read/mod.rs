@@ -4,6 +4,7 @@
 pub mod cell;
 pub mod guard;
 pub mod merges;
+pub mod ole;
 pub mod preflight;
 pub mod submission;
 pub mod table;

@@ -6,12 +6,14 @@
 //! reserves room for as many shared strings as the file claims to have. A
 //! few hundred kilobytes can ask for tens of gigabytes, and a failed
 //! allocation aborts the process, so these numbers are read here first and
-//! checked against [`Limits`].
+//! checked against [`Limits`]; for `.xls` the container is walked first
+//! ([`ole`]) since calamine can loop on a broken one.
 
 use std::io::{Cursor, Read};
 
 use crate::diagnostic::Finding;
 use crate::limits::{mb, Limits};
+use crate::read::ole::{self, Container};
 use crate::read::workbook::Budget;
 
 /// A zip package: what it inflates to, its part count, and the shared-string
@@ -120,8 +122,13 @@ fn unique_count(head: &[u8]) -> Option<u64> {
 /// A legacy `.xls`: every sheet's cell rectangle (and its DIMENSIONS claim)
 /// as calamine will allocate it when the file is opened.
 pub fn xls(bytes: &[u8], limits: &Limits) -> Result<(), Finding> {
-    let Some(stream) = workbook_stream(bytes, limits) else {
-        return Ok(()); // calamine reports a broken container
+    let stream = match ole::workbook(bytes) {
+        Container::Workbook(stream) => stream,
+        Container::Loop => {
+            return Err(Finding::new("file-unreadable")
+                .arg("reason", "旧版 Excel 文件的内部结构循环引用，文件已损坏"))
+        }
+        Container::LeftToCalamine => return Ok(()),
     };
     let mut budget = Budget::new(limits);
     for sheet in bound_sheets(&stream) {
@@ -141,20 +148,6 @@ pub fn xls(bytes: &[u8], limits: &Limits) -> Result<(), Finding> {
         }
     }
     Ok(())
-}
-
-fn workbook_stream(bytes: &[u8], limits: &Limits) -> Option<Vec<u8>> {
-    let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).ok()?;
-    let path = ["/Workbook", "/Book"]
-        .into_iter()
-        .find(|p| file.is_stream(p))?;
-    let stream = file.open_stream(path).ok()?;
-    let mut out = Vec::new();
-    stream
-        .take(limits.max_uncompressed_bytes)
-        .read_to_end(&mut out)
-        .ok()?;
-    Some(out)
 }
 
 /// BIFF records as calamine walks them: type, then data; CONTINUE records
