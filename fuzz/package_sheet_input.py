@@ -3,7 +3,7 @@
 
     python3 fuzz/package_sheet_input.py artifacts/sheet/crash-… ../tests/fixtures/fuzz/workbook/NAME.xlsx
 
-The first byte picks the part (PARTS in fuzz_targets/sheet.rs), the rest
+The first byte picks the part (fuzz/sheet_parts.txt), the rest
 replaces it inside tests/fixtures/libreoffice/quirky.xlsx; every part is
 stored, as the target stores them. The result is a regression fixture any
 workbook test can read.
@@ -13,17 +13,7 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = [
-    "xl/worksheets/sheet1.xml",
-    "xl/worksheets/sheet2.xml",
-    "xl/worksheets/sheet3.xml",
-    "xl/worksheets/sheet4.xml",
-    "xl/worksheets/sheet5.xml",
-    "xl/worksheets/sheet6.xml",
-    "xl/sharedStrings.xml",
-    "xl/workbook.xml",
-    "xl/styles.xml",
-]
+PARTS = (Path(__file__).resolve().parent / "sheet_parts.txt").read_text().split()
 
 data = Path(sys.argv[1]).read_bytes()
 part, xml = PARTS[data[0] % len(PARTS)], data[1:]
@@ -31,5 +21,6 @@ template = zipfile.ZipFile(ROOT / "tests/fixtures/libreoffice/quirky.xlsx")
 with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_STORED) as out:
     for info in template.infolist():
         body = xml if info.filename == part else template.read(info.filename)
-        out.writestr(info.filename, body)
+        # A fixed date: the same input always packages to the same bytes.
+        out.writestr(zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)), body)
 print(f"{sys.argv[2]}: {part} replaced ({len(xml)} bytes)")

@@ -3,7 +3,7 @@
 //! sheet reader; this target keeps the package valid so the fuzzer works on
 //! jucai's own cell reader, the merged-cell scan and validation.
 //!
-//! The first byte picks the part (see `PARTS`), the rest replaces it.
+//! The first byte picks the part (`sheet_parts.txt`), the rest replaces it.
 #![no_main]
 
 use std::io::{Cursor, Read, Write};
@@ -21,23 +21,15 @@ use zip::write::SimpleFileOptions;
 static PLATFORM: &[u8] = include_bytes!("../../sample-input/platform.xlsx");
 static TEMPLATE: &[u8] = include_bytes!("../../tests/fixtures/libreoffice/quirky.xlsx");
 
-/// The parts a fuzz input may replace, in selector order.
-const PARTS: &[&str] = &[
-    "xl/worksheets/sheet1.xml",
-    "xl/worksheets/sheet2.xml",
-    "xl/worksheets/sheet3.xml",
-    "xl/worksheets/sheet4.xml",
-    "xl/worksheets/sheet5.xml",
-    "xl/worksheets/sheet6.xml",
-    "xl/sharedStrings.xml",
-    "xl/workbook.xml",
-    "xl/styles.xml",
-];
+/// The parts a fuzz input may replace, in selector order (shared with the
+/// seed and packaging scripts).
+static PARTS: &str = include_str!("../sheet_parts.txt");
 
 struct Setup {
     schema: Schema,
     registry: Registry,
     parts: Vec<(String, Vec<u8>)>,
+    replaceable: Vec<&'static str>,
 }
 
 fn setup() -> &'static Setup {
@@ -59,6 +51,7 @@ fn setup() -> &'static Setup {
             schema,
             registry,
             parts,
+            replaceable: PARTS.lines().collect(),
         }
     })
 }
@@ -80,7 +73,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let setup = setup();
-    let part = PARTS[selector as usize % PARTS.len()];
+    let part = setup.replaceable[selector as usize % setup.replaceable.len()];
     let bytes = package(&setup.parts, part, xml);
     let limits = Limits {
         max_uncompressed_bytes: 64 << 20,
