@@ -160,6 +160,14 @@ fn corpus() -> Vec<(&'static str, Vec<u8>, Code)> {
         .position(|w| w == [0x00, 0x02, 0x0E, 0x00])
         .expect("DIMENSIONS record");
     dimensions_xls[at + 8..at + 12].copy_from_slice(&4_000_000_000u32.to_le_bytes());
+    // An .ods with 1,000 rows each holding one value repeated across all
+    // 16,384 columns: a few kilobytes that calamine would spell out cell by cell.
+    let wide_row = r#"<table:table-row><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="16384"/></table:table-row>"#;
+    let repeated_ods = replace_stored(
+        &std::fs::read(fixtures.join("libreoffice/quirky.ods")).unwrap(),
+        b"</table:table-row>",
+        &format!("</table:table-row>{}", wide_row.repeat(1000)),
+    );
     let no_ledgers = {
         let mut book = common::Book::default();
         book.sheets
@@ -196,6 +204,7 @@ fn corpus() -> Vec<(&'static str, Vec<u8>, Code)> {
         ("实体展开.xlsx", laughs, Code::UnreadableFile),
         ("共享字符串一万亿.xlsx", strings_claim, Code::ResourceLimit),
         ("维度声明.xls", dimensions_xls, Code::ResourceLimit),
+        ("列重复.ods", repeated_ods, Code::ResourceLimit),
         ("没有台账.xlsx", no_ledgers, Code::MissingCover),
     ]
 }
@@ -245,6 +254,17 @@ fn every_hostile_workbook_gets_its_diagnostic() {
         );
         for d in &checked.diagnostics {
             assert!(!d.message.is_empty(), "{name}: {d:?}");
+        }
+        // These are refused from the counts written in the file, before
+        // calamine allocates what they claim.
+        if ["共享字符串一万亿.xlsx", "维度声明.xls", "列重复.ods"].contains(&name) {
+            assert!(
+                checked
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.message.contains("按文件里的记录") || d.message.contains("文件声称")),
+                "{name}: not refused before reading"
+            );
         }
     }
 }

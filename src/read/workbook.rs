@@ -51,12 +51,12 @@ pub fn open<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Workbook<'a>, Findin
     }
     if bytes.starts_with(&ZIP_MAGIC) {
         preflight::zip_package(bytes, limits)?;
-        return guarded(|| open_zip(bytes))?;
+        return guarded(|| open_zip(bytes, limits))?;
     }
     Err(unreadable("不是 Excel、WPS 或 LibreOffice 表格文件"))
 }
 
-fn open_zip(bytes: &[u8]) -> Result<Workbook<'_>, Finding> {
+fn open_zip<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Workbook<'a>, Finding> {
     let xlsx_err = match Xlsx::new(Cursor::new(bytes)) {
         Ok(x) => return Ok(Sheets::Xlsx(x)),
         Err(calamine::XlsxError::Password) => return Err(Finding::new("file-encrypted")),
@@ -65,6 +65,7 @@ fn open_zip(bytes: &[u8]) -> Result<Workbook<'_>, Finding> {
     if let Ok(x) = Xlsb::new(Cursor::new(bytes)) {
         return Ok(Sheets::Xlsb(x));
     }
+    preflight::ods(bytes, limits)?;
     match Ods::new(Cursor::new(bytes)) {
         Ok(x) => Ok(Sheets::Ods(x)),
         Err(calamine::OdsError::Password) => Err(Finding::new("file-encrypted")),

@@ -1,0 +1,152 @@
+//! What calamine would allocate, checked before it does.
+//!
+//! calamine sizes some allocations from numbers written in the file: an
+//! `.xls` is parsed whole when opened, each sheet into a rectangle spanning
+//! its outermost cells and reserved from its DIMENSIONS record; an `.ods` is
+//! parsed whole too, repeated cells spelled out one by one; an `.xlsx`
+//! reserves room for as many shared strings as the file claims to have. A
+//! few hundred kilobytes can ask for tens of gigabytes, and a failed
+//! allocation aborts the process, so these numbers are read here first and
+//! checked against [`Limits`] (the zip package here, `.xls` in [`xls`], `.ods`
+//! in [`ods`]). For `.xls` the container is walked first
+//! ([`crate::read::ole`]), since calamine can loop on a broken one.
+
+use std::io::{Cursor, Read};
+
+use crate::diagnostic::Finding;
+use crate::limits::{mb, Limits};
+
+mod ods;
+mod xls;
+
+pub use ods::ods;
+pub use xls::xls;
+
+/// A zip package: what it inflates to, its part count, and the shared-string
+/// count it claims.
+pub fn zip_package(bytes: &[u8], limits: &Limits) -> Result<(), Finding> {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(()); // calamine reports the broken package
+    };
+    inflated_size(&mut zip, limits)?;
+    shared_string_count(&mut zip, limits)
+}
+
+/// Deflate inflates at most 1032:1. When even that cannot pass the limit the
+/// package is fine without unpacking it (every real ledger); otherwise each
+/// part is inflated into nothing, counting, since sizes in the zip's own
+/// headers can lie.
+fn inflated_size(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, limits: &Limits) -> Result<(), Finding> {
+    const MAX_DEFLATE_RATIO: u64 = 1032;
+    let over = |inflated: u64| {
+        Finding::new("limit-uncompressed")
+            .arg("size", mb(inflated))
+            .arg("limit", mb(limits.max_uncompressed_bytes))
+    };
+    if zip.len() > limits.max_entries {
+        return Err(Finding::new("limit-parts")
+            .arg("count", zip.len())
+            .arg("limit", limits.max_entries));
+    }
+    let mut bound = 0u64;
+    let mut declared = 0u64;
+    for i in 0..zip.len() {
+        let Ok(entry) = zip.by_index_raw(i) else {
+            return Ok(());
+        };
+        declared = declared.saturating_add(entry.size());
+        bound = bound.saturating_add(match entry.compression() {
+            zip::CompressionMethod::Stored => entry.compressed_size(),
+            _ => entry.compressed_size().saturating_mul(MAX_DEFLATE_RATIO),
+        });
+    }
+    if declared > limits.max_uncompressed_bytes {
+        return Err(over(declared));
+    }
+    if bound <= limits.max_uncompressed_bytes {
+        return Ok(());
+    }
+    let mut inflated = 0u64;
+    for i in 0..zip.len() {
+        let Ok(entry) = zip.by_index(i) else {
+            continue;
+        };
+        let room = limits.max_uncompressed_bytes - inflated;
+        let n = std::io::copy(&mut entry.take(room + 1), &mut std::io::sink()).unwrap_or(0);
+        inflated += n;
+        if n > room {
+            return Err(over(inflated));
+        }
+    }
+    Ok(())
+}
+
+/// calamine reserves `uniqueCount` strings when it opens an xlsx. A workbook
+/// has no more distinct strings than cells, so a larger claim is refused.
+fn shared_string_count(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    limits: &Limits,
+) -> Result<(), Finding> {
+    let Ok(part) = zip.by_name("xl/sharedStrings.xml") else {
+        return Ok(());
+    };
+    let mut head = Vec::new();
+    if part.take(4096).read_to_end(&mut head).is_err() {
+        return Ok(()); // calamine reports the broken part
+    }
+    let Some(count) = unique_count(&head) else {
+        return Ok(());
+    };
+    if count > limits.max_cells_per_file {
+        return Err(Finding::new("limit-strings")
+            .arg("count", count)
+            .arg("limit", limits.max_cells_per_file));
+    }
+    Ok(())
+}
+
+/// The `uniqueCount` attribute of the `<sst>` start tag, if the part begins
+/// with one.
+fn unique_count(head: &[u8]) -> Option<u64> {
+    let start = memchr::memmem::find(head, b"<sst")?;
+    let tag_end = memchr::memchr(b'>', &head[start..]).map_or(head.len(), |e| start + e);
+    let tag = &head[start..tag_end];
+    let at = memchr::memmem::find(tag, b"uniqueCount=")? + b"uniqueCount=".len();
+    let value = tag.get(at + 1..)?;
+    let digits = value.iter().take_while(|b| b.is_ascii_digit()).count();
+    // More digits than u64 holds is certainly over any limit.
+    Some(
+        std::str::from_utf8(&value[..digits])
+            .ok()?
+            .parse()
+            .unwrap_or(u64::MAX),
+    )
+}
+
+/// A count of cells calamine would hold, read from the file rather than
+/// measured as a rectangle.
+fn claimed(sheet: &str, cells: u64, limits: &Limits) -> Result<(), Finding> {
+    if cells <= limits.max_cells_per_file {
+        return Ok(());
+    }
+    Err(Finding::new("limit-cells-claimed")
+        .sheet(sheet)
+        .arg("cells", cells)
+        .arg("limit", limits.max_cells_per_file))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unique_count_is_read_from_the_sst_tag() {
+        let xml = br#"<?xml version="1.0"?><sst xmlns="x" count="12" uniqueCount="9">"#;
+        assert_eq!(unique_count(xml), Some(9));
+        assert_eq!(
+            unique_count(br#"<sst uniqueCount="99999999999999999999999">"#),
+            Some(u64::MAX)
+        );
+        assert_eq!(unique_count(br#"<sst count="3">"#), None);
+    }
+}
