@@ -173,7 +173,7 @@ fn write_feedback(
     period: Period,
 ) -> anyhow::Result<usize> {
     let dir = config.output.join(period.code()).join("校验反馈");
-    let writer = FeedbackWriter::new()?;
+    let writer = FeedbackWriter::new(config.limits)?;
     let mut written = 0;
     for unit in registry.units() {
         let versions: Vec<&Record> = archive.versions(&unit.code, period);

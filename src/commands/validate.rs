@@ -24,7 +24,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
     let feedback = args
         .feedback
         .as_ref()
-        .map(|_| FeedbackWriter::new())
+        .map(|_| FeedbackWriter::new(config.limits))
         .transpose()?;
     let mut all: Vec<Diagnostic> = Vec::new();
     let mut written = Vec::new();

@@ -13,6 +13,7 @@ use serde_json::json;
 
 use crate::diagnostic::{catalogue, Diagnostic, Severity};
 use crate::error::Error;
+use crate::limits::Limits;
 use crate::read::merges::Merges;
 use crate::read::workbook;
 use crate::render::texts::Texts;
@@ -28,11 +29,15 @@ const YELLOW: &str = "#FFEB9C";
 pub struct FeedbackWriter {
     texts: Texts,
     styles: Styles,
+    /// The limits the files were validated under, so that a sheet read then
+    /// is read again here.
+    limits: Limits,
 }
 
 impl FeedbackWriter {
-    pub fn new() -> Result<FeedbackWriter, Error> {
+    pub fn new(limits: Limits) -> Result<FeedbackWriter, Error> {
         Ok(FeedbackWriter {
+            limits,
             texts: Texts::parse("templates/feedback.toml", WORDING)?,
             styles: Styles::new(),
         })
@@ -77,7 +82,8 @@ impl FeedbackWriter {
         xlsx::set_properties(&mut book, &title_unit, date);
         self.results_sheet(&mut book, checked, unit_name)
             .map_err(|e| wrap(&path, e))?;
-        copy_sheets(&mut book, checked, bytes, schema).map_err(|e| Error::xlsx(&path, e))?;
+        copy_sheets(&mut book, checked, bytes, schema, &self.limits)
+            .map_err(|e| Error::xlsx(&path, e))?;
         xlsx::save(&mut book, &path)?;
         Ok(path)
     }
@@ -209,14 +215,13 @@ fn copy_sheets(
     checked: &Checked,
     bytes: &[u8],
     schema: &Schema,
+    limits: &Limits,
 ) -> Result<(), XlsxError> {
-    // The file passed these limits when it was validated.
-    let limits = crate::limits::Limits::default();
-    let Ok(mut source) = workbook::open(bytes, &limits) else {
+    let Ok(mut source) = workbook::open(bytes, limits) else {
         return Ok(());
     };
     let merges = Merges::find(&mut source, bytes);
-    let mut budget = workbook::Budget::new(&limits);
+    let mut budget = workbook::Budget::new(limits);
     let wanted = std::iter::once(&schema.cover.sheet).chain(schema.ledgers.iter().map(|l| &l.name));
     for name in wanted {
         let Some(sheet_name) = workbook::find_sheet(&source, name) else {
