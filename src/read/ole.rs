@@ -77,7 +77,12 @@ fn u32s(bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {
         .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
 }
 
-fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
+/// Little-endian integers at a byte offset, as OLE2 and BIFF store them.
+pub(crate) fn u16_at(bytes: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?))
+}
+
+pub(crate) fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
     u32s(bytes.get(at..at + 4)?).next()
 }
 
@@ -94,7 +99,7 @@ fn walk(bytes: &[u8]) -> Result<Option<Vec<u8>>, ()> {
     let Some(header) = bytes.get(..512) else {
         return Ok(None);
     };
-    let (size, header_len) = match u16::from_le_bytes([header[30], header[31]]) {
+    let (size, header_len) = match u16_at(header, 30).unwrap_or(0) {
         0x09 => (512, 512),
         0x0C => (4096, 4096),
         _ => return Ok(None),

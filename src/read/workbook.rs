@@ -125,6 +125,16 @@ impl Budget {
                 .arg("rows", rows)
                 .arg("limit", self.limits.max_rows_per_sheet));
         }
+        self.take_area(sheet, rows, cols)
+    }
+
+    /// [`Budget::take`] for the rectangle of `extent`.
+    pub(crate) fn take_extent(&mut self, sheet: &str, extent: &Extent) -> Result<(), Finding> {
+        self.take(sheet, extent.rows(), extent.cols())
+    }
+
+    /// Take a rectangle's cells out of the allowance, whatever its height.
+    pub(crate) fn take_area(&mut self, sheet: &str, rows: u64, cols: u64) -> Result<(), Finding> {
         let cells = rows.saturating_mul(cols);
         if cells > self.cells_left {
             return Err(Finding::new("limit-cells")
@@ -135,6 +145,30 @@ impl Budget {
         }
         self.cells_left -= cells;
         Ok(())
+    }
+}
+
+/// The smallest rectangle holding a set of cells, grown one cell at a time.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Extent(Option<((u32, u32), (u32, u32))>);
+
+impl Extent {
+    pub(crate) fn add(&mut self, row: u32, col: u32) {
+        let ((top, left), (bottom, right)) = self.0.unwrap_or(((row, col), (row, col)));
+        self.0 = Some((
+            (top.min(row), left.min(col)),
+            (bottom.max(row), right.max(col)),
+        ));
+    }
+
+    pub(crate) fn rows(&self) -> u64 {
+        self.0
+            .map_or(0, |((top, _), (bottom, _))| u64::from(bottom - top) + 1)
+    }
+
+    pub(crate) fn cols(&self) -> u64 {
+        self.0
+            .map_or(0, |((_, left), (_, right))| u64::from(right - left) + 1)
     }
 }
 
@@ -162,9 +196,9 @@ pub fn range(
             Ok(mut reader) => streamed_range(|| reader.next_cell(), sheet, budget, &unreadable),
             Err(e) => Err(unreadable(&e)),
         },
-        // A legacy .xls was read whole when opened (its size checked by
-        // `preflight::xls` first); ODS sheets are bounded by the file size and
-        // calamine's own caps. Their rectangle is checked after reading.
+        // Legacy .xls and ODS workbooks were read whole when opened (their
+        // sizes checked by `preflight` first); the rectangle is taken from the
+        // budget here like any other sheet's.
         other => {
             let range = other.worksheet_range(sheet).map_err(|e| unreadable(&e))?;
             let (rows, cols) = range.get_size();
@@ -188,31 +222,23 @@ fn streamed_range<'a, E: std::fmt::Display>(
     unreadable: &dyn Fn(&dyn std::fmt::Display) -> Finding,
 ) -> Result<Range<Data>, Finding> {
     let mut cells: Vec<Cell<Data>> = Vec::new();
-    let (mut top, mut bottom, mut left, mut right) = (u32::MAX, 0u32, u32::MAX, 0u32);
+    let mut extent = Extent::default();
     let max_rows = u64::from(budget.limits.max_rows_per_sheet);
     while let Some(cell) = next_cell().map_err(|e| unreadable(&e))? {
         if matches!(cell.get_value(), DataRef::Empty) {
             continue;
         }
         let (row, col) = cell.get_position();
-        (top, bottom) = (top.min(row), bottom.max(row));
-        (left, right) = (left.min(col), right.max(col));
+        extent.add(row, col);
         // Stop early on a sheet far past any limit rather than reading it all.
-        let rows = u64::from(bottom - top) + 1;
+        let rows = extent.rows();
         let non_empty = cells.len() as u64 + 1;
         if rows > max_rows || non_empty > budget.cells_left {
-            let cols = u64::from(right - left) + 1;
-            budget.take(sheet, rows, cols.max(non_empty.div_ceil(rows)))?;
+            budget.take(sheet, rows, extent.cols().max(non_empty.div_ceil(rows)))?;
         }
         cells.push(Cell::new((row, col), cell.get_value().clone().into()));
     }
-    if !cells.is_empty() {
-        budget.take(
-            sheet,
-            u64::from(bottom - top) + 1,
-            u64::from(right - left) + 1,
-        )?;
-    }
+    budget.take_extent(sheet, &extent)?;
     Ok(Range::from_sparse(cells))
 }
 

@@ -13,6 +13,7 @@ use quick_xml::Reader as XmlReader;
 
 use crate::diagnostic::Finding;
 use crate::limits::Limits;
+use crate::read::workbook::{Budget, Extent};
 
 /// calamine's caps on one ODS table.
 const MAX_ROWS: u64 = 1_048_576;
@@ -37,7 +38,7 @@ pub fn ods(bytes: &[u8], limits: &Limits) -> Result<(), Finding> {
         };
         match event {
             Event::Start(e) => count.start(&e),
-            Event::Text(t) if !t.as_ref().trim().is_empty() => count.text(),
+            Event::Text(t) if !t.as_ref().trim().is_empty() => count.value_seen(),
             Event::End(e) => count.end(e.name().as_ref())?,
             _ => {}
         }
@@ -61,17 +62,16 @@ struct Row {
 struct Table {
     name: String,
     rows: u64,
-    /// Rows (counting repeats) from the first to the last with a value.
-    filled_rows: Option<(u64, u64)>,
-    columns: Option<(u64, u64)>,
+    /// Rows (counting repeats) and columns from the first to the last value.
+    filled: Extent,
 }
 
 struct Count<'a> {
     limits: &'a Limits,
     /// Cells materialised so far (calamine holds them all at once).
     cells: u64,
-    /// Rectangles of the tables read so far.
-    area: u64,
+    /// What the tables' rectangles leave of the file's cell allowance.
+    budget: Budget,
     table: Option<Table>,
     row: Option<Row>,
     /// The cell being read: its repeat count and whether it has a value.
@@ -83,7 +83,7 @@ impl Count<'_> {
         Count {
             limits,
             cells: 0,
-            area: 0,
+            budget: Budget::new(limits),
             table: None,
             row: None,
             cell: None,
@@ -110,16 +110,12 @@ impl Count<'_> {
                     attr(e, "office:value-type").is_some() || attr(e, "table:formula").is_some();
                 self.cell = Some((number(e, "table:number-columns-repeated"), has_value));
             }
-            _ => {
-                // Any element inside a cell (text:p, …) may carry its value.
-                if let Some((_, has_value)) = &mut self.cell {
-                    *has_value = true;
-                }
-            }
+            // Any element inside a cell (text:p, …) may carry its value.
+            _ => self.value_seen(),
         }
     }
 
-    fn text(&mut self) {
+    fn value_seen(&mut self) {
         if let Some((_, has_value)) = &mut self.cell {
             *has_value = true;
         }
@@ -160,10 +156,10 @@ impl Count<'_> {
         };
         let repeats = row.repeats.min(MAX_ROWS.saturating_sub(table.rows));
         if let Some((left, right)) = row.span {
-            let (top, _) = table.filled_rows.unwrap_or((table.rows, 0));
-            table.filled_rows = Some((top, table.rows + repeats.max(1) - 1));
-            let (l, r) = table.columns.unwrap_or((left, right));
-            table.columns = Some((l.min(left), r.max(right)));
+            // Both fit in u32: rows are capped at 2^20, columns at 2^14.
+            let (top, bottom) = (table.rows, table.rows + repeats.max(1) - 1);
+            table.filled.add(top as u32, left as u32);
+            table.filled.add(bottom as u32, right as u32);
         }
         table.rows += repeats;
         self.cells = self.cells.saturating_add(row.pushed);
@@ -174,19 +170,10 @@ impl Count<'_> {
         let Some(table) = self.table.take() else {
             return Ok(());
         };
-        let (Some((top, bottom)), Some((left, right))) = (table.filled_rows, table.columns) else {
-            return Ok(());
-        };
-        let (rows, cols) = (bottom - top + 1, right - left + 1);
-        self.area = self.area.saturating_add(rows.saturating_mul(cols));
-        if self.area <= self.limits.max_cells_per_file {
-            return Ok(());
-        }
-        Err(Finding::new("limit-cells")
-            .sheet(table.name)
-            .arg("rows", rows)
-            .arg("cols", cols)
-            .arg("limit", self.limits.max_cells_per_file))
+        // Only the area: calamine caps an ODS table's rows itself.
+        let filled = &table.filled;
+        self.budget
+            .take_area(&table.name, filled.rows(), filled.cols())
     }
 }
 

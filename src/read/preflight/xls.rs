@@ -2,8 +2,8 @@
 
 use crate::diagnostic::Finding;
 use crate::limits::Limits;
-use crate::read::ole::{self, Container};
-use crate::read::workbook::Budget;
+use crate::read::ole::{self, u16_at, u32_at, Container};
+use crate::read::workbook::{Budget, Extent};
 
 /// A legacy `.xls`: every sheet's cell rectangle (and its DIMENSIONS claim)
 /// as calamine will allocate it when the file is opened.
@@ -23,8 +23,8 @@ pub fn xls(bytes: &[u8], limits: &Limits) -> Result<(), Finding> {
         };
         let area = sheet_area(records);
         let name = sheet.name.as_str();
-        budget.take(name, area.cells.rows(), area.cells.cols())?;
-        budget.take(name, area.formulas.rows(), area.formulas.cols())?;
+        budget.take_extent(name, &area.cells)?;
+        budget.take_extent(name, &area.formulas)?;
         super::claimed(name, area.reserved, limits)?;
     }
     Ok(())
@@ -93,28 +93,6 @@ fn sheet_name(data: &[u8]) -> String {
             .take(usize::from(len))
             .map(|&b| char::from(b))
             .collect()
-    }
-}
-
-/// The smallest rectangle holding a set of cells.
-#[derive(Default)]
-struct Extent(Option<((u32, u32), (u32, u32))>);
-
-impl Extent {
-    fn add(&mut self, row: u32, col: u32) {
-        let ((top, left), (bottom, right)) = self.0.unwrap_or(((row, col), (row, col)));
-        self.0 = Some((
-            (top.min(row), left.min(col)),
-            (bottom.max(row), right.max(col)),
-        ));
-    }
-    fn rows(&self) -> u64 {
-        self.0
-            .map_or(0, |((top, _), (bottom, _))| u64::from(bottom - top) + 1)
-    }
-    fn cols(&self) -> u64 {
-        self.0
-            .map_or(0, |((_, left), (_, right))| u64::from(right - left) + 1)
     }
 }
 
@@ -200,14 +178,6 @@ fn reserved_cells(data: &[u8]) -> u64 {
     let rows = (last_row - 1).wrapping_sub(first_row).wrapping_add(1);
     let cols = (last_col - 1).wrapping_sub(first_col).wrapping_add(1);
     u64::from(rows).saturating_mul(u64::from(cols))
-}
-
-fn u16_at(data: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_le_bytes(data.get(at..at + 2)?.try_into().ok()?))
-}
-
-fn u32_at(data: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(data.get(at..at + 4)?.try_into().ok()?))
 }
 
 #[cfg(test)]
