@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
 use calamine::{Dimensions, Reader, Sheets};
-use quick_xml::events::Event;
-use quick_xml::Reader as XmlReader;
+
+use crate::read::xml::{attr, elements};
 
 /// Merged areas by sheet name.
 #[derive(Debug, Default)]
@@ -74,32 +74,6 @@ fn entry(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<Vec<u8>
     let mut out = Vec::new();
     file.read_to_end(&mut out).ok()?;
     Some(out)
-}
-
-/// Attribute `key` (by local name) of an element.
-fn attr(e: &quick_xml::events::BytesStart<'_>, key: &str) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == key)
-        .and_then(|a| {
-            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .ok()
-                .map(|v| v.into_owned())
-        })
-}
-
-/// Every element named `tag` in `xml`, as its attributes.
-fn elements(xml: &[u8], tag: &str, mut each: impl FnMut(&quick_xml::events::BytesStart<'_>)) {
-    let mut reader = XmlReader::from_reader(xml);
-    let mut buf = Vec::new();
-    loop {
-        match reader.read_event_into(&mut buf) {
-            Ok(Event::Start(e)) | Ok(Event::Empty(e)) if e.local_name().as_ref() == tag => each(&e),
-            Ok(Event::Eof) | Err(_) => break,
-            _ => {}
-        }
-        buf.clear();
-    }
 }
 
 /// (sheet name, relationship id) in workbook order.

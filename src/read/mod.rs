@@ -9,3 +9,4 @@ pub mod preflight;
 pub mod submission;
 pub mod table;
 pub mod workbook;
+mod xml;

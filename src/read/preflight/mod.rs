@@ -15,6 +15,7 @@ use std::io::{Cursor, Read};
 
 use crate::diagnostic::Finding;
 use crate::limits::{mb, Limits};
+use crate::read::xml;
 
 mod ods;
 mod xls;
@@ -108,19 +109,11 @@ fn shared_string_count(
 /// The `uniqueCount` attribute of the `<sst>` start tag, if the part begins
 /// with one.
 fn unique_count(head: &[u8]) -> Option<u64> {
-    let start = memchr::memmem::find(head, b"<sst")?;
-    let tag_end = memchr::memchr(b'>', &head[start..]).map_or(head.len(), |e| start + e);
-    let tag = &head[start..tag_end];
-    let at = memchr::memmem::find(tag, b"uniqueCount=")? + b"uniqueCount=".len();
-    let value = tag.get(at + 1..)?;
-    let digits = value.iter().take_while(|b| b.is_ascii_digit()).count();
+    let mut count = None;
+    xml::elements(head, "sst", |e| count = xml::attr(e, "uniqueCount"));
+    let digits = count?;
     // More digits than u64 holds is certainly over any limit.
-    Some(
-        std::str::from_utf8(&value[..digits])
-            .ok()?
-            .parse()
-            .unwrap_or(u64::MAX),
-    )
+    Some(digits.parse().unwrap_or(u64::MAX))
 }
 
 /// A count of cells calamine would hold, read from the file rather than
