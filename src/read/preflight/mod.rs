@@ -111,7 +111,7 @@ fn shared_string_count(
 fn unique_count(head: &[u8]) -> Option<u64> {
     let mut count = None;
     xml::elements(head, "sst", |e| count = xml::attr(e, "uniqueCount"));
-    let digits = count?;
+    let digits = count.filter(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit()))?;
     // More digits than u64 holds is certainly over any limit.
     Some(digits.parse().unwrap_or(u64::MAX))
 }
@@ -141,5 +141,8 @@ mod tests {
             Some(u64::MAX)
         );
         assert_eq!(unique_count(br#"<sst count="3">"#), None);
+        // calamine reserves nothing for a count it cannot read, so neither
+        // is the file refused.
+        assert_eq!(unique_count(br#"<sst uniqueCount="abc">"#), None);
     }
 }
