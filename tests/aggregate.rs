@@ -4,7 +4,7 @@
 //! previous quarter but first reported now, a unit that sends only the
 //! quarter's rows, a unit that did not submit, a late one and an excluded row.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

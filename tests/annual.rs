@@ -2,7 +2,7 @@
 //! equal the model's, and the shortcomings follow from the data (the sample
 //! plants a station short of activities and one with no research report).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

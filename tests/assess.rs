@@ -2,7 +2,7 @@
 //! a station missing a quarter, one below the activity target and one with no
 //! research report; and the combined packet's contents and page numbers.
 
-mod common;
+use crate::common;
 
 use jucai::assess::{assess, Rubric};
 use jucai::model::{AnnualReport, Check, Figures, Quality, YearReporting};

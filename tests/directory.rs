@@ -1,7 +1,7 @@
 //! `jucai directory`: the "1+4+N" table as XLSX (merged cells read back) and
 //! PDF (text, pages, embedded subset font), against the seed's names.
 
-mod common;
+use crate::common;
 
 use calamine::{open_workbook_auto, Reader};
 use jucai::registry::Registry;

@@ -4,7 +4,7 @@
 //! in without a panic; a file with no entry here fails the test, so a new
 //! crash input is never dropped in without its expected outcome.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -5,7 +5,7 @@
 //! Files are made here, except `fixtures/hostile/zip-bomb.xlsx` (600 MB of
 //! sheet XML in 0.6 MB; `make_zip_bomb.py` writes it) and the encrypted xlsx.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::path::Path;

@@ -3,7 +3,7 @@
 //! workbook, a duplicate, a non-workbook attachment, a traversal name, an mbox;
 //! and an intake killed part-way.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::Path;

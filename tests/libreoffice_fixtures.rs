@@ -1,9 +1,9 @@
 //! Workbooks written by another program than jucai: `tests/fixtures/libreoffice/`
 //! holds the quirky book (text dates, reordered columns, title rows, merged
 //! cells, a formula, a hidden sheet) saved by LibreOffice as .xlsx, .xls and .ods.
-//! `cargo test --test libreoffice_fixtures -- --ignored` regenerates them.
+//! `cargo test --test it libreoffice_fixtures:: -- --ignored` regenerates them.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 

@@ -1,7 +1,7 @@
 //! The PDF renderer on its own: a table long enough for three pages repeats
 //! its header on each and never splits a row; a one-page report stays small.
 
-mod common;
+use crate::common;
 
 use jucai::render::pdf::{render, Align, BarChart, Block, Cell, Document, Table};
 

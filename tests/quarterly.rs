@@ -1,7 +1,7 @@
 //! Quarterly reports on the committed sample: PDF and XLSX content checked
 //! against the report model, headers and page numbers, and no personal data.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

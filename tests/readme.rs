@@ -1,6 +1,6 @@
 //! README's generated tables match what the program would generate now.
 
-mod common;
+use crate::common;
 
 #[test]
 fn readme_field_table_and_diagnostics_catalogue_are_current() {

@@ -1,7 +1,7 @@
 //! The platform registry: the committed sample reproduces the seed document's
 //! "1+4+N" table, and a broken registry gives diagnostics that name the cell.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

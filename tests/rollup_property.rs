@@ -1,8 +1,6 @@
 //! Property: for any tree and any facts, a station's rolled-up figures are its
 //! own plus its workrooms', and the centre's are its own plus its stations'.
 
-mod common;
-
 use std::collections::BTreeMap;
 
 use jucai::aggregate::frames::{membership, Frames};

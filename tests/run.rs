@@ -3,7 +3,7 @@
 //! put into the workbooks, and a second run gives byte-identical outputs and no
 //! new archive records.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! The sample generator: deterministic, and every workbook it writes validates
 //! cleanly except for the mistakes it puts in on purpose.
 
-mod common;
+use crate::common;
 
 use jucai::diagnostic::Code;
 use jucai::period::Period;
@@ -167,7 +167,7 @@ fn the_committed_xls_reads_exactly_as_the_workbook_it_was_saved_from() {
     let xlsx = legacy_source();
     assert!(
         jucai::sample::legacy::stand_in(&xlsx).is_some(),
-        "src/sample/legacy.xls is stale: run `cargo test --test sample -- --ignored`"
+        "src/sample/legacy.xls is stale: run `cargo test --test it sample:: -- --ignored`"
     );
     let schema = Schema::builtin();
     let registry = common::sample_registry();

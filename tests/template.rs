@@ -1,7 +1,7 @@
 //! `jucai template`: blank ledger workbooks, read back with calamine and
 //! checked against the schema, plus the same in LibreOffice.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -1,7 +1,7 @@
 //! Validation: every diagnostic code has a fixture that triggers it, and a clean
 //! workbook triggers nothing. Fixtures are real workbooks written by the test.
 
-mod common;
+use crate::common;
 
 use common::{clean_book, t, Book, Cell};
 use jucai::diagnostic::{Code, Diagnostic, Severity};

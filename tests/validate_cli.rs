@@ -1,7 +1,7 @@
 //! `jucai validate` on a folder: one bad file never stops the batch, JSON and
 //! text output, exit codes, and feedback workbooks read back.
 
-mod common;
+use crate::common;
 
 use calamine::{open_workbook_auto, Reader};
 use common::{clean_book, t, Cell};

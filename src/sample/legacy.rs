@@ -4,7 +4,7 @@
 //! that submission, converted once by LibreOffice and committed beside this
 //! module together with the SHA-256 of the `.xlsx` it came from. The sample
 //! inbox uses it only while the generator still produces exactly that `.xlsx`;
-//! `cargo test --test sample -- --ignored` regenerates both files.
+//! `cargo test --test it sample:: -- --ignored` regenerates both files.
 
 use sha2::{Digest, Sha256};
 

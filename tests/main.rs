@@ -1,0 +1,28 @@
+//! jucai's integration tests, one module per part of the product.
+//!
+//! They are one test binary, not one per file: each binary links the whole of
+//! jucai with polars (about 300 MB in a debug build), nineteen of them needed
+//! some 6 GB of disk, and a CI run died in the linker when the disk ran short.
+//! Run one part with `cargo test --test it hostile::`.
+
+mod common;
+
+mod aggregate;
+mod annual;
+mod assess;
+mod directory;
+mod fuzz_regressions;
+mod hostile;
+mod intake;
+mod libreoffice_fixtures;
+mod pdf;
+mod quarterly;
+mod readme;
+mod registry;
+mod rollup_property;
+mod run;
+mod sample;
+mod schema;
+mod template;
+mod validate;
+mod validate_cli;
