@@ -27,39 +27,18 @@ fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
 }
 
-/// "大学本科 120 人（55.8%）、大学专科 70 人（32.6%）…", largest first.
-fn shares(b: &Breakdown, total: u64, take: usize) -> String {
+/// The `take` largest entries of a breakdown as `{name, n, share}`, largest
+/// first (ties by name), for the templates to word.
+fn largest(b: &Breakdown, total: u64, take: usize) -> Vec<serde_json::Value> {
     let mut v: Vec<(&String, &u64)> = b.iter().collect();
     v.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
     v.into_iter()
         .take(take)
         .map(|(k, n)| {
-            let share = if total > 0 {
-                format!("（{}）", pct(*n as f64 / total as f64))
-            } else {
-                String::new()
-            };
-            format!("{k} {n} 人{share}")
+            let share = (total > 0).then(|| pct(*n as f64 / total as f64));
+            json!({ "name": k, "n": n, "share": share })
         })
-        .collect::<Vec<_>>()
-        .join("、")
-}
-
-/// The categories with the most cases, e.g. "职业发展（5 件）、教育培训（3 件）".
-fn top(b: &Breakdown) -> String {
-    let mut v: Vec<(&String, &u64)> = b.iter().collect();
-    v.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
-    let s = v
-        .into_iter()
-        .take(3)
-        .map(|(k, n)| format!("{k}（{n} 件）"))
-        .collect::<Vec<_>>()
-        .join("、");
-    if s.is_empty() {
-        "—".into()
-    } else {
-        s
-    }
+        .collect()
 }
 
 impl Annual {
@@ -70,72 +49,105 @@ impl Annual {
         })
     }
 
+    /// A `|`-separated list kept in the wording file.
+    fn list(&self, key: &str) -> Result<Vec<String>, Error> {
+        Ok(self
+            .texts
+            .plain(key)?
+            .split('|')
+            .map(str::to_string)
+            .collect())
+    }
+
+    /// Each of `items` worded by the template `key`.
+    fn items(&self, key: &str, items: Vec<serde_json::Value>) -> Result<Vec<String>, Error> {
+        items.iter().map(|v| self.texts.render(key, v)).collect()
+    }
+
+    /// The year's change in headcount: "持平", "增加 5 人" (from none), "增长 4.2%".
+    fn growth(&self, now: u64, before: u64) -> Result<String, Error> {
+        let rate = |d: u64| pct(d as f64 / before as f64);
+        let (key, vars) = match (now.cmp(&before), before) {
+            (std::cmp::Ordering::Equal, _) => ("growth_same", json!({})),
+            (_, 0) => ("growth_from_none", json!({ "n": now })),
+            (std::cmp::Ordering::Greater, _) => {
+                ("growth_up", json!({ "rate": rate(now - before) }))
+            }
+            (std::cmp::Ordering::Less, _) => ("growth_down", json!({ "rate": rate(before - now) })),
+        };
+        self.texts.render(key, &vars)
+    }
+
     pub fn file_stem(&self, r: &AnnualReport) -> Result<String, Error> {
         self.texts
             .render("file_stem", &json!({ "name": r.name, "year": r.year }))
     }
 
     /// The numbers the narrative uses, by name (tests check them against the model).
-    pub fn vars(&self, r: &AnnualReport) -> serde_json::Value {
+    pub fn vars(&self, r: &AnnualReport) -> Result<serde_json::Value, Error> {
         let y = &r.year_total;
         let t = &y.talents;
-        let growth = r.previous_year.as_ref().map(|p| {
-            let before = p.talents.in_library;
-            let now = t.in_library;
-            match (now.cmp(&before), before) {
-                (std::cmp::Ordering::Equal, _) => "持平".to_string(),
-                (_, 0) => format!("增加 {now} 人"),
-                (std::cmp::Ordering::Greater, b) => {
-                    format!("增长 {}", pct((now - b) as f64 / b as f64))
-                }
-                (std::cmp::Ordering::Less, b) => {
-                    format!("减少 {}", pct((b - now) as f64 / b as f64))
-                }
-            }
-        });
-        let party = t.by_politics.get("中共党员").copied().unwrap_or(0)
-            + t.by_politics.get("中共预备党员").copied().unwrap_or(0);
-        let deputies: Vec<String> = t
+        let growth = r
+            .previous_year
+            .as_ref()
+            .map(|p| self.growth(t.in_library, p.talents.in_library))
+            .transpose()?;
+        let party: u64 = self
+            .list("party_values")?
+            .iter()
+            .filter_map(|v| t.by_politics.get(v))
+            .sum();
+        let skip = self.list("deputy_skip")?;
+        let deputies: Vec<_> = t
             .by_deputy
             .iter()
-            .filter(|(k, _)| *k != "无" && *k != "未填")
-            .map(|(k, n)| format!("{k} {n} 人"))
+            .filter(|(k, _)| !skip.contains(k))
+            .map(|(k, n)| json!({ "name": k, "n": n }))
             .collect();
-        let levels: Vec<String> = ["国家级", "省级", "市级", "县区级"]
-            .iter()
+        let deputies = self.items("deputy_item", deputies)?;
+        let levels: Vec<_> = self
+            .list("levels")?
+            .into_iter()
             .filter_map(|l| {
-                y.achievements
-                    .by_level
-                    .get(*l)
-                    .map(|n| format!("{l} {n} 项"))
+                let n = y.achievements.by_level.get(&l)?;
+                Some(json!({ "name": l, "n": n }))
             })
             .collect();
-        json!({
+        let levels = self.items("level_item", levels)?;
+        let shares =
+            |b: &Breakdown, take: usize| self.items("share_item", largest(b, t.in_library, take));
+        let cases = |b: &Breakdown| self.items("case_item", largest(b, 0, 3));
+        let unit_word = match r.level_kind {
+            Level::Centre => "unit_word_centre",
+            Level::Station => "unit_word_station",
+            Level::Workroom => "unit_word_workroom",
+        };
+        Ok(json!({
             "name": r.name,
             "year": r.year,
             "end": chinese_date(r.as_of.end()),
             "rooms": 0,
-            "unit_word": match r.level_kind { Level::Centre => "本中心", Level::Station => "本站", Level::Workroom => "本室" },
+            "unit_word": self.texts.plain(unit_word)?,
             "y": y,
             "py": r.previous_year,
             "growth": growth,
             "due": r.reporting.due,
             "submitted": r.reporting.submitted,
             "on_time": r.reporting.on_time,
-            "deputies": deputies.join("，"),
-            "education": shares(&t.by_education, t.in_library, 3),
-            "age": shares(&t.by_age, t.in_library, 4),
-            "qualification": format!("持证社工 {} 人，{}", t.certified_social_workers, shares(&t.by_qualification, t.in_library, 3)),
+            "deputies": deputies,
+            "education": shares(&t.by_education, 3)?,
+            "age": shares(&t.by_age, 4)?,
+            "qualification": shares(&t.by_qualification, 3)?,
             "party": party,
-            "party_share": if t.in_library > 0 { pct(party as f64 / t.in_library as f64) } else { "—".into() },
+            "party_share": (t.in_library > 0).then(|| pct(party as f64 / t.in_library as f64)),
             "problem_rate": y.problems.closure_rate.map(pct),
             "problem_days": y.problems.mean_days_to_close.map(|d| format!("{d:.1}")),
-            "problem_top": top(&y.problems.by_category),
+            "problem_top": cases(&y.problems.by_category)?,
             "need_rate": y.needs.closure_rate.map(pct),
-            "need_top": top(&y.needs.by_category),
+            "need_top": cases(&y.needs.by_category)?,
             "funds": format!("{:.2}", y.activities.funds),
-            "levels": levels.join("、"),
-        })
+            "levels": levels,
+        }))
     }
 
     /// Shortcomings and suggestions the data calls for, as (shortcoming, suggestion).
@@ -206,7 +218,7 @@ impl Annual {
     }
 
     pub fn build(&self, r: &AnnualReport) -> Result<ReportDoc, Error> {
-        let mut vars = self.vars(r);
+        let mut vars = self.vars(r)?;
         vars["rooms"] = json!(r.reporting.due / r.quarters.len().max(1) as u64 - 1);
         let p = |key: &str| self.texts.render(key, &vars);
         let mut pieces = vec![
@@ -221,33 +233,25 @@ impl Annual {
         pieces.push(Piece::Heading(p("h2")?));
         pieces.push(Piece::Paragraph(p("p2")?));
         let t = &r.year_total.talents;
-        for (name, b, chart) in [
-            ("学历", &t.by_education, Some("学历结构（人）")),
-            ("年龄", &t.by_age, Some("年龄结构（人）")),
-            ("职业资格", &t.by_qualification, None),
-            ("人才类别", &t.by_kind, None),
-            ("政治面貌", &t.by_politics, None),
+        for (key, b) in [
+            ("education", &t.by_education),
+            ("age", &t.by_age),
+            ("qualification", &t.by_qualification),
+            ("kind", &t.by_kind),
+            ("politics", &t.by_politics),
         ] {
-            pieces.push(Piece::Table(breakdown_table(
-                name,
-                "人数",
-                b,
-                t.in_library,
-                chart,
-            )));
+            pieces.push(Piece::Table(self.breakdown_table(key, b, t.in_library)?));
         }
         pieces.push(Piece::Heading(p("h3")?));
         pieces.push(Piece::Paragraph(p("p3")?));
         pieces.push(Piece::Heading(p("h4")?));
         pieces.push(Piece::Paragraph(p("p4")?));
         let a = &r.year_total.activities;
-        pieces.push(Piece::Table(breakdown_table(
-            "活动类型",
-            "次数",
+        pieces.push(Piece::Table(self.breakdown_table(
+            "activity_type",
             &a.by_type,
             a.count,
-            None,
-        )));
+        )?));
         pieces.push(Piece::Heading(p("h5")?));
         pieces.push(Piece::Paragraph(p("p5")?));
         let findings = self.findings(r)?;
@@ -256,14 +260,14 @@ impl Annual {
             pieces.push(Piece::Paragraph(p("none_short")?));
         }
         for (i, (short, _)) in findings.iter().enumerate() {
-            pieces.push(Piece::Paragraph(format!("（{}）{short}", i + 1)));
+            pieces.push(Piece::Paragraph(self.numbered(i, short)?));
         }
         pieces.push(Piece::Heading(p("h7")?));
         if findings.is_empty() {
             pieces.push(Piece::Paragraph(p("none_suggest")?));
         }
         for (i, (_, suggest)) in findings.iter().enumerate() {
-            pieces.push(Piece::Paragraph(format!("（{}）{suggest}", i + 1)));
+            pieces.push(Piece::Paragraph(self.numbered(i, suggest)?));
         }
         Ok(ReportDoc {
             title: p("title")?,
@@ -309,51 +313,29 @@ impl Annual {
     }
 
     fn yoy_table(&self, now: &Figures, before: &Figures) -> Result<SimpleTable, Error> {
-        let items: [(&str, u64, u64); 8] = [
-            (
-                "在库人才（人）",
-                now.talents.in_library,
-                before.talents.in_library,
-            ),
-            (
-                "持证社工（人）",
-                now.talents.certified_social_workers,
-                before.talents.certified_social_workers,
-            ),
-            (
-                "新入库人才（人）",
-                now.talents.joined,
-                before.talents.joined,
-            ),
-            ("登记问题（件）", now.problems.new, before.problems.new),
-            ("登记需求（件）", now.needs.new, before.needs.new),
-            (
-                "开展活动（次）",
-                now.activities.count,
-                before.activities.count,
-            ),
-            (
-                "五类活动（次）",
-                now.activities.five_kinds,
-                before.activities.five_kinds,
-            ),
-            (
-                "取得成果（项）",
-                now.achievements.count,
-                before.achievements.count,
-            ),
+        type Get = fn(&Figures) -> u64;
+        let items: [(&str, Get); 8] = [
+            ("yoy_in_library", |f| f.talents.in_library),
+            ("yoy_certified", |f| f.talents.certified_social_workers),
+            ("yoy_joined", |f| f.talents.joined),
+            ("yoy_problems", |f| f.problems.new),
+            ("yoy_needs", |f| f.needs.new),
+            ("yoy_activities", |f| f.activities.count),
+            ("yoy_five_kinds", |f| f.activities.five_kinds),
+            ("yoy_achievements", |f| f.achievements.count),
         ];
         let rows = items
             .iter()
-            .map(|(k, a, b)| {
-                vec![
-                    Val::text(*k),
-                    Val::Int(*a as i64),
-                    Val::Int(*b as i64),
-                    Val::Int(*a as i64 - *b as i64),
-                ]
+            .map(|(key, get)| {
+                let (a, b) = (get(now) as i64, get(before) as i64);
+                Ok(vec![
+                    Val::Text(self.texts.plain(key)?),
+                    Val::Int(a),
+                    Val::Int(b),
+                    Val::Int(a - b),
+                ])
             })
-            .collect();
+            .collect::<Result<_, Error>>()?;
         Ok(SimpleTable {
             name: self.texts.plain("yoy_name")?,
             headers: self
@@ -369,19 +351,33 @@ impl Annual {
     }
 }
 
-fn breakdown_table(
-    name: &str,
-    count: &str,
-    b: &Breakdown,
-    total: u64,
-    chart: Option<&str>,
-) -> SimpleTable {
-    let rows = share_rows(b, total, &[]);
-    SimpleTable {
-        name: name.into(),
-        headers: vec![name.into(), count.into(), "占比".into()],
-        widths: vec![3.0, 1.0, 1.0],
-        rows,
-        chart: chart.map(|c| (c.to_string(), 0, 1)),
+impl Annual {
+    /// "（1）…": one numbered shortcoming or suggestion.
+    fn numbered(&self, i: usize, text: &str) -> Result<String, Error> {
+        self.texts
+            .render("numbered", &json!({ "i": i + 1, "text": text }))
+    }
+
+    /// A breakdown with shares: named `table_{key}`, headed by that name,
+    /// `count_{key}` and `share_header`; charted when `chart_{key}` exists.
+    fn breakdown_table(&self, key: &str, b: &Breakdown, total: u64) -> Result<SimpleTable, Error> {
+        let name = self.texts.plain(&format!("table_{key}"))?;
+        let chart_key = format!("chart_{key}");
+        let chart = if self.texts.has(&chart_key) {
+            Some((self.texts.plain(&chart_key)?, 0, 1))
+        } else {
+            None
+        };
+        Ok(SimpleTable {
+            headers: vec![
+                name.clone(),
+                self.texts.plain(&format!("count_{key}"))?,
+                self.texts.plain("share_header")?,
+            ],
+            name,
+            widths: vec![3.0, 1.0, 1.0],
+            rows: share_rows(b, total, &[]),
+            chart,
+        })
     }
 }

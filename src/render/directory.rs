@@ -22,6 +22,7 @@ pub struct DirectoryWriter {
 
 struct Words {
     title: String,
+    sheet: String,
     groups: [String; 4],
     headers: Vec<String>,
 }
@@ -37,6 +38,7 @@ impl DirectoryWriter {
         let vars = json!({ "centre": d.centre, "stations": d.stations });
         Ok(Words {
             title: self.texts.render("title", &vars)?,
+            sheet: self.texts.plain("sheet")?,
             groups: [
                 self.texts.render("group_centre", &vars)?,
                 self.texts.render("group_stations", &vars)?,
@@ -86,7 +88,7 @@ fn xlsx_book(d: &Directory, w: &Words, date: chrono::NaiveDate) -> Result<Workbo
     let mut book = Workbook::new();
     xlsx::set_properties(&mut book, &w.title, date);
     let sheet = book.add_worksheet();
-    sheet.set_name("平台名录")?;
+    sheet.set_name(&w.sheet)?;
     for (c, width) in WIDTHS.iter().enumerate() {
         sheet.set_column_width(c as u16, *width)?;
     }

@@ -349,16 +349,74 @@ impl Packets {
             "{}.xlsx",
             crate::output::safe_file_name(&self.texts.render("scores_file", &vars)?)
         ));
-        let mut book = score_book(
-            year,
-            stations,
-            ranked,
-            &self.texts.render("demo_title", &vars)?,
-        )
-        .map_err(|e| Error::xlsx(&path, e))?;
+        let words = self.score_words(&vars, stations)?;
+        let mut book =
+            score_book(year, stations, ranked, &words).map_err(|e| Error::xlsx(&path, e))?;
         xlsx::save(&mut book, &path)?;
         written.push(path);
         Ok(written)
+    }
+}
+
+/// The words of the score workbook, from `templates/packet.toml`.
+struct ScoreWords {
+    title: String,
+    /// Sheet names: scores, evidence, demonstration sites.
+    sheets: [String; 3],
+    /// The scores sheet: first column, then one per rubric item, then total and grade.
+    station: String,
+    items: Vec<String>,
+    total_grade: [String; 2],
+    evidence_headers: Vec<String>,
+    demo_title: String,
+    demo_headers: Vec<String>,
+}
+
+impl Packets {
+    fn score_words(
+        &self,
+        vars: &serde_json::Value,
+        stations: &[(&AnnualReport, Assessment)],
+    ) -> Result<ScoreWords, Error> {
+        let list = |key: &str| -> Result<Vec<String>, Error> {
+            Ok(self.t(key)?.split('|').map(str::to_string).collect())
+        };
+        let items = stations
+            .first()
+            .map(|(_, a)| {
+                a.scores
+                    .iter()
+                    .map(|x| {
+                        self.texts.render(
+                            "score_item",
+                            // Display, so 30.0 reads "30" as elsewhere in the packet.
+                            &json!({ "item": x.item, "weight": x.weight.to_string() }),
+                        )
+                    })
+                    .collect::<Result<Vec<_>, Error>>()
+            })
+            .transpose()?
+            .unwrap_or_default();
+        let scores = list("scores_sheet_headers")?;
+        let [station, total, grade] =
+            <[String; 3]>::try_from(scores).map_err(|_| Error::Template {
+                name: "templates/packet.toml / scores_sheet_headers".into(),
+                message: "应为三个以 | 分隔的标题".into(),
+            })?;
+        Ok(ScoreWords {
+            title: self.t("scores_sheet")?,
+            sheets: [
+                self.t("scores_sheet")?,
+                self.t("evidence_sheet")?,
+                self.t("demo_sheet")?,
+            ],
+            station,
+            items,
+            total_grade: [total, grade],
+            evidence_headers: list("evidence_sheet_headers")?,
+            demo_title: self.texts.render("demo_title", vars)?,
+            demo_headers: list("demo_sheet_headers")?,
+        })
     }
 }
 
@@ -367,36 +425,27 @@ fn score_book(
     year: i32,
     stations: &[(&AnnualReport, Assessment)],
     ranked: &[Ranked],
-    demo_title: &str,
+    words: &ScoreWords,
 ) -> Result<Workbook, rust_xlsxwriter::XlsxError> {
     let s = Styles::new();
     let mut book = Workbook::new();
     xlsx::set_properties(
         &mut book,
-        "考核评分表",
+        &words.title,
         chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default(),
     );
     let one_decimal = s.cell.clone().set_num_format("0.0");
     let sheet = book.add_worksheet();
-    sheet.set_name("考核评分表")?;
-    let items: Vec<String> = stations
-        .first()
-        .map(|(_, a)| {
-            a.scores
-                .iter()
-                .map(|x| format!("{}（{}分）", x.item, x.weight))
-                .collect()
-        })
-        .unwrap_or_default();
-    sheet.write_string_with_format(0, 0, "工作站", &s.header)?;
+    sheet.set_name(&words.sheets[0])?;
+    sheet.write_string_with_format(0, 0, &words.station, &s.header)?;
     sheet.set_column_width(0, 30)?;
-    for (c, item) in items.iter().enumerate() {
+    for (c, item) in words.items.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16 + 1, item, &s.header)?;
         sheet.set_column_width(c as u16 + 1, 16)?;
     }
-    let n = items.len() as u16;
-    sheet.write_string_with_format(0, n + 1, "合计", &s.header)?;
-    sheet.write_string_with_format(0, n + 2, "等级", &s.header)?;
+    let n = words.items.len() as u16;
+    sheet.write_string_with_format(0, n + 1, &words.total_grade[0], &s.header)?;
+    sheet.write_string_with_format(0, n + 2, &words.total_grade[1], &s.header)?;
     sheet.set_row_height(0, 48)?;
     for (r, (report, a)) in stations.iter().enumerate() {
         let row = r as u32 + 1;
@@ -411,19 +460,15 @@ fn score_book(
     xlsx::print_setup(sheet, true, Some((0, 0)))?;
 
     let evidence = book.add_worksheet();
-    evidence.set_name("评分依据")?;
-    for (c, (h, w)) in [
-        ("工作站", 30.0),
-        ("考核指标", 36.0),
-        ("分值", 8.0),
-        ("得分", 8.0),
-        ("评分依据", 60.0),
-    ]
-    .iter()
-    .enumerate()
+    evidence.set_name(&words.sheets[1])?;
+    for (c, (h, w)) in words
+        .evidence_headers
+        .iter()
+        .zip([30.0, 36.0, 8.0, 8.0, 60.0])
+        .enumerate()
     {
-        evidence.write_string_with_format(0, c as u16, *h, &s.header)?;
-        evidence.set_column_width(c as u16, *w)?;
+        evidence.write_string_with_format(0, c as u16, h, &s.header)?;
+        evidence.set_column_width(c as u16, w)?;
     }
     let mut row = 1;
     for (report, a) in stations {
@@ -440,19 +485,16 @@ fn score_book(
     xlsx::print_setup(evidence, true, Some((0, 0)))?;
 
     let demo = book.add_worksheet();
-    demo.set_name("示范点推荐")?;
-    demo.merge_range(0, 0, 0, 3, demo_title, &s.title)?;
-    for (c, (h, w)) in [
-        ("名次", 8.0),
-        ("人才工作室", 40.0),
-        ("得分", 10.0),
-        ("依据", 60.0),
-    ]
-    .iter()
-    .enumerate()
+    demo.set_name(&words.sheets[2])?;
+    demo.merge_range(0, 0, 0, 3, &words.demo_title, &s.title)?;
+    for (c, (h, w)) in words
+        .demo_headers
+        .iter()
+        .zip([8.0, 40.0, 10.0, 60.0])
+        .enumerate()
     {
-        demo.write_string_with_format(1, c as u16, *h, &s.header)?;
-        demo.set_column_width(c as u16, *w)?;
+        demo.write_string_with_format(1, c as u16, h, &s.header)?;
+        demo.set_column_width(c as u16, w)?;
     }
     for (i, w) in ranked.iter().enumerate() {
         let row = i as u32 + 2;

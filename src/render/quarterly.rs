@@ -21,14 +21,6 @@ pub struct Quarterly {
     orders: std::collections::BTreeMap<&'static str, Vec<String>>,
 }
 
-fn change(now: u64, before: u64) -> String {
-    match now.cmp(&before) {
-        std::cmp::Ordering::Greater => format!("增加 {} 人", now - before),
-        std::cmp::Ordering::Less => format!("减少 {} 人", before - now),
-        std::cmp::Ordering::Equal => "持平".into(),
-    }
-}
-
 fn pct(v: Option<f64>) -> Val {
     v.map_or(Val::Empty, Val::Pct)
 }
@@ -67,6 +59,16 @@ impl Quarterly {
         self.texts.plain(key)
     }
 
+    /// "增加 3 人" / "减少 2 人" / "持平".
+    fn change(&self, now: u64, before: u64) -> Result<String, Error> {
+        let (key, n) = match now.cmp(&before) {
+            std::cmp::Ordering::Greater => ("change_up", now - before),
+            std::cmp::Ordering::Less => ("change_down", before - now),
+            std::cmp::Ordering::Equal => ("change_same", 0),
+        };
+        self.texts.render(key, &json!({ "n": n }))
+    }
+
     pub fn file_stem(&self, r: &UnitReport) -> Result<String, Error> {
         self.texts.render(
             "file_stem",
@@ -85,14 +87,14 @@ impl Quarterly {
             "q": r.quarter,
             "y": r.year_to_date,
             "p": r.previous_quarter,
-            "change_talents": r.previous_quarter.as_ref().map(|p| change(r.quarter.talents.in_library, p.talents.in_library)),
+            "change_talents": r.previous_quarter.as_ref().map(|p| self.change(r.quarter.talents.in_library, p.talents.in_library)).transpose()?,
             "closure_rate": r.quarter.problems.closure_rate.map(|x| format!("{:.1}%", x * 100.0)),
             "funds": format!("{:.2}", r.quarter.activities.funds),
             "r": r.reporting,
             "quality": r.quality,
             "excluded": excluded,
-            "excluded_detail": r.quality.rows_excluded.iter().map(|(k, v)| format!("{k} {v} 行")).collect::<Vec<_>>().join("，"),
-            "carried": r.reporting.carried_forward.join("、"),
+            "excluded_rows": r.quality.rows_excluded.iter().map(|(ledger, n)| json!({ "ledger": ledger, "n": n })).collect::<Vec<_>>(),
+            "carried": r.reporting.carried_forward,
         });
         let mut pieces = vec![
             Piece::Heading(self.t("h_overview")?),
@@ -147,8 +149,7 @@ impl Quarterly {
                 })
                 .collect::<Result<_, Error>>()?;
             pieces.push(Piece::Table(self.table(
-                "年度目标",
-                "targets_headers",
+                "targets",
                 &[4.0, 1.5, 1.5, 2.5],
                 rows,
             )?));
@@ -165,12 +166,7 @@ impl Quarterly {
                 ])
             })
             .collect::<Result<_, Error>>()?;
-        pieces.push(Piece::Table(self.table(
-            "六有",
-            "six_headers",
-            &[1.5, 1.0, 5.0],
-            rows,
-        )?));
+        pieces.push(Piece::Table(self.table("six", &[1.5, 1.0, 5.0], rows)?));
         pieces.push(Piece::Heading(self.t("h_status")?));
         pieces.push(Piece::Table(self.status_table(r)?));
         pieces.push(Piece::Heading(self.t("h_open")?));
@@ -187,17 +183,12 @@ impl Quarterly {
         })
     }
 
-    fn table(
-        &self,
-        name: &str,
-        headers_key: &str,
-        widths: &[f32],
-        rows: Vec<Vec<Val>>,
-    ) -> Result<SimpleTable, Error> {
+    /// A table named by `{key}_name` with the headers `{key}_headers`.
+    fn table(&self, key: &str, widths: &[f32], rows: Vec<Vec<Val>>) -> Result<SimpleTable, Error> {
         Ok(SimpleTable {
-            name: name.into(),
+            name: self.t(&format!("{key}_name"))?,
             headers: self
-                .t(headers_key)?
+                .t(&format!("{key}_headers"))?
                 .split('|')
                 .map(str::to_string)
                 .collect(),
@@ -255,9 +246,10 @@ impl Quarterly {
                 let delta = match (&now, &before) {
                     (Val::Int(a), Val::Int(b)) => Val::Int(a - b),
                     (Val::Num(a, d), Val::Num(b, _)) => Val::Num(a - b, *d),
-                    (Val::Pct(a), Val::Pct(b)) => {
-                        Val::Text(format!("{:+.1} 个百分点", (a - b) * 100.0))
-                    }
+                    (Val::Pct(a), Val::Pct(b)) => Val::Text(self.texts.render(
+                        "points",
+                        &json!({ "points": format!("{:+.1}", (a - b) * 100.0) }),
+                    )?),
                     _ => Val::Empty,
                 };
                 Ok(vec![
@@ -269,12 +261,7 @@ impl Quarterly {
                 ])
             })
             .collect::<Result<_, Error>>()?;
-        self.table(
-            "主要数字",
-            "figures_headers",
-            &[3.0, 1.2, 1.2, 1.5, 1.2],
-            rows,
-        )
+        self.table("figures", &[3.0, 1.2, 1.2, 1.5, 1.2], rows)
     }
 
     fn structure_table(
@@ -288,13 +275,22 @@ impl Quarterly {
         // The schema's order first, anything else (e.g. 未填) after.
         let order = self.orders.get(key).cloned().unwrap_or_default();
         let rows = share_rows(b, total, &order);
-        let mut t = self.table(&label, "structure_headers", &[3.0, 1.0, 1.0], rows)?;
-        t.headers[0] = label;
-        t.chart = chart
-            .map(|c| self.t(c))
-            .transpose()?
-            .map(|title| (title, 0, 1));
-        Ok(t)
+        let mut headers: Vec<String> = self
+            .t("structure_headers")?
+            .split('|')
+            .map(str::to_string)
+            .collect();
+        headers[0] = label.clone();
+        Ok(SimpleTable {
+            name: label,
+            headers,
+            widths: vec![3.0, 1.0, 1.0],
+            rows,
+            chart: chart
+                .map(|c| self.t(c))
+                .transpose()?
+                .map(|title| (title, 0, 1)),
+        })
     }
 
     fn status_table(&self, r: &UnitReport) -> Result<SimpleTable, Error> {
@@ -318,30 +314,23 @@ impl Quarterly {
                 ])
             })
             .collect::<Result<_, Error>>()?;
-        self.table(
-            "报送情况",
-            "status_headers",
-            &[4.0, 1.2, 2.2, 1.2, 2.0],
-            rows,
-        )
+        self.table("status", &[4.0, 1.2, 2.2, 1.2, 2.0], rows)
     }
 
     fn open_items(&self, r: &UnitReport) -> Result<Vec<Piece>, Error> {
         if r.open_items.is_empty() {
             return Ok(vec![Piece::Paragraph(self.t("open_none")?)]);
         }
+        let ledger_words = [self.t("ledger_problems")?, self.t("ledger_needs")?];
         let rows = r
             .open_items
             .iter()
             .take(OPEN_ITEMS_SHOWN)
             .map(|i| {
+                let ledger = &ledger_words[usize::from(i.ledger != "problems")];
                 vec![
                     Val::text(&i.unit),
-                    Val::text(if i.ledger == "problems" {
-                        "问题"
-                    } else {
-                        "需求"
-                    }),
+                    Val::text(ledger),
                     Val::text(&i.id),
                     Val::text(&i.registered),
                     Val::text(&i.category),
@@ -352,8 +341,7 @@ impl Quarterly {
             })
             .collect();
         let mut out = vec![Piece::Table(self.table(
-            "未办结事项",
-            "open_headers",
+            "open",
             &[3.0, 0.8, 1.3, 1.6, 1.6, 3.8, 1.0, 1.0],
             rows,
         )?)];

@@ -114,18 +114,62 @@ impl ReportDoc {
         let pdf_path = dir.join(format!("{stem}.pdf"));
         let xlsx_path = dir.join(format!("{stem}.xlsx"));
         write_atomic(&pdf_path, &self.to_pdf())?;
-        let mut book = self.to_xlsx().map_err(|e| Error::xlsx(&xlsx_path, e))?;
+        let sheets = self.table_sheet_names();
+        let common = xlsx::common_texts();
+        let text_sheet = common.plain("report_text_sheet")?;
+        let notes = sheets
+            .iter()
+            .map(|sheet| common.render("report_table_note", &serde_json::json!({ "sheet": sheet })))
+            .collect::<Result<Vec<_>, Error>>()?;
+        let mut book = self
+            .to_xlsx(&text_sheet, &sheets, &notes)
+            .map_err(|e| Error::xlsx(&xlsx_path, e))?;
         xlsx::save(&mut book, &xlsx_path)?;
         Ok((pdf_path, xlsx_path))
     }
 
-    fn to_xlsx(&self) -> Result<Workbook, XlsxError> {
+    /// One sheet name per table, in order: the table's name made safe, with
+    /// `_2`, `_3`… (shortening the name to stay within 31 characters) when two
+    /// tables share a name.
+    fn table_sheet_names(&self) -> Vec<String> {
+        let mut used = std::collections::BTreeSet::new();
+        self.tables()
+            .map(|t| {
+                let base = safe_sheet_name(&t.name);
+                let mut name = base.clone();
+                for n in 2.. {
+                    if used.insert(name.clone()) {
+                        break;
+                    }
+                    let suffix = format!("_{n}");
+                    let keep = 31 - suffix.chars().count();
+                    name = base.chars().take(keep).collect::<String>() + &suffix;
+                }
+                name
+            })
+            .collect()
+    }
+
+    fn tables(&self) -> impl Iterator<Item = &SimpleTable> {
+        self.pieces.iter().filter_map(|p| match p {
+            Piece::Table(t) => Some(t),
+            _ => None,
+        })
+    }
+
+    /// The report as a workbook: the text on `text_sheet`, where each table
+    /// is replaced by its line of `notes`; each table on its own sheet.
+    fn to_xlsx(
+        &self,
+        text_sheet: &str,
+        sheets: &[String],
+        notes: &[String],
+    ) -> Result<Workbook, XlsxError> {
         let s = Styles::new();
         let mut book = Workbook::new();
         xlsx::set_properties(&mut book, &self.title, self.date);
-        // First sheet: the text of the report.
         let sheet = book.add_worksheet();
-        sheet.set_name("报告")?;
+        sheet.set_name(text_sheet)?;
         // Text runs across eight merged columns, as a page of prose.
         const COLS: u16 = 8;
         const COL_WIDTH: f64 = 11.0;
@@ -144,6 +188,7 @@ impl ReportDoc {
         };
         line(sheet, 0, &self.title, &s.title, 30.0)?;
         line(sheet, 1, &self.subtitle, &s.subtitle, 18.0)?;
+        let mut notes = notes.iter();
         for (row, piece) in (3u32..).zip(&self.pieces) {
             match piece {
                 Piece::Heading(h) => line(sheet, row, h, &s.heading, 22.0)?,
@@ -151,23 +196,15 @@ impl ReportDoc {
                     let lines = xlsx::wrapped_lines(p, COL_WIDTH * f64::from(COLS));
                     line(sheet, row, p, &s.paragraph, 16.0 * f64::from(lines) + 4.0)?
                 }
-                Piece::Table(t) => {
-                    let note = format!("（见工作表“{}”）", safe_sheet_name(&t.name));
-                    line(sheet, row, &note, &s.paragraph, 16.0)?
+                Piece::Table(_) => {
+                    let note = notes.next().map_or("", String::as_str);
+                    line(sheet, row, note, &s.paragraph, 16.0)?
                 }
             }
         }
         xlsx::print_setup(sheet, false, None)?;
-        let mut used = std::collections::BTreeSet::new();
-        for t in self.pieces.iter().filter_map(|p| match p {
-            Piece::Table(t) => Some(t),
-            _ => None,
-        }) {
-            let mut name = safe_sheet_name(&t.name);
-            while !used.insert(name.clone()) {
-                name.push('_');
-            }
-            table_sheet(&mut book, &name, t, &s)?;
+        for (t, name) in self.tables().zip(sheets) {
+            table_sheet(&mut book, name, t, &s)?;
         }
         Ok(book)
     }

@@ -38,6 +38,11 @@ impl Texts {
         self.tera.render(key, &ctx).map_err(|e| self.fail(key, e))
     }
 
+    /// Whether the wording file has the text `key` (for optional texts).
+    pub fn has(&self, key: &str) -> bool {
+        self.tera.get_template_names().any(|name| name == key)
+    }
+
     /// Render a text that takes no data.
     pub fn plain(&self, key: &str) -> Result<String, Error> {
         self.render(key, &serde_json::json!({}))
