@@ -107,6 +107,7 @@ fn main() {
             schema: &schema,
             archive: &archive,
             deadline_days: 10,
+            targets: &jucai::targets::Targets::builtin(),
             cache: &Cache::default(),
             limits: &jucai::limits::Limits::default(),
         },

@@ -218,6 +218,7 @@ fn measure(dir: &Path) -> Measured {
         schema,
         archive: &archive,
         deadline_days: config.deadline_days,
+        targets: &config.targets,
         cache: &cache,
         limits: &config.limits,
     };

@@ -23,6 +23,8 @@ struct ConfigFile {
     template_period: Option<Period>,
     /// Replaces the built-in assessment rubric (templates/rubric.toml).
     rubric: Option<toml::Table>,
+    /// Replaces the built-in annual targets (templates/targets.toml).
+    targets: Option<toml::Table>,
     /// Resource limits for received files (sizes in MB).
     limits: Option<crate::limits::LimitsFile>,
 }
@@ -45,6 +47,8 @@ pub struct Config {
     pub template_period: Period,
     /// The annual assessment rubric.
     pub rubric: crate::assess::Rubric,
+    /// Annual targets and the 有阵地 area floor.
+    pub targets: crate::targets::Targets,
     /// How big a received file may be and what it may unpack to.
     pub limits: crate::limits::Limits,
 }
@@ -80,8 +84,15 @@ impl Config {
             }
             None => crate::assess::Rubric::builtin(),
         };
+        let targets = match &raw.targets {
+            Some(table) => {
+                crate::targets::Targets::parse(&toml::to_string(table).unwrap_or_default())?
+            }
+            None => crate::targets::Targets::builtin(),
+        };
         Ok(Config {
             rubric,
+            targets,
             limits: raw.limits.unwrap_or_default().resolve(),
             platform: at(raw.platform, "sample-input/platform.xlsx"),
             input: at(raw.input, "sample-input/inbox"),

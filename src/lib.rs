@@ -27,5 +27,6 @@ pub mod render;
 pub mod sample;
 pub mod schema;
 pub mod status;
+pub mod targets;
 pub mod text;
 pub mod validate;

@@ -85,6 +85,8 @@ pub struct Figures {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Target {
     pub name: String,
+    /// The counting word: 次, 份, 项.
+    pub unit: String,
     pub target: u64,
     pub actual: u64,
     pub met: bool,

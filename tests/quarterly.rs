@@ -144,3 +144,101 @@ fn reports_carry_no_id_numbers_or_phones_of_talents() {
         );
     }
 }
+
+/// A district with other targets writes them in jucai.toml; no code changes.
+#[test]
+fn targets_and_the_area_floor_come_from_jucai_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::intake_sample(root);
+    std::fs::write(
+        root.join("jucai.toml"),
+        r#"
+[targets]
+min_area = 100000
+[[targets.station]]
+name = "人才沙龙"
+measure = "activities"
+target = 1000
+unit = "场"
+[[targets.workroom]]
+name = "取得成果"
+measure = "achievements"
+target = 0
+unit = "项"
+"#,
+    )
+    .unwrap();
+    let platform = common::sample_platform();
+    let base = [
+        "report",
+        "quarterly",
+        "--period",
+        "2024Q3",
+        "--archive",
+        "archive",
+        "--platform",
+        &platform,
+    ];
+    let json = common::jucai_ok(root, &[&base[..], &["--format", "json"]].concat());
+    let model: Vec<Value> = serde_json::from_slice(&json.stdout).unwrap();
+    for r in &model {
+        let targets = r["targets"].as_array().unwrap();
+        let area = &r["six_haves"][0];
+        assert_eq!(area["name"], "有阵地");
+        match r["level_kind"].as_str().unwrap() {
+            "centre" => assert!(targets.is_empty(), "no [[centre]] given: {r}"),
+            "station" => {
+                assert_eq!(targets.len(), 1);
+                let t = &targets[0];
+                assert_eq!(
+                    (t["name"].as_str(), t["unit"].as_str()),
+                    (Some("人才沙龙"), Some("场"))
+                );
+                assert_eq!(t["target"], 1000);
+                assert_eq!(t["actual"], r["own_year_to_date"]["activities"]["count"]);
+                assert_eq!(t["met"], false);
+                assert_eq!(area["ok"], false, "no station has 100000 m²");
+                assert!(area["evidence"]
+                    .as_str()
+                    .unwrap()
+                    .contains("不少于 100000 平方米"));
+            }
+            _ => {
+                assert_eq!(targets.len(), 1);
+                assert_eq!(targets[0]["met"], true, "at least 0 achievements");
+            }
+        }
+    }
+    common::jucai_ok(root, &[&base[..], &["--out", "out"]].concat());
+    let station = model.iter().find(|r| r["level_kind"] == "station").unwrap();
+    let (_, xlsx) = report_files(root, "2024Q3", station["name"].as_str().unwrap());
+    let mut book = open_workbook_auto(&xlsx).unwrap();
+    let sheet = book.worksheet_range("年度目标").unwrap();
+    assert_eq!(
+        sheet.get_value((1, 0)).map(|v| v.to_string()),
+        Some("人才沙龙".into())
+    );
+    assert_eq!(
+        sheet.get_value((1, 1)),
+        Some(&calamine::Data::Float(1000.0))
+    );
+}
+
+#[test]
+fn a_target_with_an_unknown_measure_is_a_config_error_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("jucai.toml"),
+        "[targets]\nmin_area = 200\n[[targets.station]]\nname = \"x\"\nmeasure = \"meetings\"\ntarget = 1\nunit = \"次\"\n",
+    )
+    .unwrap();
+    let out = common::jucai(root, &["report", "quarterly", "--period", "2024Q3"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("meetings") && !err.contains("panicked"),
+        "{err}"
+    );
+}

@@ -16,9 +16,10 @@ use crate::archive::Archive;
 use crate::error::Error;
 use crate::model::{Check, EventItem, Figures, OpenItem, Quality, Reporting, Target, UnitReport};
 use crate::period::Period;
-use crate::registry::{Level, Registry, Unit};
+use crate::registry::{Registry, Unit};
 use crate::schema::Schema;
 use crate::status::{StatusReport, Timeliness, UnitStatus, Validation};
+use crate::targets::Targets;
 
 /// What aggregation reads.
 pub struct Inputs<'a> {
@@ -26,6 +27,8 @@ pub struct Inputs<'a> {
     pub schema: &'a Schema,
     pub archive: &'a Archive,
     pub deadline_days: u32,
+    /// Annual targets and the 有阵地 area floor.
+    pub targets: &'a Targets,
     /// Validated files already reduced for aggregation (see [`Cache`]).
     pub cache: &'a Cache,
     /// Limits for re-reading archived files the cache does not hold.
@@ -202,8 +205,8 @@ fn build_with(
             own_year_to_date: get(&current.own_ytd),
             previous_quarter: before.map(|c| get(&c.rolled.0)),
             previous_year: year_ago.map(|c| get(&c.rolled.0)),
-            targets: targets(unit, &get(&current.own_ytd)),
-            six_haves: six_haves(registry, unit, subs, period, inputs.schema),
+            targets: targets(inputs.targets, unit, &get(&current.own_ytd)),
+            six_haves: six_haves(inputs, unit, subs, period),
             reporting: reporting(&by_unit, &scope, now),
             quality: quality(now, &scope),
             open_items: open_items(&by_unit, &scope, registry, period),
@@ -247,45 +250,40 @@ fn scope_units(registry: &Registry, unit: &Unit) -> BTreeSet<String> {
     out
 }
 
-/// Annual targets from the source documents: the centre holds at least one
-/// sector-wide activity, each station at least four of the five kinds; the
-/// centre and each station write at least one research report.
-fn targets(unit: &Unit, own_ytd: &Figures) -> Vec<Target> {
-    let target = |name: &str, target: u64, actual: u64| Target {
-        name: name.to_string(),
-        target,
-        actual,
-        met: actual >= target,
-    };
-    match unit.level {
-        Level::Centre => vec![
-            target("全行业人才活动", 1, own_ytd.activities.sector_wide),
-            target("人才调研报告", 1, own_ytd.achievements.research_reports),
-        ],
-        Level::Station => vec![
-            target("五类人才活动", 4, own_ytd.activities.five_kinds),
-            target("人才调研报告", 1, own_ytd.achievements.research_reports),
-        ],
-        Level::Workroom => Vec::new(),
-    }
+/// The unit's annual targets (`templates/targets.toml` or `[targets]`),
+/// counted in its own year-to-date figures.
+fn targets(targets: &Targets, unit: &Unit, own_ytd: &Figures) -> Vec<Target> {
+    targets
+        .for_level(unit.level)
+        .iter()
+        .map(|rule| {
+            let actual = rule.measure.of(own_ytd);
+            Target {
+                name: rule.name.clone(),
+                unit: rule.unit.clone(),
+                target: rule.target,
+                actual,
+                met: actual >= rule.target,
+            }
+        })
+        .collect()
 }
 
 /// The 六有 checks that the registry and the ledgers can show.
-fn six_haves(
-    registry: &Registry,
-    unit: &Unit,
-    subs: &Submissions,
-    period: Period,
-    schema: &Schema,
-) -> Vec<Check> {
+fn six_haves(inputs: &Inputs<'_>, unit: &Unit, subs: &Submissions, period: Period) -> Vec<Check> {
+    let (registry, schema) = (inputs.registry, inputs.schema);
+    let min_area = inputs.targets.min_area;
     let mut checks = Vec::new();
-    let needs_area = unit.level != Level::Workroom;
+    let needs_area = inputs.targets.needs_area(unit.level);
     let area = unit.area.map(crate::read::cell::format_number);
     checks.push(Check {
         name: "有阵地".into(),
-        ok: !needs_area || unit.area.is_some_and(|a| a >= 200.0),
+        ok: !needs_area || unit.area.is_some_and(|a| a >= min_area),
         evidence: match (&area, needs_area) {
-            (Some(a), true) => format!("{a} 平方米（不少于 200 平方米）"),
+            (Some(a), true) => format!(
+                "{a} 平方米（不少于 {} 平方米）",
+                crate::read::cell::format_number(min_area)
+            ),
             (Some(a), false) => format!("{a} 平方米"),
             (None, _) => "名录未填面积".into(),
         },

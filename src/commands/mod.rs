@@ -83,6 +83,7 @@ impl Loaded {
             schema: &self.config.schema,
             archive: &self.archive,
             deadline_days: self.config.deadline_days,
+            targets: &self.config.targets,
             cache: &self.cache,
             limits: &self.config.limits,
         }

@@ -60,6 +60,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         schema: &config.schema,
         archive: &archive,
         deadline_days: config.deadline_days,
+        targets: &config.targets,
         cache: &cache,
         limits: &config.limits,
     };

@@ -162,15 +162,10 @@ impl Annual {
             Ok(())
         };
         for t in r.targets.iter().filter(|t| !t.met) {
-            let unit = if t.name.contains("报告") {
-                "份"
-            } else {
-                "次"
-            };
             pair(
                 "short_target",
                 "suggest_target",
-                json!({ "target": t.name, "actual": t.actual, "goal": t.target, "unit": unit }),
+                json!({ "target": t.name, "actual": t.actual, "goal": t.target, "unit": t.unit }),
             )?;
         }
         if let Some(rate) = y.problems.closure_rate.filter(|r| *r < PROBLEM_RATE_FLOOR) {
