@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::model::AnnualReport;
+use crate::schema::Schema;
 
 pub const DEFAULT_RUBRIC: &str = include_str!("../templates/rubric.toml");
 
@@ -80,11 +81,10 @@ fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
 }
 
-/// The five kinds that count (the activity type field's target values).
-pub const FIVE_KINDS: [&str; 5] = ["学术交流", "引才聚才", "资源对接", "技能竞赛", "成果展示"];
-
-/// Score one station's year.
-pub fn assess(rubric: &Rubric, r: &AnnualReport) -> Assessment {
+/// Score one station's year. The kinds of activity that count are the
+/// schema's `target_values` of the activity type.
+pub fn assess(rubric: &Rubric, schema: &Schema, r: &AnnualReport) -> Assessment {
+    let five_kinds = schema.target_values("activities", "type");
     let y = &r.year_total;
     let scores: Vec<Score> = rubric
         .items
@@ -115,12 +115,13 @@ pub fn assess(rubric: &Rubric, r: &AnnualReport) -> Assessment {
                 "five_kind_activities" => {
                     let target = item.target.unwrap_or(4.0);
                     let count = r.own_five_kinds as f64;
-                    let kinds: Vec<&str> = FIVE_KINDS
+                    let kinds: Vec<&str> = five_kinds
                         .iter()
-                        .copied()
+                        .map(String::as_str)
                         .filter(|k| r.own_activity_types.iter().any(|t| t == k))
                         .collect();
-                    let f = 0.75 * (count / target).min(1.0) + 0.25 * kinds.len() as f64 / 5.0;
+                    let coverage = kinds.len() as f64 / five_kinds.len().max(1) as f64;
+                    let f = 0.75 * (count / target).min(1.0) + 0.25 * coverage;
                     (
                         f,
                         format!(

@@ -324,6 +324,14 @@ impl Schema {
         self.ledgers.iter().find(|l| l.key == key)
     }
 
+    /// The values that count toward targets (`target_values`) of the field
+    /// playing `role` in ledger `key`, e.g. the five kinds of activity.
+    pub fn target_values(&self, key: &str, role: &str) -> &[String] {
+        self.ledger(key)
+            .and_then(|l| l.role(role).map(|i| l.fields[i].target_values.as_slice()))
+            .unwrap_or_default()
+    }
+
     pub fn type_info(&self, ty: FieldType) -> Option<&TypeInfo> {
         self.types.get(&type_name(ty))
     }

@@ -8,6 +8,7 @@ use jucai::assess::{assess, Rubric};
 use jucai::model::{AnnualReport, Check, Figures, Quality, YearReporting};
 use jucai::period::Period;
 use jucai::registry::Level;
+use jucai::schema::{Schema, BUILTIN_SCHEMA};
 
 /// A station that did everything: 六有 all met, four quarters on time, five
 /// five-kind activities of every kind, a research report, problems 8 of 10
@@ -61,7 +62,7 @@ fn good(name: &str) -> AnnualReport {
 fn hand_computed_scores() {
     let rubric = Rubric::builtin();
     // 30 + 20 + 20 + 10 + 10×0.8 + 5×0.6 + 5 = 96
-    let a = assess(&rubric, &good("甲站"));
+    let a = assess(&rubric, &Schema::builtin(), &good("甲站"));
     assert_eq!(
         a.scores.iter().map(|s| s.score).collect::<Vec<_>>(),
         [30.0, 20.0, 20.0, 10.0, 8.0, 3.0, 5.0]
@@ -76,7 +77,7 @@ fn hand_computed_scores() {
     // Missing a quarter: 20 × 3/4 = 15.
     let mut b = good("乙站");
     b.own_on_time_quarters = 3;
-    let b = assess(&rubric, &b);
+    let b = assess(&rubric, &Schema::builtin(), &b);
     assert_eq!(
         (b.scores[1].score, b.total, b.grade.as_str()),
         (15.0, 91.0, "优秀")
@@ -87,7 +88,7 @@ fn hand_computed_scores() {
     let mut c = good("丙站");
     c.own_five_kinds = 2;
     c.own_activity_types = vec!["学术交流".into(), "技能竞赛".into(), "教育培训".into()];
-    let c = assess(&rubric, &c);
+    let c = assess(&rubric, &Schema::builtin(), &c);
     assert_eq!(
         (c.scores[2].score, c.total, c.grade.as_str()),
         (9.5, 85.5, "良好")
@@ -104,7 +105,7 @@ fn hand_computed_scores() {
     let mut d = good("丁站");
     d.own_research_reports = 0;
     d.six_haves[0].ok = false;
-    let d = assess(&rubric, &d);
+    let d = assess(&rubric, &Schema::builtin(), &d);
     assert_eq!(
         (
             d.scores[0].score,
@@ -124,7 +125,7 @@ fn hand_computed_scores() {
     e.own_activity_types.clear();
     e.own_research_reports = 0;
     e.year_total.achievements.count = 0;
-    let e = assess(&rubric, &e);
+    let e = assess(&rubric, &Schema::builtin(), &e);
     assert_eq!((e.total, e.grade.as_str()), (11.0, "不合格"));
 }
 
@@ -216,4 +217,24 @@ fn the_combined_packet_has_a_cover_contents_with_page_numbers_and_running_page_n
         .map(|r| sheet.get_value((r, 0)).unwrap().to_string())
         .collect();
     assert_eq!(names, stations);
+}
+
+/// The kinds that count come from the schema, not from a list in the code:
+/// a district whose schema counts two kinds is scored on covering those two.
+#[test]
+fn five_kind_coverage_follows_the_schemas_target_values() {
+    let five = r#"target_values = ["学术交流", "引才聚才", "资源对接", "技能竞赛", "成果展示"]"#;
+    assert_eq!(BUILTIN_SCHEMA.matches(five).count(), 1);
+    let text = BUILTIN_SCHEMA.replace(five, r#"target_values = ["学术交流", "教育培训"]"#);
+    let schema = Schema::parse(&text, "两类活动.toml").unwrap();
+    let a = assess(&Rubric::builtin(), &schema, &good("甲站"));
+    let five_kind = &a.scores[2];
+    // 20 × (0.75 × 1 + 0.25 × 1/2): five activities reach the target of 4,
+    // and of the two kinds that count only 学术交流 was held.
+    assert_eq!(five_kind.score, 17.5);
+    assert!(
+        five_kind.evidence.contains("覆盖 1 类：学术交流"),
+        "{}",
+        five_kind.evidence
+    );
 }

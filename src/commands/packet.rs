@@ -21,7 +21,7 @@ pub fn run(args: PacketArgs) -> anyhow::Result<Outcome> {
         let scores: Vec<_> = reports
             .iter()
             .filter(|r| r.level_kind == Level::Station)
-            .map(|r| assess(&config.rubric, r))
+            .map(|r| assess(&config.rubric, &config.schema, r))
             .collect();
         println!(
             "{}",
@@ -49,7 +49,7 @@ pub fn write(
     let stations: Vec<(&AnnualReport, _)> = reports
         .iter()
         .filter(|r| r.level_kind == Level::Station)
-        .map(|r| (r, assess(&config.rubric, r)))
+        .map(|r| (r, assess(&config.rubric, &config.schema, r)))
         .collect();
     let centre = registry
         .centre()
