@@ -2,11 +2,15 @@
 //! score with the evidence it came from; and the workrooms ranked for
 //! demonstration-site recommendation (示范点推荐).
 
+use std::sync::OnceLock;
+
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 use crate::error::Error;
 use crate::model::AnnualReport;
 use crate::schema::Schema;
+use crate::wording::Texts;
 
 pub const DEFAULT_RUBRIC: &str = include_str!("../templates/rubric.toml");
 
@@ -81,124 +85,131 @@ fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
 }
 
+pub const WORDING: &str = include_str!("../templates/assess.toml");
+
+/// The words of the evidence (`templates/assess.toml`).
+fn words() -> &'static Texts {
+    static TEXTS: OnceLock<Texts> = OnceLock::new();
+    TEXTS.get_or_init(|| {
+        Texts::parse("templates/assess.toml", WORDING)
+            .expect("templates/assess.toml is valid (checked by tests)")
+    })
+}
+
 /// Score one station's year. The kinds of activity that count are the
 /// schema's `target_values` of the activity type.
-pub fn assess(rubric: &Rubric, schema: &Schema, r: &AnnualReport) -> Assessment {
-    let five_kinds = schema.target_values("activities", "type");
-    let y = &r.year_total;
-    let scores: Vec<Score> = rubric
+pub fn assess(rubric: &Rubric, schema: &Schema, r: &AnnualReport) -> Result<Assessment, Error> {
+    let scores = rubric
         .items
         .iter()
         .map(|item| {
-            let w = item.weight;
-            let (fraction, evidence) = match item.key.as_str() {
-                "six_haves" => {
-                    let ok = r.six_haves.iter().filter(|c| c.ok).count();
-                    let missing: Vec<&str> = r
-                        .six_haves
-                        .iter()
-                        .filter(|c| !c.ok)
-                        .map(|c| c.name.as_str())
-                        .collect();
-                    let n = r.six_haves.len().max(1);
-                    let why = if missing.is_empty() {
-                        format!("{ok}/{n} 项达标")
-                    } else {
-                        format!("{ok}/{n} 项达标，{}未达标", missing.join("、"))
-                    };
-                    (ok as f64 / n as f64, why)
-                }
-                "quarterly_on_time" => {
-                    let n = r.own_on_time_quarters;
-                    (n as f64 / 4.0, format!("按时报送 {n}/4 个季度"))
-                }
-                "five_kind_activities" => {
-                    let target = item.target.unwrap_or(4.0);
-                    let count = r.own_five_kinds as f64;
-                    let kinds: Vec<&str> = five_kinds
-                        .iter()
-                        .map(String::as_str)
-                        .filter(|k| r.own_activity_types.iter().any(|t| t == k))
-                        .collect();
-                    let coverage = kinds.len() as f64 / five_kinds.len().max(1) as f64;
-                    let f = 0.75 * (count / target).min(1.0) + 0.25 * coverage;
-                    (
-                        f,
-                        format!(
-                            "五类活动 {count} 次（要求不少于 {target} 次），覆盖 {} 类：{}",
-                            kinds.len(),
-                            if kinds.is_empty() {
-                                "—".into()
-                            } else {
-                                kinds.join("、")
-                            }
-                        ),
-                    )
-                }
-                "research_report" => {
-                    let target = item.target.unwrap_or(1.0);
-                    let n = r.own_research_reports as f64;
-                    (
-                        (n / target).min(1.0),
-                        format!("调研报告 {n} 份（要求不少于 {target} 份）"),
-                    )
-                }
-                "problem_closure" => match y.problems.closure_rate {
-                    Some(rate) => (
-                        rate,
-                        format!(
-                            "办结率 {}（办结 {} 件，未办结 {} 件）",
-                            pct(rate),
-                            y.problems.closed,
-                            y.problems.open
-                        ),
-                    ),
-                    None => (1.0, "全年无登记问题，按满分计".into()),
-                },
-                "need_satisfaction" => {
-                    let closed = y.needs.closed + y.needs.open;
-                    if closed == 0 {
-                        (1.0, "全年无登记需求，按满分计".into())
-                    } else {
-                        let rate = y.needs.satisfied as f64 / closed as f64;
-                        (
-                            rate,
-                            format!(
-                                "满足 {} 件 / 共 {} 件，满足率 {}",
-                                y.needs.satisfied,
-                                closed,
-                                pct(rate)
-                            ),
-                        )
-                    }
-                }
-                "achievements" => {
-                    let target = item.target.unwrap_or(3.0);
-                    let n = y.achievements.count as f64;
-                    (
-                        (n / target).min(1.0),
-                        format!("取得成果 {n} 项（{target} 项得满分）"),
-                    )
-                }
-                other => (0.0, format!("未知的评分项 {other}")),
-            };
-            Score {
+            let (fraction, evidence) = score_item(item, schema, r)?;
+            Ok(Score {
                 item: item.name.clone(),
-                weight: w,
-                score: round1(w * fraction.clamp(0.0, 1.0)),
+                weight: item.weight,
+                score: round1(item.weight * fraction.clamp(0.0, 1.0)),
                 evidence,
-            }
+            })
         })
-        .collect();
+        .collect::<Result<Vec<Score>, Error>>()?;
     let total = round1(scores.iter().map(|s| s.score).sum());
-    Assessment {
+    Ok(Assessment {
         unit: r.unit.clone(),
         name: r.name.clone(),
         year: r.year,
         grade: rubric.grade(total),
         total,
         scores,
-    }
+    })
+}
+
+/// The fraction of `item`'s weight earned, and the evidence in words.
+/// Counts go to the wording as text, so 4.0 reads "4".
+fn score_item(item: &Item, schema: &Schema, r: &AnnualReport) -> Result<(f64, String), Error> {
+    let y = &r.year_total;
+    let say = |key: &str, vars: serde_json::Value| words().render(key, &vars);
+    Ok(match item.key.as_str() {
+        "six_haves" => {
+            let ok = r.six_haves.iter().filter(|c| c.ok).count();
+            let missing: Vec<&str> = r
+                .six_haves
+                .iter()
+                .filter(|c| !c.ok)
+                .map(|c| c.name.as_str())
+                .collect();
+            let n = r.six_haves.len().max(1);
+            let key = if missing.is_empty() {
+                "six_haves_all"
+            } else {
+                "six_haves_missing"
+            };
+            let why = say(key, json!({ "ok": ok, "n": n, "missing": missing }))?;
+            (ok as f64 / n as f64, why)
+        }
+        "quarterly_on_time" => {
+            let n = r.own_on_time_quarters;
+            (n as f64 / 4.0, say("on_time", json!({ "n": n }))?)
+        }
+        "five_kind_activities" => {
+            let five_kinds = schema.target_values("activities", "type");
+            let target = item.target.unwrap_or(4.0);
+            let count = r.own_five_kinds as f64;
+            let kinds: Vec<&str> = five_kinds
+                .iter()
+                .map(String::as_str)
+                .filter(|k| r.own_activity_types.iter().any(|t| t == k))
+                .collect();
+            let coverage = kinds.len() as f64 / five_kinds.len().max(1) as f64;
+            let f = 0.75 * (count / target).min(1.0) + 0.25 * coverage;
+            let why = say(
+                "five_kinds",
+                json!({ "count": count.to_string(), "target": target.to_string(), "covered": kinds.len(), "kinds": kinds }),
+            )?;
+            (f, why)
+        }
+        "research_report" => {
+            let target = item.target.unwrap_or(1.0);
+            let n = r.own_research_reports as f64;
+            let why = say(
+                "research",
+                json!({ "n": n.to_string(), "target": target.to_string() }),
+            )?;
+            ((n / target).min(1.0), why)
+        }
+        "problem_closure" => match y.problems.closure_rate {
+            Some(rate) => {
+                let why = say(
+                    "problem_rate",
+                    json!({ "rate": pct(rate), "closed": y.problems.closed, "open": y.problems.open }),
+                )?;
+                (rate, why)
+            }
+            None => (1.0, say("no_problems", json!({}))?),
+        },
+        "need_satisfaction" => {
+            let total = y.needs.closed + y.needs.open;
+            if total == 0 {
+                (1.0, say("no_needs", json!({}))?)
+            } else {
+                let rate = y.needs.satisfied as f64 / total as f64;
+                let why = say(
+                    "need_rate",
+                    json!({ "satisfied": y.needs.satisfied, "total": total, "rate": pct(rate) }),
+                )?;
+                (rate, why)
+            }
+        }
+        "achievements" => {
+            let target = item.target.unwrap_or(3.0);
+            let n = y.achievements.count as f64;
+            let why = say(
+                "achievements",
+                json!({ "n": n.to_string(), "target": target.to_string() }),
+            )?;
+            ((n / target).min(1.0), why)
+        }
+        other => (0.0, say("unknown_item", json!({ "key": other }))?),
+    })
 }
 
 /// A workroom's standing for demonstration-site recommendation.
@@ -212,7 +223,7 @@ pub struct Ranked {
 
 /// Workrooms ranked by what applies to them: reporting on time, activities,
 /// problem closure and achievements (each up to 25 points).
-pub fn rank_workrooms(reports: &[AnnualReport]) -> Vec<Ranked> {
+pub fn rank_workrooms(reports: &[AnnualReport]) -> Result<Vec<Ranked>, Error> {
     let mut out: Vec<Ranked> = reports
         .iter()
         .filter(|r| r.level_kind == crate::registry::Level::Workroom)
@@ -223,24 +234,27 @@ pub fn rank_workrooms(reports: &[AnnualReport]) -> Vec<Ranked> {
             let closure = y.problems.closure_rate.unwrap_or(1.0);
             let achievements = (y.achievements.count as f64 / 2.0).min(1.0);
             let points = round1(25.0 * (on_time + activities + closure + achievements));
-            Ranked {
+            let basis = words().render(
+                "workroom_basis",
+                &json!({
+                    "on_time": r.own_on_time_quarters,
+                    "activities": y.activities.count,
+                    "rate": y.problems.closure_rate.map(pct),
+                    "achievements": y.achievements.count,
+                }),
+            )?;
+            Ok(Ranked {
                 unit: r.unit.clone(),
                 name: r.name.clone(),
                 points,
-                basis: format!(
-                    "按时报送 {}/4 季度；活动 {} 次；问题办结率 {}；成果 {} 项",
-                    r.own_on_time_quarters,
-                    y.activities.count,
-                    y.problems.closure_rate.map_or("—".into(), pct),
-                    y.achievements.count
-                ),
-            }
+                basis,
+            })
         })
-        .collect();
+        .collect::<Result<_, Error>>()?;
     out.sort_by(|a, b| {
         b.points
             .total_cmp(&a.points)
             .then_with(|| a.unit.cmp(&b.unit))
     });
-    out
+    Ok(out)
 }

@@ -6,8 +6,8 @@ use serde_json::json;
 use crate::diagnostic::catalogue;
 use crate::error::Error;
 use crate::render::field_view;
-use crate::render::texts::render_file;
 use crate::schema::Schema;
+use crate::wording::render_file;
 
 const FIELDS: &str = include_str!("../templates/readme_fields.tera");
 const DIAGNOSTICS: &str = include_str!("../templates/readme_diagnostics.tera");

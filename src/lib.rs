@@ -30,3 +30,4 @@ pub mod status;
 pub mod targets;
 pub mod text;
 pub mod validate;
+pub mod wording;

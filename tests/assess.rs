@@ -62,7 +62,7 @@ fn good(name: &str) -> AnnualReport {
 fn hand_computed_scores() {
     let rubric = Rubric::builtin();
     // 30 + 20 + 20 + 10 + 10×0.8 + 5×0.6 + 5 = 96
-    let a = assess(&rubric, &Schema::builtin(), &good("甲站"));
+    let a = assess(&rubric, &Schema::builtin(), &good("甲站")).unwrap();
     assert_eq!(
         a.scores.iter().map(|s| s.score).collect::<Vec<_>>(),
         [30.0, 20.0, 20.0, 10.0, 8.0, 3.0, 5.0]
@@ -77,7 +77,7 @@ fn hand_computed_scores() {
     // Missing a quarter: 20 × 3/4 = 15.
     let mut b = good("乙站");
     b.own_on_time_quarters = 3;
-    let b = assess(&rubric, &Schema::builtin(), &b);
+    let b = assess(&rubric, &Schema::builtin(), &b).unwrap();
     assert_eq!(
         (b.scores[1].score, b.total, b.grade.as_str()),
         (15.0, 91.0, "优秀")
@@ -88,7 +88,7 @@ fn hand_computed_scores() {
     let mut c = good("丙站");
     c.own_five_kinds = 2;
     c.own_activity_types = vec!["学术交流".into(), "技能竞赛".into(), "教育培训".into()];
-    let c = assess(&rubric, &Schema::builtin(), &c);
+    let c = assess(&rubric, &Schema::builtin(), &c).unwrap();
     assert_eq!(
         (c.scores[2].score, c.total, c.grade.as_str()),
         (9.5, 85.5, "良好")
@@ -105,7 +105,7 @@ fn hand_computed_scores() {
     let mut d = good("丁站");
     d.own_research_reports = 0;
     d.six_haves[0].ok = false;
-    let d = assess(&rubric, &Schema::builtin(), &d);
+    let d = assess(&rubric, &Schema::builtin(), &d).unwrap();
     assert_eq!(
         (
             d.scores[0].score,
@@ -125,7 +125,7 @@ fn hand_computed_scores() {
     e.own_activity_types.clear();
     e.own_research_reports = 0;
     e.year_total.achievements.count = 0;
-    let e = assess(&rubric, &Schema::builtin(), &e);
+    let e = assess(&rubric, &Schema::builtin(), &e).unwrap();
     assert_eq!((e.total, e.grade.as_str()), (11.0, "不合格"));
 }
 
@@ -227,7 +227,7 @@ fn five_kind_coverage_follows_the_schemas_target_values() {
     assert_eq!(BUILTIN_SCHEMA.matches(five).count(), 1);
     let text = BUILTIN_SCHEMA.replace(five, r#"target_values = ["学术交流", "教育培训"]"#);
     let schema = Schema::parse(&text, "两类活动.toml").unwrap();
-    let a = assess(&Rubric::builtin(), &schema, &good("甲站"));
+    let a = assess(&Rubric::builtin(), &schema, &good("甲站")).unwrap();
     let five_kind = &a.scores[2];
     // 20 × (0.75 × 1 + 0.25 × 1/2): five activities reach the target of 4,
     // and of the two kinds that count only 学术交流 was held.

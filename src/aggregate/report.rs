@@ -3,8 +3,10 @@
 //! last year, annual targets, the 六有 checks, reporting and data quality.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::OnceLock;
 
 use polars::prelude::DataFrame;
+use serde_json::json;
 
 use crate::aggregate::frames::{membership, Frames};
 use rayon::prelude::*;
@@ -20,6 +22,7 @@ use crate::registry::{Registry, Unit};
 use crate::schema::Schema;
 use crate::status::{StatusReport, Timeliness, UnitStatus, Validation};
 use crate::targets::Targets;
+use crate::wording::Texts;
 
 /// What aggregation reads.
 pub struct Inputs<'a> {
@@ -206,7 +209,7 @@ fn build_with(
             previous_quarter: before.map(|c| get(&c.rolled.0)),
             previous_year: year_ago.map(|c| get(&c.rolled.0)),
             targets: targets(inputs.targets, unit, &get(&current.own_ytd)),
-            six_haves: six_haves(inputs, unit, subs, period),
+            six_haves: six_haves(inputs, unit, subs, period)?,
             reporting: reporting(&by_unit, &scope, now),
             quality: quality(now, &scope),
             open_items: open_items(&by_unit, &scope, registry, period),
@@ -269,60 +272,78 @@ fn targets(targets: &Targets, unit: &Unit, own_ytd: &Figures) -> Vec<Target> {
         .collect()
 }
 
+pub const SIX_HAVES_WORDING: &str = include_str!("../../templates/six_haves.toml");
+
+/// The names and evidence of the 六有 checks (`templates/six_haves.toml`).
+fn six_haves_words() -> &'static Texts {
+    static TEXTS: OnceLock<Texts> = OnceLock::new();
+    TEXTS.get_or_init(|| {
+        Texts::parse("templates/six_haves.toml", SIX_HAVES_WORDING)
+            .expect("templates/six_haves.toml is valid (checked by tests)")
+    })
+}
+
 /// The 六有 checks that the registry and the ledgers can show.
-fn six_haves(inputs: &Inputs<'_>, unit: &Unit, subs: &Submissions, period: Period) -> Vec<Check> {
-    let (registry, schema) = (inputs.registry, inputs.schema);
+fn six_haves(
+    inputs: &Inputs<'_>,
+    unit: &Unit,
+    subs: &Submissions,
+    period: Period,
+) -> Result<Vec<Check>, Error> {
+    let words = six_haves_words();
+    let say = |key: &str, vars: serde_json::Value| words.render(key, &vars);
+    let check = |key: &str, ok: bool, evidence: String| -> Result<Check, Error> {
+        Ok(Check {
+            name: words.plain(key)?,
+            ok,
+            evidence,
+        })
+    };
+    let number = crate::read::cell::format_number;
     let min_area = inputs.targets.min_area;
-    let mut checks = Vec::new();
     let needs_area = inputs.targets.needs_area(unit.level);
-    let area = unit.area.map(crate::read::cell::format_number);
-    checks.push(Check {
-        name: "有阵地".into(),
-        ok: !needs_area || unit.area.is_some_and(|a| a >= min_area),
-        evidence: match (&area, needs_area) {
-            (Some(a), true) => format!(
-                "{a} 平方米（不少于 {} 平方米）",
-                crate::read::cell::format_number(min_area)
-            ),
-            (Some(a), false) => format!("{a} 平方米"),
-            (None, _) => "名录未填面积".into(),
-        },
-    });
-    checks.push(Check {
-        name: "有名称".into(),
-        ok: !unit.name.is_empty(),
-        evidence: unit.name.clone(),
-    });
-    checks.push(Check {
-        name: "有职能".into(),
-        ok: true,
-        evidence: format!("{}（职责见平台建设方案）", registry.level_name(unit.level)),
-    });
-    checks.push(Check {
-        name: "有组织".into(),
-        ok: unit.head.is_some(),
-        evidence: unit
-            .head
-            .as_ref()
-            .map_or("名录未填负责人".into(), |h| format!("负责人：{h}")),
-    });
-    checks.push(Check {
-        name: "有制度".into(),
-        ok: unit.rules.is_some_and(|r| r >= 1),
-        evidence: unit
-            .rules
-            .map_or("名录未填制度数".into(), |r| format!("制度 {r} 项")),
-    });
+    let area = match (unit.area, needs_area) {
+        (Some(a), true) => say(
+            "area_with_floor",
+            json!({ "area": number(a), "floor": number(min_area) }),
+        )?,
+        (Some(a), false) => say("area_plain", json!({ "area": number(a) }))?,
+        (None, _) => say("area_missing", json!({}))?,
+    };
+    let level = inputs.registry.level_name(unit.level);
+    let head = match &unit.head {
+        Some(h) => say("organisation_evidence", json!({ "head": h }))?,
+        None => say("organisation_missing", json!({}))?,
+    };
+    let rules = match unit.rules {
+        Some(n) => say("rules_evidence", json!({ "n": n }))?,
+        None => say("rules_missing", json!({}))?,
+    };
     let ledgers = subs
         .get(&unit.code, period)
         .map(|e| e.ledgers_present)
         .unwrap_or(0);
-    checks.push(Check {
-        name: "有台账".into(),
-        ok: ledgers == schema.ledgers.len(),
-        evidence: format!("本期报送 {ledgers}/{} 类台账", schema.ledgers.len()),
-    });
-    checks
+    let all = inputs.schema.ledgers.len();
+    Ok(vec![
+        check(
+            "area",
+            !needs_area || unit.area.is_some_and(|a| a >= min_area),
+            area,
+        )?,
+        check("name", !unit.name.is_empty(), unit.name.clone())?,
+        check(
+            "duty",
+            true,
+            say("duty_evidence", json!({ "level": level }))?,
+        )?,
+        check("organisation", unit.head.is_some(), head)?,
+        check("rules", unit.rules.is_some_and(|r| r >= 1), rules)?,
+        check(
+            "ledgers",
+            ledgers == all,
+            say("ledgers_evidence", json!({ "n": ledgers, "total": all }))?,
+        )?,
+    ])
 }
 
 fn reporting(by_unit: &ByUnit<'_>, scope: &BTreeSet<String>, now: &AsOf) -> Reporting {

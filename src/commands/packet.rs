@@ -22,11 +22,11 @@ pub fn run(args: PacketArgs) -> anyhow::Result<Outcome> {
             .iter()
             .filter(|r| r.level_kind == Level::Station)
             .map(|r| assess(&config.rubric, &config.schema, r))
-            .collect();
+            .collect::<Result<Vec<_>, _>>()?;
         println!(
             "{}",
             serde_json::to_string_pretty(
-                &serde_json::json!({ "assessments": scores, "workrooms": rank_workrooms(&reports) })
+                &serde_json::json!({ "assessments": scores, "workrooms": rank_workrooms(&reports)? })
             )?
         );
         return Ok(Outcome::Clean);
@@ -49,13 +49,13 @@ pub fn write(
     let stations: Vec<(&AnnualReport, _)> = reports
         .iter()
         .filter(|r| r.level_kind == Level::Station)
-        .map(|r| (r, assess(&config.rubric, &config.schema, r)))
-        .collect();
+        .map(|r| Ok((r, assess(&config.rubric, &config.schema, r)?)))
+        .collect::<Result<_, crate::error::Error>>()?;
     let centre = registry
         .centre()
         .map(|c| c.name.clone())
         .unwrap_or_default();
-    let ranked = rank_workrooms(reports);
+    let ranked = rank_workrooms(reports)?;
     Ok(Packets::new()?.write(
         &centre,
         year,

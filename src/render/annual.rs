@@ -10,7 +10,7 @@ use crate::model::{AnnualReport, Breakdown, Figures};
 use crate::registry::Level;
 use crate::render::ledger_template::chinese_date;
 use crate::render::report_doc::{share_rows, Piece, ReportDoc, SimpleTable, Val};
-use crate::render::texts::Texts;
+use crate::wording::Texts;
 
 pub const WORDING: &str = include_str!("../../templates/annual.toml");
 

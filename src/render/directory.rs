@@ -9,8 +9,8 @@ use crate::directory::Directory;
 use crate::error::Error;
 use crate::output::write_atomic;
 use crate::render::pdf::{self, Align, Block, Cell, Document, Table};
-use crate::render::texts::Texts;
 use crate::render::xlsx::{self, Styles};
+use crate::wording::Texts;
 
 pub const WORDING: &str = include_str!("../../templates/directory.toml");
 

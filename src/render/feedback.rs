@@ -16,10 +16,10 @@ use crate::error::Error;
 use crate::limits::Limits;
 use crate::read::merges::Merges;
 use crate::read::workbook;
-use crate::render::texts::Texts;
 use crate::render::xlsx::{self, Styles};
 use crate::schema::Schema;
 use crate::validate::Checked;
+use crate::wording::Texts;
 
 pub const WORDING: &str = include_str!("../../templates/feedback.toml");
 

@@ -6,8 +6,8 @@ use serde_json::json;
 
 use crate::error::Error;
 use crate::read::cell::format_number;
-use crate::render::texts::render_file;
 use crate::schema::{type_name, Field, FieldType, Rule, Schema};
+use crate::wording::render_file;
 
 pub const REQUIREMENTS: &str = include_str!("../../templates/field_requirements.tera");
 

@@ -19,9 +19,9 @@ use crate::error::Error;
 use crate::period::Period;
 use crate::registry::Unit;
 use crate::render::field_view::{self, FieldView, SheetView};
-use crate::render::texts::{render_file, Texts};
 use crate::render::xlsx::{self, Styles};
 use crate::schema::{Field, FieldType, Ledger, Schema};
+use crate::wording::{render_file, Texts};
 
 pub const WORDING: &str = include_str!("../../templates/ledger_workbook.toml");
 pub const INSTRUCTIONS: &str = include_str!("../../templates/instructions.tera");

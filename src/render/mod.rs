@@ -12,5 +12,4 @@ pub mod quarterly;
 pub mod registry_xlsx;
 pub mod report_doc;
 pub mod status_xlsx;
-pub mod texts;
 pub mod xlsx;

@@ -18,8 +18,8 @@ use crate::output::write_atomic;
 use crate::render::ledger_template::chinese_date;
 use crate::render::pdf::{self, Align, Block, Cell, Document, Table};
 use crate::render::status_xlsx::StatusWriter;
-use crate::render::texts::Texts;
 use crate::render::xlsx::{self, Styles};
+use crate::wording::Texts;
 
 pub const WORDING: &str = include_str!("../../templates/packet.toml");
 

@@ -7,8 +7,8 @@ use crate::error::Error;
 use crate::model::{Breakdown, Figures, UnitReport};
 use crate::render::ledger_template::chinese_date;
 use crate::render::report_doc::{share_rows, Piece, ReportDoc, SimpleTable, Val};
-use crate::render::texts::Texts;
 use crate::schema::{LedgerKind, Schema};
+use crate::wording::Texts;
 
 pub const WORDING: &str = include_str!("../../templates/quarterly.toml");
 

@@ -8,9 +8,9 @@ use serde_json::json;
 
 use crate::error::Error;
 use crate::render::ledger_template::chinese_date;
-use crate::render::texts::Texts;
 use crate::render::xlsx::{self, Styles};
 use crate::status::{StatusReport, Timeliness, UnitStatus, Validation};
+use crate::wording::Texts;
 
 pub const WORDING: &str = include_str!("../../templates/status.toml");
 

@@ -9,7 +9,7 @@ use rust_xlsxwriter::{
 
 use crate::error::Error;
 use crate::output::write_atomic;
-use crate::render::texts::Texts;
+use crate::wording::Texts;
 
 /// Fonts and borders used across jucai's workbooks.
 pub struct Styles {

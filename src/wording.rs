@@ -84,3 +84,47 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every wording file built into the binary parses, so the `expect`s on
+    /// the shared ones (common, assess, six_haves) cannot fire at run time.
+    #[test]
+    fn every_wording_file_parses() {
+        use crate::render;
+        let files = [
+            ("templates/common.toml", render::xlsx::COMMON),
+            ("templates/assess.toml", crate::assess::WORDING),
+            (
+                "templates/six_haves.toml",
+                crate::aggregate::report::SIX_HAVES_WORDING,
+            ),
+            ("templates/quarterly.toml", render::quarterly::WORDING),
+            ("templates/annual.toml", render::annual::WORDING),
+            ("templates/packet.toml", render::packet::WORDING),
+            ("templates/directory.toml", render::directory::WORDING),
+            ("templates/status.toml", render::status_xlsx::WORDING),
+            ("templates/feedback.toml", render::feedback::WORDING),
+            (
+                "templates/ledger_workbook.toml",
+                render::ledger_template::WORDING,
+            ),
+        ];
+        for (origin, text) in files {
+            if let Err(e) = Texts::parse(origin, text) {
+                panic!("{e}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_broken_template_names_its_file_and_key() {
+        let e = Texts::parse("templates/x.toml", "ok = \"好\"\nbad = \"{{ n \"\n")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("templates/x.toml") && e.contains("bad"), "{e}");
+    }
+}
