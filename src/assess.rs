@@ -2,15 +2,13 @@
 //! score with the evidence it came from; and the workrooms ranked for
 //! demonstration-site recommendation (示范点推荐).
 
-use std::sync::OnceLock;
-
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::error::Error;
 use crate::model::AnnualReport;
 use crate::schema::Schema;
-use crate::wording::Texts;
+use crate::wording::Builtin;
 
 pub const DEFAULT_RUBRIC: &str = include_str!("../templates/rubric.toml");
 
@@ -87,14 +85,8 @@ fn pct(x: f64) -> String {
 
 pub const WORDING: &str = include_str!("../templates/assess.toml");
 
-/// The words of the evidence (`templates/assess.toml`).
-fn words() -> &'static Texts {
-    static TEXTS: OnceLock<Texts> = OnceLock::new();
-    TEXTS.get_or_init(|| {
-        Texts::parse("templates/assess.toml", WORDING)
-            .expect("templates/assess.toml is valid (checked by tests)")
-    })
-}
+/// The words of the evidence.
+static WORDS: Builtin = Builtin::new("templates/assess.toml", WORDING);
 
 /// Score one station's year. The kinds of activity that count are the
 /// schema's `target_values` of the activity type.
@@ -127,7 +119,7 @@ pub fn assess(rubric: &Rubric, schema: &Schema, r: &AnnualReport) -> Result<Asse
 /// Counts go to the wording as text, so 4.0 reads "4".
 fn score_item(item: &Item, schema: &Schema, r: &AnnualReport) -> Result<(f64, String), Error> {
     let y = &r.year_total;
-    let say = |key: &str, vars: serde_json::Value| words().render(key, &vars);
+    let say = |key: &str, vars: serde_json::Value| WORDS.get().render(key, &vars);
     Ok(match item.key.as_str() {
         "six_haves" => {
             let ok = r.six_haves.iter().filter(|c| c.ok).count();
@@ -234,7 +226,7 @@ pub fn rank_workrooms(reports: &[AnnualReport]) -> Result<Vec<Ranked>, Error> {
             let closure = y.problems.closure_rate.unwrap_or(1.0);
             let achievements = (y.achievements.count as f64 / 2.0).min(1.0);
             let points = round1(25.0 * (on_time + activities + closure + achievements));
-            let basis = words().render(
+            let basis = WORDS.get().render(
                 "workroom_basis",
                 &json!({
                     "on_time": r.own_on_time_quarters,

@@ -2,6 +2,8 @@
 //! key), or a whole tera template file. Rust supplies the numbers and names;
 //! the words come from here.
 
+use std::sync::OnceLock;
+
 use serde::Serialize;
 
 use crate::error::Error;
@@ -53,6 +55,31 @@ impl Texts {
             name: format!("{} / {key}", self.origin),
             message: error_chain(&e),
         }
+    }
+}
+
+/// A wording file built into the binary, parsed once on first use. The
+/// built-in files are checked by `every_wording_file_parses`.
+pub struct Builtin {
+    origin: &'static str,
+    source: &'static str,
+    texts: OnceLock<Texts>,
+}
+
+impl Builtin {
+    pub const fn new(origin: &'static str, source: &'static str) -> Builtin {
+        Builtin {
+            origin,
+            source,
+            texts: OnceLock::new(),
+        }
+    }
+
+    pub fn get(&self) -> &Texts {
+        self.texts.get_or_init(|| {
+            Texts::parse(self.origin, self.source)
+                .unwrap_or_else(|e| panic!("built-in wording does not parse: {e}"))
+        })
     }
 }
 

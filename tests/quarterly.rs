@@ -18,12 +18,9 @@ impl Sample {
     }
 }
 
-fn sample_with_reports(period: &str) -> (Sample, Vec<Value>) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    common::intake_sample(root);
-    let platform = common::sample_platform();
-    let base = [
+/// `jucai report quarterly` on the intaken sample's archive.
+fn quarterly_args<'a>(period: &'a str, platform: &'a str) -> [&'a str; 8] {
+    [
         "report",
         "quarterly",
         "--period",
@@ -31,8 +28,16 @@ fn sample_with_reports(period: &str) -> (Sample, Vec<Value>) {
         "--archive",
         "archive",
         "--platform",
-        &platform,
-    ];
+        platform,
+    ]
+}
+
+fn sample_with_reports(period: &str) -> (Sample, Vec<Value>) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::intake_sample(root);
+    let platform = common::sample_platform();
+    let base = quarterly_args(period, &platform);
     let json = common::jucai_ok(root, &[&base[..], &["--format", "json"]].concat());
     let model: Vec<Value> = serde_json::from_slice(&json.stdout).unwrap();
     common::jucai_ok(root, &[&base[..], &["--out", "out"]].concat());
@@ -170,16 +175,7 @@ unit = "项"
     )
     .unwrap();
     let platform = common::sample_platform();
-    let base = [
-        "report",
-        "quarterly",
-        "--period",
-        "2024Q3",
-        "--archive",
-        "archive",
-        "--platform",
-        &platform,
-    ];
+    let base = quarterly_args("2024Q3", &platform);
     let json = common::jucai_ok(root, &[&base[..], &["--format", "json"]].concat());
     let model: Vec<Value> = serde_json::from_slice(&json.stdout).unwrap();
     for r in &model {

@@ -3,7 +3,6 @@
 //! last year, annual targets, the 六有 checks, reporting and data quality.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::OnceLock;
 
 use polars::prelude::DataFrame;
 use serde_json::json;
@@ -22,7 +21,7 @@ use crate::registry::{Registry, Unit};
 use crate::schema::Schema;
 use crate::status::{StatusReport, Timeliness, UnitStatus, Validation};
 use crate::targets::Targets;
-use crate::wording::Texts;
+use crate::wording::Builtin;
 
 /// What aggregation reads.
 pub struct Inputs<'a> {
@@ -274,14 +273,8 @@ fn targets(targets: &Targets, unit: &Unit, own_ytd: &Figures) -> Vec<Target> {
 
 pub const SIX_HAVES_WORDING: &str = include_str!("../../templates/six_haves.toml");
 
-/// The names and evidence of the 六有 checks (`templates/six_haves.toml`).
-fn six_haves_words() -> &'static Texts {
-    static TEXTS: OnceLock<Texts> = OnceLock::new();
-    TEXTS.get_or_init(|| {
-        Texts::parse("templates/six_haves.toml", SIX_HAVES_WORDING)
-            .expect("templates/six_haves.toml is valid (checked by tests)")
-    })
-}
+/// The names and evidence of the 六有 checks.
+static SIX_HAVES_WORDS: Builtin = Builtin::new("templates/six_haves.toml", SIX_HAVES_WORDING);
 
 /// The 六有 checks that the registry and the ledgers can show.
 fn six_haves(
@@ -290,7 +283,7 @@ fn six_haves(
     subs: &Submissions,
     period: Period,
 ) -> Result<Vec<Check>, Error> {
-    let words = six_haves_words();
+    let words = SIX_HAVES_WORDS.get();
     let say = |key: &str, vars: serde_json::Value| words.render(key, &vars);
     let check = |key: &str, ok: bool, evidence: String| -> Result<Check, Error> {
         Ok(Check {

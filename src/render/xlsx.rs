@@ -1,7 +1,6 @@
 //! Shared XLSX helpers: formats, print setup, deterministic saving.
 
 use std::path::Path;
-use std::sync::OnceLock;
 
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
@@ -9,7 +8,7 @@ use rust_xlsxwriter::{
 
 use crate::error::Error;
 use crate::output::write_atomic;
-use crate::wording::Texts;
+use crate::wording::{Builtin, Texts};
 
 /// Fonts and borders used across jucai's workbooks.
 pub struct Styles {
@@ -91,13 +90,11 @@ impl Default for Styles {
 
 pub const COMMON: &str = include_str!("../../templates/common.toml");
 
+static COMMON_TEXTS: Builtin = Builtin::new("templates/common.toml", COMMON);
+
 /// Wording shared by every output (`templates/common.toml`).
 pub fn common_texts() -> &'static Texts {
-    static TEXTS: OnceLock<Texts> = OnceLock::new();
-    TEXTS.get_or_init(|| {
-        Texts::parse("templates/common.toml", COMMON)
-            .expect("templates/common.toml is valid (checked by tests)")
-    })
+    COMMON_TEXTS.get()
 }
 
 /// A4, optionally landscape, fit to one page wide, header rows repeated,
