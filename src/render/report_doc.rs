@@ -313,3 +313,54 @@ pub fn share_rows(b: &crate::model::Breakdown, total: u64, order: &[String]) -> 
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use calamine::{open_workbook_auto, Reader};
+
+    use super::*;
+
+    /// Two tables with the same 31-character name used to get one sheet
+    /// named with a 32nd character (refused by Excel) and a note pointing at
+    /// the first sheet for both.
+    #[test]
+    fn tables_sharing_a_long_name_get_distinct_sheets_and_notes_naming_them() {
+        let name = "甲".repeat(31);
+        let table = SimpleTable {
+            name: name.clone(),
+            headers: vec!["项目".into(), "数量".into()],
+            widths: vec![2.0, 1.0],
+            rows: vec![vec![Val::text("在库人才"), Val::Int(3)]],
+            chart: None,
+        };
+        let doc = ReportDoc {
+            title: "标题".into(),
+            subtitle: "副标题".into(),
+            date: NaiveDate::from_ymd_opt(2024, 3, 31).unwrap(),
+            footer: "第 {page} 页 共 {pages} 页".into(),
+            landscape: false,
+            pieces: vec![Piece::Table(table.clone()), Piece::Table(table)],
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let (_, xlsx) = doc.write(dir.path(), "报告").unwrap();
+        let mut book = open_workbook_auto(&xlsx).unwrap();
+        let second = format!("{}_2", "甲".repeat(29));
+        assert_eq!(
+            book.sheet_names(),
+            ["报告".to_string(), name.clone(), second.clone()]
+        );
+        let text = book.worksheet_range("报告").unwrap();
+        let notes: Vec<String> = text
+            .rows()
+            .filter_map(|r| r.first().map(|c| c.to_string()))
+            .filter(|t| t.starts_with("（见工作表"))
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                format!("（见工作表“{name}”）"),
+                format!("（见工作表“{second}”）")
+            ]
+        );
+    }
+}
