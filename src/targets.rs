@@ -85,11 +85,6 @@ impl Targets {
             Level::Workroom => &self.workroom,
         }
     }
-
-    /// Whether 有阵地 asks a unit at `level` for `min_area`.
-    pub fn needs_area(&self, level: Level) -> bool {
-        level != Level::Workroom
-    }
 }
 
 #[cfg(test)]

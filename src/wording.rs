@@ -45,6 +45,12 @@ impl Texts {
         self.tera.get_template_names().any(|name| name == key)
     }
 
+    /// A `|`-separated list kept as one text: table headers, values the
+    /// wording names.
+    pub fn list(&self, key: &str) -> Result<Vec<String>, Error> {
+        Ok(self.plain(key)?.split('|').map(str::to_string).collect())
+    }
+
     /// Render a text that takes no data.
     pub fn plain(&self, key: &str) -> Result<String, Error> {
         self.render(key, &serde_json::json!({}))

@@ -17,7 +17,7 @@ use crate::archive::Archive;
 use crate::error::Error;
 use crate::model::{Check, EventItem, Figures, OpenItem, Quality, Reporting, Target, UnitReport};
 use crate::period::Period;
-use crate::registry::{Registry, Unit};
+use crate::registry::{Level, Registry, Unit};
 use crate::schema::Schema;
 use crate::status::{StatusReport, Timeliness, UnitStatus, Validation};
 use crate::targets::Targets;
@@ -294,7 +294,8 @@ fn six_haves(
     };
     let number = crate::read::cell::format_number;
     let min_area = inputs.targets.min_area;
-    let needs_area = inputs.targets.needs_area(unit.level);
+    // 有阵地 sets an area only for the centre and the stations (SPEC §1).
+    let needs_area = unit.level != Level::Workroom;
     let area = match (unit.area, needs_area) {
         (Some(a), true) => say(
             "area_with_floor",

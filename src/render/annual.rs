@@ -49,16 +49,6 @@ impl Annual {
         })
     }
 
-    /// A `|`-separated list kept in the wording file.
-    fn list(&self, key: &str) -> Result<Vec<String>, Error> {
-        Ok(self
-            .texts
-            .plain(key)?
-            .split('|')
-            .map(str::to_string)
-            .collect())
-    }
-
     /// Each of `items` worded by the template `key`.
     fn items(&self, key: &str, items: Vec<serde_json::Value>) -> Result<Vec<String>, Error> {
         items.iter().map(|v| self.texts.render(key, v)).collect()
@@ -93,11 +83,12 @@ impl Annual {
             .map(|p| self.growth(t.in_library, p.talents.in_library))
             .transpose()?;
         let party: u64 = self
+            .texts
             .list("party_values")?
             .iter()
             .filter_map(|v| t.by_politics.get(v))
             .sum();
-        let skip = self.list("deputy_skip")?;
+        let skip = self.texts.list("deputy_skip")?;
         let deputies: Vec<_> = t
             .by_deputy
             .iter()
@@ -106,6 +97,7 @@ impl Annual {
             .collect();
         let deputies = self.items("deputy_item", deputies)?;
         let levels: Vec<_> = self
+            .texts
             .list("levels")?
             .into_iter()
             .filter_map(|l| {
@@ -295,12 +287,7 @@ impl Annual {
             .collect();
         Ok(SimpleTable {
             name: self.texts.plain("quarters_name")?,
-            headers: self
-                .texts
-                .plain("quarters_headers")?
-                .split('|')
-                .map(str::to_string)
-                .collect(),
+            headers: self.texts.list("quarters_headers")?,
             widths: vec![2.2, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
             rows,
             chart: Some((self.texts.plain("chart_quarters")?, 0, 1)),
@@ -333,20 +320,13 @@ impl Annual {
             .collect::<Result<_, Error>>()?;
         Ok(SimpleTable {
             name: self.texts.plain("yoy_name")?,
-            headers: self
-                .texts
-                .plain("yoy_headers")?
-                .split('|')
-                .map(str::to_string)
-                .collect(),
+            headers: self.texts.list("yoy_headers")?,
             widths: vec![3.0, 1.2, 1.2, 1.2],
             rows,
             chart: None,
         })
     }
-}
 
-impl Annual {
     /// "（1）…": one numbered shortcoming or suggestion.
     fn numbered(&self, i: usize, text: &str) -> Result<String, Error> {
         self.texts

@@ -45,12 +45,7 @@ impl DirectoryWriter {
                 self.texts.render("group_rooms", &vars)?,
                 self.texts.plain("note")?,
             ],
-            headers: self
-                .texts
-                .plain("headers")?
-                .split('|')
-                .map(str::to_string)
-                .collect(),
+            headers: self.texts.list("headers")?,
         })
     }
 

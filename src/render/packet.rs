@@ -360,8 +360,7 @@ impl Packets {
 
 /// The words of the score workbook, from `templates/packet.toml`.
 struct ScoreWords {
-    title: String,
-    /// Sheet names: scores, evidence, demonstration sites.
+    /// Sheet names: scores (also the workbook's title), evidence, demonstration sites.
     sheets: [String; 3],
     /// The scores sheet: first column, then one per rubric item, then total and grade.
     station: String,
@@ -378,9 +377,6 @@ impl Packets {
         vars: &serde_json::Value,
         stations: &[(&AnnualReport, Assessment)],
     ) -> Result<ScoreWords, Error> {
-        let list = |key: &str| -> Result<Vec<String>, Error> {
-            Ok(self.t(key)?.split('|').map(str::to_string).collect())
-        };
         let items = stations
             .first()
             .map(|(_, a)| {
@@ -397,14 +393,13 @@ impl Packets {
             })
             .transpose()?
             .unwrap_or_default();
-        let scores = list("scores_sheet_headers")?;
+        let scores = self.texts.list("scores_sheet_headers")?;
         let [station, total, grade] =
             <[String; 3]>::try_from(scores).map_err(|_| Error::Template {
                 name: "templates/packet.toml / scores_sheet_headers".into(),
                 message: "应为三个以 | 分隔的标题".into(),
             })?;
         Ok(ScoreWords {
-            title: self.t("scores_sheet")?,
             sheets: [
                 self.t("scores_sheet")?,
                 self.t("evidence_sheet")?,
@@ -413,9 +408,9 @@ impl Packets {
             station,
             items,
             total_grade: [total, grade],
-            evidence_headers: list("evidence_sheet_headers")?,
+            evidence_headers: self.texts.list("evidence_sheet_headers")?,
             demo_title: self.texts.render("demo_title", vars)?,
-            demo_headers: list("demo_sheet_headers")?,
+            demo_headers: self.texts.list("demo_sheet_headers")?,
         })
     }
 }
@@ -431,7 +426,7 @@ fn score_book(
     let mut book = Workbook::new();
     xlsx::set_properties(
         &mut book,
-        &words.title,
+        &words.sheets[0],
         chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default(),
     );
     let one_decimal = s.cell.clone().set_num_format("0.0");

@@ -187,11 +187,7 @@ impl Quarterly {
     fn table(&self, key: &str, widths: &[f32], rows: Vec<Vec<Val>>) -> Result<SimpleTable, Error> {
         Ok(SimpleTable {
             name: self.t(&format!("{key}_name"))?,
-            headers: self
-                .t(&format!("{key}_headers"))?
-                .split('|')
-                .map(str::to_string)
-                .collect(),
+            headers: self.texts.list(&format!("{key}_headers"))?,
             widths: widths.to_vec(),
             rows,
             chart: None,
@@ -275,11 +271,7 @@ impl Quarterly {
         // The schema's order first, anything else (e.g. 未填) after.
         let order = self.orders.get(key).cloned().unwrap_or_default();
         let rows = share_rows(b, total, &order);
-        let mut headers: Vec<String> = self
-            .t("structure_headers")?
-            .split('|')
-            .map(str::to_string)
-            .collect();
+        let mut headers = self.texts.list("structure_headers")?;
         headers[0] = label.clone();
         Ok(SimpleTable {
             name: label,
@@ -321,13 +313,17 @@ impl Quarterly {
         if r.open_items.is_empty() {
             return Ok(vec![Piece::Paragraph(self.t("open_none")?)]);
         }
-        let ledger_words = [self.t("ledger_problems")?, self.t("ledger_needs")?];
+        let (problems, needs) = (self.t("ledger_problems")?, self.t("ledger_needs")?);
         let rows = r
             .open_items
             .iter()
             .take(OPEN_ITEMS_SHOWN)
             .map(|i| {
-                let ledger = &ledger_words[usize::from(i.ledger != "problems")];
+                let ledger = if i.ledger == "problems" {
+                    &problems
+                } else {
+                    &needs
+                };
                 vec![
                     Val::text(&i.unit),
                     Val::text(ledger),
