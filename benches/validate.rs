@@ -8,9 +8,9 @@ use std::io::Cursor;
 use std::time::Instant;
 
 use calamine::{Reader, Sheets};
+use jucai::read::id_number;
 use jucai::registry::Registry;
 use jucai::schema::Schema;
-use jucai::validate::id_number;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet};
 
 fn main() {

@@ -2,16 +2,35 @@
 //!
 //! Checks produce a [`Finding`] (which message, where, what value); the wording
 //! comes from `templates/messages.toml` and turns it into a [`Diagnostic`].
+//! Message keys are the [`Msg`] enum: the catalogue is checked when it loads to
+//! word every one of them and nothing else.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::schema::Severity;
-
 /// The wording of every diagnostic, compiled into the binary.
 pub const MESSAGES: &str = include_str!("../templates/messages.toml");
+
+/// How bad a problem is: errors keep a row out of the figures, warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    #[default]
+    Error,
+    Warning,
+}
+
+impl Severity {
+    /// `error` / `warning`, as written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
 
 /// Stable diagnostic codes (documented in README).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -50,6 +69,98 @@ impl Code {
     }
 }
 
+/// Defines [`Msg`]: one variant per message of `templates/messages.toml`.
+macro_rules! messages {
+    ($($variant:ident = $key:literal,)*) => {
+        /// A diagnostic message, by its key in `templates/messages.toml`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Msg {
+            $($variant,)*
+        }
+
+        impl Msg {
+            /// Every message, in declaration order.
+            pub const ALL: &'static [Msg] = &[$(Msg::$variant,)*];
+
+            /// The message's key in `templates/messages.toml`.
+            pub fn key(self) -> &'static str {
+                match self {
+                    $(Msg::$variant => $key,)*
+                }
+            }
+
+            /// The message with this key, if there is one.
+            pub fn from_key(key: &str) -> Option<Msg> {
+                match key {
+                    $($key => Some(Msg::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    FileEmpty = "file-empty",
+    FileNotSpreadsheet = "file-not-spreadsheet",
+    FileBroken = "file-broken",
+    FileStructureLoop = "file-structure-loop",
+    FileParserFailed = "file-parser-failed",
+    FileReadFailed = "file-read-failed",
+    SheetBroken = "sheet-broken",
+    XmlEntity = "xml-entity",
+    FileEncrypted = "file-encrypted",
+    LimitFileSize = "limit-file-size",
+    LimitUncompressed = "limit-uncompressed",
+    LimitParts = "limit-parts",
+    LimitRows = "limit-rows",
+    LimitCells = "limit-cells",
+    LimitCellsClaimed = "limit-cells-claimed",
+    LimitStrings = "limit-strings",
+    CoverMissing = "cover-missing",
+    CoverItemMissing = "cover-item-missing",
+    UnitUnknown = "unit-unknown",
+    UnitNameMismatch = "unit-name-mismatch",
+    PeriodUnreadable = "period-unreadable",
+    PeriodMismatch = "period-mismatch",
+    SheetMissing = "sheet-missing",
+    HeaderMissing = "header-missing",
+    HeaderColumnMissing = "header-column-missing",
+    HeaderDuplicate = "header-duplicate",
+    HeaderExtra = "header-extra",
+    Required = "required",
+    DateInvalid = "date-invalid",
+    IntegerInvalid = "integer-invalid",
+    NumberInvalid = "number-invalid",
+    MoneyDecimals = "money-decimals",
+    IdNumberAsFloat = "id-number-as-float",
+    CellError = "cell-error",
+    EnumInvalid = "enum-invalid",
+    BelowMin = "below-min",
+    AboveMax = "above-max",
+    NotGreater = "not-greater",
+    PhoneInvalid = "phone-invalid",
+    IdNumberFormat = "id-number-format",
+    IdNumberChecksum = "id-number-checksum",
+    IdBirthMismatch = "id-birth-mismatch",
+    IdSexMismatch = "id-sex-mismatch",
+    DateBefore = "date-before",
+    DateAfterPeriod = "date-after-period",
+    DateAfterFillDate = "date-after-fill-date",
+    RequiredIf = "required-if",
+    OnlyIf = "only-if",
+    DuplicateId = "duplicate-id",
+    UnknownTalent = "unknown-talent",
+    RegistryDuplicateCode = "registry-duplicate-code",
+    RegistryCentreCount = "registry-centre-count",
+    RegistryCentreParent = "registry-centre-parent",
+    RegistryParentMissing = "registry-parent-missing",
+    RegistryParentUnknown = "registry-parent-unknown",
+    RegistryParentLevel = "registry-parent-level",
+    RegistryCycle = "registry-cycle",
+    IdentifiedByName = "identified-by-name",
+}
+
 /// One problem, as shown to people and printed by `--format json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Diagnostic {
@@ -80,8 +191,8 @@ pub struct Finding(Box<FindingData>);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct FindingData {
-    /// Key into `[messages]` of `templates/messages.toml`.
-    pub message: &'static str,
+    /// Which message of `templates/messages.toml` words it.
+    pub message: Msg,
     pub sheet: Option<String>,
     /// 0-based sheet row and column of the offending cell.
     pub at: Option<(u32, u32)>,
@@ -94,7 +205,7 @@ pub struct FindingData {
 }
 
 impl Finding {
-    pub fn new(message: &'static str) -> Finding {
+    pub fn new(message: Msg) -> Finding {
         Finding(Box::new(FindingData {
             message,
             sheet: None,
@@ -178,9 +289,30 @@ struct CatalogueFile {
     messages: BTreeMap<String, MessageInfo>,
 }
 
+/// Why a message catalogue cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogueError {
+    #[error("消息目录的格式不对")]
+    Toml(#[source] toml::de::Error),
+    #[error("消息“{0}”不是 jucai 会用到的消息（见 src/diagnostic.rs 的 Msg）")]
+    UnknownMessage(String),
+    #[error("缺少消息“{0}”")]
+    MissingMessage(&'static str),
+    #[error("消息“{0}”的代码没有 [codes] 说明")]
+    UnknownCode(String),
+    #[error("消息“{key}”的模板有误")]
+    Template {
+        key: String,
+        #[source]
+        source: tera::Error,
+    },
+}
+
 /// The parsed message catalogue with its compiled templates.
 pub struct Catalogue {
-    file: CatalogueFile,
+    codes: BTreeMap<Code, CodeInfo>,
+    /// Indexed by [`Msg`].
+    messages: Vec<MessageInfo>,
     tera: tera::Tera,
 }
 
@@ -202,18 +334,45 @@ pub struct Example {
 }
 
 impl Catalogue {
-    pub fn parse(text: &str) -> Result<Catalogue, String> {
-        let file: CatalogueFile = toml::from_str(text).map_err(|e| e.to_string())?;
+    /// Parse a catalogue: every message of [`Msg`] worded, no other, each with
+    /// a code that has a title.
+    pub fn parse(text: &str) -> Result<Catalogue, CatalogueError> {
+        let file: CatalogueFile = toml::from_str(text).map_err(CatalogueError::Toml)?;
+        let mut by_msg: BTreeMap<Msg, MessageInfo> = BTreeMap::new();
         let mut tera = tera::Tera::new();
         tera.autoescape_on(Vec::<&str>::new());
-        for (key, info) in &file.messages {
+        for (key, info) in file.messages {
+            let msg =
+                Msg::from_key(&key).ok_or_else(|| CatalogueError::UnknownMessage(key.clone()))?;
             if !file.codes.contains_key(&info.code) {
-                return Err(format!("消息 {key} 的代码没有 [codes] 说明"));
+                return Err(CatalogueError::UnknownCode(key));
             }
-            tera.add_raw_template(key, &info.text)
-                .map_err(|e| format!("消息 {key}：{e}"))?;
+            tera.add_raw_template(msg.key(), &info.text)
+                .map_err(|source| CatalogueError::Template { key, source })?;
+            by_msg.insert(msg, info);
         }
-        Ok(Catalogue { file, tera })
+        let mut messages = Vec::with_capacity(Msg::ALL.len());
+        for msg in Msg::ALL {
+            let info = by_msg
+                .remove(msg)
+                .ok_or(CatalogueError::MissingMessage(msg.key()))?;
+            messages.push(info);
+        }
+        Ok(Catalogue {
+            codes: file.codes,
+            messages,
+            tera,
+        })
+    }
+
+    fn info(&self, msg: Msg) -> &MessageInfo {
+        // `parse` filled one entry per message, in `Msg::ALL` order.
+        &self.messages[msg as usize]
+    }
+
+    /// The severity a message has unless the finding says otherwise.
+    pub fn severity(&self, msg: Msg) -> Severity {
+        self.info(msg).severity
     }
 
     pub fn diagnose(&self, file: &str, f: FindingData) -> Diagnostic {
@@ -229,55 +388,41 @@ impl Catalogue {
         for (k, v) in &f.args {
             ctx.insert(*k, v);
         }
-        let (code, severity, message) = match self.file.messages.get(f.message) {
-            Some(info) => {
-                let text = self
-                    .tera
-                    .render(f.message, &ctx)
-                    .unwrap_or_else(|_| info.text.clone());
-                (info.code, f.severity.unwrap_or(info.severity), text)
-            }
-            // Unreachable with the shipped catalogue (a test renders every key used).
-            None => (
-                Code::UnreadableFile,
-                Severity::Error,
-                format!("未知的诊断消息 {}", f.message),
-            ),
-        };
+        let info = self.info(f.message);
+        // A template that fails on a finding's arguments still says something.
+        let message = self
+            .tera
+            .render(f.message.key(), &ctx)
+            .unwrap_or_else(|_| info.text.clone());
         Diagnostic {
             file: file.to_string(),
             sheet: f.sheet,
             cell,
             row: f.row.map(|r| r + 1),
             column: f.column,
-            code,
-            severity,
+            code: info.code,
+            severity: f.severity.unwrap_or(info.severity),
             value: f.value,
             message,
             at: f.at,
         }
     }
 
-    pub fn has_message(&self, key: &str) -> bool {
-        self.file.messages.contains_key(key)
-    }
-
     pub fn title(&self, code: Code) -> &str {
-        self.file
-            .codes
+        self.codes
             .get(&code)
             .map(|c| c.title.as_str())
             .unwrap_or("")
     }
 
     pub fn codes(&self) -> impl Iterator<Item = Code> + '_ {
-        self.file.codes.keys().copied()
+        self.codes.keys().copied()
     }
 
     /// Every message rendered with its example arguments, ordered by code.
-    pub fn examples(&self) -> Result<Vec<Example>, String> {
+    pub fn examples(&self) -> Result<Vec<Example>, CatalogueError> {
         let mut out = Vec::new();
-        for (key, info) in &self.file.messages {
+        for (msg, info) in Msg::ALL.iter().zip(&self.messages) {
             let mut ctx = tera::Context::new();
             for (k, v) in &info.example {
                 let text = match v {
@@ -291,15 +436,18 @@ impl Catalogue {
                     ctx.insert(k, &Option::<String>::None);
                 }
             }
-            let message = self
-                .tera
-                .render(key, &ctx)
-                .map_err(|e| format!("消息 {key} 的示例无法渲染：{e}"))?;
+            let message =
+                self.tera
+                    .render(msg.key(), &ctx)
+                    .map_err(|source| CatalogueError::Template {
+                        key: msg.key().to_string(),
+                        source,
+                    })?;
             out.push(Example {
                 code: info.code,
                 title: self.title(info.code).to_string(),
                 severity: info.severity,
-                key: key.clone(),
+                key: msg.key().to_string(),
                 message,
             });
         }
@@ -329,6 +477,24 @@ mod tests {
     }
 
     #[test]
+    fn a_catalogue_wording_an_unknown_or_missing_message_is_refused() {
+        let unknown = format!("{MESSAGES}\n[messages.no-such-message]\ncode = \"type-error\"\ntext = \"x\"\nexample = {{}}\n");
+        let e = Catalogue::parse(&unknown)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("no-such-message"), "{e}");
+        let start = MESSAGES.find("[messages.only-if]").unwrap();
+        let end = start + 1 + MESSAGES[start + 1..].find("\n[").unwrap();
+        let missing = format!("{}{}", &MESSAGES[..start], &MESSAGES[end..]);
+        let e = Catalogue::parse(&missing)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert_eq!(e, "缺少消息“only-if”");
+    }
+
+    #[test]
     fn every_code_has_a_title_and_a_message() {
         let cat = catalogue();
         let examples = cat.examples().unwrap();
@@ -340,7 +506,7 @@ mod tests {
 
     #[test]
     fn a_finding_becomes_an_addressed_diagnostic() {
-        let d = Finding::new("required")
+        let d = Finding::new(Msg::Required)
             .sheet("活动台账")
             .cell(6, 3)
             .column("活动日期")

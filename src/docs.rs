@@ -26,17 +26,14 @@ pub fn fields_markdown(schema: &Schema) -> Result<String, Error> {
 }
 
 pub fn diagnostics_markdown() -> Result<String, Error> {
-    let examples = catalogue().examples().map_err(|message| Error::Template {
-        name: "templates/messages.toml".into(),
-        message,
-    })?;
+    let examples = catalogue().examples()?;
     let rows: Vec<_> = examples
         .iter()
         .map(|e| {
             json!({
                 "code": e.code.as_str(),
                 "title": e.title,
-                "severity": crate::schema::type_name_severity(e.severity),
+                "severity": e.severity.as_str(),
                 "message": e.message.replace('|', "\\|"),
             })
         })

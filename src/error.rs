@@ -27,6 +27,8 @@ pub enum Error {
     UnknownUnit(String),
     #[error("汇总计算失败：{0}")]
     Aggregation(String),
+    #[error("诊断措辞 templates/messages.toml 有误")]
+    Catalogue(#[from] crate::diagnostic::CatalogueError),
 }
 
 impl Error {

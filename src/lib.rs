@@ -15,6 +15,7 @@ pub mod diagnostic;
 pub mod directory;
 pub mod docs;
 pub mod error;
+pub mod hash;
 pub mod inputs;
 pub mod intake;
 pub mod limits;

@@ -12,14 +12,14 @@ use calamine::{Data, Range};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, Finding};
+use crate::diagnostic::{Diagnostic, Finding, Msg};
 use crate::error::Error;
 use calamine::Reader;
 
+use crate::read::field::{self, Value};
 use crate::read::merges::Merges;
 use crate::read::{table, workbook};
 use crate::schema::{Field, Schema};
-use crate::validate::field::{self, Value};
 
 /// The three levels of the platform, top down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -95,13 +95,13 @@ impl Registry {
         let spec = &schema.registry;
         let sheet = workbook::find_sheet(&book, &spec.sheet)
             .or_else(|| book.sheet_names().into_iter().next())
-            .ok_or_else(|| fatal(Finding::new("sheet-missing").sheet(&spec.sheet)))?;
+            .ok_or_else(|| fatal(Finding::new(Msg::SheetMissing).sheet(&spec.sheet)))?;
         let merges = Merges::find(&mut book, bytes);
-        let mut budget = workbook::Budget::new(&limits);
+        let mut budget = crate::read::budget::Budget::new(&limits);
         let range = workbook::range(&mut book, &sheet, &merges, &mut budget).map_err(fatal)?;
         let header = table::find_header(&range, &spec.fields).ok_or_else(|| {
             fatal(
-                Finding::new("header-missing")
+                Finding::new(Msg::HeaderMissing)
                     .sheet(&sheet)
                     .arg("rows", table::HEADER_SCAN_ROWS),
             )
@@ -111,7 +111,7 @@ impl Registry {
             if header.columns[i].is_none() {
                 let name = &spec.fields[i].name;
                 return Err(fatal(
-                    Finding::new("header-column-missing")
+                    Finding::new(Msg::HeaderColumnMissing)
                         .sheet(&sheet)
                         .column(name.clone()),
                 ));
@@ -165,7 +165,7 @@ impl Registry {
             if let Some(&first) = index.get(&unit.code) {
                 let first: &Unit = &kept[first];
                 findings.push(
-                    Finding::new("registry-duplicate-code")
+                    Finding::new(Msg::RegistryDuplicateCode)
                         .sheet(sheet)
                         .cell(unit.row - 1, col("code"))
                         .column(column("code"))
@@ -180,7 +180,7 @@ impl Registry {
         let level_name = |l: Level| level_names.get(l.index()).cloned().unwrap_or_default();
         let centres: Vec<&Unit> = kept.iter().filter(|u| u.level == Level::Centre).collect();
         if centres.len() != 1 {
-            let mut f = Finding::new("registry-centre-count")
+            let mut f = Finding::new(Msg::RegistryCentreCount)
                 .sheet(sheet)
                 .column(column("level"))
                 .arg("centre", level_name(Level::Centre))
@@ -200,18 +200,18 @@ impl Registry {
             let problem = match (unit.level.parent(), &unit.parent) {
                 (None, None) => None,
                 (None, Some(p)) => Some(
-                    at(Finding::new("registry-centre-parent"))
+                    at(Finding::new(Msg::RegistryCentreParent))
                         .value(p)
                         .arg("centre", level_name(Level::Centre)),
                 ),
                 (Some(_), None) => Some(
-                    at(Finding::new("registry-parent-missing"))
+                    at(Finding::new(Msg::RegistryParentMissing))
                         .arg("level", level_name(unit.level)),
                 ),
                 (Some(expected), Some(p)) => match index.get(p).map(|&j| &kept[j]) {
-                    None => Some(at(Finding::new("registry-parent-unknown")).value(p)),
+                    None => Some(at(Finding::new(Msg::RegistryParentUnknown)).value(p)),
                     Some(parent) if parent.level != expected => Some(
-                        at(Finding::new("registry-parent-level"))
+                        at(Finding::new(Msg::RegistryParentLevel))
                             .value(p)
                             .arg("parent_level", level_name(parent.level))
                             .arg("level", level_name(unit.level))
@@ -230,7 +230,7 @@ impl Registry {
         for (i, unit) in kept.iter().enumerate() {
             if let Some(chain) = cycle_from(&kept, &index, i) {
                 findings.push(
-                    Finding::new("registry-cycle")
+                    Finding::new(Msg::RegistryCycle)
                         .sheet(sheet)
                         .cell(unit.row - 1, col("parent"))
                         .column(column("parent"))
@@ -368,7 +368,7 @@ impl RowReader<'_> {
             if f.required && missing && !unreadable[i] {
                 let col = self.header.columns[i].unwrap_or(0);
                 self.findings.push(
-                    Finding::new("required")
+                    Finding::new(Msg::Required)
                         .sheet(self.sheet)
                         .cell(row, col)
                         .column(f.name.clone()),

@@ -9,6 +9,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::diagnostic::Severity;
 use crate::error::Error;
 use crate::text::match_key;
 
@@ -28,14 +29,6 @@ pub enum FieldType {
     Ref,
     Refs,
     Period,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    #[default]
-    Error,
-    Warning,
 }
 
 /// How to describe a field type to people.
@@ -485,12 +478,4 @@ fn check_ledger(schema: &Schema, ledger: &Ledger) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// `error` / `warning`, as written in files.
-pub fn type_name_severity(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    }
 }

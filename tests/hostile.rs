@@ -581,3 +581,38 @@ fn user_text_that_looks_like_a_formula_stays_text_in_reports() {
         .collect();
     assert!(!reached.is_empty(), "no injected text reached the reports");
 }
+
+/// Regression: a workbook declaring XML entities got “工作表无法读取：Xml
+/// error: at 0..0: unrecognized entity `&lol9;`” — the parser's own words.
+#[test]
+fn xml_entity_declaration_gets_a_worded_message_not_the_parser_error() {
+    let (_, bytes, _) = corpus()
+        .into_iter()
+        .find(|(name, _, _)| *name == "实体展开.xlsx")
+        .unwrap();
+    let checked = check(&bytes);
+    let messages: Vec<&str> = checked
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        ["文件中含有不允许的 XML 实体声明，可能是被篡改的文件，未读取。请用下发的模板重新填写后报送。"]
+    );
+}
+
+/// No diagnostic of any hostile file passes a library's English error text
+/// on to the unit.
+#[test]
+fn hostile_files_are_told_in_chinese_without_parser_text() {
+    for (name, bytes, _) in corpus() {
+        for d in check(&bytes).diagnostics {
+            let m = &d.message;
+            assert!(
+                !m.contains("rror") && !m.contains("..") && !m.contains("calamine"),
+                "{name}: {m}"
+            );
+        }
+    }
+}

@@ -7,8 +7,9 @@ use crate::common;
 
 use std::path::PathBuf;
 
+use jucai::read::field::Value;
 use jucai::schema::Schema;
-use jucai::validate::{self, field::Value};
+use jucai::validate;
 
 fn fixtures() -> PathBuf {
     common::root().join("tests/fixtures/libreoffice")

@@ -5,9 +5,10 @@ use crate::common;
 
 use common::{clean_book, t, Book, Cell};
 use jucai::diagnostic::{Code, Diagnostic, Severity};
+use jucai::read::field::Value;
 use jucai::registry::Registry;
 use jucai::schema::Schema;
-use jucai::validate::{self, field::Value, Checked};
+use jucai::validate::{self, Checked};
 
 const FILE: &str = "罕台镇社工人才工作室2023年第三季度台账.xlsx";
 

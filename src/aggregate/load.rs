@@ -13,9 +13,9 @@ use rayon::prelude::*;
 use crate::archive::{Archive, Identity, Record as ArchiveRecord};
 use crate::error::Error;
 use crate::period::Period;
+use crate::read::field::Value;
 use crate::registry::Registry;
 use crate::schema::{Ledger, Schema};
-use crate::validate::field::Value;
 use crate::validate::{self, Checked, Record};
 
 /// Days since 1970-01-01: how dates travel through the frames.

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::Outcome;
 use crate::cli::{Format, ValidateArgs};
-use crate::diagnostic::{Diagnostic, Finding};
+use crate::diagnostic::Diagnostic;
 use crate::limits::Limits;
 use crate::read::workbook;
 use crate::registry::Registry;
@@ -90,7 +90,7 @@ pub fn check_file(
     let read = if size > limits.max_file_bytes {
         Err(workbook::too_big(size, limits))
     } else {
-        std::fs::read(path).map_err(|e| Finding::new("file-unreadable").arg("reason", e))
+        std::fs::read(path).map_err(|e| crate::read::workbook::read_failed(&e))
     };
     match read {
         Ok(bytes) => (

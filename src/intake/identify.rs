@@ -1,9 +1,9 @@
 //! Which unit and period a received file is: from its 封面, or failing that
 //! from the file name, the email subject or the sender, with a warning.
 
+use crate::archive::Received;
 use crate::archive::{IdentifiedBy, Identity};
-use crate::diagnostic::{Code, Diagnostic, Finding, Severity};
-use crate::intake::Received;
+use crate::diagnostic::{Code, Diagnostic, Finding, Msg, Severity};
 use crate::limits::Limits;
 use crate::period::Period;
 use crate::registry::Registry;
@@ -78,7 +78,7 @@ fn named(file: &str, registry: &Registry, unit: &str, period: Period) -> Diagnos
         .unit(unit)
         .map(|u| u.name.clone())
         .unwrap_or_default();
-    Finding::new("identified-by-name")
+    Finding::new(Msg::IdentifiedByName)
         .severity(Severity::Warning)
         .arg("unit", name)
         .arg("period", period.chinese())

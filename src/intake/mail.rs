@@ -57,7 +57,7 @@ fn collect(
     let identity = message
         .message_id()
         .map(|id| format!("mid:{id}"))
-        .unwrap_or_else(|| format!("raw:{}", crate::archive::hash(raw)));
+        .unwrap_or_else(|| format!("raw:{}", crate::hash::sha256_hex(raw)));
     collect_parts(
         message,
         &Envelope::of(message),

@@ -15,31 +15,14 @@ pub mod zip;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
-use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 
-use crate::archive::{self, Archive, IdentifiedBy, Identity, Record};
+use crate::archive::{self, Archive, IdentifiedBy, Identity, Received, Record};
 use crate::error::Error;
 pub use crate::limits::Limits;
 use crate::registry::Registry;
 use crate::schema::Schema;
 use crate::validate::Checked;
-
-/// One file as it arrived.
-#[derive(Debug, Clone)]
-pub struct Received {
-    pub bytes: Vec<u8>,
-    /// The attachment's or file's name as sent (never used as a path).
-    pub name: String,
-    pub sender: Option<String>,
-    pub date: Option<DateTime<FixedOffset>>,
-    pub subject: Option<String>,
-    pub message_id: Option<String>,
-    /// Where it came from: the inbox file, and the part within it.
-    pub source: String,
-    /// Identifies this reception, so taking the same inbox in twice records it once.
-    pub key: String,
-}
 
 /// What received files are checked against.
 #[derive(Clone, Copy)]
@@ -102,7 +85,7 @@ pub fn receive(path: &Path, limits: Limits) -> Intake {
 
 /// A file that arrived on its own (saved by the clerk, copied from a USB stick).
 pub fn loose(bytes: Vec<u8>, name: String, source: String) -> Received {
-    let key = format!("file:{}:{}", crate::archive::hash(&bytes), name);
+    let key = format!("file:{}:{}", crate::hash::sha256_hex(&bytes), name);
     Received {
         bytes,
         name,
@@ -225,7 +208,7 @@ fn take_batch<T: Send>(
                     let (identity, checked) =
                         identify::identify(r, rules.schema, rules.registry, rules.limits);
                     Some(Ready {
-                        hash: archive::hash(&r.bytes),
+                        hash: crate::hash::sha256_hex(&r.bytes),
                         kept: prepare(&identity, checked),
                         identity,
                     })

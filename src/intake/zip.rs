@@ -24,7 +24,7 @@ pub fn from_zip(
     };
     let container = envelope
         .map(|e| e.key.clone())
-        .unwrap_or_else(|| format!("file:{}:{name}", crate::archive::hash(bytes)));
+        .unwrap_or_else(|| format!("file:{}:{name}", crate::hash::sha256_hex(bytes)));
     for i in 0..archive.len().min(limits.max_entries) {
         let Ok(mut entry) = archive.by_index(i) else {
             out.problems

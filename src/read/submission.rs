@@ -3,12 +3,13 @@
 
 use calamine::{Data, Range};
 
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Finding, Msg};
 use crate::limits::Limits;
+use crate::read::budget::Budget;
 use crate::read::cell::cell_text;
 use crate::read::merges::Merges;
 use crate::read::table::{self, Header};
-use crate::read::workbook::{self, Budget};
+use crate::read::workbook;
 use crate::schema::Schema;
 use crate::text::match_key;
 
@@ -54,7 +55,7 @@ pub fn read(bytes: &[u8], schema: &Schema, limits: &Limits) -> Result<RawWorkboo
         .iter()
         .map(|ledger| {
             let Some(sheet) = workbook::find_sheet(&book, &ledger.name) else {
-                findings.push(Finding::new("sheet-missing").sheet(&ledger.name));
+                findings.push(Finding::new(Msg::SheetMissing).sheet(&ledger.name));
                 return None;
             };
             let range = match workbook::range(&mut book, &sheet, &merges, &mut budget) {
@@ -66,7 +67,7 @@ pub fn read(bytes: &[u8], schema: &Schema, limits: &Limits) -> Result<RawWorkboo
             };
             let Some(header) = table::find_header(&range, &ledger.fields) else {
                 findings.push(
-                    Finding::new("header-missing")
+                    Finding::new(Msg::HeaderMissing)
                         .sheet(&sheet)
                         .arg("rows", table::HEADER_SCAN_ROWS),
                 );
@@ -96,7 +97,7 @@ fn read_cover(
 ) -> Option<RawCover> {
     let spec = &schema.cover;
     let Some(sheet) = workbook::find_sheet(book, &spec.sheet) else {
-        findings.push(Finding::new("cover-missing").sheet(&spec.sheet));
+        findings.push(Finding::new(Msg::CoverMissing).sheet(&spec.sheet));
         return None;
     };
     let range = match workbook::range(book, &sheet, merges, budget) {
@@ -113,7 +114,7 @@ fn read_cover(
             let found = cover_value(&range, &match_key(&field.name));
             if found.is_none() && field.required {
                 findings.push(
-                    Finding::new("cover-item-missing")
+                    Finding::new(Msg::CoverItemMissing)
                         .sheet(&sheet)
                         .column(field.name.clone()),
                 );
@@ -165,7 +166,7 @@ fn header_findings(
 ) {
     for (col, text) in &header.extras {
         findings.push(
-            Finding::new("header-extra")
+            Finding::new(Msg::HeaderExtra)
                 .sheet(sheet)
                 .cell(header.row, *col)
                 .value(text.clone())
@@ -175,7 +176,7 @@ fn header_findings(
     for (col, i) in &header.duplicates {
         let first = header.columns[*i].unwrap_or(0);
         findings.push(
-            Finding::new("header-duplicate")
+            Finding::new(Msg::HeaderDuplicate)
                 .sheet(sheet)
                 .cell(header.row, *col)
                 .column(ledger.fields[*i].name.clone())
@@ -190,7 +191,7 @@ fn header_findings(
     for (i, field) in ledger.fields.iter().enumerate() {
         if field.required && header.columns[i].is_none() {
             findings.push(
-                Finding::new("header-column-missing")
+                Finding::new(Msg::HeaderColumnMissing)
                     .sheet(sheet)
                     .row(header.row)
                     .column(field.name.clone()),

@@ -15,11 +15,12 @@ use calamine::{
     Cell, Data, DataRef, Dimensions, Ods, Range, Reader, Sheets, Xls, XlsError, Xlsb, Xlsx,
 };
 
+use crate::read::budget::{Budget, Extent};
 use crate::read::guard::guarded;
 use crate::read::merges::Merges;
 use crate::read::preflight;
 
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Finding, Msg};
 use crate::limits::{mb, Limits};
 use crate::text::sheet_key;
 
@@ -30,9 +31,8 @@ const ZIP_MAGIC: [u8; 4] = [b'P', b'K', 3, 4];
 
 /// Open a workbook; the format is detected from the bytes.
 pub fn open<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Workbook<'a>, Finding> {
-    let unreadable = |reason: &str| Finding::new("file-unreadable").arg("reason", reason);
     if bytes.is_empty() {
-        return Err(unreadable("文件是空的"));
+        return Err(Finding::new(Msg::FileEmpty));
     }
     if bytes.len() as u64 > limits.max_file_bytes {
         return Err(too_big(bytes.len() as u64, limits));
@@ -40,45 +40,54 @@ pub fn open<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Workbook<'a>, Findin
     if bytes.starts_with(&OLE2_MAGIC) {
         // Excel stores a password-protected .xlsx inside an OLE2 container.
         if contains_utf16(bytes, "EncryptedPackage") {
-            return Err(Finding::new("file-encrypted"));
+            return Err(Finding::new(Msg::FileEncrypted));
         }
         preflight::xls(bytes, limits)?;
         return match guarded(|| Xls::new(Cursor::new(bytes)))? {
             Ok(xls) => Ok(Sheets::Xls(xls)),
-            Err(XlsError::Password) => Err(Finding::new("file-encrypted")),
-            Err(e) => Err(unreadable(&format!("旧版 Excel 文件已损坏：{e}"))),
+            Err(XlsError::Password) => Err(Finding::new(Msg::FileEncrypted)),
+            Err(_) => Err(Finding::new(Msg::FileBroken)),
         };
     }
     if bytes.starts_with(&ZIP_MAGIC) {
         preflight::zip_package(bytes, limits)?;
         return guarded(|| open_zip(bytes, limits))?;
     }
-    Err(unreadable("不是 Excel、WPS 或 LibreOffice 表格文件"))
+    Err(Finding::new(Msg::FileNotSpreadsheet))
 }
 
 fn open_zip<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Workbook<'a>, Finding> {
-    let xlsx_err = match Xlsx::new(Cursor::new(bytes)) {
+    match Xlsx::new(Cursor::new(bytes)) {
         Ok(x) => return Ok(Sheets::Xlsx(x)),
-        Err(calamine::XlsxError::Password) => return Err(Finding::new("file-encrypted")),
-        Err(e) => e,
-    };
+        Err(calamine::XlsxError::Password) => return Err(Finding::new(Msg::FileEncrypted)),
+        Err(_) => {}
+    }
     if let Ok(x) = Xlsb::new(Cursor::new(bytes)) {
         return Ok(Sheets::Xlsb(x));
     }
     preflight::ods(bytes, limits)?;
     match Ods::new(Cursor::new(bytes)) {
         Ok(x) => Ok(Sheets::Ods(x)),
-        Err(calamine::OdsError::Password) => Err(Finding::new("file-encrypted")),
-        Err(_) => Err(Finding::new("file-unreadable")
-            .arg("reason", format!("压缩包不是完整的表格文件：{xlsx_err}"))),
+        Err(calamine::OdsError::Password) => Err(Finding::new(Msg::FileEncrypted)),
+        Err(_) => Err(Finding::new(Msg::FileBroken)),
     }
 }
 
 /// The diagnostic for a file of `size` bytes over the file-size limit.
 pub fn too_big(size: u64, limits: &Limits) -> Finding {
-    Finding::new("limit-file-size")
+    Finding::new(Msg::LimitFileSize)
         .arg("size", mb(size))
         .arg("limit", mb(limits.max_file_bytes))
+}
+
+/// The diagnostic for a file that could not be read from disk.
+pub fn read_failed(e: &std::io::Error) -> Finding {
+    let reason = match e.kind() {
+        std::io::ErrorKind::NotFound => "文件不存在",
+        std::io::ErrorKind::PermissionDenied => "没有读取权限",
+        _ => "读取时出错",
+    };
+    Finding::new(Msg::FileReadFailed).arg("reason", reason)
 }
 
 fn contains_utf16(bytes: &[u8], needle: &str) -> bool {
@@ -102,76 +111,6 @@ pub fn find_sheet(workbook: &Workbook<'_>, wanted: &str) -> Option<String> {
     matches.first().map(|s| s.name.clone())
 }
 
-/// What is left of a workbook's cell allowance while its sheets are read.
-#[derive(Debug)]
-pub struct Budget {
-    limits: Limits,
-    cells_left: u64,
-}
-
-impl Budget {
-    pub fn new(limits: &Limits) -> Budget {
-        Budget {
-            limits: *limits,
-            cells_left: limits.max_cells_per_file,
-        }
-    }
-
-    /// Take a sheet's used rectangle out of the allowance.
-    pub(crate) fn take(&mut self, sheet: &str, rows: u64, cols: u64) -> Result<(), Finding> {
-        if rows > u64::from(self.limits.max_rows_per_sheet) {
-            return Err(Finding::new("limit-rows")
-                .sheet(sheet)
-                .arg("rows", rows)
-                .arg("limit", self.limits.max_rows_per_sheet));
-        }
-        self.take_area(sheet, rows, cols)
-    }
-
-    /// [`Budget::take`] for the rectangle of `extent`.
-    pub(crate) fn take_extent(&mut self, sheet: &str, extent: &Extent) -> Result<(), Finding> {
-        self.take(sheet, extent.rows(), extent.cols())
-    }
-
-    /// Take a rectangle's cells out of the allowance, whatever its height.
-    pub(crate) fn take_area(&mut self, sheet: &str, rows: u64, cols: u64) -> Result<(), Finding> {
-        let cells = rows.saturating_mul(cols);
-        if cells > self.cells_left {
-            return Err(Finding::new("limit-cells")
-                .sheet(sheet)
-                .arg("rows", rows)
-                .arg("cols", cols)
-                .arg("limit", self.limits.max_cells_per_file));
-        }
-        self.cells_left -= cells;
-        Ok(())
-    }
-}
-
-/// The smallest rectangle holding a set of cells, grown one cell at a time.
-#[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct Extent(Option<((u32, u32), (u32, u32))>);
-
-impl Extent {
-    pub(crate) fn add(&mut self, row: u32, col: u32) {
-        let ((top, left), (bottom, right)) = self.0.unwrap_or(((row, col), (row, col)));
-        self.0 = Some((
-            (top.min(row), left.min(col)),
-            (bottom.max(row), right.max(col)),
-        ));
-    }
-
-    pub(crate) fn rows(&self) -> u64 {
-        self.0
-            .map_or(0, |((top, _), (bottom, _))| u64::from(bottom - top) + 1)
-    }
-
-    pub(crate) fn cols(&self) -> u64 {
-        self.0
-            .map_or(0, |((_, left), (_, right))| u64::from(right - left) + 1)
-    }
-}
-
 /// Read a whole sheet's cells (formulas give their cached values), with merged
 /// areas filled from their top-left cell so every row of a merged block has
 /// the value.
@@ -181,11 +120,9 @@ pub fn range(
     merges: &Merges,
     budget: &mut Budget,
 ) -> Result<Range<Data>, Finding> {
-    let unreadable = |e: &dyn std::fmt::Display| {
-        Finding::new("file-unreadable")
-            .sheet(sheet)
-            .arg("reason", format!("工作表无法读取：{e}"))
-    };
+    // calamine's own error text is technical and in English: the unit is
+    // told which sheet is broken and what to do instead.
+    let unreadable = |_: &dyn std::fmt::Display| Finding::new(Msg::SheetBroken).sheet(sheet);
     let read = guarded(|| match workbook {
         Sheets::Xlsx(x) => match x.worksheet_cells_reader(sheet) {
             Ok(mut reader) => streamed_range(|| reader.next_cell(), sheet, budget, &unreadable),
@@ -223,7 +160,7 @@ fn streamed_range<'a, E: std::fmt::Display>(
 ) -> Result<Range<Data>, Finding> {
     let mut cells: Vec<Cell<Data>> = Vec::new();
     let mut extent = Extent::default();
-    let max_rows = u64::from(budget.limits.max_rows_per_sheet);
+    let max_rows = budget.max_rows();
     while let Some(cell) = next_cell().map_err(|e| unreadable(&e))? {
         if matches!(cell.get_value(), DataRef::Empty) {
             continue;
@@ -233,7 +170,7 @@ fn streamed_range<'a, E: std::fmt::Display>(
         // Stop early on a sheet far past any limit rather than reading it all.
         let rows = extent.rows();
         let non_empty = cells.len() as u64 + 1;
-        if rows > max_rows || non_empty > budget.cells_left {
+        if rows > max_rows || non_empty > budget.cells_left() {
             budget.take(sheet, rows, extent.cols().max(non_empty.div_ceil(rows)))?;
         }
         cells.push(Cell::new((row, col), cell.get_value().clone().into()));

@@ -16,6 +16,22 @@ pub(crate) fn attr(e: &BytesStart<'_>, key: &str) -> Option<String> {
         })
 }
 
+/// Whether an XML document declares a DTD (`<!DOCTYPE …>`, where entities
+/// are declared) before its root element. Reading stops at the root element,
+/// so a normal part costs a few bytes.
+pub(crate) fn declares_doctype(xml: impl std::io::BufRead) -> bool {
+    let mut reader = XmlReader::from_reader(xml);
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::DocType(_)) => return true,
+            Ok(Event::Start(_) | Event::Empty(_) | Event::Eof) | Err(_) => return false,
+            _ => {}
+        }
+        buf.clear();
+    }
+}
+
 /// Every element named `tag` in `xml`, as its attributes.
 pub(crate) fn elements(xml: &[u8], tag: &str, mut each: impl FnMut(&BytesStart<'_>)) {
     let mut reader = XmlReader::from_reader(xml);

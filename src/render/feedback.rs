@@ -221,7 +221,7 @@ fn copy_sheets(
         return Ok(());
     };
     let merges = Merges::find(&mut source, bytes);
-    let mut budget = workbook::Budget::new(limits);
+    let mut budget = crate::read::budget::Budget::new(limits);
     let wanted = std::iter::once(&schema.cover.sheet).chain(schema.ledgers.iter().map(|l| &l.name));
     for name in wanted {
         let Some(sheet_name) = workbook::find_sheet(&source, name) else {

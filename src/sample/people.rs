@@ -4,8 +4,8 @@
 use chrono::{Datelike, NaiveDate};
 use fastrand::Rng;
 
+use crate::read::id_number;
 use crate::sample::corpus::{texts, Corpus};
-use crate::validate::id_number;
 
 #[derive(Debug, Clone)]
 pub struct Talent {

@@ -3,13 +3,13 @@
 use regex::Regex;
 use std::sync::OnceLock;
 
-use crate::diagnostic::{Finding, Severity};
+use crate::diagnostic::{Finding, Msg, Severity};
 use crate::period::Period;
+use crate::read::field::{self, Value};
 use crate::read::submission::RawCover;
 use crate::registry::Registry;
 use crate::schema::Schema;
 use crate::text::match_key;
-use crate::validate::field::{self, Value};
 use crate::validate::CoverInfo;
 
 /// Read the cover's values, reporting what is wrong with them.
@@ -36,7 +36,7 @@ pub fn check(
             Ok(Some(v)) => v,
             Ok(None) => {
                 if field.required {
-                    findings.push(at(Finding::new("required")));
+                    findings.push(at(Finding::new(Msg::Required)));
                 }
                 continue;
             }
@@ -49,7 +49,7 @@ pub fn check(
         match field.key.as_deref() {
             Some("unit_code") => match registry.unit(&text) {
                 Some(unit) => info.unit = Some(unit.code.clone()),
-                None => findings.push(at(Finding::new("unit-unknown").value(text))),
+                None => findings.push(at(Finding::new(Msg::UnitUnknown).value(text))),
             },
             Some("unit_name") => {
                 info.unit_name = Some(text);
@@ -57,7 +57,7 @@ pub fn check(
             }
             Some("period") => match text.parse::<Period>() {
                 Ok(p) => info.period = Some(p),
-                Err(_) => findings.push(at(Finding::new("period-unreadable").value(text))),
+                Err(_) => findings.push(at(Finding::new(Msg::PeriodUnreadable).value(text))),
             },
             Some("filler") => info.filler = Some(text),
             Some("fill_date") => info.fill_date = value_date(&value),
@@ -70,7 +70,7 @@ pub fn check(
         let registered = registry.unit(code).map(|u| u.name.as_str()).unwrap_or("");
         if match_key(name) != match_key(registered) {
             findings.push(
-                Finding::new("unit-name-mismatch")
+                Finding::new(Msg::UnitNameMismatch)
                     .sheet(&cover.sheet)
                     .cell(row, col)
                     .column(column)
@@ -83,7 +83,7 @@ pub fn check(
     if let (Some(period), Some(named)) = (info.period, period_in_file_name(file)) {
         if named != period {
             findings.push(
-                Finding::new("period-mismatch")
+                Finding::new(Msg::PeriodMismatch)
                     .sheet(&cover.sheet)
                     .severity(Severity::Warning)
                     .value(period.chinese())

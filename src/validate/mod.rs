@@ -4,8 +4,6 @@
 //! that go back to the unit.
 
 pub mod cover;
-pub mod field;
-pub mod id_number;
 pub mod rows;
 
 use chrono::NaiveDate;
@@ -14,10 +12,10 @@ use serde::Serialize;
 use crate::diagnostic::{Diagnostic, Finding};
 use crate::limits::Limits;
 use crate::period::Period;
+use crate::read::field::Value;
 use crate::read::submission;
 use crate::registry::Registry;
 use crate::schema::Schema;
-use field::Value;
 
 /// One valid ledger row: its sheet row and a value per schema field.
 #[derive(Debug, Clone, Serialize)]

@@ -6,13 +6,13 @@ use std::collections::{HashMap, HashSet};
 use calamine::Data;
 use chrono::NaiveDate;
 
-use crate::diagnostic::{Finding, Severity};
+use crate::diagnostic::{catalogue, Finding, Msg, Severity};
+use crate::read::field::{self, Value};
+use crate::read::id_number;
 use crate::read::submission::RawLedger;
 use crate::read::table::Header;
 use crate::schema::{Field, FieldType, Ledger, Rule, Schema};
 use crate::text::match_key;
-use crate::validate::field::{self, Value};
-use crate::validate::id_number;
 use crate::validate::{CoverInfo, LedgerRecords, Record};
 
 /// Check every ledger; returns the valid records of each (schema order).
@@ -101,10 +101,10 @@ impl DateLimits {
 
     fn check(&self, date: NaiveDate) -> Option<Finding> {
         if let Some(end) = self.period_end.filter(|end| date > *end) {
-            return Some(Finding::new("date-after-period").arg("limit", end));
+            return Some(Finding::new(Msg::DateAfterPeriod).arg("limit", end));
         }
         if let Some(fill) = self.fill_date.filter(|fill| date > *fill) {
-            return Some(Finding::new("date-after-fill-date").arg("limit", fill));
+            return Some(Finding::new(Msg::DateAfterFillDate).arg("limit", fill));
         }
         None
     }
@@ -150,7 +150,7 @@ impl LedgerCheck<'_> {
             let has_error = row_check
                 .findings
                 .iter()
-                .any(|f| f.severity.unwrap_or(default_severity(f)) == Severity::Error);
+                .any(|f| f.severity.unwrap_or(catalogue().severity(f.message)) == Severity::Error);
             findings.append(&mut row_check.findings);
             if has_error {
                 excluded_rows += 1;
@@ -167,14 +167,6 @@ impl LedgerCheck<'_> {
             records,
             excluded_rows,
         }
-    }
-}
-
-/// The catalogue's severity for a finding that does not override it.
-fn default_severity(f: &Finding) -> Severity {
-    match f.message {
-        "unknown-talent" | "header-extra" | "header-duplicate" => Severity::Warning,
-        _ => Severity::Error,
     }
 }
 
@@ -223,7 +215,7 @@ impl<'a> RowCheck<'a> {
                 }
             };
             if value.is_none() && field.required && self.header.columns[i].is_some() {
-                let f = self.at(i, Finding::new("required"));
+                let f = self.at(i, Finding::new(Msg::Required));
                 self.findings.push(f);
             }
             if let Some(date) = value.as_ref().and_then(Value::as_date) {
@@ -262,8 +254,8 @@ impl<'a> RowCheck<'a> {
                 let cond_value = shown(cond)?;
                 let holds = if_in.contains(&cond_value);
                 let f = match (holds, values[i].is_some(), *exclusive) {
-                    (true, false, _) => Finding::new("required-if").severity(*severity),
-                    (false, true, true) => Finding::new("only-if")
+                    (true, false, _) => Finding::new(Msg::RequiredIf).severity(*severity),
+                    (false, true, true) => Finding::new(Msg::OnlyIf)
                         .value(shown(i).unwrap_or_default())
                         .arg(
                             "allowed",
@@ -286,7 +278,7 @@ impl<'a> RowCheck<'a> {
                 (a < b).then(|| {
                     (
                         i,
-                        Finding::new("date-before")
+                        Finding::new(Msg::DateBefore)
                             .value(a.to_string())
                             .arg("other", other)
                             .arg("other_value", b),
@@ -299,7 +291,7 @@ impl<'a> RowCheck<'a> {
                 (a > b).then(|| {
                     (
                         i,
-                        Finding::new("not-greater")
+                        Finding::new(Msg::NotGreater)
                             .value(shown(i).unwrap_or_default())
                             .arg("other", other)
                             .arg("other_value", shown(j).unwrap_or_default()),
@@ -317,7 +309,7 @@ impl<'a> RowCheck<'a> {
                     if from_id != given {
                         return Some((
                             i,
-                            Finding::new("id-birth-mismatch")
+                            Finding::new(Msg::IdBirthMismatch)
                                 .value(id)
                                 .arg("expected", from_id)
                                 .arg("other", birth)
@@ -330,7 +322,7 @@ impl<'a> RowCheck<'a> {
                 (from_id != given_sex).then(|| {
                     (
                         i,
-                        Finding::new("id-sex-mismatch")
+                        Finding::new(Msg::IdSexMismatch)
                             .value(id)
                             .arg("expected", from_id)
                             .arg("other", sex)
@@ -350,7 +342,7 @@ impl<'a> RowCheck<'a> {
             let key = match_key(&v.display());
             match seen[i].get(&key) {
                 Some(first) => {
-                    let f = Finding::new("duplicate-id")
+                    let f = Finding::new(Msg::DuplicateId)
                         .value(v.display())
                         .arg("first_row", first + 1);
                     let f = self.at(i, f);
@@ -379,7 +371,7 @@ impl<'a> RowCheck<'a> {
             };
             for id in ids {
                 if !known.contains(&match_key(&id)) {
-                    let f = self.at(i, Finding::new("unknown-talent").value(id));
+                    let f = self.at(i, Finding::new(Msg::UnknownTalent).value(id));
                     self.findings.push(f);
                 }
             }

@@ -13,7 +13,7 @@
 
 use std::io::{Cursor, Read};
 
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Finding, Msg};
 use crate::limits::{mb, Limits};
 use crate::read::xml;
 
@@ -23,14 +23,37 @@ mod xls;
 pub use ods::ods;
 pub use xls::xls;
 
-/// A zip package: what it inflates to, its part count, and the shared-string
-/// count it claims.
+/// A zip package: what it inflates to, its part count, no DTD in its XML
+/// parts, and the shared-string count it claims.
 pub fn zip_package(bytes: &[u8], limits: &Limits) -> Result<(), Finding> {
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(()); // calamine reports the broken package
     };
     inflated_size(&mut zip, limits)?;
+    no_doctype(&mut zip)?;
     shared_string_count(&mut zip, limits)
+}
+
+/// Excel, WPS and LibreOffice never write a DTD into a package part; one that
+/// declares entities is an attack on the XML reader (billion laughs), and
+/// calamine would only report an unrecognised entity in its own words.
+fn no_doctype(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Result<(), Finding> {
+    for i in 0..zip.len() {
+        let Ok(part) = zip.by_index(i) else {
+            continue;
+        };
+        let name = part
+            .name()
+            .map(|n| n.to_ascii_lowercase())
+            .unwrap_or_default();
+        if !(name.ends_with(".xml") || name.ends_with(".rels")) {
+            continue;
+        }
+        if xml::declares_doctype(std::io::BufReader::new(part)) {
+            return Err(Finding::new(Msg::XmlEntity));
+        }
+    }
+    Ok(())
 }
 
 /// Deflate inflates at most 1032:1. When even that cannot pass the limit the
@@ -40,12 +63,12 @@ pub fn zip_package(bytes: &[u8], limits: &Limits) -> Result<(), Finding> {
 fn inflated_size(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, limits: &Limits) -> Result<(), Finding> {
     const MAX_DEFLATE_RATIO: u64 = 1032;
     let over = |inflated: u64| {
-        Finding::new("limit-uncompressed")
+        Finding::new(Msg::LimitUncompressed)
             .arg("size", mb(inflated))
             .arg("limit", mb(limits.max_uncompressed_bytes))
     };
     if zip.len() > limits.max_entries {
-        return Err(Finding::new("limit-parts")
+        return Err(Finding::new(Msg::LimitParts)
             .arg("count", zip.len())
             .arg("limit", limits.max_entries));
     }
@@ -99,7 +122,7 @@ fn shared_string_count(
         return Ok(());
     };
     if count > limits.max_cells_per_file {
-        return Err(Finding::new("limit-strings")
+        return Err(Finding::new(Msg::LimitStrings)
             .arg("count", count)
             .arg("limit", limits.max_cells_per_file));
     }
@@ -122,7 +145,7 @@ fn claimed(sheet: &str, cells: u64, limits: &Limits) -> Result<(), Finding> {
     if cells <= limits.max_cells_per_file {
         return Ok(());
     }
-    Err(Finding::new("limit-cells-claimed")
+    Err(Finding::new(Msg::LimitCellsClaimed)
         .sheet(sheet)
         .arg("cells", cells)
         .arg("limit", limits.max_cells_per_file))

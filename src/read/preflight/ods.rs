@@ -13,7 +13,7 @@ use quick_xml::Reader as XmlReader;
 
 use crate::diagnostic::Finding;
 use crate::limits::Limits;
-use crate::read::workbook::{Budget, Extent};
+use crate::read::budget::{Budget, Extent};
 
 /// calamine's caps on one ODS table.
 const MAX_ROWS: u64 = 1_048_576;
@@ -221,7 +221,7 @@ mod tests {
         // 1,000 rows of one value repeated across all 16,384 columns.
         let row = r#"<table:table-row><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="16384"/></table:table-row>"#;
         let finding = ods(&ods_with(&row.repeat(1000)), &Limits::default()).unwrap_err();
-        assert_eq!(finding.message, "limit-cells-claimed");
+        assert_eq!(finding.message, crate::diagnostic::Msg::LimitCellsClaimed);
         assert_eq!(finding.sheet.as_deref(), Some("表1"));
     }
 
@@ -230,6 +230,6 @@ mod tests {
         // A value in A1 and in Z1048576: calamine fills the rectangle.
         let rows = r#"<table:table-row><table:table-cell office:value-type="float" office:value="1"/></table:table-row><table:table-row table:number-rows-repeated="1048574"><table:table-cell/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="25"/><table:table-cell office:value-type="float" office:value="1"/></table:table-row>"#;
         let finding = ods(&ods_with(rows), &Limits::default()).unwrap_err();
-        assert_eq!(finding.message, "limit-cells");
+        assert_eq!(finding.message, crate::diagnostic::Msg::LimitCells);
     }
 }

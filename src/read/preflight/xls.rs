@@ -1,19 +1,16 @@
 //! A legacy `.xls`, whose sheets calamine reads whole when it opens the file.
 
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Finding, Msg};
 use crate::limits::Limits;
+use crate::read::budget::{Budget, Extent};
 use crate::read::ole::{self, u16_at, u32_at, Container};
-use crate::read::workbook::{Budget, Extent};
 
 /// A legacy `.xls`: every sheet's cell rectangle (and its DIMENSIONS claim)
 /// as calamine will allocate it when the file is opened.
 pub fn xls(bytes: &[u8], limits: &Limits) -> Result<(), Finding> {
     let stream = match ole::workbook(bytes) {
         Container::Workbook(stream) => stream,
-        Container::Loop => {
-            return Err(Finding::new("file-unreadable")
-                .arg("reason", "旧版 Excel 文件的内部结构循环引用，文件已损坏"))
-        }
+        Container::Loop => return Err(Finding::new(Msg::FileStructureLoop)),
         Container::LeftToCalamine => return Ok(()),
     };
     let mut budget = Budget::new(limits);

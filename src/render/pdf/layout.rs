@@ -527,7 +527,7 @@ fn fix_trailer_id(mut bytes: Vec<u8>) -> Vec<u8> {
     let mut content = bytes.clone();
     content[first..first + 32].fill(b'A');
     content[second..second + 32].fill(b'A');
-    let digest = crate::archive::hash(&content);
+    let digest = crate::hash::sha256_hex(&content);
     let letters: Vec<u8> = digest.bytes().take(32).map(|b| b'A' + (b % 16)).collect();
     bytes[first..first + 32].copy_from_slice(&letters);
     bytes[second..second + 32].copy_from_slice(&letters);

@@ -4,11 +4,11 @@ use calamine::Data;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Finding, Msg};
 use crate::read::cell::{self, BadCell};
+use crate::read::id_number;
 use crate::schema::{Field, FieldType, Schema};
 use crate::text::half_width;
-use crate::validate::id_number;
 
 /// A parsed cell value.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -61,7 +61,7 @@ impl Value {
 /// caller adds sheet, cell and column.
 pub fn parse(schema: &Schema, field: &Field, cell: &Data) -> Result<Option<Value>, Finding> {
     if let Data::Error(e) = cell {
-        return Err(Finding::new("cell-error").value(format!("{e}")));
+        return Err(Finding::new(Msg::CellError).value(format!("{e}")));
     }
     match field.ty {
         FieldType::Text | FieldType::Ref | FieldType::Period => {
@@ -69,14 +69,14 @@ pub fn parse(schema: &Schema, field: &Field, cell: &Data) -> Result<Option<Value
         }
         FieldType::Date => cell::parse_date(cell)
             .map(|d| d.map(Value::Date))
-            .map_err(|e| bad("date-invalid", e)),
+            .map_err(|e| bad(Msg::DateInvalid, e)),
         FieldType::Integer => {
-            let n = cell::parse_integer(cell).map_err(|e| bad("integer-invalid", e))?;
+            let n = cell::parse_integer(cell).map_err(|e| bad(Msg::IntegerInvalid, e))?;
             n.map(|n| check_range(field, n as f64, &n.to_string()).map(|_| Value::Int(n)))
                 .transpose()
         }
         FieldType::Money => {
-            let n = cell::parse_number(cell).map_err(|e| bad("number-invalid", e))?;
+            let n = cell::parse_number(cell).map_err(|e| bad(Msg::NumberInvalid, e))?;
             n.map(|n| parse_money(field, n)).transpose()
         }
         FieldType::Enum => parse_enum(field, cell),
@@ -93,21 +93,21 @@ pub fn parse(schema: &Schema, field: &Field, cell: &Data) -> Result<Option<Value
     }
 }
 
-fn bad(message: &'static str, e: BadCell) -> Finding {
+fn bad(message: Msg, e: BadCell) -> Finding {
     match e {
-        BadCell::ErrorValue(v) => Finding::new("cell-error").value(v),
+        BadCell::ErrorValue(v) => Finding::new(Msg::CellError).value(v),
         BadCell::NotThisType(v) => Finding::new(message).value(v),
     }
 }
 
 fn check_range(field: &Field, n: f64, shown: &str) -> Result<(), Finding> {
     if let Some(min) = field.min.filter(|m| n < *m) {
-        return Err(Finding::new("below-min")
+        return Err(Finding::new(Msg::BelowMin)
             .value(shown)
             .arg("min", cell::format_number(min)));
     }
     if let Some(max) = field.max.filter(|m| n > *m) {
-        return Err(Finding::new("above-max")
+        return Err(Finding::new(Msg::AboveMax)
             .value(shown)
             .arg("max", cell::format_number(max)));
     }
@@ -118,7 +118,7 @@ fn parse_money(field: &Field, n: f64) -> Result<Value, Finding> {
     let shown = cell::format_number(n);
     let cents = n * 100.0;
     if (cents - cents.round()).abs() > 1e-6 {
-        return Err(Finding::new("money-decimals").value(shown));
+        return Err(Finding::new(Msg::MoneyDecimals).value(shown));
     }
     check_range(field, n, &shown)?;
     Ok(Value::Money(cents.round() / 100.0))
@@ -130,7 +130,7 @@ fn parse_enum(field: &Field, cell: &Data) -> Result<Option<Value>, Finding> {
     };
     match field.enum_value(&text) {
         Some(v) => Ok(Some(Value::Text(v.to_string()))),
-        None => Err(Finding::new("enum-invalid")
+        None => Err(Finding::new(Msg::EnumInvalid)
             .value(text)
             .arg("allowed", field.values.join("、"))),
     }
@@ -142,7 +142,7 @@ fn parse_phone(schema: &Schema, cell: &Data) -> Result<Option<Value>, Finding> {
     };
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     match schema.pattern(FieldType::Phone) {
-        Some(re) if !re.is_match(&compact) => Err(Finding::new("phone-invalid").value(text)),
+        Some(re) if !re.is_match(&compact) => Err(Finding::new(Msg::PhoneInvalid).value(text)),
         _ => Ok(Some(Value::Text(compact))),
     }
 }
@@ -151,21 +151,21 @@ fn parse_id_number(cell: &Data) -> Result<Option<Value>, Finding> {
     // Excel keeps 15 significant digits: an 18-digit number has lost its tail.
     if let Data::Float(f) = cell {
         let shown = format!("{f:.5E}").replace("E", "E+").replace("E+-", "E-");
-        return Err(Finding::new("id-number-as-float").value(shown));
+        return Err(Finding::new(Msg::IdNumberAsFloat).value(shown));
     }
     let Some(text) = cell::parse_normalised(cell) else {
         return Ok(None);
     };
     let id = text.to_uppercase();
     if looks_like_float(&id) {
-        return Err(Finding::new("id-number-as-float").value(text));
+        return Err(Finding::new(Msg::IdNumberAsFloat).value(text));
     }
     if !id_number::is_well_formed(&id) || id_number::birth_date(&id).is_none() {
-        return Err(Finding::new("id-number-format").value(text));
+        return Err(Finding::new(Msg::IdNumberFormat).value(text));
     }
     let expected = id_number::check_char(&id[..17]).unwrap_or('?');
     if !id.ends_with(expected) {
-        return Err(Finding::new("id-number-checksum")
+        return Err(Finding::new(Msg::IdNumberChecksum)
             .value(text)
             .arg("expected", expected));
     }

@@ -13,17 +13,13 @@ use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::error::Error;
-use crate::intake::Received;
 use crate::output::write_atomic;
 use crate::period::Period;
 
-/// SHA-256 of `bytes`, as lowercase hex.
-pub fn hash(bytes: &[u8]) -> String {
-    format!("{:x}", Sha256::digest(bytes))
-}
+mod reception;
+pub use reception::Received;
 
 /// How a record's unit and period were found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -186,7 +182,7 @@ impl Archive {
         if self.contains(&received.key) {
             return Ok(Added::AlreadyRecorded);
         }
-        let hash = hash(&received.bytes);
+        let hash = crate::hash::sha256_hex(&received.bytes);
         let Some(record) = self.record(received, identity, hash) else {
             return Ok(Added::AlreadyRecorded);
         };
