@@ -248,7 +248,8 @@ fn measure(dir: &Path) -> Measured {
         jucai::commands::report::write_quarterly(reports, schema, &out).expect("quarterly");
     }
     for (reports, &year) in annual.iter().zip(&years) {
-        jucai::commands::report::write_annual(reports, config.deadline_days, &out).expect("annual");
+        jucai::commands::report::write_annual(reports, &config.schema, config.deadline_days, &out)
+            .expect("annual");
         jucai::commands::packet::write(&config, &registry, reports, year, &out).expect("packets");
     }
     for &p in &periods {

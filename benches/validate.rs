@@ -117,7 +117,7 @@ fn big_workbook(rows: u32) -> Vec<u8> {
             rows / 10
         };
         for i in 0..n {
-            write_row(sheet, &ledger.key, i, &date);
+            write_row(sheet, ledger.key.as_str(), i, &date);
         }
     }
     book.save_to_buffer().unwrap()

@@ -32,19 +32,19 @@ impl Rubric {
         Rubric::parse(DEFAULT_RUBRIC).expect("templates/rubric.toml is valid (checked by tests)")
     }
 
-    pub fn parse(text: &str) -> Result<Rubric, Error> {
-        let rubric: Rubric = toml::from_str(text).map_err(|e| Error::Schema {
-            origin: "rubric".into(),
-            message: e.to_string(),
-        })?;
-        let total: f64 = rubric.items.iter().map(|i| i.weight).sum();
-        if (total - 100.0).abs() > 1e-6 {
-            return Err(Error::Schema {
-                origin: "rubric".into(),
-                message: format!("权重合计为 {total}，应为 100"),
-            });
-        }
+    pub fn parse(text: &str) -> Result<Rubric, RubricError> {
+        let rubric: Rubric = toml::from_str(text)?;
+        rubric.check()?;
         Ok(rubric)
+    }
+
+    /// What serde cannot check: the weights add up to 100.
+    pub fn check(&self) -> Result<(), RubricError> {
+        let total: f64 = self.items.iter().map(|i| i.weight).sum();
+        if (total - 100.0).abs() > 1e-6 {
+            return Err(RubricError::Weights(total));
+        }
+        Ok(())
     }
 
     pub fn grade(&self, score: f64) -> String {
@@ -54,6 +54,15 @@ impl Rubric {
             .map(|(g, _)| g.clone())
             .unwrap_or_default()
     }
+}
+
+/// Why a rubric cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum RubricError {
+    #[error("{0}")]
+    Toml(#[from] toml::de::Error),
+    #[error("权重合计为 {0}，应为 100")]
+    Weights(f64),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -143,7 +152,7 @@ fn score_item(item: &Item, schema: &Schema, r: &AnnualReport) -> Result<(f64, St
             (n as f64 / 4.0, say("on_time", json!({ "n": n }))?)
         }
         "five_kind_activities" => {
-            let five_kinds = schema.target_values("activities", "type");
+            let five_kinds = schema.five_kinds();
             let target = item.target.unwrap_or(4.0);
             let count = r.own_five_kinds as f64;
             let kinds: Vec<&str> = five_kinds

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, Args, Parser, Subcommand};
 
+use crate::period::Period;
+
 const HELP_TEMPLATE: &str = "\
 {before-help}{about-with-newline}
 用法: {usage}
@@ -90,7 +92,7 @@ pub struct RunArgs {
     pub out: Option<PathBuf>,
     /// 生成模板的报送期，如 2023Q3（默认取 jucai.toml 的 template_period）
     #[arg(long, value_name = "PERIOD")]
-    pub period: Option<String>,
+    pub period: Option<Period>,
 }
 
 /// Options of commands that read the archive.
@@ -120,7 +122,7 @@ pub struct StatusArgs {
     pub archive: ArchiveArg,
     /// 报送期，如 2023Q3
     #[arg(long, value_name = "PERIOD")]
-    pub period: String,
+    pub period: Period,
     /// 输出目录（默认：output/）；报送情况表写到其中的 <报送期>/ 下
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -164,7 +166,7 @@ pub struct QuarterlyArgs {
     pub archive: ArchiveArg,
     /// 报送期，如 2023Q3
     #[arg(long, value_name = "PERIOD")]
-    pub period: String,
+    pub period: Period,
     /// 只输出该单位（及其下级汇总）的报告
     #[arg(long, value_name = "CODE")]
     pub unit: Option<String>,
@@ -197,7 +199,7 @@ pub struct TemplateArgs {
     pub common: Common,
     /// 报送期，如 2023Q3 或 2023年第三季度
     #[arg(long, value_name = "PERIOD")]
-    pub period: String,
+    pub period: Period,
     /// 只生成该单位编码的模板
     #[arg(long, value_name = "CODE")]
     pub unit: Option<String>,

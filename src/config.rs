@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::error::Error;
+use crate::error::{ConfigError, Error};
 use crate::period::Period;
 use crate::schema::Schema;
 
@@ -22,9 +22,9 @@ struct ConfigFile {
     deadline_days: Option<u32>,
     template_period: Option<Period>,
     /// Replaces the built-in assessment rubric (templates/rubric.toml).
-    rubric: Option<toml::Table>,
+    rubric: Option<crate::assess::Rubric>,
     /// Replaces the built-in annual targets (templates/targets.toml).
-    targets: Option<toml::Table>,
+    targets: Option<crate::targets::Targets>,
     /// Resource limits for received files (sizes in MB).
     limits: Option<crate::limits::LimitsFile>,
 }
@@ -66,10 +66,20 @@ impl Config {
         let raw = match file {
             Some(p) => {
                 let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
-                toml::from_str(&text).map_err(|e| Error::Config {
+                let fail = |source: ConfigError| Error::Config {
                     path: p.to_path_buf(),
-                    message: e.to_string(),
-                })?
+                    source,
+                };
+                let raw: ConfigFile =
+                    toml::from_str(&text).map_err(|e| fail(ConfigError::Toml(e)))?;
+                // Read in place, so a mistake is reported at its line of jucai.toml.
+                if let Some(r) = &raw.rubric {
+                    r.check().map_err(|e| fail(e.into()))?;
+                }
+                if let Some(t) = &raw.targets {
+                    t.check().map_err(|e| fail(e.into()))?;
+                }
+                raw
             }
             None => ConfigFile::default(),
         };
@@ -78,18 +88,8 @@ impl Config {
             Some(p) => Schema::load(&base.join(p))?,
             None => Schema::builtin(),
         };
-        let rubric = match &raw.rubric {
-            Some(table) => {
-                crate::assess::Rubric::parse(&toml::to_string(table).unwrap_or_default())?
-            }
-            None => crate::assess::Rubric::builtin(),
-        };
-        let targets = match &raw.targets {
-            Some(table) => {
-                crate::targets::Targets::parse(&toml::to_string(table).unwrap_or_default())?
-            }
-            None => crate::targets::Targets::builtin(),
-        };
+        let rubric = raw.rubric.unwrap_or_else(crate::assess::Rubric::builtin);
+        let targets = raw.targets.unwrap_or_else(crate::targets::Targets::builtin);
         Ok(Config {
             rubric,
             targets,

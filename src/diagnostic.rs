@@ -201,7 +201,15 @@ pub struct FindingData {
     pub column: Option<String>,
     pub value: Option<String>,
     pub severity: Option<Severity>,
-    pub args: Vec<(&'static str, String)>,
+    pub args: Vec<(&'static str, Arg)>,
+}
+
+/// A message argument: a text, or a list the template lays out itself.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Arg {
+    Text(String),
+    List(Vec<String>),
 }
 
 impl Finding {
@@ -251,7 +259,19 @@ impl Finding {
     }
 
     pub fn arg(mut self, name: &'static str, value: impl ToString) -> Finding {
-        self.0.args.push((name, value.to_string()));
+        self.0.args.push((name, Arg::Text(value.to_string())));
+        self
+    }
+
+    /// A list argument (allowed values): the template joins it in its own words.
+    pub fn list(mut self, name: &'static str, values: &[String]) -> Finding {
+        self.0.args.push((name, Arg::List(values.to_vec())));
+        self
+    }
+
+    /// Word the finding with `message` instead (a rule's own message).
+    pub fn message(mut self, message: Msg) -> Finding {
+        self.0.message = message;
         self
     }
 
@@ -370,6 +390,11 @@ impl Catalogue {
         &self.messages[msg as usize]
     }
 
+    /// The code a message's diagnostics have.
+    pub fn code(&self, msg: Msg) -> Code {
+        self.info(msg).code
+    }
+
     /// The severity a message has unless the finding says otherwise.
     pub fn severity(&self, msg: Msg) -> Severity {
         self.info(msg).severity
@@ -425,11 +450,17 @@ impl Catalogue {
         for (msg, info) in Msg::ALL.iter().zip(&self.messages) {
             let mut ctx = tera::Context::new();
             for (k, v) in &info.example {
-                let text = match v {
-                    toml::Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                ctx.insert(k.clone(), &text);
+                match v {
+                    toml::Value::String(s) => ctx.insert(k.clone(), s),
+                    toml::Value::Array(items) => {
+                        let items: Vec<String> = items
+                            .iter()
+                            .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+                            .collect();
+                        ctx.insert(k.clone(), &items);
+                    }
+                    other => ctx.insert(k.clone(), &other.to_string()),
+                }
             }
             for k in ["column", "value", "sheet"] {
                 if !ctx.contains_key(k) {

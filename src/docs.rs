@@ -22,7 +22,7 @@ pub fn markers(part: &str) -> (String, String) {
 
 pub fn fields_markdown(schema: &Schema) -> Result<String, Error> {
     let data = json!({ "ledgers": field_view::all_sheets(schema)? });
-    render_file("templates/readme_fields.tera", FIELDS, &data)
+    Ok(render_file("templates/readme_fields.tera", FIELDS, &data)?)
 }
 
 pub fn diagnostics_markdown() -> Result<String, Error> {
@@ -38,11 +38,11 @@ pub fn diagnostics_markdown() -> Result<String, Error> {
             })
         })
         .collect();
-    render_file(
+    Ok(render_file(
         "templates/readme_diagnostics.tera",
         DIAGNOSTICS,
         &json!({ "examples": rows }),
-    )
+    )?)
 }
 
 /// Replace the text between `part`'s markers in `readme` with `body`.

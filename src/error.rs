@@ -1,34 +1,60 @@
 //! Errors that stop a command (as opposed to diagnostics, which describe bad input
-//! and let the batch go on).
+//! and let the batch go on). Each keeps the error it came from as its source;
+//! its own message is complete on its own, so it reads well in a log line too.
 
 use std::path::{Path, PathBuf};
 
+use crate::diagnostic::CatalogueError;
+use crate::period::Period;
+use crate::schema::SchemaError;
+use crate::wording::WordingError;
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("无法读写“{path}”")]
+    #[error("无法读写“{path}”：{source}")]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("字段定义（schema）{origin} 有误：{message}")]
-    Schema { origin: String, message: String },
-    #[error("配置文件 {path} 有误：{message}")]
-    Config { path: PathBuf, message: String },
-    #[error("无法写出工作簿“{path}”")]
+    #[error(transparent)]
+    Schema(#[from] SchemaError),
+    #[error("配置文件 {path} 有误：{source}")]
+    Config { path: PathBuf, source: ConfigError },
+    #[error("无法写出工作簿“{path}”：{source}")]
     Xlsx {
         path: PathBuf,
         source: rust_xlsxwriter::XlsxError,
     },
-    #[error("模板“{name}”有误：{message}")]
-    Template { name: String, message: String },
+    #[error(transparent)]
+    Wording(#[from] WordingError),
+    #[error(transparent)]
+    Catalogue(#[from] CatalogueError),
+    /// The registry cannot be used; `message` is its worded diagnostic.
     #[error("平台名录“{path}”无法使用：{message}")]
     Registry { path: PathBuf, message: String },
     #[error("平台名录中没有单位编码“{0}”")]
     UnknownUnit(String),
     #[error("汇总计算失败：{0}")]
-    Aggregation(String),
-    #[error("诊断措辞 templates/messages.toml 有误")]
-    Catalogue(#[from] crate::diagnostic::CatalogueError),
+    Aggregation(#[from] polars::prelude::PolarsError),
+    /// A period's figures were asked for but never computed (a bug, not bad input).
+    #[error("{} 的汇总没有计算", .0.code())]
+    NotComputed(Period),
+    #[error("报送档案记录“{path}”无法读取：{source}")]
+    Record {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+}
+
+/// What is wrong with `jucai.toml`.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{0}")]
+    Toml(#[from] toml::de::Error),
+    #[error("[rubric] {0}")]
+    Rubric(#[from] crate::assess::RubricError),
+    #[error("[targets] {0}")]
+    Targets(#[from] crate::targets::TargetsError),
 }
 
 impl Error {
@@ -45,6 +71,22 @@ impl Error {
             source,
         }
     }
+}
+
+/// An error and its causes as one line, in Chinese punctuation. A cause whose
+/// words the message already contains is not repeated.
+pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let more = s.to_string();
+        if !text.contains(&more) {
+            text.push('：');
+            text.push_str(&more);
+        }
+        source = s.source();
+    }
+    text
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

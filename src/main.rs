@@ -17,7 +17,7 @@ fn main() -> ExitCode {
     match jucai::commands::dispatch(cli) {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(e) => {
-            eprintln!("错误：{e:#}");
+            eprintln!("错误：{}", jucai::error::chain(e.as_ref()));
             ExitCode::from(2)
         }
     }

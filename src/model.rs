@@ -27,6 +27,8 @@ pub struct TalentFigures {
     /// 助理社会工作师 + 社会工作师 + 高级社会工作师.
     pub certified_social_workers: u64,
     pub key_talents: u64,
+    /// Party members: the schema's `party` values of 政治面貌.
+    pub party_members: u64,
     pub by_deputy: Breakdown,
 }
 
@@ -129,7 +131,7 @@ pub struct Quality {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OpenItem {
     pub unit: String,
-    pub ledger: String,
+    pub ledger: crate::schema::LedgerKey,
     pub id: String,
     pub registered: String,
     pub category: String,

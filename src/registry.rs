@@ -19,7 +19,7 @@ use calamine::Reader;
 use crate::read::field::{self, Value};
 use crate::read::merges::Merges;
 use crate::read::{table, workbook};
-use crate::schema::{Field, Schema};
+use crate::schema::{Field, RegistryKey, Schema};
 
 /// The three levels of the platform, top down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -60,6 +60,10 @@ pub struct Unit {
     pub rules: Option<i64>,
     pub opened: Option<NaiveDate>,
     pub note: Option<String>,
+    /// 职能: the unit's duties, or the document that sets them (有职能).
+    pub duty: Option<String>,
+    /// 秘书长: the centre's secretary-general (有组织).
+    pub secretary: Option<String>,
     /// 1-based row in the registry sheet.
     pub row: u32,
 }
@@ -106,8 +110,13 @@ impl Registry {
                     .arg("rows", table::HEADER_SCAN_ROWS),
             )
         })?;
-        for key in ["code", "name", "level", "parent"] {
-            let i = field_position(schema, key);
+        for key in [
+            RegistryKey::Code,
+            RegistryKey::Name,
+            RegistryKey::Level,
+            RegistryKey::Parent,
+        ] {
+            let Some(i) = spec.column(key) else { continue };
             if header.columns[i].is_none() {
                 let name = &spec.fields[i].name;
                 return Err(fatal(
@@ -117,9 +126,8 @@ impl Registry {
                 ));
             }
         }
-        let level_names = schema
-            .registry
-            .field("level")
+        let level_names = spec
+            .field(RegistryKey::Level)
             .map(|f| f.values.clone())
             .unwrap_or_default();
         let mut reader = RowReader {
@@ -153,12 +161,13 @@ impl Registry {
         schema: &Schema,
         findings: &mut Vec<Finding>,
     ) -> Registry {
-        let col = |key: &str| header.columns[field_position(schema, key)].unwrap_or(0);
-        let column = |key: &str| {
-            schema.registry.fields[field_position(schema, key)]
-                .name
-                .clone()
+        let spec = &schema.registry;
+        let col = |key| {
+            spec.column(key)
+                .and_then(|i| header.columns[i])
+                .unwrap_or(0)
         };
+        let column = |key| spec.field(key).map(|f| f.name.clone()).unwrap_or_default();
         let mut kept: Vec<Unit> = Vec::new();
         let mut index = HashMap::new();
         for unit in units {
@@ -167,8 +176,8 @@ impl Registry {
                 findings.push(
                     Finding::new(Msg::RegistryDuplicateCode)
                         .sheet(sheet)
-                        .cell(unit.row - 1, col("code"))
-                        .column(column("code"))
+                        .cell(unit.row - 1, col(RegistryKey::Code))
+                        .column(column(RegistryKey::Code))
                         .value(&unit.code)
                         .arg("first_row", first.row),
                 );
@@ -182,11 +191,11 @@ impl Registry {
         if centres.len() != 1 {
             let mut f = Finding::new(Msg::RegistryCentreCount)
                 .sheet(sheet)
-                .column(column("level"))
+                .column(column(RegistryKey::Level))
                 .arg("centre", level_name(Level::Centre))
                 .arg("count", centres.len());
             if let Some(second) = centres.get(1) {
-                f = f.cell(second.row - 1, col("level"));
+                f = f.cell(second.row - 1, col(RegistryKey::Level));
             }
             findings.push(f);
         }
@@ -194,8 +203,8 @@ impl Registry {
         for (i, unit) in kept.iter().enumerate() {
             let at = |f: Finding| {
                 f.sheet(sheet)
-                    .cell(unit.row - 1, col("parent"))
-                    .column(column("parent"))
+                    .cell(unit.row - 1, col(RegistryKey::Parent))
+                    .column(column(RegistryKey::Parent))
             };
             let problem = match (unit.level.parent(), &unit.parent) {
                 (None, None) => None,
@@ -232,8 +241,8 @@ impl Registry {
                 findings.push(
                     Finding::new(Msg::RegistryCycle)
                         .sheet(sheet)
-                        .cell(unit.row - 1, col("parent"))
-                        .column(column("parent"))
+                        .cell(unit.row - 1, col(RegistryKey::Parent))
+                        .column(column(RegistryKey::Parent))
                         .value(&unit.code)
                         .arg("chain", chain),
                 );
@@ -315,15 +324,6 @@ fn cycle_from(units: &[Unit], index: &HashMap<String, usize>, start: usize) -> O
     None
 }
 
-fn field_position(schema: &Schema, key: &str) -> usize {
-    schema
-        .registry
-        .fields
-        .iter()
-        .position(|f| f.key.as_deref() == Some(key))
-        .expect("registry keys are checked when the schema loads")
-}
-
 /// Reads registry rows into units, collecting findings.
 struct RowReader<'a> {
     schema: &'a Schema,
@@ -336,12 +336,12 @@ struct RowReader<'a> {
 impl RowReader<'_> {
     /// The unit on sheet row `row` (0-based), or `None` for a blank or unusable row.
     fn unit(&mut self, row: u32, level_names: &[String]) -> Option<Unit> {
-        let fields = &self.schema.registry.fields;
-        let mut values: HashMap<&str, Value> = HashMap::new();
+        let spec = &self.schema.registry;
+        let mut values: Vec<Option<Value>> = vec![None; spec.fields.len()];
         let mut blank = true;
         let mut ok = true;
-        let mut unreadable = vec![false; fields.len()];
-        for (i, f) in fields.iter().enumerate() {
+        let mut unreadable = vec![false; spec.fields.len()];
+        for (i, f) in spec.fields.iter().enumerate() {
             let Some(col) = self.header.columns[i] else {
                 continue;
             };
@@ -350,10 +350,7 @@ impl RowReader<'_> {
                 blank = false;
             }
             match self.cell(f, cell, row, col) {
-                Ok(Some(v)) => {
-                    values.insert(f.key.as_deref().unwrap_or_default(), v);
-                }
-                Ok(None) => {}
+                Ok(v) => values[i] = v,
                 Err(()) => {
                     ok = false;
                     unreadable[i] = true;
@@ -363,9 +360,8 @@ impl RowReader<'_> {
         if blank {
             return None;
         }
-        for (i, f) in fields.iter().enumerate() {
-            let missing = !values.contains_key(f.key.as_deref().unwrap_or_default());
-            if f.required && missing && !unreadable[i] {
+        for (i, f) in spec.fields.iter().enumerate() {
+            if f.required && values[i].is_none() && !unreadable[i] {
                 let col = self.header.columns[i].unwrap_or(0);
                 self.findings.push(
                     Finding::new(Msg::Required)
@@ -379,25 +375,27 @@ impl RowReader<'_> {
         if !ok {
             return None;
         }
-        let text = |k: &str| values.get(k).and_then(|v| v.as_text()).map(str::to_string);
-        let level_text = text("level")?;
+        let get = |key| spec.column(key).and_then(|i| values[i].as_ref());
+        let text = |key| get(key).and_then(Value::as_text).map(str::to_string);
+        let level_text = text(RegistryKey::Level)?;
         let level = Level::ALL[level_names.iter().position(|n| *n == level_text)?];
         Some(Unit {
-            code: text("code")?,
-            name: text("name")?,
+            code: text(RegistryKey::Code)?,
+            name: text(RegistryKey::Name)?,
             level,
-            parent: text("parent"),
-            kind: text("kind"),
-            address: text("address"),
-            area: values.get("area").and_then(Value::as_f64),
-            head: text("head"),
-            phone: text("phone"),
-            rules: values
-                .get("rules")
+            parent: text(RegistryKey::Parent),
+            kind: text(RegistryKey::Kind),
+            address: text(RegistryKey::Address),
+            area: get(RegistryKey::Area).and_then(Value::as_f64),
+            head: text(RegistryKey::Head),
+            phone: text(RegistryKey::Phone),
+            rules: get(RegistryKey::Rules)
                 .and_then(Value::as_f64)
                 .map(|f| f as i64),
-            opened: values.get("opened").and_then(Value::as_date),
-            note: text("note"),
+            opened: get(RegistryKey::Opened).and_then(Value::as_date),
+            note: text(RegistryKey::Note),
+            duty: text(RegistryKey::Duty),
+            secretary: text(RegistryKey::Secretary),
             row: row + 1,
         })
     }

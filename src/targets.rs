@@ -4,7 +4,6 @@
 
 use serde::Deserialize;
 
-use crate::error::Error;
 use crate::model::Figures;
 use crate::registry::Level;
 
@@ -21,6 +20,15 @@ pub struct Targets {
     pub station: Vec<TargetRule>,
     #[serde(default)]
     pub workroom: Vec<TargetRule>,
+}
+
+/// Why a set of targets cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum TargetsError {
+    #[error("{0}")]
+    Toml(#[from] toml::de::Error),
+    #[error("min_area 为 {0}，应为不小于 0 的数")]
+    MinArea(f64),
 }
 
 /// One target: at least `target` of `measure` in the year.
@@ -62,19 +70,18 @@ impl Targets {
         Targets::parse(DEFAULT_TARGETS).expect("templates/targets.toml is valid (checked by tests)")
     }
 
-    pub fn parse(text: &str) -> Result<Targets, Error> {
-        let fail = |message: String| Error::Schema {
-            origin: "targets".into(),
-            message,
-        };
-        let targets: Targets = toml::from_str(text).map_err(|e| fail(e.to_string()))?;
-        if !(targets.min_area.is_finite() && targets.min_area >= 0.0) {
-            return Err(fail(format!(
-                "min_area 为 {}，应为不小于 0 的数",
-                targets.min_area
-            )));
-        }
+    pub fn parse(text: &str) -> Result<Targets, TargetsError> {
+        let targets: Targets = toml::from_str(text)?;
+        targets.check()?;
         Ok(targets)
+    }
+
+    /// What serde cannot check: the area floor is a number not below 0.
+    pub fn check(&self) -> Result<(), TargetsError> {
+        if !(self.min_area.is_finite() && self.min_area >= 0.0) {
+            return Err(TargetsError::MinArea(self.min_area));
+        }
+        Ok(())
     }
 
     /// The targets of a unit at `level`.

@@ -1,41 +1,92 @@
 //! Wording kept in `templates/`: a TOML file of short tera templates (one per
-//! key), or a whole tera template file. Rust supplies the numbers and names;
-//! the words come from here.
+//! key) and lists (TOML arrays: table headers, values the wording names), or a
+//! whole tera template file. Rust supplies the numbers and names; the words
+//! come from here.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use serde::Serialize;
 
-use crate::error::Error;
+/// Why wording could not be loaded or rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum WordingError {
+    #[error("措辞文件 {origin} 的格式不对：{source}")]
+    Toml {
+        origin: String,
+        source: toml::de::Error,
+    },
+    #[error("措辞文件 {origin} 中的 {key} 应为文字或文字列表")]
+    NotText { origin: String, key: String },
+    #[error("措辞文件 {origin} 中没有列表 {key}")]
+    NoList { origin: String, key: String },
+    #[error("措辞文件 {origin} 中的列表 {key} 应有 {expected} 项")]
+    ListLength {
+        origin: String,
+        key: String,
+        expected: usize,
+    },
+    #[error("措辞文件 {origin} 的 {key} 中“{value}”不是“{field}”的可选值")]
+    NotAValue {
+        origin: String,
+        key: String,
+        value: String,
+        field: String,
+    },
+    #[error("模板“{name}”有误：{}", crate::error::chain(source))]
+    Template { name: String, source: tera::Error },
+}
 
-/// A set of short tera templates loaded from one TOML table of strings.
+/// A set of short tera templates and lists loaded from one TOML table.
 pub struct Texts {
     origin: &'static str,
     tera: tera::Tera,
+    lists: HashMap<String, Vec<String>>,
 }
 
 impl Texts {
-    /// Parse `source` (a TOML table of strings); `origin` names it in errors.
-    pub fn parse(origin: &'static str, source: &str) -> Result<Texts, Error> {
-        let fail = |message: String| Error::Template {
-            name: origin.to_string(),
-            message,
-        };
-        let table: toml::Table = toml::from_str(source).map_err(|e| fail(e.to_string()))?;
+    /// Parse `source` (a TOML table of strings and arrays of strings); `origin`
+    /// names it in errors.
+    pub fn parse(origin: &'static str, source: &str) -> Result<Texts, WordingError> {
+        let table: toml::Table = toml::from_str(source).map_err(|source| WordingError::Toml {
+            origin: origin.to_string(),
+            source,
+        })?;
         let mut tera = tera::Tera::new();
         tera.autoescape_on(Vec::<&str>::new());
+        let mut lists = HashMap::new();
         for (key, value) in &table {
-            let text = value
-                .as_str()
-                .ok_or_else(|| fail(format!("{key} 应为字符串")))?;
-            tera.add_raw_template(key, text)
-                .map_err(|e| fail(format!("{key}：{e}")))?;
+            let not_text = || WordingError::NotText {
+                origin: origin.to_string(),
+                key: key.clone(),
+            };
+            match value {
+                toml::Value::String(text) => {
+                    tera.add_raw_template(key, text)
+                        .map_err(|source| WordingError::Template {
+                            name: format!("{origin} / {key}"),
+                            source,
+                        })?;
+                }
+                toml::Value::Array(items) => {
+                    let items = items
+                        .iter()
+                        .map(|v| v.as_str().map(str::to_string).ok_or_else(not_text))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    lists.insert(key.clone(), items);
+                }
+                _ => return Err(not_text()),
+            }
         }
-        Ok(Texts { origin, tera })
+        Ok(Texts {
+            origin,
+            tera,
+            lists,
+        })
     }
 
     /// Render the text `key` with `data` (any serialisable map).
-    pub fn render(&self, key: &str, data: &impl Serialize) -> Result<String, Error> {
+    pub fn render(&self, key: &str, data: &impl Serialize) -> Result<String, WordingError> {
         let ctx = tera::Context::from_serialize(data).map_err(|e| self.fail(key, e))?;
         self.tera.render(key, &ctx).map_err(|e| self.fail(key, e))
     }
@@ -45,21 +96,35 @@ impl Texts {
         self.tera.get_template_names().any(|name| name == key)
     }
 
-    /// A `|`-separated list kept as one text: table headers, values the
-    /// wording names.
-    pub fn list(&self, key: &str) -> Result<Vec<String>, Error> {
-        Ok(self.plain(key)?.split('|').map(str::to_string).collect())
+    /// A list: table headers, values the wording names.
+    pub fn list(&self, key: &str) -> Result<Vec<String>, WordingError> {
+        self.lists
+            .get(key)
+            .cloned()
+            .ok_or_else(|| WordingError::NoList {
+                origin: self.origin.to_string(),
+                key: key.to_string(),
+            })
+    }
+
+    /// A list of exactly `N` items (the columns a writer lays out).
+    pub fn list_of<const N: usize>(&self, key: &str) -> Result<[String; N], WordingError> {
+        <[String; N]>::try_from(self.list(key)?).map_err(|_| WordingError::ListLength {
+            origin: self.origin.to_string(),
+            key: key.to_string(),
+            expected: N,
+        })
     }
 
     /// Render a text that takes no data.
-    pub fn plain(&self, key: &str) -> Result<String, Error> {
+    pub fn plain(&self, key: &str) -> Result<String, WordingError> {
         self.render(key, &serde_json::json!({}))
     }
 
-    fn fail(&self, key: &str, e: tera::Error) -> Error {
-        Error::Template {
+    fn fail(&self, key: &str, source: tera::Error) -> WordingError {
+        WordingError::Template {
             name: format!("{} / {key}", self.origin),
-            message: error_chain(&e),
+            source,
         }
     }
 }
@@ -94,10 +159,10 @@ pub fn render_file(
     origin: &'static str,
     source: &str,
     data: &impl Serialize,
-) -> Result<String, Error> {
-    let fail = |e: tera::Error| Error::Template {
+) -> Result<String, WordingError> {
+    let fail = |source: tera::Error| WordingError::Template {
         name: origin.to_string(),
-        message: error_chain(&e),
+        source,
     };
     let mut tera = tera::Tera::new();
     tera.autoescape_on(Vec::<&str>::new());
@@ -106,51 +171,9 @@ pub fn render_file(
     tera.render(origin, &ctx).map_err(fail)
 }
 
-/// Tera hides the useful part of an error in its source chain.
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        text.push('：');
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Every wording file built into the binary parses, so the `expect`s on
-    /// the shared ones (common, assess, six_haves) cannot fire at run time.
-    #[test]
-    fn every_wording_file_parses() {
-        use crate::render;
-        let files = [
-            ("templates/common.toml", render::xlsx::COMMON),
-            ("templates/assess.toml", crate::assess::WORDING),
-            (
-                "templates/six_haves.toml",
-                crate::aggregate::report::SIX_HAVES_WORDING,
-            ),
-            ("templates/quarterly.toml", render::quarterly::WORDING),
-            ("templates/annual.toml", render::annual::WORDING),
-            ("templates/packet.toml", render::packet::WORDING),
-            ("templates/directory.toml", render::directory::WORDING),
-            ("templates/status.toml", render::status_xlsx::WORDING),
-            ("templates/feedback.toml", render::feedback::WORDING),
-            (
-                "templates/ledger_workbook.toml",
-                render::ledger_template::WORDING,
-            ),
-        ];
-        for (origin, text) in files {
-            if let Err(e) = Texts::parse(origin, text) {
-                panic!("{e}");
-            }
-        }
-    }
 
     #[test]
     fn a_broken_template_names_its_file_and_key() {
@@ -159,5 +182,14 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(e.contains("templates/x.toml") && e.contains("bad"), "{e}");
+    }
+
+    #[test]
+    fn lists_are_toml_arrays_of_text() {
+        let t = Texts::parse("x", "headers = [\"甲\", \"乙\"]\n").unwrap();
+        assert_eq!(t.list("headers").unwrap(), ["甲", "乙"]);
+        assert!(t.list_of::<3>("headers").is_err());
+        assert!(Texts::parse("x", "n = 3\n").is_err());
+        assert!(Texts::parse("x", "l = [1]\n").is_err());
     }
 }

@@ -48,7 +48,7 @@ fn workbook(
         let header: Vec<Cell> = ledger.fields.iter().map(|f| t(&f.name)).collect();
         let mut rows = vec![vec![t(&format!("{name}{}", ledger.name))], header];
         for (key, data) in ledgers {
-            if *key != ledger.key {
+            if *key != ledger.key.as_str() {
                 continue;
             }
             for row in data {
@@ -180,6 +180,8 @@ fn unit(code: &str, name: &str, level: Level, parent: Option<&str>, area: f64) -
         rules: Some(3),
         opened: NaiveDate::from_ymd_opt(2022, 1, 1),
         note: None,
+        duty: None,
+        secretary: None,
         row: 0,
     }
 }

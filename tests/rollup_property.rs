@@ -1,6 +1,7 @@
 //! Property: for any tree and any facts, a station's rolled-up figures are its
 //! own plus its workrooms', and the centre's are its own plus its stations'.
 
+use jucai::schema::LedgerKey;
 use std::collections::BTreeMap;
 
 use jucai::aggregate::frames::{membership, Frames};
@@ -25,6 +26,8 @@ fn unit(code: String, level: Level, parent: Option<String>) -> Unit {
         rules: None,
         opened: None,
         note: None,
+        duty: None,
+        secretary: None,
         row: 0,
     }
 }
@@ -80,12 +83,17 @@ fn facts(codes: &[String], picks: &[(usize, i32, i32, u8)]) -> AsOf {
             politics: word.clone(),
             qualification: word.clone(),
             certified: w % 3 == 0,
+            party: w % 2 == 1,
             key: w % 5 == 0,
             deputy: word.clone(),
         });
         a.cases.push(CaseRow {
             unit: unit.clone(),
-            ledger: if w % 2 == 0 { "problems" } else { "needs" }.into(),
+            ledger: if w % 2 == 0 {
+                LedgerKey::Problems
+            } else {
+                LedgerKey::Needs
+            },
             id: format!("X{i}"),
             registered: d1,
             closed: (w % 3 != 0).then_some(d1 + d2),
@@ -133,6 +141,7 @@ fn add(a: &mut Figures, b: &Figures) {
     t.left += u.left;
     t.certified_social_workers += u.certified_social_workers;
     t.key_talents += u.key_talents;
+    t.party_members += u.party_members;
     for (x, y) in [
         (&mut t.by_kind, &u.by_kind),
         (&mut t.by_sex, &u.by_sex),

@@ -1,7 +1,7 @@
 //! The built-in schema is complete against SPEC §3: every field in order, the
 //! required marks, types, enumeration values and cross-field rules.
 
-use jucai::schema::{FieldType, LedgerKind, Rule, Schema};
+use jucai::schema::{Check, FieldType, LedgerKey, LedgerKind, Rule, Schema};
 
 /// (ledger, fields in order; a trailing ★ marks required) transcribed from SPEC §3.
 const SPEC: [(&str, &[&str]); 5] = [
@@ -234,7 +234,7 @@ fn enumerations_match_the_spec() {
 #[test]
 fn aliases_resolve_to_canonical_values() {
     let schema = Schema::builtin();
-    let roster = schema.ledger("roster").unwrap();
+    let roster = schema.ledger(LedgerKey::from_name("roster").unwrap());
     let edu = roster.field("学历").unwrap();
     assert_eq!(edu.enum_value("本科"), Some("大学本科"));
     assert_eq!(edu.enum_value(" 大专 "), Some("大学专科"));
@@ -247,8 +247,7 @@ fn aliases_resolve_to_canonical_values() {
         Some("养老护理员（五级）")
     );
     let level = schema
-        .ledger("achievements")
-        .unwrap()
+        .ledger(LedgerKey::from_name("achievements").unwrap())
         .field("成果级别")
         .unwrap();
     assert_eq!(level.enum_value("自治区级"), Some("省级"));
@@ -259,7 +258,13 @@ fn aliases_resolve_to_canonical_values() {
 #[test]
 fn types_and_targets() {
     let schema = Schema::builtin();
-    let ty = |ledger: &str, field: &str| schema.ledger(ledger).unwrap().field(field).unwrap().ty;
+    let ty = |ledger: &str, field: &str| {
+        schema
+            .ledger(LedgerKey::from_name(ledger).unwrap())
+            .field(field)
+            .unwrap()
+            .ty
+    };
     assert_eq!(ty("roster", "联系电话"), FieldType::Phone);
     assert_eq!(ty("roster", "身份证号"), FieldType::IdNumber);
     assert_eq!(ty("roster", "出生日期"), FieldType::Date);
@@ -267,15 +272,21 @@ fn types_and_targets() {
     assert_eq!(ty("activities", "参与人数"), FieldType::Integer);
     assert_eq!(ty("activities", "经费（元）"), FieldType::Money);
     assert_eq!(ty("achievements", "人才编号"), FieldType::Refs);
-    let activities = schema.ledger("activities").unwrap();
+    let activities = schema.ledger(LedgerKey::from_name("activities").unwrap());
     assert_eq!(activities.field("参与人数").unwrap().min, Some(1.0));
     assert_eq!(
         activities.field("活动类型").unwrap().target_values,
         ["学术交流", "引才聚才", "资源对接", "技能竞赛", "成果展示"]
     );
-    assert_eq!(schema.ledger("roster").unwrap().kind, LedgerKind::Snapshot);
+    assert_eq!(
+        schema.ledger(LedgerKey::from_name("roster").unwrap()).kind,
+        LedgerKind::Snapshot
+    );
     for key in ["problems", "needs", "activities", "achievements"] {
-        assert_eq!(schema.ledger(key).unwrap().kind, LedgerKind::Events);
+        assert_eq!(
+            schema.ledger(LedgerKey::from_name(key).unwrap()).kind,
+            LedgerKind::Events
+        );
     }
     let cover: Vec<&str> = schema
         .cover
@@ -300,20 +311,16 @@ fn types_and_targets() {
 fn cross_field_rules_are_declared() {
     let schema = Schema::builtin();
     let required_if = |ledger: &str, field: &str| {
-        schema
-            .ledger(ledger)
-            .unwrap()
-            .rules
-            .iter()
-            .find_map(|r| match r {
-                Rule::RequiredIf {
-                    field: f,
-                    if_in,
-                    exclusive,
-                    ..
-                } if f == field => Some((if_in.clone(), *exclusive)),
-                _ => None,
-            })
+        let ledger = schema.ledger(LedgerKey::from_name(ledger).unwrap());
+        ledger.rules.iter().find_map(|r| match &r.check {
+            Check::RequiredIf {
+                field: f,
+                if_in,
+                exclusive,
+                ..
+            } if ledger.fields[*f].name == field => Some((if_in.clone(), *exclusive)),
+            _ => None,
+        })
     };
     assert_eq!(
         required_if("roster", "流出日期"),
@@ -331,24 +338,27 @@ fn cross_field_rules_are_declared() {
         required_if("needs", "办结日期"),
         Some((vec!["已满足".into(), "无法满足".into()], true))
     );
-    let has = |ledger: &str, pred: &dyn Fn(&Rule) -> bool| {
-        schema.ledger(ledger).unwrap().rules.iter().any(pred)
+    // A rule's check, with its columns named as in the schema file.
+    let has = |ledger: &str, pred: &dyn Fn(&Check, &dyn Fn(usize) -> String) -> bool| {
+        let ledger = schema.ledger(LedgerKey::from_name(ledger).unwrap());
+        let name = |i: usize| ledger.fields[i].name.clone();
+        ledger.rules.iter().any(|r: &Rule| pred(&r.check, &name))
     };
     assert!(has(
         "roster",
-        &|r| matches!(r, Rule::NotBefore { field, other } if field == "流出日期" && other == "入库日期")
+        &|c, n| matches!(c, Check::NotBefore { field, other } if n(*field) == "流出日期" && n(*other) == "入库日期")
     ));
     assert!(has(
         "problems",
-        &|r| matches!(r, Rule::NotBefore { field, other } if field == "办结日期" && other == "登记日期")
+        &|c, n| matches!(c, Check::NotBefore { field, other } if n(*field) == "办结日期" && n(*other) == "登记日期")
     ));
     assert!(has(
         "activities",
-        &|r| matches!(r, Rule::NotGreater { field, other } if field == "人才参与人数" && other == "参与人数")
+        &|c, n| matches!(c, Check::NotGreater { field, other } if n(*field) == "人才参与人数" && n(*other) == "参与人数")
     ));
     assert!(has(
         "roster",
-        &|r| matches!(r, Rule::IdAgrees { field, .. } if field == "身份证号")
+        &|c, n| matches!(c, Check::IdAgrees { field, .. } if n(*field) == "身份证号")
     ));
     for ledger in &schema.ledgers {
         let id = ledger.field(&ledger.id_field).unwrap();
@@ -366,4 +376,97 @@ fn a_broken_replacement_schema_is_rejected_with_a_reason() {
         jucai::schema::BUILTIN_SCHEMA.replace("\"本科\" = \"大学本科\"", "\"本科\" = \"本科学历\"");
     let err = Schema::parse(&bad_alias, "x.toml").unwrap_err().to_string();
     assert!(err.contains("本科学历"), "{err}");
+}
+
+/// The built-in schema with one edit, loaded as a district's file would be.
+fn edited(from: &str, to: &str) -> String {
+    assert!(
+        jucai::schema::BUILTIN_SCHEMA.contains(from),
+        "the built-in schema has {from}"
+    );
+    let text = jucai::schema::BUILTIN_SCHEMA.replacen(from, to, 1);
+    match Schema::parse(&text, "本区台账字段.toml") {
+        Ok(_) => panic!("{from} → {to} was accepted"),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// Regression: a district schema whose roster said `jioned = "入库日期"`
+/// loaded, and every report counted nobody as joined.
+#[test]
+fn a_misspelt_role_is_refused_instead_of_counting_nothing() {
+    let e = edited("roles = { joined = ", "roles = { jioned = ");
+    assert!(e.contains("本区台账字段.toml"), "{e}");
+    assert!(e.contains("人才信息台账") && e.contains("jioned"), "{e}");
+    assert!(e.contains("joined"), "names the roles it knows: {e}");
+}
+
+#[test]
+fn a_missing_role_is_refused_with_its_name() {
+    let e = edited(", funds = \"经费（元）\"", "");
+    assert!(e.contains("活动台账") && e.contains("funds"), "{e}");
+}
+
+#[test]
+fn a_role_on_a_field_of_the_wrong_type_is_refused() {
+    let e = edited("participants = \"参与人数\"", "participants = \"活动名称\"");
+    assert!(
+        e.contains("participants") && e.contains("活动名称") && e.contains("integer"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_marker_that_is_not_a_value_of_its_field_is_refused() {
+    let e = edited("escalated = \"已上报\"", "escalated = \"上报了\"");
+    assert!(
+        e.contains("问题台账") && e.contains("上报了") && e.contains("办理状态"),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_unknown_message_key_in_a_rule_is_refused() {
+    let e = edited(
+        "if_in = [\"是\"]\nseverity = \"warning\"",
+        "if_in = [\"是\"]\nseverity = \"warning\"\nmessage = \"no-such-message\"",
+    );
+    assert!(
+        e.contains("人才信息台账") && e.contains("no-such-message"),
+        "{e}"
+    );
+    // A known message of another kind of finding cannot word a rule either.
+    let e = edited(
+        "if_in = [\"是\"]\nseverity = \"warning\"",
+        "if_in = [\"是\"]\nseverity = \"warning\"\nmessage = \"phone-invalid\"",
+    );
+    assert!(
+        e.contains("phone-invalid") && e.contains("conditional-required"),
+        "{e}"
+    );
+}
+
+#[test]
+fn unknown_and_missing_ledgers_and_keys_are_refused() {
+    let e = edited("key = \"needs\"", "key = \"wants\"");
+    assert!(e.contains("wants") && e.contains("needs"), "{e}");
+    let e = edited("key = \"fill_date\"", "key = \"filled_on\"");
+    assert!(e.contains("封面") && e.contains("filled_on"), "{e}");
+    let e = edited("key = \"head\"\n", "");
+    assert!(e.contains("平台名录") && e.contains("head"), "{e}");
+}
+
+#[test]
+fn a_rule_can_carry_its_own_message_of_the_same_kind() {
+    let text = jucai::schema::BUILTIN_SCHEMA.replacen(
+        "if_in = [\"是\"]\nseverity = \"warning\"",
+        "if_in = [\"是\"]\nseverity = \"warning\"\nmessage = \"only-if\"",
+        1,
+    );
+    let schema = Schema::parse(&text, "x.toml").unwrap();
+    let roster = schema.ledger(LedgerKey::Roster);
+    assert!(roster
+        .rules
+        .iter()
+        .any(|r| r.message == Some(jucai::diagnostic::Msg::OnlyIf)));
 }

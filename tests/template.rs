@@ -6,7 +6,7 @@ use crate::common;
 use std::path::{Path, PathBuf};
 
 use calamine::{open_workbook_auto, Data, Reader, SheetVisible};
-use jucai::schema::{FieldType, Schema};
+use jucai::schema::{FieldType, LedgerKey, Schema};
 
 const UNIT: &str = "150602-01-01";
 const UNIT_NAME: &str = "罕台镇社工人才工作室";
@@ -189,7 +189,7 @@ fn column_num_format(path: &Path, sheet: usize, col: usize) -> String {
 fn id_numbers_and_record_ids_are_text_columns() {
     let dir = tempfile::tempdir().unwrap();
     let path = template(dir.path(), &[]);
-    let roster = Schema::builtin().ledger("roster").unwrap().clone();
+    let roster = Schema::builtin().ledger(LedgerKey::Roster).clone();
     let col = |name: &str| roster.field_index(name).unwrap() + 1;
     // Text (@), or Excel turns an ID number into 1.50602E+17.
     assert_eq!(column_num_format(&path, 2, col("身份证号")), "@");

@@ -7,7 +7,7 @@ use common::{clean_book, t, Book, Cell};
 use jucai::diagnostic::{Code, Diagnostic, Severity};
 use jucai::read::field::Value;
 use jucai::registry::Registry;
-use jucai::schema::Schema;
+use jucai::schema::{CoverKey, Schema};
 use jucai::validate::{self, Checked};
 
 const FILE: &str = "罕台镇社工人才工作室2023年第三季度台账.xlsx";
@@ -58,7 +58,7 @@ fn records(checked: &Checked, key: &str) -> usize {
     checked
         .ledgers
         .iter()
-        .find(|l| l.key == key)
+        .find(|l| l.key.as_str() == key)
         .unwrap()
         .records
         .len()
@@ -564,16 +564,16 @@ fn filled_template(book: &Book) -> Vec<u8> {
     };
     let mut fill = Filled::default();
     for (key, label) in [
-        ("filler", "填报人"),
-        ("phone", "联系电话"),
-        ("fill_date", "填报日期"),
+        (CoverKey::Filler, "填报人"),
+        (CoverKey::Phone, "联系电话"),
+        (CoverKey::FillDate, "填报日期"),
     ] {
         let row = book.sheets[0]
             .1
             .iter()
             .find(|r| r.first() == Some(&t(label)))
             .unwrap();
-        fill.cover.insert(key.into(), to_value(&row[1]).unwrap());
+        fill.cover.insert(key, to_value(&row[1]).unwrap());
     }
     for ledger in &schema.ledgers {
         let rows = &book
@@ -599,7 +599,7 @@ fn filled_template(book: &Book) -> Vec<u8> {
                     .collect()
             })
             .collect();
-        fill.ledgers.insert(ledger.key.clone(), filled_rows);
+        fill.ledgers.insert(ledger.key, filled_rows);
     }
     let unit = registry.unit("150602-01-01").unwrap();
     let job = TemplateJob {

@@ -7,9 +7,11 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
+use crate::aggregate::bands::bands;
 use crate::aggregate::load::AsOf;
 use crate::model::{Breakdown, CaseFigures, Figures, TalentFigures};
 use crate::registry::Registry;
+use crate::schema::LedgerKey;
 
 /// Unit → scope pairs. `rolled`: every ancestor-or-self; otherwise only itself.
 pub fn membership(registry: &Registry, rolled: bool) -> PolarsResult<DataFrame> {
@@ -62,12 +64,13 @@ impl Frames {
             "qualification" => strings(t, |r| &r.qualification),
             "certified" => t.iter().map(|r| r.certified).collect::<Vec<_>>(),
             "key" => t.iter().map(|r| r.key).collect::<Vec<_>>(),
+            "party" => t.iter().map(|r| r.party).collect::<Vec<_>>(),
             "deputy" => strings(t, |r| &r.deputy),
         )?;
         let c = &a.cases;
         let cases = df!(
             "unit" => strings(c, |r| &r.unit),
-            "ledger" => strings(c, |r| &r.ledger),
+            "ledger" => strings(c, |r| r.ledger.as_str()),
             "registered" => c.iter().map(|r| r.registered).collect::<Vec<_>>(),
             "closed" => c.iter().map(|r| r.closed).collect::<Vec<_>>(),
             "category" => strings(c, |r| &r.category),
@@ -167,7 +170,7 @@ impl Scoped {
         let in_library = col("joined")
             .lt_eq(lit(end))
             .and(col("left").is_null().or(col("left").gt(lit(end))));
-        let talent_counts: [Count; 5] = [
+        let talent_counts: [Count; 6] = [
             (in_library.clone(), |f, n| f.talents.in_library = n),
             (within("joined"), |f, n| f.talents.joined = n),
             (within("left"), |f, n| f.talents.left = n),
@@ -176,6 +179,9 @@ impl Scoped {
             }),
             (in_library.clone().and(col("key")), |f, n| {
                 f.talents.key_talents = n
+            }),
+            (in_library.clone().and(col("party")), |f, n| {
+                f.talents.party_members = n
             }),
         ];
         per_scope(t(), talent_counts, &mut out)?;
@@ -197,10 +203,10 @@ impl Scoped {
         // Problems and needs.
         for (ledger, slot) in [
             (
-                "problems",
+                LedgerKey::Problems.as_str(),
                 (|f: &mut Figures| &mut f.problems) as fn(&mut Figures) -> &mut CaseFigures,
             ),
-            ("needs", |f: &mut Figures| &mut f.needs),
+            (LedgerKey::Needs.as_str(), |f: &mut Figures| &mut f.needs),
         ] {
             let c = || {
                 self.cases
@@ -374,7 +380,7 @@ fn breakdown(
     let n = df.column("n")?.u64()?;
     for ((s, k), n) in scopes.iter().zip(keys.iter()).zip(n.iter()) {
         if let (Some(s), Some(k), Some(n)) = (s, k, n) {
-            let key = if k.is_empty() { "未填" } else { k };
+            let key = if k.is_empty() { &bands().blank } else { k };
             slot(out.entry(s.to_string()).or_default()).insert(key.to_string(), n);
         }
     }

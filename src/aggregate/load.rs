@@ -7,15 +7,18 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rayon::prelude::*;
 
+use crate::aggregate::bands::bands;
 use crate::archive::{Archive, Identity, Record as ArchiveRecord};
 use crate::error::Error;
 use crate::period::Period;
 use crate::read::field::Value;
 use crate::registry::Registry;
-use crate::schema::{Ledger, Schema};
+use crate::schema::{
+    AchievementRoles, ActivityRoles, CaseRoles, Field, Ledger, LedgerKey, RosterRoles, Schema,
+};
 use crate::validate::{self, Checked, Record};
 
 /// Days since 1970-01-01: how dates travel through the frames.
@@ -141,7 +144,7 @@ pub struct Extract {
 #[derive(Debug, Clone)]
 pub struct Event {
     /// The ledger's key, and the record id as matched across versions.
-    pub ledger: String,
+    pub ledger: LedgerKey,
     pub id: String,
     pub row: EventRow,
 }
@@ -177,6 +180,8 @@ pub struct TalentRow {
     pub politics: String,
     pub qualification: String,
     pub certified: bool,
+    /// A party member (the schema's `party` politics values).
+    pub party: bool,
     pub key: bool,
     pub deputy: String,
 }
@@ -184,7 +189,7 @@ pub struct TalentRow {
 #[derive(Debug, Clone)]
 pub struct CaseRow {
     pub unit: String,
-    pub ledger: String,
+    pub ledger: LedgerKey,
     pub id: String,
     pub registered: i32,
     pub closed: Option<i32>,
@@ -241,52 +246,6 @@ pub struct UnitQuality {
     pub warnings: u64,
 }
 
-/// A view of one ledger's records by role.
-struct Roles<'a> {
-    ledger: &'a Ledger,
-}
-
-impl<'a> Roles<'a> {
-    fn value<'r>(&self, r: &'r Record, role: &str) -> Option<&'r Value> {
-        r.values.get(self.ledger.role(role)?)?.as_ref()
-    }
-    fn text(&self, r: &Record, role: &str) -> String {
-        self.value(r, role).map(Value::display).unwrap_or_default()
-    }
-    fn date(&self, r: &Record, role: &str) -> Option<i32> {
-        self.value(r, role).and_then(Value::as_date).map(day)
-    }
-    fn number(&self, r: &Record, role: &str) -> Option<f64> {
-        self.value(r, role).and_then(Value::as_f64)
-    }
-    fn is(&self, r: &Record, role: &str, marker: &str) -> bool {
-        self.ledger
-            .marker(marker)
-            .is_some_and(|m| self.text(r, role) == m)
-    }
-    fn in_targets(&self, r: &Record, role: &str) -> bool {
-        let Some(i) = self.ledger.role(role) else {
-            return false;
-        };
-        let v = self.text(r, role);
-        self.ledger.fields[i].target_values.contains(&v)
-    }
-}
-
-/// Age band at `end` (≤35, 36–45, 46–55, ≥56).
-pub fn age_band(birth: NaiveDate, end: NaiveDate) -> &'static str {
-    let mut age = end.year() - birth.year();
-    if (end.month(), end.day()) < (birth.month(), birth.day()) {
-        age -= 1;
-    }
-    match age {
-        ..=35 => "35岁及以下",
-        36..=45 => "36–45岁",
-        46..=55 => "46–55岁",
-        _ => "56岁及以上",
-    }
-}
-
 impl AsOf {
     /// Build what is known as of `period`'s end from the submissions.
     pub fn build(period: Period, subs: &Submissions, registry: &Registry) -> AsOf {
@@ -324,18 +283,21 @@ impl AsOf {
                     out.carried_forward.insert(code.clone());
                 }
                 out.talents.extend(e.roster.iter().map(|t| TalentRow {
-                    age_band: t.birth.map_or("未知", |b| age_band(b, period.end())),
+                    age_band: match t.birth {
+                        Some(b) => bands().age_band(b, period.end()),
+                        None => &bands().age_unknown,
+                    },
                     ..t.clone()
                 }));
             }
             // Events: the year's submissions up to this period, newest version wins.
-            let mut latest: BTreeMap<(&str, &str), &EventRow> = BTreeMap::new();
+            let mut latest: BTreeMap<(LedgerKey, &str), &EventRow> = BTreeMap::new();
             for p in &year_periods {
                 let Some(e) = subs.get(code, *p) else {
                     continue;
                 };
                 for ev in &e.events {
-                    latest.insert((&ev.ledger, &ev.id), &ev.row);
+                    latest.insert((ev.ledger, &ev.id), &ev.row);
                 }
             }
             for row in latest.into_values() {
@@ -365,96 +327,162 @@ impl Extract {
             warnings: c.warning_count(),
             ..Extract::default()
         };
+        let roles = &schema.roles;
         for (ledger, records) in schema.ledgers.iter().zip(&c.ledgers) {
             if records.excluded_rows > 0 {
                 out.excluded
                     .push((ledger.name.clone(), records.excluded_rows as u64));
             }
             out.ledgers_present += usize::from(records.present);
-            let roles = Roles { ledger };
-            if ledger.kind == crate::schema::LedgerKind::Snapshot {
-                out.roster
-                    .extend(records.records.iter().filter_map(|r| roles.talent(unit, r)));
-            } else {
-                out.events
-                    .extend(records.records.iter().filter_map(|r| roles.event(unit, r)));
+            let rows = records.records.iter().map(Row);
+            let event = |row: Row<'_>, event: EventRow| Event {
+                ledger: ledger.key,
+                id: crate::text::match_key(&row.text(ledger.id)),
+                row: event,
+            };
+            match ledger.key {
+                LedgerKey::Roster => out.roster.extend(rows.filter_map(|r| {
+                    r.talent(
+                        unit,
+                        &roles.roster,
+                        &ledger.fields[roles.roster.qualification],
+                    )
+                })),
+                LedgerKey::Problems | LedgerKey::Needs => {
+                    let case_roles = if ledger.key == LedgerKey::Problems {
+                        &roles.problems
+                    } else {
+                        &roles.needs
+                    };
+                    out.events.extend(rows.filter_map(|r| {
+                        Some(event(r, EventRow::Case(r.case(unit, ledger, case_roles)?)))
+                    }));
+                }
+                LedgerKey::Activities => out.events.extend(rows.filter_map(|r| {
+                    let five = schema.five_kinds();
+                    Some(event(
+                        r,
+                        EventRow::Activity(r.activity(unit, ledger, &roles.activities, five)?),
+                    ))
+                })),
+                LedgerKey::Achievements => out.events.extend(rows.filter_map(|r| {
+                    let research = schema.research_types();
+                    Some(event(
+                        r,
+                        EventRow::Achievement(r.achievement(
+                            unit,
+                            ledger,
+                            &roles.achievements,
+                            research,
+                        )?),
+                    ))
+                })),
             }
         }
         out
     }
 }
 
-impl Roles<'_> {
-    fn talent(&self, unit: &str, r: &Record) -> Option<TalentRow> {
-        let joined = self.date(r, "joined")?;
-        let certified = self.ledger.role("qualification").is_some_and(|i| {
-            self.ledger.fields[i]
-                .certified_social_worker
-                .contains(&self.text(r, "qualification"))
-        });
-        let qualification = self.text(r, "qualification");
+/// One valid record, read by column.
+#[derive(Clone, Copy)]
+struct Row<'a>(&'a Record);
+
+impl<'a> Row<'a> {
+    fn value(self, col: usize) -> Option<&'a Value> {
+        self.0.values.get(col)?.as_ref()
+    }
+
+    fn text(self, col: usize) -> String {
+        self.value(col).map(Value::display).unwrap_or_default()
+    }
+
+    fn date(self, col: usize) -> Option<i32> {
+        self.value(col).and_then(Value::as_date).map(day)
+    }
+
+    fn number(self, col: usize) -> Option<f64> {
+        self.value(col).and_then(Value::as_f64)
+    }
+
+    fn talent(self, unit: &str, r: &RosterRoles, qualification: &Field) -> Option<TalentRow> {
+        let q = self.text(r.qualification);
         Some(TalentRow {
             unit: unit.to_string(),
-            joined,
-            left: self.date(r, "left"),
-            birth: self.value(r, "birth").and_then(Value::as_date),
-            age_band: "未知",
-            sex: self.text(r, "sex"),
-            kind: self.text(r, "kind"),
-            education: self.text(r, "education"),
-            politics: self.text(r, "politics"),
-            certified,
-            qualification: if qualification.is_empty() {
-                "未填".into()
+            joined: self.date(r.joined)?,
+            left: self.date(r.left),
+            birth: self.value(r.birth).and_then(Value::as_date),
+            age_band: &bands().age_unknown,
+            sex: self.text(r.sex),
+            kind: self.text(r.kind),
+            education: self.text(r.education),
+            politics: self.text(r.politics),
+            certified: qualification.certified_social_worker.contains(&q),
+            party: r.party.contains(&self.text(r.politics)),
+            qualification: if q.is_empty() {
+                bands().blank.clone()
             } else {
-                qualification
+                q
             },
-            key: self.is(r, "key", "key"),
-            deputy: self.text(r, "deputy"),
+            key: self.text(r.key) == r.key_talent,
+            deputy: self.text(r.deputy),
         })
     }
 
-    fn event(&self, unit: &str, r: &Record) -> Option<Event> {
-        let date = self.date(r, "date")?;
-        let id = crate::text::match_key(&self.text(r, "id"));
-        let row = match self.ledger.key.as_str() {
-            "activities" => EventRow::Activity(ActivityRow {
-                unit: unit.to_string(),
-                date,
-                name: self.text(r, "name"),
-                kind: self.text(r, "type"),
-                scope: self.text(r, "scope"),
-                participants: self.number(r, "participants").unwrap_or(0.0) as i64,
-                talents: self.number(r, "talents").unwrap_or(0.0) as i64,
-                funds: self.number(r, "funds").unwrap_or(0.0),
-                five_kind: self.in_targets(r, "type"),
-                sector_wide: self.is(r, "scope", "sector_wide"),
-            }),
-            "achievements" => EventRow::Achievement(AchievementRow {
-                unit: unit.to_string(),
-                date,
-                name: self.text(r, "name"),
-                kind: self.text(r, "type"),
-                level: self.text(r, "level"),
-                research: self.in_targets(r, "type"),
-            }),
-            _ => EventRow::Case(CaseRow {
-                unit: unit.to_string(),
-                ledger: self.ledger.key.clone(),
-                id: id.clone(),
-                registered: date,
-                closed: self.date(r, "closed"),
-                status: self.text(r, "status"),
-                category: self.text(r, "category"),
-                description: self.text(r, "description"),
-                escalated: self.is(r, "status", "escalated"),
-                satisfied: self.is(r, "status", "satisfied"),
-            }),
-        };
-        Some(Event {
-            ledger: self.ledger.key.clone(),
-            id,
-            row,
+    fn case(self, unit: &str, ledger: &Ledger, r: &CaseRoles) -> Option<CaseRow> {
+        let status = self.text(r.status);
+        let is = |marker: &Option<String>| marker.as_ref().is_some_and(|m| *m == status);
+        Some(CaseRow {
+            unit: unit.to_string(),
+            ledger: ledger.key,
+            id: crate::text::match_key(&self.text(ledger.id)),
+            registered: self.date(ledger.date)?,
+            closed: self.date(r.closed),
+            escalated: is(&r.escalated),
+            satisfied: is(&r.satisfied),
+            status,
+            category: self.text(r.category),
+            description: self.text(r.description),
+        })
+    }
+
+    fn activity(
+        self,
+        unit: &str,
+        ledger: &Ledger,
+        r: &ActivityRoles,
+        five_kinds: &[String],
+    ) -> Option<ActivityRow> {
+        let kind = self.text(r.kind);
+        let scope = self.text(r.scope);
+        Some(ActivityRow {
+            unit: unit.to_string(),
+            date: self.date(ledger.date)?,
+            name: self.text(r.name),
+            five_kind: five_kinds.contains(&kind),
+            sector_wide: scope == r.sector_wide,
+            kind,
+            scope,
+            participants: self.number(r.participants).unwrap_or(0.0) as i64,
+            talents: self.number(r.talents).unwrap_or(0.0) as i64,
+            funds: self.number(r.funds).unwrap_or(0.0),
+        })
+    }
+
+    fn achievement(
+        self,
+        unit: &str,
+        ledger: &Ledger,
+        r: &AchievementRoles,
+        research: &[String],
+    ) -> Option<AchievementRow> {
+        let kind = self.text(r.kind);
+        Some(AchievementRow {
+            unit: unit.to_string(),
+            date: self.date(ledger.date)?,
+            name: self.text(r.name),
+            research: research.contains(&kind),
+            kind,
+            level: self.text(r.level),
         })
     }
 }

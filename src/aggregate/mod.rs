@@ -5,6 +5,7 @@
 //! `frames` (polars group-bys per scope) → `report` ([`crate::model::UnitReport`]).
 
 pub mod annual;
+pub mod bands;
 pub mod frames;
 pub mod load;
 pub mod report;

@@ -37,10 +37,6 @@ pub struct Inputs<'a> {
     pub limits: &'a crate::limits::Limits,
 }
 
-fn polars(e: polars::prelude::PolarsError) -> Error {
-    Error::Aggregation(e.to_string())
-}
-
 /// Figures of every scope for one as-of point: (quarter, year to date).
 struct Computed {
     rolled: (BTreeMap<String, Figures>, BTreeMap<String, Figures>),
@@ -48,7 +44,7 @@ struct Computed {
 }
 
 fn compute(asof: &AsOf, rolled: &DataFrame, own: &DataFrame) -> Result<Computed, Error> {
-    let frames = Frames::new(asof).map_err(polars)?;
+    let frames = Frames::new(asof)?;
     let p = asof.period;
     let year_start = day(Period {
         year: p.year,
@@ -56,17 +52,13 @@ fn compute(asof: &AsOf, rolled: &DataFrame, own: &DataFrame) -> Result<Computed,
     }
     .start());
     let (start, end) = (day(p.start()), day(p.end()));
-    let rolled = frames.scoped(rolled).map_err(polars)?;
+    let rolled = frames.scoped(rolled)?;
     Ok(Computed {
         rolled: (
-            rolled.figures(start, end, year_start).map_err(polars)?,
-            rolled
-                .figures(year_start, end, year_start)
-                .map_err(polars)?,
+            rolled.figures(start, end, year_start)?,
+            rolled.figures(year_start, end, year_start)?,
         ),
-        own_ytd: frames
-            .figures(own, year_start, end, year_start)
-            .map_err(polars)?,
+        own_ytd: frames.figures(own, year_start, end, year_start)?,
     })
 }
 
@@ -108,8 +100,8 @@ pub fn build_all(inputs: &Inputs<'_>, periods: &[Period]) -> Result<Vec<Vec<Unit
         inputs.cache,
         inputs.limits,
     )?;
-    let rolled = membership(inputs.registry, true).map_err(polars)?;
-    let own = membership(inputs.registry, false).map_err(polars)?;
+    let rolled = membership(inputs.registry, true)?;
+    let own = membership(inputs.registry, false)?;
     let archived: BTreeSet<Period> = inputs.archive.periods().into_iter().collect();
     let wanted: BTreeSet<Period> = periods
         .iter()
@@ -184,7 +176,7 @@ fn build_with(
         computed: current,
     }) = point(period)
     else {
-        return Err(Error::Aggregation(format!("{} 未计算", period.code())));
+        return Err(Error::NotComputed(period));
     };
     let before = point(period.previous()).map(|p| &p.computed);
     let year_ago = point(same_quarter_last_year(period)).map(|p| &p.computed);
@@ -400,7 +392,7 @@ fn open_items(
                 .unit(&c.unit)
                 .map(|u| u.name.clone())
                 .unwrap_or_default(),
-            ledger: c.ledger.clone(),
+            ledger: c.ledger,
             id: c.id.clone(),
             registered: date_of(c.registered).to_string(),
             category: c.category.clone(),

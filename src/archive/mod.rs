@@ -128,9 +128,9 @@ impl Archive {
                 continue;
             }
             let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-            let record: Record = serde_json::from_str(&text).map_err(|e| Error::Config {
+            let record: Record = serde_json::from_str(&text).map_err(|source| Error::Record {
                 path: path.clone(),
-                message: format!("报送档案记录无法读取：{e}"),
+                source,
             })?;
             records.push(record);
         }
@@ -312,9 +312,9 @@ impl Writer {
             .dir
             .join("records")
             .join(format!("{:08}.json", record.seq));
-        let json = serde_json::to_vec_pretty(record).map_err(|e| Error::Config {
+        let json = serde_json::to_vec_pretty(record).map_err(|source| Error::Record {
             path: path.clone(),
-            message: e.to_string(),
+            source,
         })?;
         write_atomic(&path, &json)
     }

@@ -8,7 +8,6 @@ use crate::aggregate::report::build;
 use crate::cli::{AnnualArgs, Format, QuarterlyArgs, ReportCommand};
 use crate::error::Error;
 use crate::model::{AnnualReport, UnitReport};
-use crate::period::Period;
 use crate::registry::Level;
 use crate::render::annual::Annual;
 use crate::render::quarterly::Quarterly;
@@ -34,7 +33,7 @@ fn annual(args: AnnualArgs) -> anyhow::Result<Outcome> {
         Format::Json => println!("{}", serde_json::to_string_pretty(&reports)?),
         Format::Text => {
             let out = args.out.clone().unwrap_or_else(|| config.output.clone());
-            for (pdf, _) in write_annual(&reports, config.deadline_days, &out)? {
+            for (pdf, _) in write_annual(&reports, &config.schema, config.deadline_days, &out)? {
                 println!("已写出 {}（及同名 .xlsx）", super::shown(&pdf));
             }
         }
@@ -45,10 +44,11 @@ fn annual(args: AnnualArgs) -> anyhow::Result<Outcome> {
 /// The annual reports of the centre and the stations, into `out/<year>/`.
 pub fn write_annual(
     reports: &[AnnualReport],
+    schema: &crate::schema::Schema,
     deadline_days: u32,
     out: &std::path::Path,
 ) -> anyhow::Result<Vec<(std::path::PathBuf, std::path::PathBuf)>> {
-    let builder = Annual::new(deadline_days)?;
+    let builder = Annual::new(schema, deadline_days)?;
     reports
         .par_iter()
         .filter(|r| r.level_kind != Level::Workroom)
@@ -62,7 +62,7 @@ pub fn write_annual(
 fn quarterly(args: QuarterlyArgs) -> anyhow::Result<Outcome> {
     let loaded = super::Loaded::new(&args.common, &args.archive)?;
     let config = &loaded.config;
-    let period: Period = args.period.parse()?;
+    let period = args.period;
     if let Some(code) = &args.unit {
         loaded
             .registry

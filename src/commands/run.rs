@@ -111,7 +111,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         bar.inc(1);
     }
     let next = match &args.period {
-        Some(p) => p.parse()?,
+        Some(p) => *p,
         None => periods
             .last()
             .map(|p| p.next())
@@ -127,7 +127,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
     ));
     for year in years {
         let reports = crate::aggregate::annual::fold(year, &by_period);
-        let written = super::report::write_annual(&reports, config.deadline_days, &config.output)?;
+        let written = super::report::write_annual(
+            &reports,
+            &config.schema,
+            config.deadline_days,
+            &config.output,
+        )?;
         say(format!(
             "{year} 年度人才调研报告 {} 份：{}",
             written.len(),

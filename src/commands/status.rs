@@ -3,14 +3,13 @@
 
 use super::Outcome;
 use crate::cli::StatusArgs;
-use crate::period::Period;
 use crate::render::status_xlsx::StatusWriter;
 use crate::status::StatusReport;
 
 pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
     let loaded = super::Loaded::new(&args.common, &args.archive)?;
     let config = &loaded.config;
-    let period: Period = args.period.parse()?;
+    let period = args.period;
     let report = StatusReport::build(
         &loaded.registry,
         &loaded.archive,

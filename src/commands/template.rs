@@ -15,7 +15,7 @@ use crate::render::ledger_template::{LedgerTemplates, TemplateJob};
 pub fn run(args: TemplateArgs) -> anyhow::Result<Outcome> {
     let config = super::config(&args.common)?;
     let registry = super::registry(&config)?;
-    let period: Period = args.period.parse()?;
+    let period = args.period;
     let written = write_templates(&config, &registry, period, args.unit.as_deref(), &args.out)?;
     println!(
         "已为 {} 个单位生成{}台账模板，保存在 {}",

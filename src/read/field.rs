@@ -132,7 +132,7 @@ fn parse_enum(field: &Field, cell: &Data) -> Result<Option<Value>, Finding> {
         Some(v) => Ok(Some(Value::Text(v.to_string()))),
         None => Err(Finding::new(Msg::EnumInvalid)
             .value(text)
-            .arg("allowed", field.values.join("、"))),
+            .list("allowed", &field.values)),
     }
 }
 

@@ -5,12 +5,14 @@
 
 use serde_json::json;
 
+use crate::aggregate::bands::bands;
 use crate::error::Error;
 use crate::model::{AnnualReport, Breakdown, Figures};
 use crate::registry::Level;
 use crate::render::ledger_template::chinese_date;
 use crate::render::report_doc::{share_rows, Piece, ReportDoc, SimpleTable, Val};
-use crate::wording::Texts;
+use crate::schema::{LedgerKey, Schema};
+use crate::wording::{Texts, WordingError};
 
 pub const WORDING: &str = include_str!("../../templates/annual.toml");
 
@@ -21,6 +23,10 @@ const NEED_RATE_FLOOR: f64 = 0.7;
 pub struct Annual {
     texts: Texts,
     deadline_days: u32,
+    /// Who is no deputy: the schema's marker, and a value left blank.
+    not_deputies: [String; 2],
+    /// The achievement levels the text names, in order (checked against the schema).
+    levels: Vec<String>,
 }
 
 fn pct(x: f64) -> String {
@@ -42,16 +48,33 @@ fn largest(b: &Breakdown, total: u64, take: usize) -> Vec<serde_json::Value> {
 }
 
 impl Annual {
-    pub fn new(deadline_days: u32) -> Result<Annual, Error> {
+    pub fn new(schema: &Schema, deadline_days: u32) -> Result<Annual, Error> {
+        let texts = Texts::parse("templates/annual.toml", WORDING)?;
+        let level = &schema.ledger(LedgerKey::Achievements).fields[schema.roles.achievements.level];
+        let levels = texts.list("levels")?;
+        if let Some(bad) = levels.iter().find(|l| !level.values.contains(l)) {
+            return Err(WordingError::NotAValue {
+                origin: "templates/annual.toml".into(),
+                key: "levels".into(),
+                value: bad.clone(),
+                field: level.name.clone(),
+            }
+            .into());
+        }
         Ok(Annual {
-            texts: Texts::parse("templates/annual.toml", WORDING)?,
+            texts,
             deadline_days,
+            not_deputies: [schema.roles.roster.no_deputy.clone(), bands().blank.clone()],
+            levels,
         })
     }
 
     /// Each of `items` worded by the template `key`.
     fn items(&self, key: &str, items: Vec<serde_json::Value>) -> Result<Vec<String>, Error> {
-        items.iter().map(|v| self.texts.render(key, v)).collect()
+        Ok(items
+            .iter()
+            .map(|v| self.texts.render(key, v))
+            .collect::<Result<_, _>>()?)
     }
 
     /// The year's change in headcount: "持平", "增加 5 人" (from none), "增长 4.2%".
@@ -65,12 +88,13 @@ impl Annual {
             }
             (std::cmp::Ordering::Less, _) => ("growth_down", json!({ "rate": rate(before - now) })),
         };
-        self.texts.render(key, &vars)
+        Ok(self.texts.render(key, &vars)?)
     }
 
     pub fn file_stem(&self, r: &AnnualReport) -> Result<String, Error> {
-        self.texts
-            .render("file_stem", &json!({ "name": r.name, "year": r.year }))
+        Ok(self
+            .texts
+            .render("file_stem", &json!({ "name": r.name, "year": r.year }))?)
     }
 
     /// The numbers the narrative uses, by name (tests check them against the model).
@@ -82,26 +106,19 @@ impl Annual {
             .as_ref()
             .map(|p| self.growth(t.in_library, p.talents.in_library))
             .transpose()?;
-        let party: u64 = self
-            .texts
-            .list("party_values")?
-            .iter()
-            .filter_map(|v| t.by_politics.get(v))
-            .sum();
-        let skip = self.texts.list("deputy_skip")?;
+        let party = t.party_members;
         let deputies: Vec<_> = t
             .by_deputy
             .iter()
-            .filter(|(k, _)| !skip.contains(k))
+            .filter(|(k, _)| !self.not_deputies.contains(k))
             .map(|(k, n)| json!({ "name": k, "n": n }))
             .collect();
         let deputies = self.items("deputy_item", deputies)?;
         let levels: Vec<_> = self
-            .texts
-            .list("levels")?
-            .into_iter()
+            .levels
+            .iter()
             .filter_map(|l| {
-                let n = y.achievements.by_level.get(&l)?;
+                let n = y.achievements.by_level.get(l)?;
                 Some(json!({ "name": l, "n": n }))
             })
             .collect();
@@ -329,8 +346,9 @@ impl Annual {
 
     /// "（1）…": one numbered shortcoming or suggestion.
     fn numbered(&self, i: usize, text: &str) -> Result<String, Error> {
-        self.texts
-            .render("numbered", &json!({ "i": i + 1, "text": text }))
+        Ok(self
+            .texts
+            .render("numbered", &json!({ "i": i + 1, "text": text }))?)
     }
 
     /// A breakdown with shares: named `table_{key}`, headed by that name,

@@ -16,7 +16,7 @@ use crate::error::Error;
 use crate::limits::Limits;
 use crate::read::merges::Merges;
 use crate::read::workbook;
-use crate::render::xlsx::{self, Styles};
+use crate::render::xlsx::{self, SheetError, Styles};
 use crate::schema::Schema;
 use crate::validate::Checked;
 use crate::wording::Texts;
@@ -81,7 +81,7 @@ impl FeedbackWriter {
         let date = checked.cover.period.map(|p| p.end()).unwrap_or_default();
         xlsx::set_properties(&mut book, &title_unit, date);
         self.results_sheet(&mut book, checked, unit_name)
-            .map_err(|e| wrap(&path, e))?;
+            .map_err(|e| e.at(&path))?;
         copy_sheets(&mut book, checked, bytes, schema, &self.limits)
             .map_err(|e| Error::xlsx(&path, e))?;
         xlsx::save(&mut book, &path)?;
@@ -93,7 +93,7 @@ impl FeedbackWriter {
         book: &mut Workbook,
         checked: &Checked,
         unit_name: Option<&str>,
-    ) -> Result<(), WriteError> {
+    ) -> Result<(), SheetError> {
         let s = &self.styles;
         let sheet = book.add_worksheet();
         sheet.set_name(self.texts.plain("results_sheet")?)?;
@@ -113,8 +113,7 @@ impl FeedbackWriter {
             "errors": checked.error_count(),
             "warnings": checked.warning_count(),
         });
-        let headers = self.texts.plain("headers")?;
-        let headers: Vec<&str> = headers.split('|').collect();
+        let headers = self.texts.list("headers")?;
         let last = (headers.len() - 1) as u16;
         const WIDTHS: [f64; 9] = [6.0, 14.0, 8.0, 6.0, 14.0, 16.0, 6.0, 20.0, 70.0];
         for (c, w) in WIDTHS.iter().enumerate() {
@@ -127,7 +126,7 @@ impl FeedbackWriter {
         sheet.set_row_height(1, 16.0 * f64::from(lines) + 6.0)?;
         sheet.merge_range(1, 0, 1, last, &summary, &s.paragraph)?;
         for (c, h) in headers.iter().enumerate() {
-            sheet.write_string_with_format(2, c as u16, *h, &s.header)?;
+            sheet.write_string_with_format(2, c as u16, h, &s.header)?;
         }
         let error = self.texts.plain("severity_error")?;
         let warning = self.texts.plain("severity_warning")?;
@@ -182,30 +181,6 @@ impl FeedbackWriter {
         sheet.set_active(true);
         xlsx::print_setup(sheet, true, Some((2, 2)))?;
         Ok(())
-    }
-}
-
-enum WriteError {
-    Xlsx(XlsxError),
-    Other(Error),
-}
-
-impl From<XlsxError> for WriteError {
-    fn from(e: XlsxError) -> WriteError {
-        WriteError::Xlsx(e)
-    }
-}
-
-impl From<Error> for WriteError {
-    fn from(e: Error) -> WriteError {
-        WriteError::Other(e)
-    }
-}
-
-fn wrap(path: &Path, e: WriteError) -> Error {
-    match e {
-        WriteError::Xlsx(e) => Error::xlsx(path, e),
-        WriteError::Other(e) => e,
     }
 }
 

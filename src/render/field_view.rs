@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::error::Error;
 use crate::read::cell::format_number;
-use crate::schema::{type_name, Field, FieldType, Rule, Schema};
+use crate::schema::{Check, Field, FieldType, Ledger, Rule, Schema};
 use crate::wording::render_file;
 
 pub const REQUIREMENTS: &str = include_str!("../../templates/field_requirements.tera");
@@ -49,20 +49,21 @@ pub fn ledger_sheets(schema: &Schema) -> Result<Vec<SheetView>, Error> {
     schema
         .ledgers
         .iter()
-        .map(|l| sheet(schema, &l.name, &l.fields, Some(&l.rules)))
+        .map(|l| sheet(schema, &l.name, &l.fields, Some(l)))
         .collect()
 }
 
-/// `rules` is `Some` for a ledger (whose dates are also bounded by the period).
+/// `ledger` is `Some` for a ledger (whose dates are also bounded by the period).
 fn sheet(
     schema: &Schema,
     name: &str,
     fields: &[Field],
-    rules: Option<&[Rule]>,
+    ledger: Option<&Ledger>,
 ) -> Result<SheetView, Error> {
     let fields = fields
         .iter()
-        .map(|f| field(schema, f, rules))
+        .enumerate()
+        .map(|(i, f)| field(schema, f, ledger.map(|l| (l, i))))
         .collect::<Result<_, _>>()?;
     Ok(SheetView {
         name: name.to_string(),
@@ -70,22 +71,24 @@ fn sheet(
     })
 }
 
-fn field(schema: &Schema, f: &Field, rules: Option<&[Rule]>) -> Result<FieldView, Error> {
+/// `at` is the field's ledger and column, for a ledger field.
+fn field(schema: &Schema, f: &Field, at: Option<(&Ledger, usize)>) -> Result<FieldView, Error> {
     let info = schema.type_info(f.ty);
-    let is_ledger = rules.is_some();
-    let rules = rules.unwrap_or_default();
+    let rules: Vec<serde_json::Value> = at
+        .map(|(l, i)| l.rules_for(i).map(|r| rule_view(l, r)).collect())
+        .unwrap_or_default();
     let data = json!({
-        "dates_not_after_period_end": is_ledger && schema.dates_not_after_period_end,
+        "dates_not_after_period_end": at.is_some() && schema.dates_not_after_period_end,
         "f": {
-            "type": type_name(f.ty),
+            "type": f.ty.name(),
             "hint": info.filter(|_| f.ty != FieldType::Enum).map(|t| t.hint.clone()).unwrap_or_default(),
             "values": f.values,
             "aliases": f.aliases.iter().map(|(a, v)| format!("{a}={v}")).collect::<Vec<_>>(),
             "unique": f.unique,
             "min": f.min.map(format_number),
             "max": f.max.map(format_number),
-            "references": f.references.as_ref().and_then(|k| schema.ledger(k)).map(|l| l.name.clone()),
-            "rules": rules.iter().filter(|r| r.field() == f.name).collect::<Vec<_>>(),
+            "references": f.references.map(|k| schema.ledger(k).name.clone()),
+            "rules": rules,
         }
     });
     let requirements = render_file("templates/field_requirements.tera", REQUIREMENTS, &data)?;
@@ -95,4 +98,26 @@ fn field(schema: &Schema, f: &Field, rules: Option<&[Rule]>) -> Result<FieldView
         type_label: info.map(|t| t.label.clone()).unwrap_or_default(),
         requirements: requirements.trim().to_string(),
     })
+}
+
+/// A rule as the requirements template reads it: its type and the names of
+/// the fields it mentions.
+fn rule_view(l: &Ledger, r: &Rule) -> serde_json::Value {
+    let name = |i: usize| l.fields[i].name.as_str();
+    let severity = r.severity.as_str();
+    match &r.check {
+        Check::RequiredIf {
+            if_field,
+            if_in,
+            exclusive,
+            ..
+        } => {
+            json!({ "type": "required_if", "if_field": name(*if_field), "if_in": if_in, "exclusive": exclusive, "severity": severity })
+        }
+        Check::NotBefore { other, .. } => json!({ "type": "not_before", "other": name(*other) }),
+        Check::NotGreater { other, .. } => json!({ "type": "not_greater", "other": name(*other) }),
+        Check::IdAgrees { birth, sex, .. } => {
+            json!({ "type": "id_agrees", "birth": name(*birth), "sex": name(*sex) })
+        }
+    }
 }

@@ -19,8 +19,8 @@ use crate::error::Error;
 use crate::period::Period;
 use crate::registry::Unit;
 use crate::render::field_view::{self, FieldView, SheetView};
-use crate::render::xlsx::{self, Styles};
-use crate::schema::{Field, FieldType, Ledger, Schema};
+use crate::render::xlsx::{self, SheetError, Styles};
+use crate::schema::{CoverKey, Field, FieldType, Ledger, LedgerKey, Schema};
 use crate::wording::{render_file, Texts};
 
 pub const WORDING: &str = include_str!("../../templates/ledger_workbook.toml");
@@ -59,10 +59,10 @@ pub type FilledRow = BTreeMap<String, CellValue>;
 /// What a unit types into its template.
 #[derive(Debug, Clone, Default)]
 pub struct Filled {
-    /// Cover values by cover field key (`filler`, `phone`, `fill_date`).
-    pub cover: BTreeMap<String, CellValue>,
-    /// Rows by ledger key.
-    pub ledgers: BTreeMap<String, Vec<FilledRow>>,
+    /// Cover values by cover key (filler, phone, fill date).
+    pub cover: BTreeMap<CoverKey, CellValue>,
+    /// Rows by ledger.
+    pub ledgers: BTreeMap<LedgerKey, Vec<FilledRow>>,
 }
 
 pub struct LedgerTemplates {
@@ -90,25 +90,19 @@ impl LedgerTemplates {
     /// The template's bytes.
     pub fn to_bytes(&self, job: &TemplateJob<'_>) -> Result<Vec<u8>, Error> {
         let path = PathBuf::from(self.file_name(job.unit, job.period)?);
-        let mut book = self.build(job).map_err(|e| match e {
-            BuildError::Xlsx(e) => Error::xlsx(&path, e),
-            BuildError::Other(e) => e,
-        })?;
+        let mut book = self.build(job).map_err(|e| e.at(&path))?;
         book.save_to_buffer().map_err(|e| Error::xlsx(&path, e))
     }
 
     /// Write the template into `dir`; returns its path.
     pub fn write(&self, job: &TemplateJob<'_>, dir: &Path) -> Result<PathBuf, Error> {
         let path = dir.join(self.file_name(job.unit, job.period)?);
-        let mut book = self.build(job).map_err(|e| match e {
-            BuildError::Xlsx(e) => Error::xlsx(&path, e),
-            BuildError::Other(e) => e,
-        })?;
+        let mut book = self.build(job).map_err(|e| e.at(&path))?;
         xlsx::save(&mut book, &path)?;
         Ok(path)
     }
 
-    fn build(&self, job: &TemplateJob<'_>) -> Result<Workbook, BuildError> {
+    fn build(&self, job: &TemplateJob<'_>) -> Result<Workbook, SheetError> {
         let mut book = Workbook::new();
         let title = self
             .texts
@@ -139,7 +133,7 @@ impl LedgerTemplates {
         book: &mut Workbook,
         job: &TemplateJob<'_>,
         ledgers: &[SheetView],
-    ) -> Result<(), BuildError> {
+    ) -> Result<(), SheetError> {
         let mut data = self.common(job);
         data["ledger_names"] = json!(job
             .schema
@@ -161,7 +155,7 @@ impl LedgerTemplates {
         book: &mut Workbook,
         job: &TemplateJob<'_>,
         view: &SheetView,
-    ) -> Result<(), BuildError> {
+    ) -> Result<(), SheetError> {
         let s = &self.styles;
         let cover = &job.schema.cover;
         let common = self.common(job);
@@ -205,10 +199,10 @@ impl LedgerTemplates {
                 .map(|t| t.hint.clone())
                 .unwrap_or_default();
             if field.prefilled {
-                let value = match field.key.as_deref() {
-                    Some("unit_code") => job.unit.code.clone(),
-                    Some("unit_name") => job.unit.name.clone(),
-                    Some("period") => job.period.chinese(),
+                let value = match cover.key_at(i) {
+                    Some(CoverKey::UnitCode) => job.unit.code.clone(),
+                    Some(CoverKey::UnitName) => job.unit.name.clone(),
+                    Some(CoverKey::Period) => job.period.chinese(),
                     _ => String::new(),
                 };
                 sheet.write_string_with_format(row, 1, &value, &s.prefilled)?;
@@ -223,7 +217,7 @@ impl LedgerTemplates {
                     FieldType::Date => s.to_fill.clone().set_num_format("yyyy-mm-dd"),
                     _ => s.to_fill.clone(),
                 };
-                let typed = job.fill.and_then(|f| f.cover.get(field.key.as_deref()?));
+                let typed = job.fill.and_then(|f| f.cover.get(&cover.key_at(i)?));
                 match typed {
                     Some(v) => write_value(sheet, row, 1, v, &format)?,
                     None => {
@@ -251,7 +245,7 @@ impl LedgerTemplates {
         ledger: &Ledger,
         view: &SheetView,
         lists: &ListSheet,
-    ) -> Result<(), BuildError> {
+    ) -> Result<(), SheetError> {
         let s = &self.styles;
         let sheet = book.add_worksheet();
         sheet.set_name(&ledger.name)?;
@@ -275,7 +269,7 @@ impl LedgerTemplates {
             sheet.write_string_with_format(HEADER_ROW, col, &text, format)?;
             sheet.set_column_width(col, column_width(field, &text))?;
             sheet.set_column_format(col, &column_format(field))?;
-            let list = lists.range_for(&ledger.key, &field.name);
+            let list = lists.range_for(ledger.key, &field.name);
             if let Some(v) = self.validation(field, &view.fields[i], list)? {
                 sheet.add_data_validation(FIRST_DATA_ROW, col, last_row, col, &v)?;
             }
@@ -294,7 +288,7 @@ impl LedgerTemplates {
         field: &Field,
         view: &FieldView,
         list_range: Option<String>,
-    ) -> Result<Option<DataValidation>, BuildError> {
+    ) -> Result<Option<DataValidation>, SheetError> {
         let vars = json!({ "field": field.name, "min": field.min });
         let (rule, error) = match field.ty {
             FieldType::Enum => {
@@ -353,28 +347,11 @@ impl LedgerTemplates {
     }
 }
 
-enum BuildError {
-    Xlsx(XlsxError),
-    Other(Error),
-}
-
-impl From<XlsxError> for BuildError {
-    fn from(e: XlsxError) -> BuildError {
-        BuildError::Xlsx(e)
-    }
-}
-
-impl From<Error> for BuildError {
-    fn from(e: Error) -> BuildError {
-        BuildError::Other(e)
-    }
-}
-
 /// Enumerations too long for an inline list live on a hidden sheet, one column each.
 struct ListSheet {
     name: String,
-    /// (ledger key, field name, values)
-    columns: Vec<(String, String, Vec<String>)>,
+    /// (ledger, field name, values)
+    columns: Vec<(LedgerKey, String, Vec<String>)>,
 }
 
 impl ListSheet {
@@ -386,7 +363,7 @@ impl ListSheet {
             .filter(|(_, f)| {
                 f.ty == FieldType::Enum && inline_length(&f.values) > INLINE_LIST_LIMIT
             })
-            .map(|(l, f)| (l.key.clone(), f.name.clone(), f.values.clone()))
+            .map(|(l, f)| (l.key, f.name.clone(), f.values.clone()))
             .collect();
         ListSheet {
             name: name.to_string(),
@@ -394,11 +371,11 @@ impl ListSheet {
         }
     }
 
-    fn range_for(&self, ledger: &str, field: &str) -> Option<String> {
+    fn range_for(&self, ledger: LedgerKey, field: &str) -> Option<String> {
         let col = self
             .columns
             .iter()
-            .position(|(l, f, _)| l == ledger && f == field)?;
+            .position(|(l, f, _)| *l == ledger && f == field)?;
         let n = self.columns[col].2.len() as u32;
         let range = rust_xlsxwriter::utility::cell_range_absolute(0, col as u16, n - 1, col as u16);
         Some(format!("='{}'!{range}", self.name))

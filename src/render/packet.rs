@@ -31,11 +31,11 @@ pub struct Packets {
     status: StatusWriter,
 }
 
-fn table(headers: &str, widths: &[f32], align: &[Align], rows: Vec<Vec<String>>) -> Block {
+fn table(headers: &[String], widths: &[f32], align: &[Align], rows: Vec<Vec<String>>) -> Block {
     Block::Table(Table {
         widths: widths.to_vec(),
         align: align.to_vec(),
-        header: vec![headers.split('|').map(Cell::new).collect()],
+        header: vec![headers.iter().map(|h| Cell::new(h.as_str())).collect()],
         rows: rows
             .into_iter()
             .map(|r| r.into_iter().map(Cell::new).collect())
@@ -54,7 +54,7 @@ impl Packets {
     }
 
     fn t(&self, key: &str) -> Result<String, Error> {
-        self.texts.plain(key)
+        Ok(self.texts.plain(key)?)
     }
 
     /// One station's pages.
@@ -89,7 +89,7 @@ impl Packets {
             a.grade.clone(),
         ]);
         b.push(table(
-            &self.t("score_headers")?,
+            &self.texts.list("score_headers")?,
             &[3.2, 0.8, 0.8, 4.2],
             &[L, R, R, L],
             rows,
@@ -107,7 +107,7 @@ impl Packets {
             })
             .collect::<Result<_, Error>>()?;
         b.push(table(
-            &self.t("six_headers")?,
+            &self.texts.list("six_headers")?,
             &[1.5, 1.0, 5.0],
             &[L, C, L],
             six,
@@ -126,7 +126,7 @@ impl Packets {
             })
             .collect::<Result<_, Error>>()?;
         b.push(table(
-            &self.t("quarter_headers")?,
+            &self.texts.list("quarter_headers")?,
             &[2.0, 1.0, 2.0, 1.0, 1.6],
             &[L, C, C, C, L],
             quarters,
@@ -144,7 +144,7 @@ impl Packets {
             .map(|(k, n)| vec![k.clone(), n.to_string()])
             .collect();
         b.push(table(
-            &self.t("activity_headers")?,
+            &self.texts.list("activity_headers")?,
             &[3.0, 1.0],
             &[L, R],
             types,
@@ -168,7 +168,7 @@ impl Packets {
                 })
                 .collect();
             b.push(table(
-                &self.t("activity_list_headers")?,
+                &self.texts.list("activity_list_headers")?,
                 &[1.4, 4.0, 1.2, 1.0, 1.0],
                 &[C, L, C, C, R],
                 rows,
@@ -195,7 +195,7 @@ impl Packets {
                 })
                 .collect();
             b.push(table(
-                &self.t("achievement_list_headers")?,
+                &self.texts.list("achievement_list_headers")?,
                 &[1.4, 4.4, 1.2, 1.0],
                 &[C, L, C, C],
                 rows,
@@ -242,7 +242,7 @@ impl Packets {
             })
             .collect();
         b.push(table(
-            &self.t("demo_headers")?,
+            &self.texts.list("demo_headers")?,
             &[0.6, 3.2, 0.8, 4.4, 0.8],
             &[C, L, R, L, C],
             rows,
@@ -320,7 +320,7 @@ impl Packets {
                 })
                 .collect();
             blocks.push(table(
-                &self.t("toc_headers")?,
+                &self.texts.list("toc_headers")?,
                 &[0.8, 6.0, 1.0],
                 &[C, L, R],
                 rows,
@@ -389,16 +389,11 @@ impl Packets {
                             &json!({ "item": x.item, "weight": x.weight.to_string() }),
                         )
                     })
-                    .collect::<Result<Vec<_>, Error>>()
+                    .collect::<Result<Vec<_>, _>>()
             })
             .transpose()?
             .unwrap_or_default();
-        let scores = self.texts.list("scores_sheet_headers")?;
-        let [station, total, grade] =
-            <[String; 3]>::try_from(scores).map_err(|_| Error::Template {
-                name: "templates/packet.toml / scores_sheet_headers".into(),
-                message: "应为三个以 | 分隔的标题".into(),
-            })?;
+        let [station, total, grade] = self.texts.list_of::<3>("scores_sheet_headers")?;
         Ok(ScoreWords {
             sheets: [
                 self.t("scores_sheet")?,

@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::model::{Breakdown, Figures, UnitReport};
 use crate::render::ledger_template::chinese_date;
 use crate::render::report_doc::{share_rows, Piece, ReportDoc, SimpleTable, Val};
-use crate::schema::{LedgerKind, Schema};
+use crate::schema::{LedgerKey, Schema};
 use crate::wording::Texts;
 
 pub const WORDING: &str = include_str!("../../templates/quarterly.toml");
@@ -31,24 +31,18 @@ fn days(v: Option<f64>) -> Val {
 
 impl Quarterly {
     pub fn new(schema: &Schema) -> Result<Quarterly, Error> {
-        let mut orders = std::collections::BTreeMap::new();
-        if let Some(roster) = schema
-            .ledgers
-            .iter()
-            .find(|l| l.kind == LedgerKind::Snapshot)
-        {
-            for (key, role) in [
-                ("structure_kind", "kind"),
-                ("structure_sex", "sex"),
-                ("structure_education", "education"),
-                ("structure_qualification", "qualification"),
-                ("structure_politics", "politics"),
-            ] {
-                if let Some(i) = roster.role(role) {
-                    orders.insert(key, roster.fields[i].values.clone());
-                }
-            }
-        }
+        let roster = schema.ledger(LedgerKey::Roster);
+        let roles = &schema.roles.roster;
+        let orders = [
+            ("structure_kind", roles.kind),
+            ("structure_sex", roles.sex),
+            ("structure_education", roles.education),
+            ("structure_qualification", roles.qualification),
+            ("structure_politics", roles.politics),
+        ]
+        .into_iter()
+        .map(|(key, col)| (key, roster.fields[col].values.clone()))
+        .collect();
         Ok(Quarterly {
             texts: Texts::parse("templates/quarterly.toml", WORDING)?,
             orders,
@@ -56,7 +50,7 @@ impl Quarterly {
     }
 
     fn t(&self, key: &str) -> Result<String, Error> {
-        self.texts.plain(key)
+        Ok(self.texts.plain(key)?)
     }
 
     /// "增加 3 人" / "减少 2 人" / "持平".
@@ -66,14 +60,14 @@ impl Quarterly {
             std::cmp::Ordering::Less => ("change_down", before - now),
             std::cmp::Ordering::Equal => ("change_same", 0),
         };
-        self.texts.render(key, &json!({ "n": n }))
+        Ok(self.texts.render(key, &json!({ "n": n }))?)
     }
 
     pub fn file_stem(&self, r: &UnitReport) -> Result<String, Error> {
-        self.texts.render(
+        Ok(self.texts.render(
             "file_stem",
             &json!({ "name": r.name, "period_code": r.period.code() }),
-        )
+        )?)
     }
 
     pub fn build(&self, r: &UnitReport) -> Result<ReportDoc, Error> {
@@ -135,10 +129,12 @@ impl Quarterly {
                     let state = if t.met {
                         self.t("target_met")
                     } else {
-                        self.texts.render(
-                            "target_open",
-                            &json!({ "gap": t.target.saturating_sub(t.actual) }),
-                        )
+                        self.texts
+                            .render(
+                                "target_open",
+                                &json!({ "gap": t.target.saturating_sub(t.actual) }),
+                            )
+                            .map_err(Error::from)
                     };
                     Ok(vec![
                         Val::text(&t.name),
@@ -319,7 +315,7 @@ impl Quarterly {
             .iter()
             .take(OPEN_ITEMS_SHOWN)
             .map(|i| {
-                let ledger = if i.ledger == "problems" {
+                let ledger = if i.ledger == LedgerKey::Problems {
                     &problems
                 } else {
                     &needs

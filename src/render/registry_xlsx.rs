@@ -7,7 +7,7 @@ use rust_xlsxwriter::Workbook;
 use crate::error::Error;
 use crate::registry::{Level, Unit};
 use crate::render::xlsx::{self, Styles};
-use crate::schema::Schema;
+use crate::schema::{RegistryKey, Schema};
 
 /// Write `units` as a registry workbook at `path`.
 pub fn write(
@@ -41,26 +41,29 @@ pub fn write(
     }
     for (i, unit) in units.iter().enumerate() {
         let row = i as u32 + 1;
-        for (col, field) in spec.fields.iter().enumerate() {
-            let col = col as u16;
+        for col in 0..spec.fields.len() {
             let text = |s: &Option<String>| s.clone().unwrap_or_default();
-            let cell = match field.key.as_deref() {
-                Some("code") => Some(unit.code.clone()),
-                Some("name") => Some(unit.name.clone()),
-                Some("level") => level_names.get(level_index(unit.level)).cloned(),
-                Some("parent") => unit.parent.clone(),
-                Some("kind") => unit.kind.clone(),
-                Some("address") => unit.address.clone(),
-                Some("head") => unit.head.clone(),
-                Some("phone") => unit.phone.clone(),
-                Some("note") => Some(text(&unit.note)),
+            let key = spec.key_at(col);
+            let col = col as u16;
+            let cell = match key {
+                Some(RegistryKey::Code) => Some(unit.code.clone()),
+                Some(RegistryKey::Name) => Some(unit.name.clone()),
+                Some(RegistryKey::Level) => level_names.get(level_index(unit.level)).cloned(),
+                Some(RegistryKey::Parent) => unit.parent.clone(),
+                Some(RegistryKey::Kind) => unit.kind.clone(),
+                Some(RegistryKey::Address) => unit.address.clone(),
+                Some(RegistryKey::Head) => unit.head.clone(),
+                Some(RegistryKey::Phone) => unit.phone.clone(),
+                Some(RegistryKey::Note) => Some(text(&unit.note)),
+                Some(RegistryKey::Duty) => unit.duty.clone(),
+                Some(RegistryKey::Secretary) => unit.secretary.clone(),
                 _ => None,
             };
-            match field.key.as_deref() {
-                Some("area") => {
+            match key {
+                Some(RegistryKey::Area) => {
                     write_number(sheet, row, col, unit.area, &number_format).map_err(e)?
                 }
-                Some("rules") => write_number(
+                Some(RegistryKey::Rules) => write_number(
                     sheet,
                     row,
                     col,
@@ -68,7 +71,7 @@ pub fn write(
                     &number_format,
                 )
                 .map_err(e)?,
-                Some("opened") => match unit.opened {
+                Some(RegistryKey::Opened) => match unit.opened {
                     Some(d) => {
                         sheet
                             .write_date_with_format(row, col, d, &date_format)

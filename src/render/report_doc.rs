@@ -120,7 +120,7 @@ impl ReportDoc {
         let notes = sheets
             .iter()
             .map(|sheet| common.render("report_table_note", &serde_json::json!({ "sheet": sheet })))
-            .collect::<Result<Vec<_>, Error>>()?;
+            .collect::<Result<Vec<_>, _>>()?;
         let mut book = self
             .to_xlsx(&text_sheet, &sheets, &notes)
             .map_err(|e| Error::xlsx(&xlsx_path, e))?;

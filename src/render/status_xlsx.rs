@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::error::Error;
 use crate::render::ledger_template::chinese_date;
-use crate::render::xlsx::{self, Styles};
+use crate::render::xlsx::{self, SheetError, Styles};
 use crate::status::{StatusReport, Timeliness, UnitStatus, Validation};
 use crate::wording::Texts;
 
@@ -118,15 +118,12 @@ impl StatusWriter {
             r.period.end(),
         );
         let sheet = book.add_worksheet();
-        self.fill(sheet, r).map_err(|e| match e {
-            Fail::Xlsx(e) => Error::xlsx(&path, e),
-            Fail::Other(e) => e,
-        })?;
+        self.fill(sheet, r).map_err(|e| e.at(&path))?;
         xlsx::save(&mut book, &path)?;
         Ok(path)
     }
 
-    fn fill(&self, sheet: &mut Worksheet, r: &StatusReport) -> Result<(), Fail> {
+    fn fill(&self, sheet: &mut Worksheet, r: &StatusReport) -> Result<(), SheetError> {
         let s = &self.styles;
         let vars = self.vars(r);
         sheet.set_name(self.texts.plain("sheet")?)?;
@@ -146,8 +143,8 @@ impl StatusWriter {
             &self.texts.render("summary", &vars)?,
             &s.paragraph,
         )?;
-        let headers = self.texts.plain("headers")?;
-        for (c, h) in headers.split('|').enumerate() {
+        let headers = self.texts.list("headers")?;
+        for (c, h) in headers.iter().enumerate() {
             sheet.write_string_with_format(2, c as u16, h, &s.header)?;
         }
         let group_format = s
@@ -206,14 +203,8 @@ impl StatusWriter {
             )?;
             row += 1;
         } else {
-            let headers = self.texts.plain("chase_headers")?;
-            spanned(
-                sheet,
-                row,
-                &CHASE_SPANS,
-                &headers.split('|').collect::<Vec<_>>(),
-                &s.header,
-            )?;
+            let headers = self.texts.list("chase_headers")?;
+            spanned(sheet, row, &CHASE_SPANS, &headers, &s.header)?;
             row += 1;
             for (i, c) in r.chase.iter().enumerate() {
                 let n = (i + 1).to_string();
@@ -239,14 +230,8 @@ impl StatusWriter {
                 &s.heading,
             )?;
             row += 1;
-            let headers = self.texts.plain("quarantine_headers")?;
-            spanned(
-                sheet,
-                row,
-                &QUARANTINE_SPANS,
-                &headers.split('|').collect::<Vec<_>>(),
-                &s.header,
-            )?;
+            let headers = self.texts.list("quarantine_headers")?;
+            spanned(sheet, row, &QUARANTINE_SPANS, &headers, &s.header)?;
             row += 1;
             for (i, q) in r.quarantine.iter().enumerate() {
                 let why = self.texts.plain(if q.workbook {
@@ -284,32 +269,16 @@ fn spanned(
     sheet: &mut Worksheet,
     row: u32,
     spans: &[(u16, u16)],
-    cells: &[&str],
+    cells: &[impl AsRef<str>],
     format: &rust_xlsxwriter::Format,
 ) -> Result<(), XlsxError> {
     for (&(first, last), text) in spans.iter().zip(cells) {
+        let text = text.as_ref();
         if first == last {
-            sheet.write_string_with_format(row, first, *text, format)?;
+            sheet.write_string_with_format(row, first, text, format)?;
         } else {
             sheet.merge_range(row, first, row, last, text, format)?;
         }
     }
     Ok(())
-}
-
-enum Fail {
-    Xlsx(XlsxError),
-    Other(Error),
-}
-
-impl From<XlsxError> for Fail {
-    fn from(e: XlsxError) -> Fail {
-        Fail::Xlsx(e)
-    }
-}
-
-impl From<Error> for Fail {
-    fn from(e: Error) -> Fail {
-        Fail::Other(e)
-    }
 }

@@ -10,6 +10,41 @@ use crate::error::Error;
 use crate::output::write_atomic;
 use crate::wording::{Builtin, Texts};
 
+/// Writing a sheet failed: in the XLSX writer, or in what it was given to
+/// write (wording that does not render). [`SheetError::at`] names the file.
+pub enum SheetError {
+    Xlsx(XlsxError),
+    Other(Error),
+}
+
+impl From<XlsxError> for SheetError {
+    fn from(e: XlsxError) -> SheetError {
+        SheetError::Xlsx(e)
+    }
+}
+
+impl From<Error> for SheetError {
+    fn from(e: Error) -> SheetError {
+        SheetError::Other(e)
+    }
+}
+
+impl From<crate::wording::WordingError> for SheetError {
+    fn from(e: crate::wording::WordingError) -> SheetError {
+        SheetError::Other(e.into())
+    }
+}
+
+impl SheetError {
+    /// The error of writing the workbook at `path`.
+    pub fn at(self, path: &Path) -> Error {
+        match self {
+            SheetError::Xlsx(e) => Error::xlsx(path, e),
+            SheetError::Other(e) => e,
+        }
+    }
+}
+
 /// Fonts and borders used across jucai's workbooks.
 pub struct Styles {
     pub title: Format,

@@ -15,6 +15,7 @@ use crate::registry::{Level, Unit};
 use crate::render::ledger_template::{CellValue, Filled, FilledRow};
 use crate::sample::corpus::{texts, Corpus};
 use crate::sample::people::{date_between, pick, talent, weighted, Talent};
+use crate::schema::{CoverKey, LedgerKey};
 
 /// A problem or a need: registered, then maybe escalated, closed or refused.
 #[derive(Debug, Clone)]
@@ -410,15 +411,15 @@ impl History {
         let text = |s: &str| CellValue::Text(s.to_string());
         let mut fill = Filled::default();
         fill.cover.insert(
-            "filler".into(),
+            CoverKey::Filler,
             text(self.unit.head.as_deref().unwrap_or("")),
         );
         fill.cover.insert(
-            "phone".into(),
+            CoverKey::Phone,
             text(self.unit.phone.as_deref().unwrap_or("")),
         );
         fill.cover
-            .insert("fill_date".into(), CellValue::Date(fill_date));
+            .insert(CoverKey::FillDate, CellValue::Date(fill_date));
         let year_start = Period {
             year: p.year,
             quarter: 1,
@@ -452,13 +453,13 @@ impl History {
                 .map(|c| case_row(c, end, problem))
                 .collect()
         };
-        fill.ledgers.insert("roster".into(), roster);
+        fill.ledgers.insert(LedgerKey::Roster, roster);
         fill.ledgers
-            .insert("problems".into(), cases(&self.problems, true));
+            .insert(LedgerKey::Problems, cases(&self.problems, true));
         fill.ledgers
-            .insert("needs".into(), cases(&self.needs, false));
+            .insert(LedgerKey::Needs, cases(&self.needs, false));
         fill.ledgers.insert(
-            "activities".into(),
+            LedgerKey::Activities,
             self.activities
                 .iter()
                 .filter(|a| in_window(a.date))
@@ -466,7 +467,7 @@ impl History {
                 .collect(),
         );
         fill.ledgers.insert(
-            "achievements".into(),
+            LedgerKey::Achievements,
             self.achievements
                 .iter()
                 .filter(|a| in_window(a.date))

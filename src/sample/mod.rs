@@ -137,6 +137,8 @@ fn unit(
         rules: Some(u.rules),
         opened: Some(u.opened),
         note: None,
+        duty: None,
+        secretary: None,
         row: 0,
     }
 }

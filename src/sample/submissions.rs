@@ -9,6 +9,7 @@ use crate::registry::{Level, Unit};
 use crate::render::ledger_template::{CellValue, Filled};
 use crate::sample::corpus::Corpus;
 use crate::sample::history::{History, Simulation};
+use crate::schema::LedgerKey;
 
 /// One workbook a unit sends.
 #[derive(Debug, Clone)]
@@ -175,7 +176,11 @@ fn at_office_hours(date: NaiveDate, rng: &mut Rng) -> NaiveDateTime {
 }
 
 fn spoil_id_check_digit(fill: &mut Filled) {
-    let Some(row) = fill.ledgers.get_mut("roster").and_then(|r| r.first_mut()) else {
+    let Some(row) = fill
+        .ledgers
+        .get_mut(&LedgerKey::Roster)
+        .and_then(|r| r.first_mut())
+    else {
         return;
     };
     if let Some(CellValue::Text(id)) = row.get_mut("身份证号") {
@@ -189,7 +194,7 @@ fn a_problem_row(
     fill: &mut Filled,
     period: Period,
 ) -> Option<&mut crate::render::ledger_template::FilledRow> {
-    let rows = fill.ledgers.entry("problems".into()).or_default();
+    let rows = fill.ledgers.entry(LedgerKey::Problems).or_default();
     if rows.is_empty() {
         let text = |s: &str| CellValue::Text(s.to_string());
         let row = [
@@ -210,7 +215,7 @@ fn drop_a_close_date(fill: &mut Filled, period: Period) {
     let solved = CellValue::Text("已解决".into());
     if let Some(row) = fill
         .ledgers
-        .get_mut("problems")
+        .get_mut(&LedgerKey::Problems)
         .and_then(|rows| rows.iter_mut().find(|r| r.get("办理状态") == Some(&solved)))
     {
         row.remove("办结日期");

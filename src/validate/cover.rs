@@ -8,7 +8,7 @@ use crate::period::Period;
 use crate::read::field::{self, Value};
 use crate::read::submission::RawCover;
 use crate::registry::Registry;
-use crate::schema::Schema;
+use crate::schema::{CoverKey, Schema};
 use crate::text::match_key;
 use crate::validate::CoverInfo;
 
@@ -25,7 +25,7 @@ pub fn check(
         return info;
     };
     let mut name_cell = None;
-    for (field, cell) in schema.cover.fields.iter().zip(&cover.cells) {
+    for (i, (field, cell)) in schema.cover.fields.iter().zip(&cover.cells).enumerate() {
         let Some(cell) = cell else { continue };
         let at = |f: Finding| {
             f.sheet(&cover.sheet)
@@ -46,21 +46,21 @@ pub fn check(
             }
         };
         let text = value.display();
-        match field.key.as_deref() {
-            Some("unit_code") => match registry.unit(&text) {
+        match schema.cover.key_at(i) {
+            Some(CoverKey::UnitCode) => match registry.unit(&text) {
                 Some(unit) => info.unit = Some(unit.code.clone()),
                 None => findings.push(at(Finding::new(Msg::UnitUnknown).value(text))),
             },
-            Some("unit_name") => {
+            Some(CoverKey::UnitName) => {
                 info.unit_name = Some(text);
                 name_cell = Some((cell.row, cell.col, field.name.clone()));
             }
-            Some("period") => match text.parse::<Period>() {
+            Some(CoverKey::Period) => match text.parse::<Period>() {
                 Ok(p) => info.period = Some(p),
                 Err(_) => findings.push(at(Finding::new(Msg::PeriodUnreadable).value(text))),
             },
-            Some("filler") => info.filler = Some(text),
-            Some("fill_date") => info.fill_date = value_date(&value),
+            Some(CoverKey::Filler) => info.filler = Some(text),
+            Some(CoverKey::FillDate) => info.fill_date = value_date(&value),
             _ => {}
         }
     }

@@ -28,7 +28,7 @@ pub struct Record {
 /// A ledger as received, reduced to its valid rows.
 #[derive(Debug, Clone, Serialize)]
 pub struct LedgerRecords {
-    pub key: String,
+    pub key: crate::schema::LedgerKey,
     /// The sheet was present and its header found.
     pub present: bool,
     pub records: Vec<Record>,

@@ -11,7 +11,7 @@ use crate::read::field::{self, Value};
 use crate::read::id_number;
 use crate::read::submission::RawLedger;
 use crate::read::table::Header;
-use crate::schema::{Field, FieldType, Ledger, Rule, Schema};
+use crate::schema::{Check, Field, FieldType, Ledger, LedgerKey, Rule, Schema};
 use crate::text::match_key;
 use crate::validate::{CoverInfo, LedgerRecords, Record};
 
@@ -40,7 +40,7 @@ pub fn check(
                 ctx.run(findings)
             }
             None => LedgerRecords {
-                key: ledger.key.clone(),
+                key: ledger.key,
                 present: false,
                 records: Vec::new(),
                 excluded_rows: 0,
@@ -50,22 +50,19 @@ pub fn check(
 }
 
 /// Record ids present in each referenced ledger (by ledger key), normalised.
-fn known_ids(raw: &[Option<RawLedger>], schema: &Schema) -> HashMap<String, HashSet<String>> {
-    let referenced: HashSet<&str> = schema
+fn known_ids(raw: &[Option<RawLedger>], schema: &Schema) -> HashMap<LedgerKey, HashSet<String>> {
+    let referenced: HashSet<LedgerKey> = schema
         .ledgers
         .iter()
         .flat_map(|l| l.fields.iter())
-        .filter_map(|f| f.references.as_deref())
+        .filter_map(|f| f.references)
         .collect();
     let mut out = HashMap::new();
     for (ledger, raw) in schema.ledgers.iter().zip(raw) {
-        let (true, Some(raw)) = (referenced.contains(ledger.key.as_str()), raw) else {
+        let (true, Some(raw)) = (referenced.contains(&ledger.key), raw) else {
             continue;
         };
-        let Some(col) = ledger
-            .field_index(&ledger.id_field)
-            .and_then(|i| raw.header.columns[i])
-        else {
+        let Some(col) = raw.header.columns[ledger.id] else {
             continue;
         };
         let ids = data_rows(raw)
@@ -73,7 +70,7 @@ fn known_ids(raw: &[Option<RawLedger>], schema: &Schema) -> HashMap<String, Hash
             .map(|c| match_key(&crate::read::cell::cell_text(c)))
             .filter(|k| !k.is_empty())
             .collect();
-        out.insert(ledger.key.clone(), ids);
+        out.insert(ledger.key, ids);
     }
     out
 }
@@ -114,7 +111,7 @@ struct LedgerCheck<'a> {
     schema: &'a Schema,
     ledger: &'a Ledger,
     raw: &'a RawLedger,
-    ids: &'a HashMap<String, HashSet<String>>,
+    ids: &'a HashMap<LedgerKey, HashSet<String>>,
     limits: &'a DateLimits,
 }
 
@@ -162,7 +159,7 @@ impl LedgerCheck<'_> {
             }
         }
         LedgerRecords {
-            key: self.ledger.key.clone(),
+            key: self.ledger.key,
             present: true,
             records,
             excluded_rows,
@@ -190,13 +187,6 @@ impl<'a> RowCheck<'a> {
             Some(col) => f.cell(self.row, col),
             None => f.row(self.row),
         }
-    }
-
-    fn index(&self, name: &str) -> usize {
-        self.ledger
-            .ledger
-            .field_index(name)
-            .expect("rule fields are checked when the schema loads")
     }
 
     /// Parse every cell; report type errors, blanks in required columns and
@@ -231,103 +221,93 @@ impl<'a> RowCheck<'a> {
 
     fn rules(&mut self, values: &[Option<Value>]) {
         for rule in &self.ledger.ledger.rules {
-            if let Some((i, f)) = self.rule(rule, values) {
-                let f = self.at(i, f);
+            if let Some(f) = self.rule(rule, values) {
+                let f = f.severity(rule.severity);
+                let f = match rule.message {
+                    Some(m) => f.message(m),
+                    None => f,
+                };
+                let f = self.at(rule.field(), f);
                 self.findings.push(f);
             }
         }
     }
 
-    /// The finding a rule gives for this row, and the field it belongs to.
-    fn rule(&self, rule: &Rule, values: &[Option<Value>]) -> Option<(usize, Finding)> {
+    /// The finding a rule gives for this row, placed on the rule's field.
+    fn rule(&self, rule: &Rule, values: &[Option<Value>]) -> Option<Finding> {
+        let fields = self.fields();
         let shown = |i: usize| values[i].as_ref().map(Value::display);
-        match rule {
-            Rule::RequiredIf {
+        let name = |i: usize| fields[i].name.as_str();
+        match &rule.check {
+            Check::RequiredIf {
                 field,
                 if_field,
                 if_in,
                 exclusive,
-                severity,
             } => {
-                let (i, cond) = (self.index(field), self.index(if_field));
                 // Without a readable condition there is nothing to check.
-                let cond_value = shown(cond)?;
+                let cond_value = shown(*if_field)?;
                 let holds = if_in.contains(&cond_value);
-                let f = match (holds, values[i].is_some(), *exclusive) {
-                    (true, false, _) => Finding::new(Msg::RequiredIf).severity(*severity),
+                let f = match (holds, values[*field].is_some(), *exclusive) {
+                    (true, false, _) => Finding::new(Msg::RequiredIf),
                     (false, true, true) => Finding::new(Msg::OnlyIf)
-                        .value(shown(i).unwrap_or_default())
-                        .arg(
-                            "allowed",
-                            if_in
-                                .iter()
-                                .map(|v| format!("“{v}”"))
-                                .collect::<Vec<_>>()
-                                .join("或"),
-                        ),
+                        .value(shown(*field).unwrap_or_default())
+                        .list("allowed", if_in),
                     _ => return None,
                 };
-                Some((i, f.arg("if_field", if_field).arg("if_value", cond_value)))
+                Some(
+                    f.arg("if_field", name(*if_field))
+                        .arg("if_value", cond_value),
+                )
             }
-            Rule::NotBefore { field, other } => {
-                let (i, j) = (self.index(field), self.index(other));
+            Check::NotBefore { field, other } => {
                 let (a, b) = (
-                    values[i].as_ref()?.as_date()?,
-                    values[j].as_ref()?.as_date()?,
+                    values[*field].as_ref()?.as_date()?,
+                    values[*other].as_ref()?.as_date()?,
                 );
                 (a < b).then(|| {
-                    (
-                        i,
-                        Finding::new(Msg::DateBefore)
-                            .value(a.to_string())
-                            .arg("other", other)
-                            .arg("other_value", b),
-                    )
+                    Finding::new(Msg::DateBefore)
+                        .value(a.to_string())
+                        .arg("other", name(*other))
+                        .arg("other_value", b)
                 })
             }
-            Rule::NotGreater { field, other } => {
-                let (i, j) = (self.index(field), self.index(other));
-                let (a, b) = (values[i].as_ref()?.as_f64()?, values[j].as_ref()?.as_f64()?);
+            Check::NotGreater { field, other } => {
+                let (a, b) = (
+                    values[*field].as_ref()?.as_f64()?,
+                    values[*other].as_ref()?.as_f64()?,
+                );
                 (a > b).then(|| {
-                    (
-                        i,
-                        Finding::new(Msg::NotGreater)
-                            .value(shown(i).unwrap_or_default())
-                            .arg("other", other)
-                            .arg("other_value", shown(j).unwrap_or_default()),
-                    )
+                    Finding::new(Msg::NotGreater)
+                        .value(shown(*field).unwrap_or_default())
+                        .arg("other", name(*other))
+                        .arg("other_value", shown(*other).unwrap_or_default())
                 })
             }
-            Rule::IdAgrees { field, birth, sex } => {
-                let i = self.index(field);
-                let id = values[i].as_ref()?.as_text()?;
-                let birth_i = self.index(birth);
+            Check::IdAgrees { field, birth, sex } => {
+                let id = values[*field].as_ref()?.as_text()?;
                 if let (Some(from_id), Some(given)) = (
                     id_number::birth_date(id),
-                    values[birth_i].as_ref().and_then(Value::as_date),
+                    values[*birth].as_ref().and_then(Value::as_date),
                 ) {
                     if from_id != given {
-                        return Some((
-                            i,
+                        return Some(
                             Finding::new(Msg::IdBirthMismatch)
                                 .value(id)
                                 .arg("expected", from_id)
-                                .arg("other", birth)
+                                .arg("other", name(*birth))
                                 .arg("other_value", given),
-                        ));
+                        );
                     }
                 }
-                let given_sex = shown(self.index(sex))?;
+                let given_sex = shown(*sex)?;
                 let from_id = id_number::sex(id)?;
                 (from_id != given_sex).then(|| {
-                    (
-                        i,
-                        Finding::new(Msg::IdSexMismatch)
-                            .value(id)
-                            .arg("expected", from_id)
-                            .arg("other", sex)
-                            .arg("other_value", given_sex),
-                    )
+                    Finding::new(Msg::IdSexMismatch)
+                        .value(id)
+                        .arg("expected", from_id)
+                        .arg("other", name(*sex))
+                        .arg("other_value", given_sex)
                 })
             }
         }
@@ -357,11 +337,11 @@ impl<'a> RowCheck<'a> {
 
     fn references(&mut self, values: &[Option<Value>]) {
         for (i, field) in self.fields().iter().enumerate() {
-            let Some(target) = &field.references else {
+            let Some(target) = field.references else {
                 continue;
             };
             // Without the referenced sheet every id would look unknown.
-            let Some(known) = self.ledger.ids.get(target) else {
+            let Some(known) = self.ledger.ids.get(&target) else {
                 continue;
             };
             let ids: Vec<String> = match &values[i] {
