@@ -5,11 +5,39 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::error::{ConfigError, Error};
 use crate::period::Period;
 use crate::schema::Schema;
+use crate::schema::SchemaError;
 
 pub const CONFIG_FILE: &str = "jucai.toml";
+
+/// Why the configuration cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("无法读取配置文件 {path}：{source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("配置文件 {path} 有误：{problem}")]
+    File {
+        path: PathBuf,
+        problem: ConfigProblem,
+    },
+    #[error(transparent)]
+    Schema(#[from] SchemaError),
+}
+
+/// What is wrong in `jucai.toml`.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigProblem {
+    #[error("{0}")]
+    Toml(#[from] toml::de::Error),
+    #[error("[rubric] {0}")]
+    Rubric(#[from] crate::assess::RubricError),
+    #[error("[targets] {0}")]
+    Targets(#[from] crate::targets::TargetsError),
+}
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -56,7 +84,7 @@ pub struct Config {
 impl Config {
     /// Read `path` if given, else `jucai.toml` in the working folder if present,
     /// else the sample layout. Relative paths in the file are relative to it.
-    pub fn load(path: Option<&Path>) -> Result<Config, Error> {
+    pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
         let default = Path::new(CONFIG_FILE);
         let (file, base) = match path {
             Some(p) => (Some(p), p.parent().unwrap_or(Path::new("")).to_path_buf()),
@@ -65,13 +93,16 @@ impl Config {
         };
         let raw = match file {
             Some(p) => {
-                let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
-                let fail = |source: ConfigError| Error::Config {
+                let text = std::fs::read_to_string(p).map_err(|source| ConfigError::Io {
                     path: p.to_path_buf(),
                     source,
+                })?;
+                let fail = |problem: ConfigProblem| ConfigError::File {
+                    path: p.to_path_buf(),
+                    problem,
                 };
                 let raw: ConfigFile =
-                    toml::from_str(&text).map_err(|e| fail(ConfigError::Toml(e)))?;
+                    toml::from_str(&text).map_err(|e| fail(ConfigProblem::Toml(e)))?;
                 // Read in place, so a mistake is reported at its line of jucai.toml.
                 if let Some(r) = &raw.rubric {
                     r.check().map_err(|e| fail(e.into()))?;

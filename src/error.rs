@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::CatalogueError;
 use crate::period::Period;
-use crate::schema::SchemaError;
 use crate::wording::WordingError;
 
 #[derive(Debug, thiserror::Error)]
@@ -16,10 +15,6 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error(transparent)]
-    Schema(#[from] SchemaError),
-    #[error("配置文件 {path} 有误：{source}")]
-    Config { path: PathBuf, source: ConfigError },
     #[error("无法写出工作簿“{path}”：{source}")]
     Xlsx {
         path: PathBuf,
@@ -44,17 +39,6 @@ pub enum Error {
         path: PathBuf,
         source: serde_json::Error,
     },
-}
-
-/// What is wrong with `jucai.toml`.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("{0}")]
-    Toml(#[from] toml::de::Error),
-    #[error("[rubric] {0}")]
-    Rubric(#[from] crate::assess::RubricError),
-    #[error("[targets] {0}")]
-    Targets(#[from] crate::targets::TargetsError),
 }
 
 impl Error {

@@ -2,8 +2,43 @@
 //! quarter, validates them, aggregates them up the workroom → station → centre
 //! tree and renders reports.
 //!
-//! Data flows one way: `read` → `validate` → (aggregate) → `render`.
-//! `schema` describes the ledgers; `registry` describes the units.
+//! # Layers
+//!
+//! Data enters at the bottom (`read`, by way of `intake`) and leaves at the
+//! top (`render`, the commands). Each module uses only modules listed below
+//! it, and inside a folder no module uses one that uses it back: a folder's
+//! `mod.rs` may use its children, its children never use it (checked by
+//! `tests/layers.rs`).
+//!
+//! ```text
+//! commands    one module per subcommand: parse → call the library → print
+//! cli         flags and their help
+//! config      jucai.toml: where things are, what a district may change
+//! sample      deterministic, realistic test data
+//! docs        README's generated field table and diagnostics catalogue
+//! render      workbooks, PDFs and console tables; wording from templates/
+//! assess      the annual assessment of the stations
+//! aggregate   archived submissions → validated extracts → figures → report models
+//! targets     annual targets and the 有阵地 floor
+//! model       the report model every renderer reads
+//! status      who submitted, on time, late, missing, returned
+//! directory   the platform directory's rows and merged blocks
+//! intake      mail, mailboxes, zips and loose files → receptions
+//! archive     every received file, content-addressed, and its receptions
+//! validate    a workbook's typed cells → records and findings
+//! registry    the unit tree (平台名录), loaded and checked
+//! read        bytes → workbook → sheets, header rows, typed cells; preflight limits
+//! inputs      paths on the command line → files
+//! output      writing files atomically; safe file and sheet names
+//! error       errors that stop a command
+//! wording     the templates/ loader
+//! schema      the ledgers, cover and registry columns, resolved once and checked
+//! diagnostic  findings and their wording (templates/messages.toml)
+//! limits      resource limits
+//! hash        content hashes
+//! period      reporting quarters
+//! text        normalising what people type
+//! ```
 
 pub mod aggregate;
 pub mod archive;

@@ -33,7 +33,9 @@ pub enum WordingError {
         value: String,
         field: String,
     },
-    #[error("模板“{name}”有误：{}", crate::error::chain(source))]
+    /// tera keeps the useful part (which variable, which filter) in its
+    /// sources: print the error with [`crate::error::chain`].
+    #[error("模板“{name}”有误")]
     Template { name: String, source: tera::Error },
 }
 

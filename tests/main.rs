@@ -14,6 +14,7 @@ mod directory;
 mod fuzz_regressions;
 mod hostile;
 mod intake;
+mod layers;
 mod libreoffice_fixtures;
 mod pdf;
 mod quarterly;

@@ -338,28 +338,29 @@ fn cross_field_rules_are_declared() {
         required_if("needs", "办结日期"),
         Some((vec!["已满足".into(), "无法满足".into()], true))
     );
-    // A rule's check, with its columns named as in the schema file.
-    let has = |ledger: &str, pred: &dyn Fn(&Check, &dyn Fn(usize) -> String) -> bool| {
+    // Each rule as "type field other", its columns named as in the schema file.
+    let rules = |ledger: &str| -> Vec<String> {
         let ledger = schema.ledger(LedgerKey::from_name(ledger).unwrap());
-        let name = |i: usize| ledger.fields[i].name.clone();
-        ledger.rules.iter().any(|r: &Rule| pred(&r.check, &name))
+        let n = |i: &usize| ledger.fields[*i].name.clone();
+        ledger
+            .rules
+            .iter()
+            .map(|r: &Rule| match &r.check {
+                Check::NotBefore { field, other } => {
+                    format!("not_before {} {}", n(field), n(other))
+                }
+                Check::NotGreater { field, other } => {
+                    format!("not_greater {} {}", n(field), n(other))
+                }
+                Check::IdAgrees { field, .. } => format!("id_agrees {}", n(field)),
+                Check::RequiredIf { field, .. } => format!("required_if {}", n(field)),
+            })
+            .collect()
     };
-    assert!(has(
-        "roster",
-        &|c, n| matches!(c, Check::NotBefore { field, other } if n(*field) == "流出日期" && n(*other) == "入库日期")
-    ));
-    assert!(has(
-        "problems",
-        &|c, n| matches!(c, Check::NotBefore { field, other } if n(*field) == "办结日期" && n(*other) == "登记日期")
-    ));
-    assert!(has(
-        "activities",
-        &|c, n| matches!(c, Check::NotGreater { field, other } if n(*field) == "人才参与人数" && n(*other) == "参与人数")
-    ));
-    assert!(has(
-        "roster",
-        &|c, n| matches!(c, Check::IdAgrees { field, .. } if n(*field) == "身份证号")
-    ));
+    assert!(rules("roster").contains(&"not_before 流出日期 入库日期".to_string()));
+    assert!(rules("problems").contains(&"not_before 办结日期 登记日期".to_string()));
+    assert!(rules("activities").contains(&"not_greater 人才参与人数 参与人数".to_string()));
+    assert!(rules("roster").contains(&"id_agrees 身份证号".to_string()));
     for ledger in &schema.ledgers {
         let id = ledger.field(&ledger.id_field).unwrap();
         assert!(id.unique && id.required, "{}", ledger.name);

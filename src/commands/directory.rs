@@ -2,18 +2,22 @@
 
 use std::path::{Path, PathBuf};
 
-use super::Outcome;
+use super::common::Outcome;
 use crate::cli::DirectoryArgs;
 use crate::directory::Directory;
 use crate::registry::Registry;
 use crate::render::directory::DirectoryWriter;
 
 pub fn run(args: DirectoryArgs) -> anyhow::Result<Outcome> {
-    let config = super::config(&args.common)?;
-    let registry = super::registry(&config)?;
+    let config = super::common::config(&args.common)?;
+    let registry = super::common::registry(&config)?;
     let out = args.out.unwrap_or(config.output);
     let (xlsx, pdf) = write(&registry, &out)?;
-    println!("已写出 {} 和 {}", super::shown(&xlsx), super::shown(&pdf));
+    println!(
+        "已写出 {} 和 {}",
+        super::common::shown(&xlsx),
+        super::common::shown(&pdf)
+    );
     Ok(Outcome::Clean)
 }
 

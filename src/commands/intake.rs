@@ -1,16 +1,16 @@
 //! `jucai intake`: take mail, mailboxes, zips and loose workbooks into the
 //! archive. Every received file is stored; unidentified ones are quarantined.
 
-use super::Outcome;
+use super::common::Outcome;
 use crate::archive::Archive;
 use crate::cli::IntakeArgs;
 use crate::intake::{self, Summary};
 use crate::registry::Registry;
 
 pub fn run(args: IntakeArgs) -> anyhow::Result<Outcome> {
-    let config = super::config(&args.common)?;
-    let registry = super::registry(&config)?;
-    let dir = super::archive_dir(&config, &args.archive);
+    let config = super::common::config(&args.common)?;
+    let registry = super::common::registry(&config)?;
+    let dir = super::common::archive_dir(&config, &args.archive);
     let mut archive = Archive::open(&dir)?;
     let summary = take_in(
         &args.paths,
@@ -20,7 +20,7 @@ pub fn run(args: IntakeArgs) -> anyhow::Result<Outcome> {
         |_, _| (),
         |_, _| {},
     )?;
-    print_summary(&summary, &super::shown(&dir));
+    print_summary(&summary, &super::common::shown(&dir));
     Ok(Outcome::Clean)
 }
 
@@ -41,7 +41,7 @@ pub fn take_in<T: Send>(
     prepare: impl Fn(&crate::archive::Identity, crate::validate::Checked) -> T + Sync,
     keep: impl FnMut(&crate::archive::Record, T),
 ) -> anyhow::Result<Summary> {
-    let bar = super::progress(0, "收取并校验");
+    let bar = super::common::progress(0, "收取并校验");
     let summary = intake::take_in(
         paths,
         archive,

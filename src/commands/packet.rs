@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::Outcome;
+use super::common::Outcome;
 use crate::assess::{assess, rank_workrooms};
 use crate::cli::{Format, PacketArgs};
 use crate::config::Config;
@@ -11,7 +11,7 @@ use crate::registry::{Level, Registry};
 use crate::render::packet::Packets;
 
 pub fn run(args: PacketArgs) -> anyhow::Result<Outcome> {
-    let loaded = super::Loaded::new(&args.common, &args.archive)?;
+    let loaded = super::common::Loaded::new(&args.common, &args.archive)?;
     let (config, registry) = (&loaded.config, &loaded.registry);
     let reports = crate::aggregate::annual::build(&loaded.inputs(), args.year)?;
     if reports.is_empty() {
@@ -33,7 +33,7 @@ pub fn run(args: PacketArgs) -> anyhow::Result<Outcome> {
     }
     let out = args.out.clone().unwrap_or_else(|| config.output.clone());
     for path in write(config, registry, &reports, args.year, &out)? {
-        println!("已写出 {}", super::shown(&path));
+        println!("已写出 {}", super::common::shown(&path));
     }
     Ok(Outcome::Clean)
 }

@@ -1,19 +1,19 @@
 //! `jucai platform`: check the registry and list its tree.
 
-use super::Outcome;
+use super::common::Outcome;
 use crate::cli::{Format, PlatformArgs};
 use crate::registry::{Level, Registry};
 
 pub fn run(args: PlatformArgs) -> anyhow::Result<Outcome> {
-    let config = super::config(&args.common)?;
+    let config = super::common::config(&args.common)?;
     let (registry, diags) = Registry::load(&config.platform, &config.schema)?;
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&registry)?),
         Format::Text => print!("{}", tree_text(&registry)),
     }
-    super::print_diagnostics(&diags);
+    super::common::print_diagnostics(&diags);
     Ok(if diags.iter().any(|d| d.is_error()) {
-        super::Outcome::FoundErrors
+        Outcome::FoundErrors
     } else {
         Outcome::Clean
     })

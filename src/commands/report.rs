@@ -3,7 +3,7 @@
 
 use rayon::prelude::*;
 
-use super::Outcome;
+use super::common::Outcome;
 use crate::aggregate::report::build;
 use crate::cli::{AnnualArgs, Format, QuarterlyArgs, ReportCommand};
 use crate::error::Error;
@@ -20,7 +20,7 @@ pub fn run(cmd: ReportCommand) -> anyhow::Result<Outcome> {
 }
 
 fn annual(args: AnnualArgs) -> anyhow::Result<Outcome> {
-    let loaded = super::Loaded::new(&args.common, &args.archive)?;
+    let loaded = super::common::Loaded::new(&args.common, &args.archive)?;
     let config = &loaded.config;
     let reports: Vec<AnnualReport> = crate::aggregate::annual::build(&loaded.inputs(), args.year)?
         .into_iter()
@@ -34,7 +34,7 @@ fn annual(args: AnnualArgs) -> anyhow::Result<Outcome> {
         Format::Text => {
             let out = args.out.clone().unwrap_or_else(|| config.output.clone());
             for (pdf, _) in write_annual(&reports, &config.schema, config.deadline_days, &out)? {
-                println!("已写出 {}（及同名 .xlsx）", super::shown(&pdf));
+                println!("已写出 {}（及同名 .xlsx）", super::common::shown(&pdf));
             }
         }
     }
@@ -60,7 +60,7 @@ pub fn write_annual(
 }
 
 fn quarterly(args: QuarterlyArgs) -> anyhow::Result<Outcome> {
-    let loaded = super::Loaded::new(&args.common, &args.archive)?;
+    let loaded = super::common::Loaded::new(&args.common, &args.archive)?;
     let config = &loaded.config;
     let period = args.period;
     if let Some(code) = &args.unit {
@@ -78,7 +78,7 @@ fn quarterly(args: QuarterlyArgs) -> anyhow::Result<Outcome> {
         Format::Text => {
             let out = args.out.clone().unwrap_or_else(|| config.output.clone());
             for (pdf, _) in write_quarterly(&reports, &config.schema, &out)? {
-                println!("已写出 {}（及同名 .xlsx）", super::shown(&pdf));
+                println!("已写出 {}（及同名 .xlsx）", super::common::shown(&pdf));
             }
         }
     }

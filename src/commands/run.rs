@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::Outcome;
+use super::common::Outcome;
 use crate::aggregate::load::Cache;
 use crate::archive::{Archive, Record};
 use crate::cli::RunArgs;
@@ -22,11 +22,11 @@ use crate::status::StatusReport;
 use crate::validate;
 
 pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
-    let mut config = super::config(&args.common)?;
+    let mut config = super::common::config(&args.common)?;
     if let Some(out) = &args.out {
         config.output = out.clone();
     }
-    let registry = super::registry(&config)?;
+    let registry = super::common::registry(&config)?;
     // Left by an interrupted run: never a finished output, so safe to remove.
     let stale = crate::output::remove_stale_parts(&config.output)
         + crate::output::remove_stale_parts(&config.archive);
@@ -35,7 +35,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
     }
     println!(
         "平台名录 {}：{} 个单位，检查通过",
-        super::shown(&config.platform),
+        super::common::shown(&config.platform),
         registry.units().len()
     );
     let mut archive = Archive::open(&config.archive)?;
@@ -50,9 +50,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
             |identity, checked| Cache::prepare(identity, &checked, &config.schema),
             |record, extract| cache.keep(record, extract),
         )?;
-        super::intake::print_summary(&summary, &super::shown(&config.archive));
+        super::intake::print_summary(&summary, &super::common::shown(&config.archive));
     } else {
-        println!("收件目录 {} 不存在，跳过收取", super::shown(&config.input));
+        println!(
+            "收件目录 {} 不存在，跳过收取",
+            super::common::shown(&config.input)
+        );
     }
     let periods = archive.periods();
     let inputs = crate::aggregate::report::Inputs {
@@ -64,7 +67,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         cache: &cache,
         limits: &config.limits,
     };
-    let spinner = super::spinner("汇总各季度数据");
+    let spinner = super::common::spinner("汇总各季度数据");
     let by_period: BTreeMap<Period, Vec<UnitReport>> = periods
         .iter()
         .copied()
@@ -74,7 +77,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
     let mut years: Vec<i32> = periods.iter().map(|p| p.year).collect();
     years.dedup();
     // One step per period, per year, and the directory.
-    let bar = super::progress(periods.len() + years.len() + 1, "写出报告");
+    let bar = super::common::progress(periods.len() + years.len() + 1, "写出报告");
     let say = |line: String| bar.suspend(|| println!("{line}"));
     let mut attention = Vec::new();
     for (&period, reports) in &by_period {
@@ -91,13 +94,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
             t.missing,
             t.returned,
             feedback,
-            super::shown(&path)
+            super::common::shown(&path)
         ));
         let written = super::report::write_quarterly(reports, &config.schema, &config.output)?;
         say(format!(
             "  季度报告 {} 份（PDF 和 XLSX）：{}",
             written.len(),
-            super::shown(&config.output.join(period.code()))
+            super::common::shown(&config.output.join(period.code()))
         ));
         if t.missing + t.late + t.returned > 0 {
             attention.push(format!(
@@ -123,7 +126,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         "已生成 {} 份{}空白台账模板：{}",
         written.len(),
         next.chinese(),
-        super::shown(&dir)
+        super::common::shown(&dir)
     ));
     for year in years {
         let reports = crate::aggregate::annual::fold(year, &by_period);
@@ -136,21 +139,21 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         say(format!(
             "{year} 年度人才调研报告 {} 份：{}",
             written.len(),
-            super::shown(&config.output.join(year.to_string()))
+            super::common::shown(&config.output.join(year.to_string()))
         ));
         let packets = super::packet::write(&config, &registry, &reports, year, &config.output)?;
         say(format!(
             "{year} 年度考核材料 {} 个文件：{}",
             packets.len(),
-            super::shown(&config.output.join(year.to_string()))
+            super::common::shown(&config.output.join(year.to_string()))
         ));
         bar.inc(1);
     }
     let (xlsx, pdf) = super::directory::write(&registry, &config.output)?;
     say(format!(
         "已写出平台名录表：{}、{}",
-        super::shown(&xlsx),
-        super::shown(&pdf)
+        super::common::shown(&xlsx),
+        super::common::shown(&pdf)
     ));
     bar.finish_and_clear();
     let quarantined = archive.quarantine().count();

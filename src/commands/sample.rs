@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::Context;
 use rayon::prelude::*;
 
-use super::Outcome;
+use super::common::Outcome;
 use crate::cli::SampleArgs;
 use crate::period::Period;
 use crate::registry::Registry;
@@ -16,7 +16,7 @@ use crate::sample::inbox::{self, Attachment};
 use crate::sample::{legacy, submissions};
 
 pub fn run(args: SampleArgs) -> anyhow::Result<Outcome> {
-    let config = super::config(&args.common)?;
+    let config = super::common::config(&args.common)?;
     let (units, levels) = match args.units {
         // One centre and stations of 1 + 19 workrooms each.
         Some(n) => crate::sample::synthetic(n.saturating_sub(1).div_ceil(20).max(1), 19),
@@ -27,7 +27,7 @@ pub fn run(args: SampleArgs) -> anyhow::Result<Outcome> {
     println!(
         "已写出平台名录（{} 个单位）：{}",
         units.len(),
-        super::shown(&path)
+        super::common::shown(&path)
     );
     if args.registry_only {
         return Ok(Outcome::Clean);
@@ -80,7 +80,7 @@ pub fn run(args: SampleArgs) -> anyhow::Result<Outcome> {
         "已写出收件箱：{} 份台账，{} 个文件（邮件、mbox 和散件）：{}",
         subs.len(),
         written.len(),
-        super::shown(&inbox_dir)
+        super::common::shown(&inbox_dir)
     );
     let name = |c: &Option<(String, Period)>| {
         c.as_ref()

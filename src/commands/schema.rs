@@ -1,12 +1,12 @@
 //! `jucai schema`: the field table and the diagnostics catalogue as Markdown,
 //! or rewritten in place in a README (`--readme README.md`).
 
-use super::Outcome;
+use super::common::Outcome;
 use crate::cli::{SchemaArgs, SchemaPart};
 use crate::docs;
 
 pub fn run(args: SchemaArgs) -> anyhow::Result<Outcome> {
-    let config = super::config(&args.common)?;
+    let config = super::common::config(&args.common)?;
     let mut parts = Vec::new();
     if matches!(args.part, SchemaPart::Fields | SchemaPart::All) {
         parts.push(("fields", docs::fields_markdown(&config.schema)?));

@@ -1,13 +1,13 @@
 //! `jucai status`: who reported for a period, on time or late, returned or
 //! passed, and who to chase; printed and written as 报送情况-<报送期>.xlsx.
 
-use super::Outcome;
+use super::common::Outcome;
 use crate::cli::StatusArgs;
 use crate::render::status_xlsx::StatusWriter;
 use crate::status::StatusReport;
 
 pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
-    let loaded = super::Loaded::new(&args.common, &args.archive)?;
+    let loaded = super::common::Loaded::new(&args.common, &args.archive)?;
     let config = &loaded.config;
     let period = args.period;
     let report = StatusReport::build(
@@ -24,6 +24,6 @@ pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
         .unwrap_or_else(|| config.output.clone())
         .join(period.code());
     let path = writer.write(&report, &out)?;
-    println!("\n已写出 {}", super::shown(&path));
+    println!("\n已写出 {}", super::common::shown(&path));
     Ok(Outcome::Clean)
 }

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use super::Outcome;
+use super::common::Outcome;
 use crate::cli::TemplateArgs;
 use crate::config::Config;
 use crate::error::Error;
@@ -13,15 +13,15 @@ use crate::registry::Registry;
 use crate::render::ledger_template::{LedgerTemplates, TemplateJob};
 
 pub fn run(args: TemplateArgs) -> anyhow::Result<Outcome> {
-    let config = super::config(&args.common)?;
-    let registry = super::registry(&config)?;
+    let config = super::common::config(&args.common)?;
+    let registry = super::common::registry(&config)?;
     let period = args.period;
     let written = write_templates(&config, &registry, period, args.unit.as_deref(), &args.out)?;
     println!(
         "已为 {} 个单位生成{}台账模板，保存在 {}",
         written.len(),
         period.chinese(),
-        super::shown(&args.out)
+        super::common::shown(&args.out)
     );
     Ok(Outcome::Clean)
 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::Outcome;
+use super::common::Outcome;
 use crate::cli::{Format, ValidateArgs};
 use crate::diagnostic::Diagnostic;
 use crate::limits::Limits;
@@ -15,8 +15,8 @@ use crate::schema::Schema;
 use crate::validate::{self, Checked};
 
 pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
-    let config = super::config(&args.common)?;
-    let registry = super::registry(&config)?;
+    let config = super::common::config(&args.common)?;
+    let registry = super::common::registry(&config)?;
     let files = crate::inputs::collect(&args.paths);
     if files.is_empty() {
         anyhow::bail!("没有找到要校验的文件");
@@ -65,7 +65,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
                 println!(
                     "已写出 {} 份校验反馈表：{}",
                     written.len(),
-                    super::shown(dir)
+                    super::common::shown(dir)
                 );
             }
         }

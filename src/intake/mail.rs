@@ -5,7 +5,9 @@
 use chrono::{DateTime, FixedOffset, TimeZone};
 use mail_parser::{Message, MessageParser, MimeHeaders};
 
-use super::{Intake, Limits, Received};
+use super::found::Intake;
+use crate::archive::Received;
+use crate::limits::Limits;
 
 /// Every attachment of one message file.
 pub fn from_eml(bytes: &[u8], source: &str, limits: Limits) -> Intake {

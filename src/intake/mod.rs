@@ -8,16 +8,19 @@
 //! receptions in input order (so the archive is the same however the work
 //! was scheduled), and leaves the disk writes to a thread of their own.
 
+mod found;
 pub mod identify;
 pub mod mail;
 pub mod zip;
+
+pub use found::{loose, Intake};
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
 use rayon::prelude::*;
 
-use crate::archive::{self, Archive, IdentifiedBy, Identity, Received, Record};
+use crate::archive::{self, Archive, IdentifiedBy, Identity, Record};
 use crate::error::Error;
 pub use crate::limits::Limits;
 use crate::registry::Registry;
@@ -30,13 +33,6 @@ pub struct Rules<'a> {
     pub schema: &'a Schema,
     pub registry: &'a Registry,
     pub limits: &'a Limits,
-}
-
-/// What one input path yields, and anything that could not be read in it.
-#[derive(Debug, Default)]
-pub struct Intake {
-    pub files: Vec<Received>,
-    pub problems: Vec<String>,
 }
 
 /// Receive one input file by its kind: mail, mailbox, zip, or a loose file.
@@ -80,21 +76,6 @@ pub fn receive(path: &Path, limits: Limits) -> Intake {
             files: vec![loose(bytes, name, source)],
             problems: Vec::new(),
         },
-    }
-}
-
-/// A file that arrived on its own (saved by the clerk, copied from a USB stick).
-pub fn loose(bytes: Vec<u8>, name: String, source: String) -> Received {
-    let key = format!("file:{}:{}", crate::hash::sha256_hex(&bytes), name);
-    Received {
-        bytes,
-        name,
-        sender: None,
-        date: None,
-        subject: None,
-        message_id: None,
-        source,
-        key,
     }
 }
 

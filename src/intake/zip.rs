@@ -3,7 +3,9 @@
 
 use std::io::{Cursor, Read};
 
-use super::{Intake, Limits, Received};
+use super::found::{loose, Intake};
+use crate::archive::Received;
+use crate::limits::Limits;
 
 /// Every file in a zip. `envelope` is the email it came in, if any.
 pub fn from_zip(
@@ -80,7 +82,7 @@ fn whole(bytes: &[u8], name: &str, source: &str, envelope: Option<&Received>) ->
             source: source.to_string(),
             ..e.clone()
         },
-        None => super::loose(bytes.to_vec(), name.to_string(), source.to_string()),
+        None => loose(bytes.to_vec(), name.to_string(), source.to_string()),
     }
 }
 

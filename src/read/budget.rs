@@ -84,3 +84,15 @@ impl Extent {
             .map_or(0, |((_, left), (_, right))| u64::from(right - left) + 1)
     }
 }
+
+/// A count of cells calamine would hold, read from the file rather than
+/// measured as a rectangle.
+pub(crate) fn claimed(sheet: &str, cells: u64, limits: &Limits) -> Result<(), Finding> {
+    if cells <= limits.max_cells_per_file {
+        return Ok(());
+    }
+    Err(Finding::new(Msg::LimitCellsClaimed)
+        .sheet(sheet)
+        .arg("cells", cells)
+        .arg("limit", limits.max_cells_per_file))
+}

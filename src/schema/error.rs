@@ -10,7 +10,7 @@ use std::path::PathBuf;
 pub struct SchemaError {
     pub origin: String,
     #[source]
-    pub problem: SchemaProblem,
+    pub problem: Box<SchemaProblem>,
 }
 
 /// What is wrong with a schema.

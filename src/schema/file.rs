@@ -6,11 +6,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::Deserialize;
 
 use super::error::SchemaProblem;
+use super::field::{Field, FieldType, TypeInfo};
+use super::keys::{CoverKey, Keyed, RegistryKey, SheetKey};
+use super::ledger::{Check, Ledger, Rule};
+use super::ledger_key::{LedgerKey, LedgerKind};
+use super::loaded::{Roles, Schema};
 use super::roles::{Declared, MarkerValue};
-use super::{
-    Check, CoverKey, Field, FieldType, Keyed, Ledger, LedgerKey, LedgerKind, RegistryKey, Roles,
-    Rule, Schema, SheetKey, TypeInfo,
-};
 use crate::diagnostic::{catalogue, Code, Msg, Severity};
 use crate::text::match_key;
 

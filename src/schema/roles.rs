@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::error::SchemaProblem;
-use super::{Field, FieldType};
+use super::field::{Field, FieldType};
 
 /// A marker's value in the schema file: one value, or several.
 #[derive(Debug, Clone, Deserialize)]

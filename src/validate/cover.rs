@@ -3,6 +3,7 @@
 use regex::Regex;
 use std::sync::OnceLock;
 
+use super::checked::CoverInfo;
 use crate::diagnostic::{Finding, Msg, Severity};
 use crate::period::Period;
 use crate::read::field::{self, Value};
@@ -10,7 +11,6 @@ use crate::read::submission::RawCover;
 use crate::registry::Registry;
 use crate::schema::{CoverKey, Schema};
 use crate::text::match_key;
-use crate::validate::CoverInfo;
 
 /// Read the cover's values, reporting what is wrong with them.
 pub fn check(

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use calamine::Data;
 use chrono::NaiveDate;
 
+use super::checked::{CoverInfo, LedgerRecords, Record};
 use crate::diagnostic::{catalogue, Finding, Msg, Severity};
 use crate::read::field::{self, Value};
 use crate::read::id_number;
@@ -13,7 +14,6 @@ use crate::read::submission::RawLedger;
 use crate::read::table::Header;
 use crate::schema::{Check, Field, FieldType, Ledger, LedgerKey, Rule, Schema};
 use crate::text::match_key;
-use crate::validate::{CoverInfo, LedgerRecords, Record};
 
 /// Check every ledger; returns the valid records of each (schema order).
 pub fn check(

@@ -139,18 +139,6 @@ fn unique_count(head: &[u8]) -> Option<u64> {
     Some(digits.parse().unwrap_or(u64::MAX))
 }
 
-/// A count of cells calamine would hold, read from the file rather than
-/// measured as a rectangle.
-fn claimed(sheet: &str, cells: u64, limits: &Limits) -> Result<(), Finding> {
-    if cells <= limits.max_cells_per_file {
-        return Ok(());
-    }
-    Err(Finding::new(Msg::LimitCellsClaimed)
-        .sheet(sheet)
-        .arg("cells", cells)
-        .arg("limit", limits.max_cells_per_file))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -163,7 +163,7 @@ impl Count<'_> {
         }
         table.rows += repeats;
         self.cells = self.cells.saturating_add(row.pushed);
-        super::claimed(&table.name, self.cells, self.limits)
+        crate::read::budget::claimed(&table.name, self.cells, self.limits)
     }
 
     fn end_table(&mut self) -> Result<(), Finding> {

@@ -22,7 +22,7 @@ pub fn xls(bytes: &[u8], limits: &Limits) -> Result<(), Finding> {
         let name = sheet.name.as_str();
         budget.take_extent(name, &area.cells)?;
         budget.take_extent(name, &area.formulas)?;
-        super::claimed(name, area.reserved, limits)?;
+        crate::read::budget::claimed(name, area.reserved, limits)?;
     }
     Ok(())
 }

@@ -5,8 +5,8 @@ use printpdf::{
     Point, Pt, Rect, Rgb, TextItem, TextRenderingMode, WindingOrder,
 };
 
+use super::document::{Align, BarChart, Block, Cell, Document, Table};
 use super::text::{font, width, wrap};
-use super::{Align, BarChart, Block, Cell, Document, Table};
 
 const MM: f32 = 72.0 / 25.4;
 const MARGIN_X: f32 = 18.0 * MM;

@@ -1,0 +1,132 @@
+//! What every command does first (configuration, registry, archive), how it
+//! ends ([`Outcome`]), and how it shows progress.
+
+use std::path::Path;
+
+use crate::cli::Common;
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::error::Error;
+use crate::registry::Registry;
+use crate::render::console;
+
+/// How a command ended, when it did not fail outright.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything checked out (exit 0).
+    Clean,
+    /// Input had errors; they were reported (exit 1).
+    FoundErrors,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Clean => 0,
+            Outcome::FoundErrors => 1,
+        }
+    }
+}
+
+/// What the commands that read the archive load first.
+pub(super) struct Loaded {
+    pub(super) config: Config,
+    pub(super) registry: Registry,
+    pub(super) archive: crate::archive::Archive,
+    pub(super) cache: crate::aggregate::load::Cache,
+}
+
+impl Loaded {
+    pub(super) fn new(common: &Common, archive: &crate::cli::ArchiveArg) -> anyhow::Result<Loaded> {
+        let config = config(common)?;
+        let registry = registry(&config)?;
+        let archive = crate::archive::Archive::open(&archive_dir(&config, archive))?;
+        Ok(Loaded {
+            config,
+            registry,
+            archive,
+            cache: Default::default(),
+        })
+    }
+
+    pub(super) fn inputs(&self) -> crate::aggregate::report::Inputs<'_> {
+        crate::aggregate::report::Inputs {
+            registry: &self.registry,
+            schema: &self.config.schema,
+            archive: &self.archive,
+            deadline_days: self.config.deadline_days,
+            targets: &self.config.targets,
+            cache: &self.cache,
+            limits: &self.config.limits,
+        }
+    }
+}
+
+/// The archive folder: the flag, else the configuration.
+pub(super) fn archive_dir(config: &Config, arg: &crate::cli::ArchiveArg) -> std::path::PathBuf {
+    arg.archive
+        .clone()
+        .unwrap_or_else(|| config.archive.clone())
+}
+
+/// A progress bar on a terminal; nothing when output is piped.
+pub(super) fn progress(len: usize, what: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed}")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(what.to_string());
+    bar
+}
+
+/// A spinner for a stage with no countable steps; nothing when output is piped.
+pub(super) fn spinner(what: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_message(format!("{what}……"));
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+/// The configuration with command-line overrides applied.
+pub(super) fn config(common: &Common) -> Result<Config, crate::config::ConfigError> {
+    let mut config = Config::load(common.config.as_deref())?;
+    if let Some(p) = &common.platform {
+        config.platform = p.clone();
+    }
+    Ok(config)
+}
+
+/// Load the registry. Its diagnostics are printed; errors in it stop the command,
+/// since every figure depends on the tree being right.
+pub(super) fn registry(config: &Config) -> Result<Registry, Error> {
+    let (registry, diags) = Registry::load(&config.platform, &config.schema)?;
+    print_diagnostics(&diags);
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(Error::Registry {
+            path: config.platform.clone(),
+            message: "请先更正上面列出的错误".to_string(),
+        });
+    }
+    Ok(registry)
+}
+
+pub(super) fn print_diagnostics(diags: &[Diagnostic]) {
+    if !diags.is_empty() {
+        eprint!("{}", console::diagnostics_table(diags));
+    }
+}
+
+/// A path as shown in messages.
+pub(super) fn shown(path: &Path) -> String {
+    path.display().to_string()
+}
