@@ -297,3 +297,48 @@ pub enum SchemaPart {
     Diagnostics,
     All,
 }
+
+/// A command-line error in Chinese (clap's own text is English), and the
+/// hint to see the help. `None` for help and version requests, which clap
+/// prints itself.
+pub fn explain(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ErrorKind};
+    use serde_json::json;
+
+    use crate::render::console::{say, word};
+
+    let get = |kind| e.get(kind).map(|v| v.to_string()).unwrap_or_default();
+    let text = match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => return None,
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            let reason = std::error::Error::source(e).map(|s| s.to_string());
+            say(
+                "usage_invalid_value",
+                &json!({ "arg": get(ContextKind::InvalidArg), "value": get(ContextKind::InvalidValue), "reason": reason }),
+            )
+        }
+        ErrorKind::MissingRequiredArgument => say(
+            "usage_missing",
+            &json!({ "args": get(ContextKind::InvalidArg) }),
+        ),
+        ErrorKind::UnknownArgument => say(
+            "usage_unknown",
+            &json!({ "arg": get(ContextKind::InvalidArg) }),
+        ),
+        ErrorKind::InvalidSubcommand => say(
+            "usage_unknown_command",
+            &json!({ "arg": get(ContextKind::InvalidSubcommand) }),
+        ),
+        _ => say(
+            "usage_other",
+            &json!({ "text": e.kind().as_str().unwrap_or_default() }),
+        ),
+    };
+    let hint = word("usage_hint").unwrap_or_default();
+    Some(format!(
+        "{}\n{hint}",
+        text.unwrap_or_else(|_| e.to_string())
+    ))
+}

@@ -13,12 +13,27 @@ fn main() -> ExitCode {
     // A panic inside the spreadsheet parser is reported as that file's
     // diagnostic; don't also print it as a crash.
     jucai::read::guard::quiet_hook();
-    let cli = jucai::cli::Cli::parse();
+    let cli = match jucai::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => match jucai::cli::explain(&e) {
+            Some(text) => {
+                eprintln!("{}", error_line(&text));
+                return ExitCode::from(2);
+            }
+            None => e.exit(),
+        },
+    };
     match jucai::commands::dispatch(cli) {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(e) => {
-            eprintln!("错误：{}", jucai::error::chain(e.as_ref()));
+            eprintln!("{}", error_line(&jucai::error::chain(e.as_ref())));
             ExitCode::from(2)
         }
     }
+}
+
+/// “错误：…”, worded in templates/cli.toml.
+fn error_line(text: &str) -> String {
+    jucai::render::console::say("error", &serde_json::json!({ "text": text }))
+        .unwrap_or_else(|_| text.to_string())
 }

@@ -92,7 +92,9 @@ pub(super) fn spinner(what: &str) -> indicatif::ProgressBar {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new_spinner();
-    bar.set_message(format!("{what}……"));
+    bar.set_message(
+        console::say("spinner", &serde_json::json!({ "what": what })).unwrap_or_default(),
+    );
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar
 }
@@ -110,20 +112,21 @@ pub(super) fn config(common: &Common) -> Result<Config, crate::config::ConfigErr
 /// since every figure depends on the tree being right.
 pub(super) fn registry(config: &Config) -> Result<Registry, Error> {
     let (registry, diags) = Registry::load(&config.platform, &config.schema)?;
-    print_diagnostics(&diags);
+    print_diagnostics(&diags)?;
     if diags.iter().any(Diagnostic::is_error) {
         return Err(Error::Registry {
             path: config.platform.clone(),
-            message: "请先更正上面列出的错误".to_string(),
+            message: console::word("registry_has_errors")?,
         });
     }
     Ok(registry)
 }
 
-pub(super) fn print_diagnostics(diags: &[Diagnostic]) {
+pub(super) fn print_diagnostics(diags: &[Diagnostic]) -> Result<(), Error> {
     if !diags.is_empty() {
-        eprint!("{}", console::diagnostics_table(diags));
+        eprint!("{}", console::diagnostics_table(diags)?);
     }
+    Ok(())
 }
 
 /// A path as shown in messages.

@@ -2,10 +2,13 @@
 
 use std::path::{Path, PathBuf};
 
-use super::common::Outcome;
+use serde_json::json;
+
+use super::common::{shown, Outcome};
 use crate::cli::DirectoryArgs;
 use crate::directory::Directory;
 use crate::registry::Registry;
+use crate::render::console;
 use crate::render::directory::DirectoryWriter;
 
 pub fn run(args: DirectoryArgs) -> anyhow::Result<Outcome> {
@@ -13,10 +16,10 @@ pub fn run(args: DirectoryArgs) -> anyhow::Result<Outcome> {
     let registry = super::common::registry(&config)?;
     let out = args.out.unwrap_or(config.output);
     let (xlsx, pdf) = write(&registry, &out)?;
+    let (first, second) = (shown(&xlsx), shown(&pdf));
     println!(
-        "已写出 {} 和 {}",
-        super::common::shown(&xlsx),
-        super::common::shown(&pdf)
+        "{}",
+        console::say("wrote_two", &json!({ "first": first, "second": second }))?
     );
     Ok(Outcome::Clean)
 }

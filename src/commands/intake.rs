@@ -1,11 +1,14 @@
 //! `jucai intake`: take mail, mailboxes, zips and loose workbooks into the
 //! archive. Every received file is stored; unidentified ones are quarantined.
 
+use serde_json::json;
+
 use super::common::Outcome;
 use crate::archive::Archive;
 use crate::cli::IntakeArgs;
 use crate::intake::{self, Summary};
 use crate::registry::Registry;
+use crate::render::console;
 
 pub fn run(args: IntakeArgs) -> anyhow::Result<Outcome> {
     let config = super::common::config(&args.common)?;
@@ -20,19 +23,35 @@ pub fn run(args: IntakeArgs) -> anyhow::Result<Outcome> {
         |_, _| (),
         |_, _| {},
     )?;
-    print_summary(&summary, &super::common::shown(&dir));
+    for line in warnings(&summary)? {
+        eprintln!("{line}");
+    }
+    println!("{}", summary_line(&summary, &super::common::shown(&dir))?);
     Ok(Outcome::Clean)
 }
 
-pub fn print_summary(s: &Summary, dir: &str) {
-    println!(
-        "收到 {} 个文件：新存入 {} 个，此前已收 {} 个；其中 {} 个无法识别或不是台账（已隔离），{} 个有错误。报送档案：{dir}",
-        s.received, s.new, s.already, s.quarantined, s.with_errors
-    );
+/// The line saying what an intake took in.
+pub fn summary_line(s: &Summary, dir: &str) -> anyhow::Result<String> {
+    let vars = json!({
+        "received": s.received,
+        "new": s.new,
+        "already": s.already,
+        "quarantined": s.quarantined,
+        "with_errors": s.with_errors,
+        "archive": dir,
+    });
+    Ok(console::say("intake_summary", &vars)?)
 }
 
-/// Take every path in, with a progress bar; problems reading a container are
-/// printed as warnings.
+/// What could not be read in the inputs, one warning line each.
+pub fn warnings(s: &Summary) -> anyhow::Result<Vec<String>> {
+    s.problems
+        .iter()
+        .map(|p| Ok(console::say("warning", &json!({ "text": p.to_string() }))?))
+        .collect()
+}
+
+/// Take every path in, with a progress bar.
 pub fn take_in<T: Send>(
     paths: &[std::path::PathBuf],
     archive: &mut Archive,
@@ -41,7 +60,7 @@ pub fn take_in<T: Send>(
     prepare: impl Fn(&crate::archive::Identity, crate::validate::Checked) -> T + Sync,
     keep: impl FnMut(&crate::archive::Record, T),
 ) -> anyhow::Result<Summary> {
-    let bar = super::common::progress(0, "收取并校验");
+    let bar = super::common::progress(0, &console::word("intake_progress")?);
     let summary = intake::take_in(
         paths,
         archive,
@@ -55,8 +74,5 @@ pub fn take_in<T: Send>(
         keep,
     )?;
     bar.finish_and_clear();
-    for problem in &summary.problems {
-        eprintln!("警告：{problem}");
-    }
     Ok(summary)
 }

@@ -2,12 +2,15 @@
 
 use std::path::{Path, PathBuf};
 
+use serde_json::json;
+
 use super::common::Outcome;
 use crate::assess::{assess, rank_workrooms};
 use crate::cli::{Format, PacketArgs};
 use crate::config::Config;
 use crate::model::AnnualReport;
 use crate::registry::{Level, Registry};
+use crate::render::console;
 use crate::render::packet::Packets;
 
 pub fn run(args: PacketArgs) -> anyhow::Result<Outcome> {
@@ -15,7 +18,7 @@ pub fn run(args: PacketArgs) -> anyhow::Result<Outcome> {
     let (config, registry) = (&loaded.config, &loaded.registry);
     let reports = crate::aggregate::annual::build(&loaded.inputs(), args.year)?;
     if reports.is_empty() {
-        anyhow::bail!("报送档案中没有 {} 年的台账", args.year);
+        anyhow::bail!(console::say("no_year", &json!({ "year": args.year }))?);
     }
     if let Format::Json = args.format {
         let scores: Vec<_> = reports
@@ -33,7 +36,8 @@ pub fn run(args: PacketArgs) -> anyhow::Result<Outcome> {
     }
     let out = args.out.clone().unwrap_or_else(|| config.output.clone());
     for path in write(config, registry, &reports, args.year, &out)? {
-        println!("已写出 {}", super::common::shown(&path));
+        let path = super::common::shown(&path);
+        println!("{}", console::say("wrote", &json!({ "path": path }))?);
     }
     Ok(Outcome::Clean)
 }

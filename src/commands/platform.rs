@@ -11,7 +11,7 @@ pub fn run(args: PlatformArgs) -> anyhow::Result<Outcome> {
         Format::Json => println!("{}", serde_json::to_string_pretty(&registry)?),
         Format::Text => print!("{}", tree_text(&registry)),
     }
-    super::common::print_diagnostics(&diags);
+    super::common::print_diagnostics(&diags)?;
     Ok(if diags.iter().any(|d| d.is_error()) {
         Outcome::FoundErrors
     } else {

@@ -3,6 +3,8 @@
 
 use rayon::prelude::*;
 
+use serde_json::json;
+
 use super::common::Outcome;
 use crate::aggregate::report::build;
 use crate::cli::{AnnualArgs, Format, QuarterlyArgs, ReportCommand};
@@ -10,6 +12,7 @@ use crate::error::Error;
 use crate::model::{AnnualReport, UnitReport};
 use crate::registry::Level;
 use crate::render::annual::Annual;
+use crate::render::console;
 use crate::render::quarterly::Quarterly;
 
 pub fn run(cmd: ReportCommand) -> anyhow::Result<Outcome> {
@@ -27,14 +30,18 @@ fn annual(args: AnnualArgs) -> anyhow::Result<Outcome> {
         .filter(|r| args.unit.as_ref().is_none_or(|u| *u == r.unit))
         .collect();
     if reports.is_empty() {
-        anyhow::bail!("报送档案中没有 {} 年的台账", args.year);
+        anyhow::bail!(console::say("no_year", &json!({ "year": args.year }))?);
     }
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&reports)?),
         Format::Text => {
             let out = args.out.clone().unwrap_or_else(|| config.output.clone());
             for (pdf, _) in write_annual(&reports, &config.schema, config.deadline_days, &out)? {
-                println!("已写出 {}（及同名 .xlsx）", super::common::shown(&pdf));
+                let path = super::common::shown(&pdf);
+                println!(
+                    "{}",
+                    console::say("wrote_report", &json!({ "path": path }))?
+                );
             }
         }
     }
@@ -78,7 +85,11 @@ fn quarterly(args: QuarterlyArgs) -> anyhow::Result<Outcome> {
         Format::Text => {
             let out = args.out.clone().unwrap_or_else(|| config.output.clone());
             for (pdf, _) in write_quarterly(&reports, &config.schema, &out)? {
-                println!("已写出 {}（及同名 .xlsx）", super::common::shown(&pdf));
+                let path = super::common::shown(&pdf);
+                println!(
+                    "{}",
+                    console::say("wrote_report", &json!({ "path": path }))?
+                );
             }
         }
     }

@@ -4,173 +4,254 @@
 //! received, quarterly reports for every period, annual reports and
 //! assessment packets for every year, the directory, and blank templates for
 //! the next period.
+//!
+//! Each stage does its work and returns what it did ([`Done`]); [`Console`]
+//! is the one place that words it (`templates/cli.toml`) and prints it.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use super::common::Outcome;
+use serde_json::json;
+
+use super::common::{shown, Outcome};
 use crate::aggregate::load::Cache;
 use crate::archive::{Archive, Record};
 use crate::cli::RunArgs;
 use crate::config::Config;
+use crate::intake::Summary;
 use crate::model::UnitReport;
 use crate::period::Period;
 use crate::registry::Registry;
+use crate::render::console::{say, word};
 use crate::render::feedback::FeedbackWriter;
 use crate::render::status_xlsx::StatusWriter;
-use crate::status::StatusReport;
+use crate::status::{StatusReport, Totals};
 use crate::validate;
+
+/// What one stage of the run did.
+enum Done {
+    StaleRemoved(usize),
+    RegistryChecked {
+        path: PathBuf,
+        units: usize,
+    },
+    TookIn {
+        summary: Summary,
+        archive: PathBuf,
+    },
+    NoInbox(PathBuf),
+    Period(PeriodDone),
+    Templates {
+        n: usize,
+        period: Period,
+        dir: PathBuf,
+    },
+    Year(YearDone),
+    Directory {
+        xlsx: PathBuf,
+        pdf: PathBuf,
+    },
+}
+
+struct PeriodDone {
+    period: Period,
+    totals: Totals,
+    feedback: usize,
+    status: PathBuf,
+    quarterly: usize,
+    dir: PathBuf,
+}
+
+struct YearDone {
+    year: i32,
+    annual: usize,
+    packets: usize,
+    dir: PathBuf,
+}
+
+/// What needs the clerk's attention after the run.
+enum Attention {
+    Period { period: Period, totals: Totals },
+    Quarantine(usize),
+}
 
 pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
     let mut config = super::common::config(&args.common)?;
     if let Some(out) = &args.out {
         config.output = out.clone();
     }
+    let mut console = Console::default();
     let registry = super::common::registry(&config)?;
-    // Left by an interrupted run: never a finished output, so safe to remove.
-    let stale = crate::output::remove_stale_parts(&config.output)
-        + crate::output::remove_stale_parts(&config.archive);
+    let stale = remove_stale(&config);
     if stale > 0 {
-        println!("已清理上次中断留下的临时文件 {stale} 个");
+        console.print(Done::StaleRemoved(stale))?;
     }
-    println!(
-        "平台名录 {}：{} 个单位，检查通过",
-        super::common::shown(&config.platform),
-        registry.units().len()
-    );
+    console.print(Done::RegistryChecked {
+        path: config.platform.clone(),
+        units: registry.units().len(),
+    })?;
     let mut archive = Archive::open(&config.archive)?;
     // What intake validates is kept for aggregation: each file is read once.
     let cache = Cache::default();
-    if config.input.exists() {
-        let summary = super::intake::take_in(
-            std::slice::from_ref(&config.input),
-            &mut archive,
-            &config,
-            &registry,
-            |identity, checked| Cache::prepare(identity, &checked, &config.schema),
-            |record, extract| cache.keep(record, extract),
-        )?;
-        super::intake::print_summary(&summary, &super::common::shown(&config.archive));
-    } else {
-        println!(
-            "收件目录 {} 不存在，跳过收取",
-            super::common::shown(&config.input)
-        );
-    }
+    console.print(take_in_inbox(&config, &registry, &mut archive, &cache)?)?;
     let periods = archive.periods();
-    let inputs = crate::aggregate::report::Inputs {
-        registry: &registry,
-        schema: &config.schema,
-        archive: &archive,
-        deadline_days: config.deadline_days,
-        targets: &config.targets,
-        cache: &cache,
-        limits: &config.limits,
-    };
-    let spinner = super::common::spinner("汇总各季度数据");
-    let by_period: BTreeMap<Period, Vec<UnitReport>> = periods
-        .iter()
-        .copied()
-        .zip(crate::aggregate::report::build_all(&inputs, &periods)?)
-        .collect();
-    spinner.finish_and_clear();
+    let by_period = aggregate(&config, &registry, &archive, &cache, &periods)?;
     let mut years: Vec<i32> = periods.iter().map(|p| p.year).collect();
     years.dedup();
     // One step per period, per year, and the directory.
-    let bar = super::common::progress(periods.len() + years.len() + 1, "写出报告");
-    let say = |line: String| bar.suspend(|| println!("{line}"));
+    console.progress(periods.len() + years.len() + 1, &word("run_writing")?);
     let mut attention = Vec::new();
     for (&period, reports) in &by_period {
-        let feedback = write_feedback(&config, &registry, &archive, period)?;
-        let report = StatusReport::build(&registry, &archive, period, config.deadline_days);
-        let path = StatusWriter::new()?.write(&report, &config.output.join(period.code()))?;
-        let t = &report.totals;
-        say(format!(
-            "{}：已报 {}/{}，逾期 {}，未报 {}，退回 {}；校验反馈 {} 份；{}",
-            period.chinese(),
-            t.submitted,
-            t.units,
-            t.late,
-            t.missing,
-            t.returned,
-            feedback,
-            super::common::shown(&path)
-        ));
-        let written = super::report::write_quarterly(reports, &config.schema, &config.output)?;
-        say(format!(
-            "  季度报告 {} 份（PDF 和 XLSX）：{}",
-            written.len(),
-            super::common::shown(&config.output.join(period.code()))
-        ));
+        let done = write_period(&config, &registry, &archive, period, reports)?;
+        let t = &done.totals;
         if t.missing + t.late + t.returned > 0 {
-            attention.push(format!(
-                "{}：未报 {} 个、逾期 {} 个、退回 {} 个（见报送情况表的催报名单）",
-                period.chinese(),
-                t.missing,
-                t.late,
-                t.returned
-            ));
+            attention.push(Attention::Period {
+                period,
+                totals: t.clone(),
+            });
         }
-        bar.inc(1);
+        console.print(Done::Period(done))?;
+        console.step();
     }
-    let next = match &args.period {
-        Some(p) => *p,
-        None => periods
+    let next = args.period.unwrap_or_else(|| {
+        periods
             .last()
             .map(|p| p.next())
-            .unwrap_or(config.template_period),
-    };
-    let dir = config.output.join("templates").join(next.code());
-    let written = super::template::write_templates(&config, &registry, next, None, &dir)?;
-    say(format!(
-        "已生成 {} 份{}空白台账模板：{}",
-        written.len(),
-        next.chinese(),
-        super::common::shown(&dir)
-    ));
+            .unwrap_or(config.template_period)
+    });
+    console.print(write_next_templates(&config, &registry, next)?)?;
     for year in years {
-        let reports = crate::aggregate::annual::fold(year, &by_period);
-        let written = super::report::write_annual(
-            &reports,
-            &config.schema,
-            config.deadline_days,
-            &config.output,
-        )?;
-        say(format!(
-            "{year} 年度人才调研报告 {} 份：{}",
-            written.len(),
-            super::common::shown(&config.output.join(year.to_string()))
-        ));
-        let packets = super::packet::write(&config, &registry, &reports, year, &config.output)?;
-        say(format!(
-            "{year} 年度考核材料 {} 个文件：{}",
-            packets.len(),
-            super::common::shown(&config.output.join(year.to_string()))
-        ));
-        bar.inc(1);
+        console.print(Done::Year(write_year(
+            &config, &registry, &by_period, year,
+        )?))?;
+        console.step();
     }
     let (xlsx, pdf) = super::directory::write(&registry, &config.output)?;
-    say(format!(
-        "已写出平台名录表：{}、{}",
-        super::common::shown(&xlsx),
-        super::common::shown(&pdf)
-    ));
-    bar.finish_and_clear();
+    console.print(Done::Directory { xlsx, pdf })?;
+    console.finish();
     let quarantined = archive.quarantine().count();
     if quarantined > 0 {
-        attention.push(format!(
-            "隔离区有 {quarantined} 个文件无法识别（见报送情况表末尾）"
-        ));
+        attention.push(Attention::Quarantine(quarantined));
     }
-    if attention.is_empty() {
-        println!("\n没有需要处理的事项。");
-    } else {
-        println!("\n需要处理：");
-        for a in attention {
-            println!("  · {a}");
-        }
-    }
+    console.attention(&attention)?;
     Ok(Outcome::Clean)
+}
+
+/// Temporary files an interrupted run left: never a finished output, so safe to remove.
+fn remove_stale(config: &Config) -> usize {
+    crate::output::remove_stale_parts(&config.output)
+        + crate::output::remove_stale_parts(&config.archive)
+}
+
+/// Take the configured inbox in, keeping what intake validated for aggregation.
+fn take_in_inbox(
+    config: &Config,
+    registry: &Registry,
+    archive: &mut Archive,
+    cache: &Cache,
+) -> anyhow::Result<Done> {
+    if !config.input.exists() {
+        return Ok(Done::NoInbox(config.input.clone()));
+    }
+    let summary = super::intake::take_in(
+        std::slice::from_ref(&config.input),
+        archive,
+        config,
+        registry,
+        |identity, checked| Cache::prepare(identity, &checked, &config.schema),
+        |record, extract| cache.keep(record, extract),
+    )?;
+    Ok(Done::TookIn {
+        summary,
+        archive: config.archive.clone(),
+    })
+}
+
+/// The report models of every period in the archive.
+fn aggregate(
+    config: &Config,
+    registry: &Registry,
+    archive: &Archive,
+    cache: &Cache,
+    periods: &[Period],
+) -> anyhow::Result<BTreeMap<Period, Vec<UnitReport>>> {
+    let inputs = crate::aggregate::report::Inputs {
+        registry,
+        schema: &config.schema,
+        archive,
+        deadline_days: config.deadline_days,
+        targets: &config.targets,
+        cache,
+        limits: &config.limits,
+    };
+    let spinner = super::common::spinner(&word("run_aggregating")?);
+    let built = crate::aggregate::report::build_all(&inputs, periods)?;
+    spinner.finish_and_clear();
+    Ok(periods.iter().copied().zip(built).collect())
+}
+
+/// A period's feedback workbooks, status sheet and quarterly reports.
+fn write_period(
+    config: &Config,
+    registry: &Registry,
+    archive: &Archive,
+    period: Period,
+    reports: &[UnitReport],
+) -> anyhow::Result<PeriodDone> {
+    let feedback = write_feedback(config, registry, archive, period)?;
+    let report = StatusReport::build(registry, archive, period, config.deadline_days);
+    let dir = config.output.join(period.code());
+    let status = StatusWriter::new()?.write(&report, &dir)?;
+    let quarterly = super::report::write_quarterly(reports, &config.schema, &config.output)?;
+    Ok(PeriodDone {
+        period,
+        totals: report.totals,
+        feedback,
+        status,
+        quarterly: quarterly.len(),
+        dir,
+    })
+}
+
+/// Blank templates of the period after the last one received.
+fn write_next_templates(
+    config: &Config,
+    registry: &Registry,
+    next: Period,
+) -> anyhow::Result<Done> {
+    let dir = config
+        .output
+        .join(word("folder_templates")?)
+        .join(next.code());
+    let written = super::template::write_templates(config, registry, next, None, &dir)?;
+    Ok(Done::Templates {
+        n: written.len(),
+        period: next,
+        dir,
+    })
+}
+
+/// A year's annual reports and assessment packets.
+fn write_year(
+    config: &Config,
+    registry: &Registry,
+    by_period: &BTreeMap<Period, Vec<UnitReport>>,
+    year: i32,
+) -> anyhow::Result<YearDone> {
+    let reports = crate::aggregate::annual::fold(year, by_period);
+    let annual = super::report::write_annual(
+        &reports,
+        &config.schema,
+        config.deadline_days,
+        &config.output,
+    )?;
+    let packets = super::packet::write(config, registry, &reports, year, &config.output)?;
+    Ok(YearDone {
+        year,
+        annual: annual.len(),
+        packets: packets.len(),
+        dir: config.output.join(year.to_string()),
+    })
 }
 
 /// Feedback workbooks for every version of the period with problems, into
@@ -181,7 +262,10 @@ fn write_feedback(
     archive: &Archive,
     period: Period,
 ) -> anyhow::Result<usize> {
-    let dir = config.output.join(period.code()).join("校验反馈");
+    let dir = config
+        .output
+        .join(period.code())
+        .join(word("folder_feedback")?);
     let writer = FeedbackWriter::new(config.limits)?;
     let mut written = 0;
     for unit in registry.units() {
@@ -213,7 +297,129 @@ fn rename_as_version(path: &Path, version: usize) -> anyhow::Result<()> {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let target = path.with_file_name(format!("{stem}-第{version}版.xlsx"));
-    std::fs::rename(path, target)?;
+    let name = say("earlier_version", &json!({ "stem": stem, "n": version }))?;
+    std::fs::rename(path, path.with_file_name(format!("{name}.xlsx")))?;
     Ok(())
+}
+
+/// Where the run's lines go: printed above the progress bar while there is one.
+#[derive(Default)]
+struct Console {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Console {
+    fn progress(&mut self, steps: usize, what: &str) {
+        self.bar = Some(super::common::progress(steps, what));
+    }
+
+    fn step(&self) {
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+
+    fn line(&self, text: &str) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| println!("{text}")),
+            None => println!("{text}"),
+        }
+    }
+
+    /// Word what a stage did and print it (problems with the inputs as
+    /// warnings, on stderr).
+    fn print(&self, done: Done) -> anyhow::Result<()> {
+        if let Done::TookIn { summary, .. } = &done {
+            for warning in super::intake::warnings(summary)? {
+                eprintln!("{warning}");
+            }
+        }
+        for line in lines(done)? {
+            self.line(&line);
+        }
+        Ok(())
+    }
+
+    fn attention(&self, items: &[Attention]) -> anyhow::Result<()> {
+        if items.is_empty() {
+            self.line(&word("run_nothing")?);
+            return Ok(());
+        }
+        self.line(&word("run_attention")?);
+        for item in items {
+            let text = match item {
+                Attention::Period { period, totals: t } => say(
+                    "run_attention_period",
+                    &json!({ "period": period.chinese(), "missing": t.missing, "late": t.late, "returned": t.returned }),
+                )?,
+                Attention::Quarantine(n) => say("run_attention_quarantine", &json!({ "n": n }))?,
+            };
+            self.line(&say("run_attention_item", &json!({ "text": text }))?);
+        }
+        Ok(())
+    }
+}
+
+/// The lines that tell what a stage did.
+fn lines(done: Done) -> anyhow::Result<Vec<String>> {
+    Ok(match done {
+        Done::StaleRemoved(n) => vec![say("run_stale", &json!({ "n": n }))?],
+        Done::RegistryChecked { path, units } => vec![say(
+            "run_registry",
+            &json!({ "path": shown(&path), "n": units }),
+        )?],
+        Done::TookIn { summary, archive } => {
+            vec![super::intake::summary_line(&summary, &shown(&archive))?]
+        }
+        Done::NoInbox(path) => vec![say("run_no_inbox", &json!({ "path": shown(&path) }))?],
+        Done::Period(p) => {
+            let t = &p.totals;
+            vec![
+                say(
+                    "run_period",
+                    &json!({
+                        "period": p.period.chinese(),
+                        "submitted": t.submitted,
+                        "units": t.units,
+                        "late": t.late,
+                        "missing": t.missing,
+                        "returned": t.returned,
+                        "feedback": p.feedback,
+                        "path": shown(&p.status),
+                    }),
+                )?,
+                say(
+                    "run_quarterly",
+                    &json!({ "n": p.quarterly, "path": shown(&p.dir) }),
+                )?,
+            ]
+        }
+        Done::Templates { n, period, dir } => vec![say(
+            "run_templates",
+            &json!({ "n": n, "period": period.chinese(), "path": shown(&dir) }),
+        )?],
+        Done::Year(y) => {
+            let dir = shown(&y.dir);
+            vec![
+                say(
+                    "run_annual",
+                    &json!({ "year": y.year, "n": y.annual, "path": dir }),
+                )?,
+                say(
+                    "run_packets",
+                    &json!({ "year": y.year, "n": y.packets, "path": dir }),
+                )?,
+            ]
+        }
+        Done::Directory { xlsx, pdf } => vec![say(
+            "run_directory",
+            &json!({ "xlsx": shown(&xlsx), "pdf": shown(&pdf) }),
+        )?],
+    })
 }

@@ -6,10 +6,13 @@ use std::path::Path;
 use anyhow::Context;
 use rayon::prelude::*;
 
+use serde_json::json;
+
 use super::common::Outcome;
 use crate::cli::SampleArgs;
 use crate::period::Period;
 use crate::registry::Registry;
+use crate::render::console;
 use crate::render::ledger_template::{LedgerTemplates, TemplateJob};
 use crate::render::registry_xlsx;
 use crate::sample::inbox::{self, Attachment};
@@ -24,11 +27,8 @@ pub fn run(args: SampleArgs) -> anyhow::Result<Outcome> {
     };
     let path = args.out.join("platform.xlsx");
     registry_xlsx::write(&config.schema, &units, &levels, &path)?;
-    println!(
-        "已写出平台名录（{} 个单位）：{}",
-        units.len(),
-        super::common::shown(&path)
-    );
+    let vars = json!({ "n": units.len(), "path": super::common::shown(&path) });
+    println!("{}", console::say("sample_registry", &vars)?);
     if args.registry_only {
         return Ok(Outcome::Clean);
     }
@@ -76,22 +76,32 @@ pub fn run(args: SampleArgs) -> anyhow::Result<Outcome> {
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let written = inbox::write(&registry, &attachments, &inbox_dir)?;
-    println!(
-        "已写出收件箱：{} 份台账，{} 个文件（邮件、mbox 和散件）：{}",
-        subs.len(),
-        written.len(),
-        super::common::shown(&inbox_dir)
-    );
-    let name = |c: &Option<(String, Period)>| {
-        c.as_ref()
-            .and_then(|(u, p)| Some(format!("{}（{}）", registry.unit(u)?.name, p.chinese())))
-            .unwrap_or_default()
+    let vars = json!({
+        "workbooks": subs.len(),
+        "files": written.len(),
+        "path": super::common::shown(&inbox_dir),
+    });
+    println!("{}", console::say("sample_inbox", &vars)?);
+    let name = |c: &Option<(String, Period)>| -> anyhow::Result<String> {
+        let Some((unit, p)) = c else {
+            return Ok(String::new());
+        };
+        let unit = registry.unit(unit).map(|u| u.name.as_str()).unwrap_or("");
+        let vars = json!({ "unit": unit, "period": p.chinese() });
+        Ok(console::say("sample_case", &vars)?)
     };
-    println!("其中：缺报 {}；逾期 {}；身份证号有误后重报 {}；缺办结日期 {}；日期写成文本 {}；引用不存在的人才编号 {}",
-        name(&cases.missing), name(&cases.late), name(&cases.bad_id_then_resubmitted),
-        name(&cases.missing_close_date), name(&cases.text_dates), name(&cases.unknown_talent));
+    let vars = json!({
+        "missing": name(&cases.missing)?,
+        "late": name(&cases.late)?,
+        "bad_id": name(&cases.bad_id_then_resubmitted)?,
+        "close_date": name(&cases.missing_close_date)?,
+        "text_dates": name(&cases.text_dates)?,
+        "unknown_talent": name(&cases.unknown_talent)?,
+    });
+    println!("{}", console::say("sample_cases", &vars)?);
     if attachments.iter().any(|a| a.name.ends_with(".xls")) {
-        println!("旧版 Excel/WPS 存的 .xls：{}", name(&cases.legacy_xls));
+        let vars = json!({ "case": name(&cases.legacy_xls)? });
+        println!("{}", console::say("sample_legacy", &vars)?);
     }
     Ok(Outcome::Clean)
 }
@@ -112,12 +122,16 @@ fn prepare(dir: &Path, force: bool) -> anyhow::Result<()> {
         return Ok(());
     }
     if !force {
-        anyhow::bail!("{} 已有文件；要重新生成请加 --force", dir.display());
+        let vars = json!({ "path": dir.display().to_string() });
+        anyhow::bail!(console::say("sample_not_empty", &vars)?);
     }
     for path in existing {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
         if matches!(ext, "eml" | "mbox" | "xlsx" | "xls") {
-            std::fs::remove_file(&path).with_context(|| format!("删除 {}", path.display()))?;
+            std::fs::remove_file(&path).with_context(|| {
+                let vars = json!({ "path": path.display().to_string() });
+                console::say("sample_removing", &vars).unwrap_or_default()
+            })?;
         }
     }
     Ok(())

@@ -1,9 +1,12 @@
 //! `jucai schema`: the field table and the diagnostics catalogue as Markdown,
 //! or rewritten in place in a README (`--readme README.md`).
 
+use serde_json::json;
+
 use super::common::Outcome;
 use crate::cli::{SchemaArgs, SchemaPart};
 use crate::docs;
+use crate::render::console;
 
 pub fn run(args: SchemaArgs) -> anyhow::Result<Outcome> {
     let config = super::common::config(&args.common)?;
@@ -18,11 +21,20 @@ pub fn run(args: SchemaArgs) -> anyhow::Result<Outcome> {
         Some(path) => {
             let mut text = std::fs::read_to_string(path)?;
             for (part, body) in &parts {
-                text = docs::splice(&text, part, body)
-                    .ok_or_else(|| anyhow::anyhow!("{} 中没有 {part} 的标记", path.display()))?;
+                text = docs::splice(&text, part, body).ok_or_else(|| -> anyhow::Error {
+                    let vars = json!({ "path": path.display().to_string(), "part": part });
+                    match console::say("schema_no_markers", &vars) {
+                        Ok(text) => anyhow::anyhow!(text),
+                        Err(e) => e.into(),
+                    }
+                })?;
             }
             crate::output::write_atomic(path, text.as_bytes())?;
-            println!("已更新 {}", path.display());
+            let path = path.display().to_string();
+            println!(
+                "{}",
+                console::say("schema_updated", &json!({ "path": path }))?
+            );
         }
         None => {
             for (_, body) in parts {

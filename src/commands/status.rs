@@ -1,8 +1,11 @@
 //! `jucai status`: who reported for a period, on time or late, returned or
 //! passed, and who to chase; printed and written as 报送情况-<报送期>.xlsx.
 
+use serde_json::json;
+
 use super::common::Outcome;
 use crate::cli::StatusArgs;
+use crate::render::console;
 use crate::render::status_xlsx::StatusWriter;
 use crate::status::StatusReport;
 
@@ -24,6 +27,10 @@ pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
         .unwrap_or_else(|| config.output.clone())
         .join(period.code());
     let path = writer.write(&report, &out)?;
-    println!("\n已写出 {}", super::common::shown(&path));
+    let path = super::common::shown(&path);
+    println!(
+        "{}",
+        console::say("status_written", &json!({ "path": path }))?
+    );
     Ok(Outcome::Clean)
 }

@@ -4,12 +4,15 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+use serde_json::json;
+
 use super::common::Outcome;
 use crate::cli::TemplateArgs;
 use crate::config::Config;
 use crate::error::Error;
 use crate::period::Period;
 use crate::registry::Registry;
+use crate::render::console;
 use crate::render::ledger_template::{LedgerTemplates, TemplateJob};
 
 pub fn run(args: TemplateArgs) -> anyhow::Result<Outcome> {
@@ -17,12 +20,12 @@ pub fn run(args: TemplateArgs) -> anyhow::Result<Outcome> {
     let registry = super::common::registry(&config)?;
     let period = args.period;
     let written = write_templates(&config, &registry, period, args.unit.as_deref(), &args.out)?;
-    println!(
-        "已为 {} 个单位生成{}台账模板，保存在 {}",
-        written.len(),
-        period.chinese(),
-        super::common::shown(&args.out)
-    );
+    let vars = json!({
+        "n": written.len(),
+        "period": period.chinese(),
+        "path": super::common::shown(&args.out),
+    });
+    println!("{}", console::say("templates_written", &vars)?);
     Ok(Outcome::Clean)
 }
 
@@ -50,9 +53,10 @@ pub fn write_templates(
             deadline_days: config.deadline_days,
             fill: None,
         };
-        let path = templates
-            .write(&job, out)
-            .with_context(|| format!("生成“{}”的模板时出错", unit.name))?;
+        let path = templates.write(&job, out).with_context(|| {
+            console::say("template_failed", &json!({ "unit": unit.name }))
+                .unwrap_or_else(|_| unit.name.clone())
+        })?;
         written.push(path);
     }
     Ok(written)

@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use serde_json::json;
+
 use super::common::Outcome;
 use crate::cli::{Format, ValidateArgs};
 use crate::diagnostic::Diagnostic;
@@ -19,7 +21,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
     let registry = super::common::registry(&config)?;
     let files = crate::inputs::collect(&args.paths);
     if files.is_empty() {
-        anyhow::bail!("没有找到要校验的文件");
+        anyhow::bail!(console::word("validate_nothing")?);
     }
     let feedback = args
         .feedback
@@ -48,7 +50,10 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
             // A feedback file that cannot be written is reported; the batch goes on.
             match writer.write(&checked, &bytes, unit_name, &config.schema, dir) {
                 Ok(p) => written.push(p),
-                Err(e) => eprintln!("错误：{e}"),
+                Err(e) => {
+                    let text = crate::error::chain(&e);
+                    eprintln!("{}", console::say("error", &json!({ "text": text }))?);
+                }
             }
         }
         all.extend(checked.diagnostics);
@@ -56,17 +61,17 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&all)?),
         Format::Text => {
-            print!("{}", console::diagnostics_table(&all));
-            println!(
-                "共校验 {} 个文件：{clean} 个通过，{warned} 个只有警告，{failed} 个有错误。",
-                files.len()
-            );
+            print!("{}", console::diagnostics_table(&all)?);
+            let vars = json!({
+                "files": files.len(),
+                "clean": clean,
+                "warned": warned,
+                "failed": failed,
+            });
+            println!("{}", console::say("validate_summary", &vars)?);
             if let Some(dir) = &args.feedback {
-                println!(
-                    "已写出 {} 份校验反馈表：{}",
-                    written.len(),
-                    super::common::shown(dir)
-                );
+                let vars = json!({ "n": written.len(), "path": super::common::shown(dir) });
+                println!("{}", console::say("validate_feedback", &vars)?);
             }
         }
     }

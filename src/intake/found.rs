@@ -1,13 +1,94 @@
 //! What one input file yields: the files received in it, and what could not
 //! be read.
 
+use serde::Serialize;
+
 use crate::archive::Received;
+use crate::wording::Builtin;
+
+pub const WORDING: &str = include_str!("../../templates/intake.toml");
+
+static WORDS: Builtin = Builtin::new("templates/intake.toml", WORDING);
 
 /// What one input path yields, and anything that could not be read in it.
 #[derive(Debug, Default)]
 pub struct Intake {
     pub files: Vec<Received>,
-    pub problems: Vec<String>,
+    pub problems: Vec<Problem>,
+}
+
+/// Something in an input that could not be read (the input stays where it
+/// is; the rest of it is taken in). Worded by `templates/intake.toml`, the
+/// variant's name being the key and its fields the variables.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Problem {
+    TooBig {
+        source: String,
+        size: u64,
+        limit: u64,
+    },
+    Unreadable {
+        source: String,
+        reason: &'static str,
+    },
+    NotMail {
+        source: String,
+    },
+    TooManyMessages {
+        source: String,
+        limit: usize,
+    },
+    MessageUnreadable {
+        source: String,
+        n: usize,
+    },
+    TooManyAttachments {
+        source: String,
+        limit: usize,
+    },
+    AttachmentTooBig {
+        source: String,
+        name: String,
+    },
+    ZipEntryUnreadable {
+        source: String,
+        n: usize,
+    },
+    ZipEntryTooBig {
+        source: String,
+        name: String,
+    },
+    ZipEntryBroken {
+        source: String,
+        name: String,
+    },
+    ZipTooMany {
+        source: String,
+        limit: usize,
+    },
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let vars = serde_json::to_value(self).map_err(|_| std::fmt::Error)?;
+        let key = vars["kind"].as_str().unwrap_or_default();
+        let text = WORDS
+            .get()
+            .render(key, &vars)
+            .map_err(|_| std::fmt::Error)?;
+        f.write_str(&text)
+    }
+}
+
+/// Where a received part came from, worded (`attachment_source` …).
+pub(super) fn source(key: &str, vars: serde_json::Value) -> String {
+    // The built-in wording renders every key with its variables (tested);
+    // should it not, the bare variables still say where the part came from.
+    WORDS
+        .get()
+        .render(key, &vars)
+        .unwrap_or_else(|_| vars.to_string())
 }
 
 /// A file that arrived on its own (saved by the clerk, copied from a USB stick).
@@ -22,5 +103,68 @@ pub fn loose(bytes: Vec<u8>, name: String, source: String) -> Received {
         message_id: None,
         source,
         key,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every problem and every source wording renders (the `Display` above
+    /// cannot fail at run time).
+    #[test]
+    fn every_problem_is_worded() {
+        let s = || "收件/a.eml".to_string();
+        let all = [
+            Problem::TooBig {
+                source: s(),
+                size: 80,
+                limit: 64,
+            },
+            Problem::Unreadable {
+                source: s(),
+                reason: "没有读取权限",
+            },
+            Problem::NotMail { source: s() },
+            Problem::TooManyMessages {
+                source: s(),
+                limit: 3,
+            },
+            Problem::MessageUnreadable { source: s(), n: 2 },
+            Problem::TooManyAttachments {
+                source: s(),
+                limit: 3,
+            },
+            Problem::AttachmentTooBig {
+                source: s(),
+                name: "x.xlsx".into(),
+            },
+            Problem::ZipEntryUnreadable { source: s(), n: 2 },
+            Problem::ZipEntryTooBig {
+                source: s(),
+                name: "x.xlsx".into(),
+            },
+            Problem::ZipEntryBroken {
+                source: s(),
+                name: "x.xlsx".into(),
+            },
+            Problem::ZipTooMany {
+                source: s(),
+                limit: 3,
+            },
+        ];
+        for p in all {
+            let text = p.to_string();
+            assert!(text.starts_with("收件/a.eml："), "{text}");
+        }
+        let v = serde_json::json!({ "source": "a", "n": 1, "part": "1", "name": "b" });
+        for key in [
+            "in_message",
+            "attachment_source",
+            "zip_entry_source",
+            "unnamed_attachment",
+        ] {
+            assert!(WORDS.get().render(key, &v).is_ok(), "{key}");
+        }
     }
 }

@@ -5,7 +5,9 @@
 use chrono::{DateTime, FixedOffset, TimeZone};
 use mail_parser::{Message, MessageParser, MimeHeaders};
 
-use super::found::Intake;
+use serde_json::json;
+
+use super::found::{source as worded, Intake, Problem};
 use crate::archive::Received;
 use crate::limits::Limits;
 
@@ -14,7 +16,9 @@ pub fn from_eml(bytes: &[u8], source: &str, limits: Limits) -> Intake {
     let mut out = Intake::default();
     match MessageParser::default().parse(bytes) {
         Some(message) => collect(&message, bytes, source, "", limits, &mut out),
-        None => out.problems.push(format!("{source}：不是可解析的邮件")),
+        None => out.problems.push(Problem::NotMail {
+            source: source.to_string(),
+        }),
     }
     out
 }
@@ -25,22 +29,24 @@ pub fn from_mbox(bytes: &[u8], source: &str, limits: Limits) -> Intake {
     let messages = mail_parser::mailbox::mbox::MessageIterator::new(bytes);
     for (i, message) in messages.enumerate() {
         if i >= limits.max_entries {
-            out.problems.push(format!(
-                "{source}：邮件超过 {} 封，其余未读取",
-                limits.max_entries
-            ));
+            out.problems.push(Problem::TooManyMessages {
+                source: source.to_string(),
+                limit: limits.max_entries,
+            });
             break;
         }
         let Ok(message) = message else {
-            out.problems
-                .push(format!("{source}：第 {} 封邮件无法读取", i + 1));
+            out.problems.push(Problem::MessageUnreadable {
+                source: source.to_string(),
+                n: i + 1,
+            });
             continue;
         };
         let raw = message.contents();
-        let here = format!("{source}#{}", i + 1);
+        let here = worded("in_message", json!({ "source": source, "n": i + 1 }));
         match MessageParser::default().parse(raw) {
             Some(parsed) => collect(&parsed, raw, &here, "", limits, &mut out),
-            None => out.problems.push(format!("{here}：不是可解析的邮件")),
+            None => out.problems.push(Problem::NotMail { source: here }),
         }
     }
     out
@@ -124,20 +130,22 @@ fn collect_parts(
             continue;
         }
         if out.files.len() >= limits.max_entries {
-            out.problems.push(format!(
-                "{source}：附件超过 {} 个，其余未读取",
-                limits.max_entries
-            ));
+            out.problems.push(Problem::TooManyAttachments {
+                source: source.to_string(),
+                limit: limits.max_entries,
+            });
             return;
         }
         let contents = part.contents();
         let name = part
             .attachment_name()
             .map(str::to_string)
-            .unwrap_or_else(|| format!("附件{here}"));
+            .unwrap_or_else(|| worded("unnamed_attachment", json!({ "part": here })));
         if contents.len() as u64 > limits.max_file_bytes {
-            out.problems
-                .push(format!("{source}：附件“{name}”超过大小上限，未读取"));
+            out.problems.push(Problem::AttachmentTooBig {
+                source: source.to_string(),
+                name,
+            });
             continue;
         }
         let received = Received {
@@ -147,7 +155,10 @@ fn collect_parts(
             date: envelope.date,
             subject: envelope.subject.clone(),
             message_id: envelope.message_id.clone(),
-            source: format!("{source}（附件 {here}）"),
+            source: worded(
+                "attachment_source",
+                json!({ "source": source, "part": here }),
+            ),
             key: format!("{identity}#{here}"),
         };
         if name.to_lowercase().ends_with(".zip") {

@@ -13,7 +13,7 @@ pub mod identify;
 pub mod mail;
 pub mod zip;
 
-pub use found::{loose, Intake};
+pub use found::{loose, Intake, Problem};
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -43,11 +43,11 @@ pub fn receive(path: &Path, limits: Limits) -> Intake {
         if meta.len() > limits.max_file_bytes {
             return Intake {
                 files: Vec::new(),
-                problems: vec![format!(
-                    "{source}：文件约 {} MB，超过大小上限 {} MB，未读取（文件仍在原处）",
-                    crate::limits::mb(meta.len()),
-                    crate::limits::mb(limits.max_file_bytes)
-                )],
+                problems: vec![Problem::TooBig {
+                    source,
+                    size: crate::limits::mb(meta.len()),
+                    limit: crate::limits::mb(limits.max_file_bytes),
+                }],
             };
         }
     }
@@ -56,7 +56,10 @@ pub fn receive(path: &Path, limits: Limits) -> Intake {
         Err(e) => {
             return Intake {
                 files: Vec::new(),
-                problems: vec![format!("{source}：无法读取（{e}）")],
+                problems: vec![Problem::Unreadable {
+                    source,
+                    reason: crate::read::workbook::io_reason(&e),
+                }],
             }
         }
     };
@@ -87,8 +90,8 @@ pub struct Summary {
     pub already: usize,
     pub quarantined: usize,
     pub with_errors: usize,
-    /// Containers (or parts of them) that could not be read, as messages.
-    pub problems: Vec<String>,
+    /// Containers (or parts of them) that could not be read.
+    pub problems: Vec<Problem>,
 }
 
 /// Input files handled together: read and validated in parallel, then

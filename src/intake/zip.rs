@@ -3,7 +3,9 @@
 
 use std::io::{Cursor, Read};
 
-use super::found::{loose, Intake};
+use serde_json::json;
+
+use super::found::{loose, source as worded, Intake, Problem};
 use crate::archive::Received;
 use crate::limits::Limits;
 
@@ -29,8 +31,10 @@ pub fn from_zip(
         .unwrap_or_else(|| format!("file:{}:{name}", crate::hash::sha256_hex(bytes)));
     for i in 0..archive.len().min(limits.max_entries) {
         let Ok(mut entry) = archive.by_index(i) else {
-            out.problems
-                .push(format!("{source}：压缩包第 {} 项无法读取", i + 1));
+            out.problems.push(Problem::ZipEntryUnreadable {
+                source: source.to_string(),
+                n: i + 1,
+            });
             continue;
         };
         if entry.is_dir() {
@@ -38,9 +42,10 @@ pub fn from_zip(
         }
         let entry_name = entry_name(entry.name_raw());
         if entry.size() > limits.max_file_bytes {
-            out.problems.push(format!(
-                "{source}：压缩包中的“{entry_name}”超过大小上限，未解压"
-            ));
+            out.problems.push(Problem::ZipEntryTooBig {
+                source: source.to_string(),
+                name: entry_name,
+            });
             continue;
         }
         let mut data = Vec::new();
@@ -51,25 +56,29 @@ pub fn from_zip(
             .is_err()
             || data.len() as u64 > limits.max_file_bytes
         {
-            out.problems.push(format!(
-                "{source}：压缩包中的“{entry_name}”无法解压或超过大小上限"
-            ));
+            out.problems.push(Problem::ZipEntryBroken {
+                source: source.to_string(),
+                name: entry_name,
+            });
             continue;
         }
         let mut received = whole(
             &data,
             &entry_name,
-            &format!("{source}（压缩包内 {entry_name}）"),
+            &worded(
+                "zip_entry_source",
+                json!({ "source": source, "name": entry_name }),
+            ),
             envelope,
         );
         received.key = format!("{container}/zip:{i}");
         out.files.push(received);
     }
     if archive.len() > limits.max_entries {
-        out.problems.push(format!(
-            "{source}：压缩包内文件超过 {} 个，其余未读取",
-            limits.max_entries
-        ));
+        out.problems.push(Problem::ZipTooMany {
+            source: source.to_string(),
+            limit: limits.max_entries,
+        });
     }
     out
 }

@@ -82,12 +82,17 @@ pub fn too_big(size: u64, limits: &Limits) -> Finding {
 
 /// The diagnostic for a file that could not be read from disk.
 pub fn read_failed(e: &std::io::Error) -> Finding {
-    let reason = match e.kind() {
+    Finding::new(Msg::FileReadFailed).arg("reason", io_reason(e))
+}
+
+/// Why a file could not be read, in words for a clerk (the operating
+/// system's own text is English and technical).
+pub fn io_reason(e: &std::io::Error) -> &'static str {
+    match e.kind() {
         std::io::ErrorKind::NotFound => "文件不存在",
         std::io::ErrorKind::PermissionDenied => "没有读取权限",
         _ => "读取时出错",
-    };
-    Finding::new(Msg::FileReadFailed).arg("reason", reason)
+    }
 }
 
 fn contains_utf16(bytes: &[u8], needle: &str) -> bool {

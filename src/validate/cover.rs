@@ -87,7 +87,6 @@ pub fn check(
                     .sheet(&cover.sheet)
                     .severity(Severity::Warning)
                     .value(period.chinese())
-                    .arg("source", "文件名中的报送期")
                     .arg("expected", named.chinese()),
             );
         }
