@@ -153,6 +153,14 @@ fn count_if(e: Expr) -> Expr {
     e.fill_null(lit(false)).cast(DataType::UInt64).sum()
 }
 
+/// Where a case ledger's figures go in the figures.
+type CaseSlot = fn(&mut Figures) -> &mut CaseFigures;
+
+/// Days of column `c` within `[start, end]`.
+fn between(c: &str, start: i32, end: i32) -> Expr {
+    col(c).gt_eq(lit(start)).and(col(c).lt_eq(lit(end)))
+}
+
 impl Scoped {
     /// Figures of every scope for the window `[start, end]` (days), the
     /// roster taken as at `end`, cases counted from `year_start`.
@@ -163,9 +171,21 @@ impl Scoped {
         year_start: i32,
     ) -> PolarsResult<BTreeMap<String, Figures>> {
         let mut out: BTreeMap<String, Figures> = BTreeMap::new();
-        let within = |c: &str| col(c).gt_eq(lit(start)).and(col(c).lt_eq(lit(end)));
+        self.talents(start, end, &mut out)?;
+        self.cases(start, end, year_start, &mut out)?;
+        self.activities(start, end, &mut out)?;
+        self.achievements(start, end, &mut out)?;
+        Ok(out)
+    }
 
-        // Talents.
+    /// Talents.
+    fn talents(
+        &self,
+        start: i32,
+        end: i32,
+        out: &mut BTreeMap<String, Figures>,
+    ) -> PolarsResult<()> {
+        let within = |c: &str| between(c, start, end);
         let t = || self.talents.clone().lazy();
         let in_library = col("joined")
             .lt_eq(lit(end))
@@ -184,7 +204,7 @@ impl Scoped {
                 f.talents.party_members = n
             }),
         ];
-        per_scope(t(), talent_counts, &mut out)?;
+        per_scope(t(), talent_counts, out)?;
         let talent_dims: [(&str, TalentSlot); 7] = [
             ("kind", |f| &mut f.by_kind),
             ("sex", |f| &mut f.by_sex),
@@ -195,86 +215,94 @@ impl Scoped {
             ("deputy", |f| &mut f.by_deputy),
         ];
         for (dim, slot) in talent_dims {
-            breakdown(t().filter(in_library.clone()), dim, &mut out, |f| {
+            breakdown(t().filter(in_library.clone()), dim, out, |f| {
                 slot(&mut f.talents)
             })?;
         }
+        Ok(())
+    }
 
-        // Problems and needs.
+    /// Problems and needs.
+    fn cases(
+        &self,
+        start: i32,
+        end: i32,
+        year_start: i32,
+        out: &mut BTreeMap<String, Figures>,
+    ) -> PolarsResult<()> {
         for (ledger, slot) in [
             (
                 LedgerKey::Problems.as_str(),
-                (|f: &mut Figures| &mut f.problems) as fn(&mut Figures) -> &mut CaseFigures,
+                (|f: &mut Figures| &mut f.problems) as CaseSlot,
             ),
             (LedgerKey::Needs.as_str(), |f: &mut Figures| &mut f.needs),
         ] {
-            let c = || {
-                self.cases
-                    .clone()
-                    .lazy()
-                    .filter(col("ledger").eq(lit(ledger)))
-            };
-            let this_year = col("registered")
-                .gt_eq(lit(year_start))
-                .and(col("registered").lt_eq(lit(end)));
-            let closed_by_end = col("closed")
-                .is_not_null()
-                .and(col("closed").lt_eq(lit(end)));
-            let df = c()
-                .group_by([col("scope")])
-                .agg([
-                    count_if(within("registered")).alias("new"),
-                    count_if(within("closed")).alias("closed"),
-                    count_if(this_year.clone().and(closed_by_end.clone().not())).alias("open"),
-                    count_if(within("registered").and(col("escalated"))).alias("escalated"),
-                    count_if(within("closed").and(col("satisfied"))).alias("satisfied"),
-                    count_if(this_year.clone().and(closed_by_end)).alias("closed_in_year"),
-                    (col("closed") - col("registered"))
-                        .cast(DataType::Float64)
-                        .filter(within("closed"))
-                        .sum()
-                        .alias("days"),
-                ])
-                .collect()?;
-            let scopes = df.column("scope")?.str()?;
-            let number = |name: &str| -> PolarsResult<Vec<u64>> {
-                Ok(df
-                    .column(name)?
-                    .u64()?
-                    .iter()
-                    .map(|n| n.unwrap_or(0))
-                    .collect())
-            };
-            let (new, closed, open) = (number("new")?, number("closed")?, number("open")?);
-            let (escalated, satisfied) = (number("escalated")?, number("satisfied")?);
-            let closed_in_year = number("closed_in_year")?;
-            let days = df.column("days")?.f64()?;
-            for (i, scope) in scopes.iter().enumerate() {
-                let Some(scope) = scope else { continue };
-                if new[i] + closed[i] + open[i] + closed_in_year[i] == 0 {
-                    continue;
-                }
-                let cases = slot(out.entry(scope.to_string()).or_default());
-                cases.new = new[i];
-                cases.closed = closed[i];
-                cases.open = open[i];
-                cases.escalated = escalated[i];
-                cases.satisfied = satisfied[i];
-                let total = closed_in_year[i] + open[i];
-                cases.closure_rate = (total > 0).then(|| closed_in_year[i] as f64 / total as f64);
-                if closed[i] > 0 {
-                    cases.mean_days_to_close = days.get(i).map(|d| d / closed[i] as f64);
-                }
-            }
-            breakdown(
-                c().filter(within("registered")),
-                "category",
-                &mut out,
-                |f| &mut slot(f).by_category,
-            )?;
+            self.case_ledger(ledger, slot, start, end, year_start, out)?;
         }
+        Ok(())
+    }
 
-        // Activities.
+    /// The figures of one case ledger, put where `slot` says.
+    fn case_ledger(
+        &self,
+        ledger: &str,
+        slot: CaseSlot,
+        start: i32,
+        end: i32,
+        year_start: i32,
+        out: &mut BTreeMap<String, Figures>,
+    ) -> PolarsResult<()> {
+        let within = |c: &str| between(c, start, end);
+        let c = || {
+            self.cases
+                .clone()
+                .lazy()
+                .filter(col("ledger").eq(lit(ledger)))
+        };
+        let df = case_counts(c(), start, end, year_start)?;
+        let scopes = df.column("scope")?.str()?;
+        let number = |name: &str| -> PolarsResult<Vec<u64>> {
+            Ok(df
+                .column(name)?
+                .u64()?
+                .iter()
+                .map(|n| n.unwrap_or(0))
+                .collect())
+        };
+        let (new, closed, open) = (number("new")?, number("closed")?, number("open")?);
+        let (escalated, satisfied) = (number("escalated")?, number("satisfied")?);
+        let closed_in_year = number("closed_in_year")?;
+        let days = df.column("days")?.f64()?;
+        for (i, scope) in scopes.iter().enumerate() {
+            let Some(scope) = scope else { continue };
+            if new[i] + closed[i] + open[i] + closed_in_year[i] == 0 {
+                continue;
+            }
+            let cases = slot(out.entry(scope.to_string()).or_default());
+            cases.new = new[i];
+            cases.closed = closed[i];
+            cases.open = open[i];
+            cases.escalated = escalated[i];
+            cases.satisfied = satisfied[i];
+            let total = closed_in_year[i] + open[i];
+            cases.closure_rate = (total > 0).then(|| closed_in_year[i] as f64 / total as f64);
+            if closed[i] > 0 {
+                cases.mean_days_to_close = days.get(i).map(|d| d / closed[i] as f64);
+            }
+        }
+        breakdown(c().filter(within("registered")), "category", out, |f| {
+            &mut slot(f).by_category
+        })
+    }
+
+    /// Activities.
+    fn activities(
+        &self,
+        start: i32,
+        end: i32,
+        out: &mut BTreeMap<String, Figures>,
+    ) -> PolarsResult<()> {
+        let within = |c: &str| between(c, start, end);
         let a = || self.activities.clone().lazy().filter(within("date"));
         let df = a()
             .group_by([col("scope")])
@@ -314,20 +342,54 @@ impl Scoped {
             f.talent_participants = talents.get(i).unwrap_or(0.0) as u64;
             f.funds = (funds.get(i).unwrap_or(0.0) * 100.0).round() / 100.0;
         }
-        breakdown(a(), "type", &mut out, |f| &mut f.activities.by_type)?;
-        breakdown(a(), "scope_kind", &mut out, |f| &mut f.activities.by_scope)?;
+        breakdown(a(), "type", out, |f| &mut f.activities.by_type)?;
+        breakdown(a(), "scope_kind", out, |f| &mut f.activities.by_scope)
+    }
 
-        // Achievements.
+    /// Achievements.
+    fn achievements(
+        &self,
+        start: i32,
+        end: i32,
+        out: &mut BTreeMap<String, Figures>,
+    ) -> PolarsResult<()> {
+        let within = |c: &str| between(c, start, end);
         let h = || self.achievements.clone().lazy().filter(within("date"));
         let achievement_counts: [Count; 2] = [
             (col("date").is_not_null(), |f, n| f.achievements.count = n),
             (col("research"), |f, n| f.achievements.research_reports = n),
         ];
-        per_scope(h(), achievement_counts, &mut out)?;
-        breakdown(h(), "type", &mut out, |f| &mut f.achievements.by_type)?;
-        breakdown(h(), "level", &mut out, |f| &mut f.achievements.by_level)?;
-        Ok(out)
+        per_scope(h(), achievement_counts, out)?;
+        breakdown(h(), "type", out, |f| &mut f.achievements.by_type)?;
+        breakdown(h(), "level", out, |f| &mut f.achievements.by_level)
     }
+}
+
+/// A case ledger's counts per scope: new, closed, open, escalated, satisfied,
+/// closed within the year, and the days the closed ones took.
+fn case_counts(c: LazyFrame, start: i32, end: i32, year_start: i32) -> PolarsResult<DataFrame> {
+    let within = |c: &str| between(c, start, end);
+    let this_year = col("registered")
+        .gt_eq(lit(year_start))
+        .and(col("registered").lt_eq(lit(end)));
+    let closed_by_end = col("closed")
+        .is_not_null()
+        .and(col("closed").lt_eq(lit(end)));
+    c.group_by([col("scope")])
+        .agg([
+            count_if(within("registered")).alias("new"),
+            count_if(within("closed")).alias("closed"),
+            count_if(this_year.clone().and(closed_by_end.clone().not())).alias("open"),
+            count_if(within("registered").and(col("escalated"))).alias("escalated"),
+            count_if(within("closed").and(col("satisfied"))).alias("satisfied"),
+            count_if(this_year.clone().and(closed_by_end)).alias("closed_in_year"),
+            (col("closed") - col("registered"))
+                .cast(DataType::Float64)
+                .filter(within("closed"))
+                .sum()
+                .alias("days"),
+        ])
+        .collect()
 }
 
 /// Several counts per scope in one pass: each expression's true rows. A

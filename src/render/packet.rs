@@ -68,8 +68,20 @@ impl Packets {
         let mut b = vec![
             Block::Title(self.texts.render("station_title", &vars)?),
             Block::Subtitle(self.texts.render("station_subtitle", &vars)?),
-            Block::Heading(self.t("h_scores")?),
         ];
+        b.extend(self.score_blocks(a)?);
+        b.extend(self.six_blocks(r)?);
+        b.extend(self.quarter_blocks(r)?);
+        b.extend(self.activity_blocks(r)?);
+        b.extend(self.result_blocks(r)?);
+        b.extend(self.case_blocks(r)?);
+        b.extend(self.grade_blocks(a)?);
+        Ok(b)
+    }
+
+    /// The score sheet, with its total row.
+    fn score_blocks(&self, a: &Assessment) -> Result<Vec<Block>, Error> {
+        let mut b = vec![Block::Heading(self.t("h_scores")?)];
         let mut rows: Vec<Vec<String>> = a
             .scores
             .iter()
@@ -94,7 +106,12 @@ impl Packets {
             &[L, R, R, L],
             rows,
         ));
-        b.push(Block::Heading(self.t("h_six")?));
+        Ok(b)
+    }
+
+    /// The 六有 checklist.
+    fn six_blocks(&self, r: &AnnualReport) -> Result<Vec<Block>, Error> {
+        let mut b = vec![Block::Heading(self.t("h_six")?)];
         let six = r
             .six_haves
             .iter()
@@ -112,7 +129,12 @@ impl Packets {
             &[L, C, L],
             six,
         ));
-        b.push(Block::Heading(self.t("h_quarters")?));
+        Ok(b)
+    }
+
+    /// The quarterly submission record.
+    fn quarter_blocks(&self, r: &AnnualReport) -> Result<Vec<Block>, Error> {
+        let mut b = vec![Block::Heading(self.t("h_quarters")?)];
         let quarters = r
             .own_quarters
             .iter()
@@ -131,8 +153,13 @@ impl Packets {
             &[L, C, C, C, L],
             quarters,
         ));
+        Ok(b)
+    }
+
+    /// The activities: counts by type, then the station's own list.
+    fn activity_blocks(&self, r: &AnnualReport) -> Result<Vec<Block>, Error> {
         let y = &r.year_total;
-        b.push(Block::Heading(self.t("h_activities")?));
+        let mut b = vec![Block::Heading(self.t("h_activities")?)];
         b.push(Block::Paragraph(self.texts.render(
             "activities",
             &json!({ "five": r.own_five_kinds, "total": y.activities.count, "people": y.activities.participants }),
@@ -174,7 +201,13 @@ impl Packets {
                 rows,
             ));
         }
-        b.push(Block::Heading(self.t("h_results")?));
+        Ok(b)
+    }
+
+    /// The research reports and other achievements.
+    fn result_blocks(&self, r: &AnnualReport) -> Result<Vec<Block>, Error> {
+        let y = &r.year_total;
+        let mut b = vec![Block::Heading(self.t("h_results")?)];
         b.push(Block::Paragraph(self.texts.render(
             "results",
             &json!({ "research": r.own_research_reports, "achievements": y.achievements.count }),
@@ -201,21 +234,34 @@ impl Packets {
                 rows,
             ));
         }
-        b.push(Block::Heading(self.t("h_cases")?));
-        b.push(Block::Paragraph(
-            self.texts
-                .render("cases", &json!({ "p": y.problems, "n": y.needs }))?,
-        ));
-        b.push(Block::Heading(self.t("h_grade")?));
-        b.push(Block::Paragraph(self.texts.render(
-            "grade",
-            &json!({ "total": format!("{:.1}", a.total), "grade": a.grade }),
-        )?));
-        b.push(Block::Space(24.0));
-        b.push(Block::Paragraph(self.t("signatures")?));
-        b.push(Block::Space(12.0));
-        b.push(Block::Paragraph(self.t("sign_date")?));
         Ok(b)
+    }
+
+    /// Problem and need closure.
+    fn case_blocks(&self, r: &AnnualReport) -> Result<Vec<Block>, Error> {
+        let y = &r.year_total;
+        Ok(vec![
+            Block::Heading(self.t("h_cases")?),
+            Block::Paragraph(
+                self.texts
+                    .render("cases", &json!({ "p": y.problems, "n": y.needs }))?,
+            ),
+        ])
+    }
+
+    /// The grade and the signature lines.
+    fn grade_blocks(&self, a: &Assessment) -> Result<Vec<Block>, Error> {
+        Ok(vec![
+            Block::Heading(self.t("h_grade")?),
+            Block::Paragraph(self.texts.render(
+                "grade",
+                &json!({ "total": format!("{:.1}", a.total), "grade": a.grade }),
+            )?),
+            Block::Space(24.0),
+            Block::Paragraph(self.t("signatures")?),
+            Block::Space(12.0),
+            Block::Paragraph(self.t("sign_date")?),
+        ])
     }
 
     fn ranking_blocks(&self, year: i32, ranked: &[Ranked]) -> Result<Vec<Block>, Error> {

@@ -124,14 +124,29 @@ impl StatusWriter {
     }
 
     fn fill(&self, sheet: &mut Worksheet, r: &StatusReport) -> Result<(), SheetError> {
+        let last = (WIDTHS.len() - 1) as u16;
+        self.fill_header(sheet, r, last)?;
+        let row = self.fill_units(sheet, r, 3, last)?;
+        let row = self.fill_chase(sheet, r, row, last)?;
+        self.fill_quarantine(sheet, r, row, last)?;
+        sheet.set_freeze_panes(3, 0)?;
+        xlsx::print_setup(sheet, true, Some((2, 2)))?;
+        Ok(())
+    }
+
+    /// Sheet name, column widths, title, summary and the table headers (rows 0–2).
+    fn fill_header(
+        &self,
+        sheet: &mut Worksheet,
+        r: &StatusReport,
+        last: u16,
+    ) -> Result<(), SheetError> {
         let s = &self.styles;
         let vars = self.vars(r);
         sheet.set_name(self.texts.plain("sheet")?)?;
-        const WIDTHS: [f64; 10] = [6.0, 14.0, 40.0, 8.0, 9.0, 7.0, 17.0, 17.0, 9.0, 18.0];
         for (c, w) in WIDTHS.iter().enumerate() {
             sheet.set_column_width(c as u16, *w)?;
         }
-        let last = (WIDTHS.len() - 1) as u16;
         sheet.set_row_height(0, 30)?;
         sheet.merge_range(0, 0, 0, last, &self.texts.render("title", &vars)?, &s.title)?;
         sheet.set_row_height(1, 34)?;
@@ -147,13 +162,25 @@ impl StatusWriter {
         for (c, h) in headers.iter().enumerate() {
             sheet.write_string_with_format(2, c as u16, h, &s.header)?;
         }
+        Ok(())
+    }
+
+    /// Each group's name row, then a row per unit, from `row` on; returns
+    /// the row after the last.
+    fn fill_units(
+        &self,
+        sheet: &mut Worksheet,
+        r: &StatusReport,
+        mut row: u32,
+        last: u16,
+    ) -> Result<u32, SheetError> {
+        let s = &self.styles;
         let group_format = s
             .header
             .clone()
             .set_align(rust_xlsxwriter::FormatAlign::Left);
         let late = s.cell.clone().set_font_color("#C00000");
         let datetime = s.cell.clone().set_num_format("yyyy-mm-dd hh:mm");
-        let mut row = 3u32;
         let mut n = 0;
         for g in &r.groups {
             sheet.merge_range(row, 0, row, last, &g.name, &group_format)?;
@@ -182,6 +209,19 @@ impl StatusWriter {
                 row += 1;
             }
         }
+        Ok(row)
+    }
+
+    /// The chase list, after a blank row following `row`; returns the row
+    /// after it.
+    fn fill_chase(
+        &self,
+        sheet: &mut Worksheet,
+        r: &StatusReport,
+        mut row: u32,
+        last: u16,
+    ) -> Result<u32, SheetError> {
+        let s = &self.styles;
         row += 1;
         sheet.merge_range(
             row,
@@ -219,6 +259,18 @@ impl StatusWriter {
                 row += 1;
             }
         }
+        Ok(row)
+    }
+
+    /// The quarantined files, if any, after a blank row following `row`.
+    fn fill_quarantine(
+        &self,
+        sheet: &mut Worksheet,
+        r: &StatusReport,
+        mut row: u32,
+        last: u16,
+    ) -> Result<(), SheetError> {
+        let s = &self.styles;
         if !r.quarantine.is_empty() {
             row += 1;
             sheet.merge_range(
@@ -253,11 +305,12 @@ impl StatusWriter {
                 row += 1;
             }
         }
-        sheet.set_freeze_panes(3, 0)?;
-        xlsx::print_setup(sheet, true, Some((2, 2)))?;
         Ok(())
     }
 }
+
+/// Column widths of the status table.
+const WIDTHS: [f64; 10] = [6.0, 14.0, 40.0, 8.0, 9.0, 7.0, 17.0, 17.0, 9.0, 18.0];
 
 /// Column spans (first, last) of the chase list and quarantine tables, laid
 /// over the status table's columns.

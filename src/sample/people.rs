@@ -74,16 +74,55 @@ pub fn talent(
     unit_tag: &str,
     joined: NaiveDate,
 ) -> Talent {
-    let male = match kind {
-        "养老护理" => rng.u32(0..100) < 25,
-        "殡葬服务" => rng.u32(0..100) < 60,
-        _ => rng.u32(0..100) < 40,
-    };
+    let male = male(rng, kind);
     let ethnicity = weighted(
         rng,
         &[("汉族", 82), ("蒙古族", 14), ("回族", 2), ("满族", 2)],
     );
-    let name = if ethnicity == "蒙古族" && rng.bool() {
+    let name = name(rng, corpus, male, ethnicity);
+    let birth = birth(rng, kind, joined);
+    let education = education(rng, kind);
+    let qualification = qualification(rng, kind);
+    let politics = politics(rng);
+    let id_number = id_number_for(rng, birth, male);
+    let (key_talent, contact_leader) = key_talent(rng);
+    let deputy = weighted(rng, &[("无", 97), ("人大代表", 2), ("政协委员", 1)]);
+    let phone = phone(rng);
+    Talent {
+        id: format!("{unit_tag}-{seq:03}"),
+        name,
+        male,
+        birth,
+        ethnicity,
+        politics,
+        education,
+        major: pick(rng, texts(&corpus.majors, kind)).to_string(),
+        kind: kind.to_string(),
+        qualification,
+        employer: pick(rng, texts(&corpus.employers, kind)).to_string(),
+        position: pick(rng, texts(&corpus.positions, kind)).to_string(),
+        phone,
+        id_number,
+        joined,
+        left: None,
+        key_talent,
+        contact_leader,
+        deputy,
+    }
+}
+
+/// Whether a talent of `kind` is male.
+fn male(rng: &mut Rng, kind: &str) -> bool {
+    match kind {
+        "养老护理" => rng.u32(0..100) < 25,
+        "殡葬服务" => rng.u32(0..100) < 60,
+        _ => rng.u32(0..100) < 40,
+    }
+}
+
+/// A name fitting the sex and ethnicity.
+fn name(rng: &mut Rng, corpus: &Corpus, male: bool, ethnicity: &str) -> String {
+    if ethnicity == "蒙古族" && rng.bool() {
         pick(rng, &corpus.mongolian_names).to_string()
     } else {
         let given = if male {
@@ -92,15 +131,22 @@ pub fn talent(
             &corpus.given_female
         };
         format!("{}{}", pick(rng, &corpus.surnames), pick(rng, given))
-    };
+    }
+}
+
+/// A birth date giving an age fitting `kind` on `joined`.
+fn birth(rng: &mut Rng, kind: &str, joined: NaiveDate) -> NaiveDate {
     let age = match kind {
         "养老护理" => 24 + rng.u32(0..34),
         _ => 23 + rng.u32(0..35),
     };
     let birth_year = joined.year() - age as i32;
-    let birth = NaiveDate::from_ymd_opt(birth_year, 1 + rng.u32(0..12), 1 + rng.u32(0..28))
-        .unwrap_or(joined);
-    let education = match kind {
+    NaiveDate::from_ymd_opt(birth_year, 1 + rng.u32(0..12), 1 + rng.u32(0..28)).unwrap_or(joined)
+}
+
+/// An education level in the mix of `kind`.
+fn education(rng: &mut Rng, kind: &str) -> &'static str {
+    match kind {
         "养老护理" => weighted(
             rng,
             &[
@@ -131,8 +177,12 @@ pub fn talent(
                 ("高中及以下", 2),
             ],
         ),
-    };
-    let qualification = match kind {
+    }
+}
+
+/// A qualification in the mix of `kind`.
+fn qualification(rng: &mut Rng, kind: &str) -> &'static str {
+    match kind {
         "社会工作" | "社区工作" => weighted(
             rng,
             &[
@@ -166,8 +216,12 @@ pub fn talent(
                 ("其他", 3),
             ],
         ),
-    };
-    let politics = weighted(
+    }
+}
+
+/// A political status.
+fn politics(rng: &mut Rng) -> &'static str {
+    weighted(
         rng,
         &[
             ("中共党员", 34),
@@ -177,43 +231,34 @@ pub fn talent(
             ("无党派人士", 1),
             ("群众", 49),
         ],
-    );
+    )
+}
+
+/// A valid ID number that agrees with the birth date and sex.
+fn id_number_for(rng: &mut Rng, birth: NaiveDate, male: bool) -> String {
     let area_code = "150602";
     let seq3 = rng.u32(0..500) * 2 + u32::from(male);
     let first17 = format!("{area_code}{}{:03}", birth.format("%Y%m%d"), seq3);
-    let id_number = id_number::with_check_char(&first17).unwrap_or_default();
+    id_number::with_check_char(&first17).unwrap_or_default()
+}
+
+/// Whether the talent is a key talent, and if so mostly a contact leader.
+fn key_talent(rng: &mut Rng) -> (bool, Option<String>) {
     let key_talent = rng.u32(0..100) < 12;
     let contact_leader = (key_talent && rng.u32(0..100) < 90)
         .then(|| LEADERS[rng.usize(0..LEADERS.len())].to_string());
-    let deputy = weighted(rng, &[("无", 97), ("人大代表", 2), ("政协委员", 1)]);
+    (key_talent, contact_leader)
+}
+
+/// A mobile number.
+fn phone(rng: &mut Rng) -> String {
     let mobile_prefix = [
         "139", "138", "137", "135", "150", "151", "152", "158", "182", "187", "189", "133", "153",
         "180", "147",
     ];
-    let phone = format!(
+    format!(
         "{}{:08}",
         mobile_prefix[rng.usize(0..mobile_prefix.len())],
         rng.u32(0..100_000_000)
-    );
-    Talent {
-        id: format!("{unit_tag}-{seq:03}"),
-        name,
-        male,
-        birth,
-        ethnicity,
-        politics,
-        education,
-        major: pick(rng, texts(&corpus.majors, kind)).to_string(),
-        kind: kind.to_string(),
-        qualification,
-        employer: pick(rng, texts(&corpus.employers, kind)).to_string(),
-        position: pick(rng, texts(&corpus.positions, kind)).to_string(),
-        phone,
-        id_number,
-        joined,
-        left: None,
-        key_talent,
-        contact_leader,
-        deputy,
-    }
+    )
 }
