@@ -104,7 +104,6 @@ messages! {
     FileEmpty = "file-empty",
     FileNotSpreadsheet = "file-not-spreadsheet",
     FileBroken = "file-broken",
-    FileStructureLoop = "file-structure-loop",
     FileParserFailed = "file-parser-failed",
     FileReadFailed = "file-read-failed",
     SheetBroken = "sheet-broken",

@@ -5,6 +5,7 @@
 //! `<mergeCells>` element is found with a byte search in the decompressed sheet
 //! and only that fragment is parsed (with quick-xml).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
@@ -19,7 +20,7 @@ pub struct Merges(HashMap<String, Vec<Dimensions>>);
 impl Merges {
     /// Find the merged areas of every sheet. A workbook whose merges cannot be
     /// read is treated as having none (its cells are still read).
-    pub fn find(workbook: &mut Sheets<Cursor<&[u8]>>, bytes: &[u8]) -> Merges {
+    pub fn find(workbook: &mut Sheets<Cursor<Cow<'_, [u8]>>>, bytes: &[u8]) -> Merges {
         match workbook {
             Sheets::Xlsx(_) => Merges(xlsx_merges(bytes).unwrap_or_default()),
             Sheets::Xls(x) => {

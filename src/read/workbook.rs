@@ -9,6 +9,7 @@
 //! rectangle (a sheet with two cells, A1 and XFD1048576, would otherwise make
 //! calamine allocate seventeen billion cells).
 
+use std::borrow::Cow;
 use std::io::Cursor;
 
 use calamine::{
@@ -24,7 +25,9 @@ use crate::diagnostic::{Finding, Msg};
 use crate::limits::{mb, Limits};
 use crate::text::sheet_key;
 
-pub type Workbook<'a> = Sheets<Cursor<&'a [u8]>>;
+/// An open workbook: over the received bytes, or (a legacy `.xls`) over its
+/// rebuilt container.
+pub type Workbook<'a> = Sheets<Cursor<Cow<'a, [u8]>>>;
 
 const OLE2_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 const ZIP_MAGIC: [u8; 4] = [b'P', b'K', 3, 4];
@@ -42,8 +45,10 @@ pub fn open<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Workbook<'a>, Findin
         if contains_utf16(bytes, "EncryptedPackage") {
             return Err(Finding::new(Msg::FileEncrypted));
         }
-        preflight::xls(bytes, limits)?;
-        return match guarded(|| Xls::new(Cursor::new(bytes)))? {
+        let legacy = crate::read::ole::rebuild(bytes, limits)?;
+        preflight::xls(&legacy.stream, limits)?;
+        let container = Cow::Owned(legacy.container);
+        return match guarded(|| Xls::new(Cursor::new(container)))? {
             Ok(xls) => Ok(Sheets::Xls(xls)),
             Err(XlsError::Password) => Err(Finding::new(Msg::FileEncrypted)),
             Err(_) => Err(Finding::new(Msg::FileBroken)),
@@ -57,16 +62,16 @@ pub fn open<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Workbook<'a>, Findin
 }
 
 fn open_zip<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Workbook<'a>, Finding> {
-    match Xlsx::new(Cursor::new(bytes)) {
+    match Xlsx::new(Cursor::new(Cow::Borrowed(bytes))) {
         Ok(x) => return Ok(Sheets::Xlsx(x)),
         Err(calamine::XlsxError::Password) => return Err(Finding::new(Msg::FileEncrypted)),
         Err(_) => {}
     }
-    if let Ok(x) = Xlsb::new(Cursor::new(bytes)) {
+    if let Ok(x) = Xlsb::new(Cursor::new(Cow::Borrowed(bytes))) {
         return Ok(Sheets::Xlsb(x));
     }
     preflight::ods(bytes, limits)?;
-    match Ods::new(Cursor::new(bytes)) {
+    match Ods::new(Cursor::new(Cow::Borrowed(bytes))) {
         Ok(x) => Ok(Sheets::Ods(x)),
         Err(calamine::OdsError::Password) => Err(Finding::new(Msg::FileEncrypted)),
         Err(_) => Err(Finding::new(Msg::FileBroken)),

@@ -1,20 +1,14 @@
 //! A legacy `.xls`, whose sheets calamine reads whole when it opens the file.
 
-use crate::diagnostic::{Finding, Msg};
+use crate::diagnostic::Finding;
 use crate::limits::Limits;
 use crate::read::budget::{Budget, Extent};
-use crate::read::ole::{self, u16_at, u32_at, Container};
 
-/// A legacy `.xls`: every sheet's cell rectangle (and its DIMENSIONS claim)
-/// as calamine will allocate it when the file is opened.
-pub fn xls(bytes: &[u8], limits: &Limits) -> Result<(), Finding> {
-    let stream = match ole::workbook(bytes) {
-        Container::Workbook(stream) => stream,
-        Container::Loop => return Err(Finding::new(Msg::FileStructureLoop)),
-        Container::LeftToCalamine => return Ok(()),
-    };
+/// A legacy `.xls`'s workbook stream: every sheet's cell rectangle (and its
+/// DIMENSIONS claim) as calamine will allocate it when the file is opened.
+pub fn xls(stream: &[u8], limits: &Limits) -> Result<(), Finding> {
     let mut budget = Budget::new(limits);
-    for sheet in bound_sheets(&stream) {
+    for sheet in bound_sheets(stream) {
         let Some(records) = stream.get(sheet.offset..) else {
             continue;
         };
@@ -25,6 +19,14 @@ pub fn xls(bytes: &[u8], limits: &Limits) -> Result<(), Finding> {
         crate::read::budget::claimed(name, area.reserved, limits)?;
     }
     Ok(())
+}
+
+fn u16_at(bytes: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?))
+}
+
+fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
 }
 
 /// BIFF records as calamine walks them: type, then data; CONTINUE records
