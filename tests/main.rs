@@ -24,6 +24,7 @@ mod rollup_property;
 mod run;
 mod sample;
 mod schema;
+mod second_district;
 mod template;
 mod validate;
 mod validate_cli;
