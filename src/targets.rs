@@ -14,6 +14,9 @@ pub const DEFAULT_TARGETS: &str = include_str!("../templates/targets.toml");
 pub struct Targets {
     /// 有阵地: the least area, in m², of the centre and of each station.
     pub min_area: f64,
+    /// 有组织: the centre's staffing.
+    #[serde(default)]
+    pub organisation: Organisation,
     #[serde(default)]
     pub centre: Vec<TargetRule>,
     #[serde(default)]
@@ -29,6 +32,16 @@ pub enum TargetsError {
     Toml(#[from] toml::de::Error),
     #[error("min_area 为 {0}，应为不小于 0 的数")]
     MinArea(f64),
+}
+
+/// What 有组织 asks of the centre besides its head and secretary-general.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organisation {
+    /// Specialists, the station heads serving as such: at least this many
+    /// stations must have a head (and every station must).
+    #[serde(default)]
+    pub specialists: u32,
 }
 
 /// One target: at least `target` of `measure` in the year.

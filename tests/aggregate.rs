@@ -180,8 +180,8 @@ fn unit(code: &str, name: &str, level: Level, parent: Option<&str>, area: f64) -
         rules: Some(3),
         opened: NaiveDate::from_ymd_opt(2022, 1, 1),
         note: None,
-        duty: None,
-        secretary: None,
+        duty: Some("联系服务本单位人才".into()),
+        secretary: (level == Level::Centre).then(|| "秘书长".into()),
         row: 0,
     }
 }

@@ -25,6 +25,7 @@ mod run;
 mod sample;
 mod schema;
 mod second_district;
+mod six_haves;
 mod template;
 mod validate;
 mod validate_cli;

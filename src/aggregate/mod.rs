@@ -9,3 +9,4 @@ pub mod bands;
 pub mod frames;
 pub mod load;
 pub mod report;
+pub mod six_haves;

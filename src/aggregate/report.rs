@@ -5,9 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use polars::prelude::DataFrame;
-use serde_json::json;
 
 use crate::aggregate::frames::{membership, Frames};
+use crate::aggregate::six_haves;
 use rayon::prelude::*;
 
 use crate::aggregate::load::{
@@ -15,13 +15,12 @@ use crate::aggregate::load::{
 };
 use crate::archive::Archive;
 use crate::error::Error;
-use crate::model::{Check, EventItem, Figures, OpenItem, Quality, Reporting, Target, UnitReport};
+use crate::model::{EventItem, Figures, OpenItem, Quality, Reporting, Target, UnitReport};
 use crate::period::Period;
-use crate::registry::{Level, Registry, Unit};
+use crate::registry::{Registry, Unit};
 use crate::schema::Schema;
 use crate::status::{StatusReport, Timeliness, UnitStatus, Validation};
 use crate::targets::Targets;
-use crate::wording::Builtin;
 
 /// What aggregation reads.
 pub struct Inputs<'a> {
@@ -200,7 +199,15 @@ fn build_with(
             previous_quarter: before.map(|c| get(&c.rolled.0)),
             previous_year: year_ago.map(|c| get(&c.rolled.0)),
             targets: targets(inputs.targets, unit, &get(&current.own_ytd)),
-            six_haves: six_haves(inputs, unit, subs, period)?,
+            six_haves: six_haves::checks(&six_haves::Facts {
+                registry,
+                unit,
+                targets: inputs.targets,
+                ledgers_sent: subs
+                    .get(&unit.code, period)
+                    .map_or(0, |e| e.ledgers_present),
+                ledgers_kept: inputs.schema.ledgers.len(),
+            })?,
             reporting: reporting(&by_unit, &scope, now),
             quality: quality(now, &scope),
             open_items: open_items(&by_unit, &scope, registry, period),
@@ -261,75 +268,6 @@ fn targets(targets: &Targets, unit: &Unit, own_ytd: &Figures) -> Vec<Target> {
             }
         })
         .collect()
-}
-
-pub const SIX_HAVES_WORDING: &str = include_str!("../../templates/six_haves.toml");
-
-/// The names and evidence of the 六有 checks.
-static SIX_HAVES_WORDS: Builtin = Builtin::new("templates/six_haves.toml", SIX_HAVES_WORDING);
-
-/// The 六有 checks that the registry and the ledgers can show.
-fn six_haves(
-    inputs: &Inputs<'_>,
-    unit: &Unit,
-    subs: &Submissions,
-    period: Period,
-) -> Result<Vec<Check>, Error> {
-    let words = SIX_HAVES_WORDS.get();
-    let say = |key: &str, vars: serde_json::Value| words.render(key, &vars);
-    let check = |key: &str, ok: bool, evidence: String| -> Result<Check, Error> {
-        Ok(Check {
-            name: words.plain(key)?,
-            ok,
-            evidence,
-        })
-    };
-    let number = crate::read::cell::format_number;
-    let min_area = inputs.targets.min_area;
-    // 有阵地 sets an area only for the centre and the stations (SPEC §1).
-    let needs_area = unit.level != Level::Workroom;
-    let area = match (unit.area, needs_area) {
-        (Some(a), true) => say(
-            "area_with_floor",
-            json!({ "area": number(a), "floor": number(min_area) }),
-        )?,
-        (Some(a), false) => say("area_plain", json!({ "area": number(a) }))?,
-        (None, _) => say("area_missing", json!({}))?,
-    };
-    let level = inputs.registry.level_name(unit.level);
-    let head = match &unit.head {
-        Some(h) => say("organisation_evidence", json!({ "head": h }))?,
-        None => say("organisation_missing", json!({}))?,
-    };
-    let rules = match unit.rules {
-        Some(n) => say("rules_evidence", json!({ "n": n }))?,
-        None => say("rules_missing", json!({}))?,
-    };
-    let ledgers = subs
-        .get(&unit.code, period)
-        .map(|e| e.ledgers_present)
-        .unwrap_or(0);
-    let all = inputs.schema.ledgers.len();
-    Ok(vec![
-        check(
-            "area",
-            !needs_area || unit.area.is_some_and(|a| a >= min_area),
-            area,
-        )?,
-        check("name", !unit.name.is_empty(), unit.name.clone())?,
-        check(
-            "duty",
-            true,
-            say("duty_evidence", json!({ "level": level }))?,
-        )?,
-        check("organisation", unit.head.is_some(), head)?,
-        check("rules", unit.rules.is_some_and(|r| r >= 1), rules)?,
-        check(
-            "ledgers",
-            ledgers == all,
-            say("ledgers_evidence", json!({ "n": ledgers, "total": all }))?,
-        )?,
-    ])
 }
 
 fn reporting(by_unit: &ByUnit<'_>, scope: &BTreeSet<String>, now: &AsOf) -> Reporting {

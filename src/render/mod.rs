@@ -27,8 +27,9 @@ mod tests {
             ("templates/assess.toml", crate::assess::WORDING),
             (
                 "templates/six_haves.toml",
-                crate::aggregate::report::SIX_HAVES_WORDING,
+                crate::aggregate::six_haves::WORDING,
             ),
+            ("templates/cli.toml", super::console::WORDING),
             ("templates/quarterly.toml", super::quarterly::WORDING),
             ("templates/annual.toml", super::annual::WORDING),
             ("templates/packet.toml", super::packet::WORDING),

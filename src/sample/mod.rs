@@ -22,6 +22,8 @@ pub const DONGSHENG_CODE: &str = "150602";
 #[derive(Deserialize)]
 struct Seed {
     levels: Vec<String>,
+    /// A workroom's 职能, `{kind}` being its station's talent kind.
+    workroom_duty: String,
     centre: SeedUnit,
     stations: Vec<SeedStation>,
 }
@@ -35,6 +37,10 @@ struct SeedUnit {
     phone: String,
     rules: i64,
     opened: NaiveDate,
+    #[serde(default)]
+    secretary: Option<String>,
+    #[serde(default)]
+    duty: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -103,6 +109,8 @@ pub fn dongsheng() -> (Vec<Unit>, Vec<String>) {
                 phone: format!("139{:08}", 47_710_000 + n * 7_919),
                 rules: 2 + (n % 3) as i64,
                 opened: station.unit.opened + chrono::Days::new(7 * (w as u64 + 1)),
+                secretary: None,
+                duty: Some(seed.workroom_duty.replace("{kind}", &station.kind)),
             };
             units.push(unit(
                 format!("{code}-{:02}", w + 1),
@@ -137,13 +145,16 @@ fn unit(
         rules: Some(u.rules),
         opened: Some(u.opened),
         note: None,
-        duty: None,
-        secretary: None,
+        duty: u.duty.clone(),
+        secretary: u.secretary.clone(),
         row: 0,
     }
 }
 
 const KINDS: [&str; 4] = ["社会工作", "养老护理", "殡葬服务", "社会组织党建"];
+
+/// The 职能 every unit of a made-up district has.
+const SYNTHETIC_DUTY: &str = "见示例区人才工作平台建设方案";
 
 /// A made-up district of any size: one centre, `stations` stations of the
 /// four kinds in turn, each with `rooms` workrooms. For benchmarks and tests.
@@ -156,6 +167,8 @@ pub fn synthetic(stations: usize, rooms: usize) -> (Vec<Unit>, Vec<String>) {
         phone: format!("139{:08}", 10_000_000 + n * 7),
         rules: 3,
         opened: NaiveDate::from_ymd_opt(2022, 6, 1).unwrap_or_default(),
+        secretary: (n == 0).then(|| HEADS[HEADS.len() - 1].to_string()),
+        duty: Some(SYNTHETIC_DUTY.to_string()),
     };
     let centre = "990000";
     let mut units = vec![unit(
