@@ -19,6 +19,7 @@ const HELP_TEMPLATE: &str = "\
     about = "聚才：民政人才工作平台五类台账的收取、校验、汇总与报表生成",
     help_template = HELP_TEMPLATE,
     subcommand_help_heading = "命令",
+    subcommand_value_name = "命令",
     next_help_heading = "选项",
     disable_help_flag = true,
     disable_version_flag = true,
@@ -46,8 +47,14 @@ pub enum Command {
     /// 某一报送期的报送情况：已报、未报、逾期、退回，以及催报名单
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Status(StatusArgs),
-    /// 报告：季度报告（quarterly）
-    #[command(subcommand)]
+    /// 报告：季度报告（quarterly）、年度人才调研报告（annual）
+    #[command(
+        subcommand,
+        help_template = HELP_TEMPLATE,
+        subcommand_help_heading = "命令",
+        subcommand_value_name = "命令",
+        next_help_heading = "选项"
+    )]
     Report(ReportCommand),
     /// 校验台账工作簿，逐格列出问题（文件、工作表、单元格）
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]

@@ -74,6 +74,21 @@ fn workbook(
     .bytes()
 }
 
+/// A talent's ID number (GB 11643, with the right check character) that
+/// agrees with the birth date and sex, and a mobile number of their own; the
+/// number in `id` ("T3") keeps both apart from the others'.
+fn id_number_and_phone(id: &str, sex: &str, birth: &Cell) -> (String, String) {
+    let Cell::Date(y, m, d) = birth else {
+        panic!("birth date of {id}")
+    };
+    let n: u32 = id.trim_start_matches('T').parse().unwrap();
+    // The 17th digit is odd for 男, even for 女.
+    let order = format!("{n:02}{}", if sex == "男" { 1 } else { 2 });
+    let first17 = format!("150602{y:04}{m:02}{d:02}{order}");
+    let id_number = jucai::read::id_number::with_check_char(&first17).unwrap();
+    (id_number, format!("1390000{:04}", 100 + n))
+}
+
 fn talent(
     id: &str,
     sex: &str,
@@ -81,6 +96,7 @@ fn talent(
     joined: Cell,
     [edu, politics, kind, qual]: [&str; 4],
 ) -> Row {
+    let (id_number, phone) = id_number_and_phone(id, sex, &birth);
     vec![
         ("人才编号", t(id)),
         ("姓名", t("某某")),
@@ -91,7 +107,8 @@ fn talent(
         ("人才类别", t(kind)),
         ("职业资格", t(qual)),
         ("工作单位", t("某单位")),
-        ("联系电话", t("13900000001")),
+        ("联系电话", t(&phone)),
+        ("身份证号", t(&id_number)),
         ("入库日期", joined),
         ("在库状态", t("在库")),
     ]
@@ -188,6 +205,19 @@ fn unit(code: &str, name: &str, level: Level, parent: Option<&str>, area: f64) -
 
 /// The tree, the inbox, intake, and the report model for 2023Q2.
 fn reports() -> BTreeMap<String, Value> {
+    fixture().reports
+}
+
+/// What [`fixture`] built: the report models by unit code, the talents' ID
+/// numbers and phones the inbox carries, and the inbox itself.
+struct Fixture {
+    reports: BTreeMap<String, Value>,
+    secrets: Vec<String>,
+    inbox: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     let units = vec![
@@ -263,6 +293,15 @@ fn reports() -> BTreeMap<String, Value> {
         ["研究生", "中共党员", "其他", "无"],
     );
 
+    let secrets: Vec<String> = [&t1, &t2, &t3, &t4, &t5, &t6, &t7]
+        .iter()
+        .flat_map(|row| row.iter())
+        .filter(|(k, _)| *k == "身份证号" || *k == "联系电话")
+        .map(|(_, v)| match v {
+            Cell::Text(s) => s.clone(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
     let inbox = root.join("inbox");
     std::fs::create_dir_all(&inbox).unwrap();
     let put = |file: &str, bytes: Vec<u8>| std::fs::write(inbox.join(file), bytes).unwrap();
@@ -540,9 +579,16 @@ fn reports() -> BTreeMap<String, Value> {
         String::from_utf8_lossy(&run.stderr)
     );
     let all: Vec<Value> = serde_json::from_slice(&run.stdout).unwrap();
-    all.into_iter()
+    let reports = all
+        .into_iter()
         .map(|r| (r["unit"].as_str().unwrap().to_string(), r))
-        .collect()
+        .collect();
+    Fixture {
+        reports,
+        secrets,
+        inbox,
+        _dir: dir,
+    }
 }
 
 fn at<'a>(v: &'a Value, path: &str) -> &'a Value {
@@ -714,6 +760,37 @@ fn targets_six_haves_reporting_and_quality() {
 
 #[test]
 fn report_json_never_carries_id_numbers_or_phones() {
-    let text = serde_json::to_string(&reports()).unwrap();
+    let f = fixture();
+    // The inbox really carries seven valid ID numbers and seven phones…
+    assert_eq!(f.secrets.len(), 14);
+    let ids: Vec<&String> = f.secrets.iter().filter(|s| s.len() == 18).collect();
+    assert_eq!(ids.len(), 7, "{:?}", f.secrets);
+    for id in &ids {
+        let check = jucai::read::id_number::check_char(&id[..17]).unwrap();
+        assert!(id.ends_with(check), "{id} has the GB 11643 check character");
+    }
+    let mut typed = String::new();
+    for entry in std::fs::read_dir(&f.inbox).unwrap() {
+        use calamine::Reader;
+        let mut book = calamine::open_workbook_auto(entry.unwrap().path()).unwrap();
+        let range = book.worksheet_range("人才信息台账").unwrap();
+        for (_, _, cell) in range.cells() {
+            typed.push_str(&cell.to_string());
+            typed.push(' ');
+        }
+    }
+    for secret in &f.secrets {
+        assert!(typed.contains(secret.as_str()), "{secret} is in the inbox");
+    }
+    // …and they were read as valid: no roster row was left out for them.
+    assert_eq!(
+        f.reports["9"]["quality"]["rows_excluded"],
+        serde_json::json!({"活动台账": 1})
+    );
+    // None of them reaches the report model.
+    let text = serde_json::to_string(&f.reports).unwrap();
     assert!(!text.contains("13900000001"));
+    for secret in &f.secrets {
+        assert!(!text.contains(secret.as_str()), "the JSON carries {secret}");
+    }
 }

@@ -60,9 +60,7 @@ fn narrative_numbers_and_findings_follow_the_model() {
     assert!(y2023.iter().all(|r| r["previous_year"].is_null()));
     assert!(by(&y2024, "150602")["previous_year"].is_object());
 
-    if !common::have_tool("pdftotext") {
-        return;
-    }
+    common::require_tool("pdftotext");
     for (year, reports) in [("2023", &y2023), ("2024", &y2024)] {
         for r in reports.iter().filter(|r| r["level_kind"] != "workroom") {
             let name = r["name"].as_str().unwrap();

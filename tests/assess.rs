@@ -138,9 +138,7 @@ fn a_rubric_whose_weights_do_not_add_up_is_refused() {
 
 #[test]
 fn the_combined_packet_has_a_cover_contents_with_page_numbers_and_running_page_numbers() {
-    if !common::have_tool("pdftotext") {
-        return;
-    }
+    common::require_tool("pdftotext");
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     common::intake_sample(root);
@@ -204,6 +202,7 @@ fn the_combined_packet_has_a_cover_contents_with_page_numbers_and_running_page_n
         demo.contains("2023年度人才工作室示范点推荐") && demo.contains("推荐"),
         "{demo}"
     );
+    the_ranking_pages_follow_the_json_ranking(root, &pdf, page, pages, &platform);
     for s in stations {
         assert!(root
             .join(format!("out/2023/年度考核材料-{s}-2023.pdf"))
@@ -217,6 +216,88 @@ fn the_combined_packet_has_a_cover_contents_with_page_numbers_and_running_page_n
         .map(|r| sheet.get_value((r, 0)).unwrap().to_string())
         .collect();
     assert_eq!(names, stations);
+}
+
+/// The demonstration-site pages (from `first` to the last page) list the
+/// workrooms in the order of `jucai packet --format json`'s "workrooms", each
+/// with its points, and mark exactly the first `RECOMMENDED` 推荐.
+fn the_ranking_pages_follow_the_json_ranking(
+    root: &std::path::Path,
+    pdf: &std::path::Path,
+    first: usize,
+    last: usize,
+    platform: &str,
+) {
+    let json = common::jucai_ok(
+        root,
+        &[
+            "packet",
+            "--year",
+            "2023",
+            "--format",
+            "json",
+            "--archive",
+            "archive",
+            "--platform",
+            platform,
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let ranked: Vec<(String, f64)> = json["workrooms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["name"].as_str().unwrap().to_string(),
+                w["points"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(ranked.len(), 22, "every workroom of the sample is ranked");
+    assert!(
+        ranked.windows(2).all(|w| w[0].1 >= w[1].1),
+        "highest points first: {ranked:?}"
+    );
+    // The table's text with the page furniture taken out: the header row
+    // repeated on a new page, and the page footers.
+    let mut text: String = (first..=last)
+        .map(|p| common::pdf_text(pdf, Some(p), false))
+        .collect::<String>()
+        .split_whitespace()
+        .collect();
+    text = text.replace("名次人才工作室得分依据推荐", "|");
+    let footer = regex::Regex::new(r"第\d+页共\d+页").unwrap();
+    let text = footer.replace_all(&text, "|").into_owned();
+    let start = text.find("|").expect("the table's header row") + 1;
+    let rows = &text[start..];
+    // Each row begins "<rank><name>"; where each begins, in the JSON's order.
+    let mut at = Vec::new();
+    let mut from = 0;
+    for (i, (name, _)) in ranked.iter().enumerate() {
+        let head = format!("{}{name}", i + 1);
+        let found = rows[from..]
+            .find(&head)
+            .unwrap_or_else(|| panic!("rank {} {name} after the rows before it: {rows}", i + 1));
+        at.push(from + found);
+        from += found + head.len();
+    }
+    at.push(rows.len());
+    let top = jucai::render::packet::RECOMMENDED;
+    assert_eq!(top, 3);
+    for (i, (name, points)) in ranked.iter().enumerate() {
+        let row = &rows[at[i]..at[i + 1]];
+        assert!(
+            row.contains(&format!("{points:.1}")),
+            "{name}'s points {points:.1} on its row: {row}"
+        );
+        assert_eq!(
+            row.contains("推荐"),
+            i < top,
+            "only the first {top} are marked 推荐; row {}: {row}",
+            i + 1
+        );
+    }
 }
 
 /// The kinds that count come from the schema, not from a list in the code:
@@ -236,5 +317,142 @@ fn five_kind_coverage_follows_the_schemas_target_values() {
         five_kind.evidence.contains("覆盖 1 类：学术交流"),
         "{}",
         five_kind.evidence
+    );
+}
+
+/// The default grade lines (templates/rubric.toml): 优秀 from 90, 良好 from
+/// 75, 合格 from 60, 不合格 below — at, just below and just above each.
+#[test]
+fn grades_change_exactly_at_90_75_and_60() {
+    let rubric = Rubric::builtin();
+    let cases = [
+        (100.0, "优秀"),
+        (90.1, "优秀"),
+        (90.0, "优秀"),
+        (89.9, "良好"),
+        (75.1, "良好"),
+        (75.0, "良好"),
+        (74.9, "合格"),
+        (60.1, "合格"),
+        (60.0, "合格"),
+        (59.9, "不合格"),
+        (0.0, "不合格"),
+    ];
+    for (score, grade) in cases {
+        assert_eq!(rubric.grade(score), grade, "{score}");
+    }
+    // A station scored into 合格: 六有 30, three quarters on time 15, two
+    // five-kind activities of two kinds 9.5, no report 0, problems 6 of 10
+    // closed 6, needs 3 of 10 satisfied 1.5, one achievement 1.7 = 63.7.
+    let mut r = good("己站");
+    r.own_on_time_quarters = 3;
+    r.own_five_kinds = 2;
+    r.own_activity_types = vec!["学术交流".into(), "技能竞赛".into()];
+    r.own_research_reports = 0;
+    r.year_total.problems.closed = 6;
+    r.year_total.problems.open = 4;
+    r.year_total.problems.closure_rate = Some(0.6);
+    r.year_total.needs.satisfied = 3;
+    r.year_total.achievements.count = 1;
+    let a = assess(&rubric, &Schema::builtin(), &r).unwrap();
+    assert_eq!((a.total, a.grade.as_str()), (63.7, "合格"));
+}
+
+/// A station's assessment as (name, [(item, weight, score)], total, grade).
+type Scored = (String, Vec<(String, f64, f64)>, f64, String);
+
+/// A `[rubric]` in jucai.toml replaces the built-in one: its items, weights
+/// and grade lines are what `jucai packet --format json` scores with.
+#[test]
+fn a_rubric_in_jucai_toml_reaches_the_packet() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::intake_sample(root);
+    std::fs::write(
+        root.join("jucai.toml"),
+        format!(
+            r#"platform = "{}"
+archive = "archive"
+
+[rubric]
+grades = [["示范", 95.0], ["达标", 60.0], ["待改进", 0.0]]
+
+[[rubric.items]]
+key = "six_haves"
+name = "六有"
+weight = 60
+
+[[rubric.items]]
+key = "research_report"
+name = "调研报告"
+weight = 40
+target = 1
+"#,
+            common::sample_platform()
+        ),
+    )
+    .unwrap();
+    let out = common::jucai_ok(root, &["packet", "--year", "2023", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got: Vec<Scored> = json["assessments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let scores = a["scores"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| {
+                    (
+                        s["item"].as_str().unwrap().to_string(),
+                        s["weight"].as_f64().unwrap(),
+                        s["score"].as_f64().unwrap(),
+                    )
+                })
+                .collect();
+            (
+                a["name"].as_str().unwrap().to_string(),
+                scores,
+                a["total"].as_f64().unwrap(),
+                a["grade"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let row = |name: &str, six: f64, report: f64, total: f64, grade: &str| {
+        (
+            name.to_string(),
+            vec![
+                ("六有".to_string(), 60.0, six),
+                ("调研报告".to_string(), 40.0, report),
+            ],
+            total,
+            grade.to_string(),
+        )
+    };
+    assert_eq!(
+        got,
+        [
+            row("东胜区社工人才工作站", 60.0, 40.0, 100.0, "示范"),
+            row("东胜区养老护理人才工作站", 60.0, 40.0, 100.0, "示范"),
+            // 有职能 not met: 60 × 5/6.
+            row("东胜区殡葬服务人才工作站", 50.0, 40.0, 90.0, "达标"),
+            // And no research report in the first year.
+            row("东胜区社会组织党建人才工作站", 50.0, 0.0, 50.0, "待改进"),
+        ]
+    );
+    // Weights that do not add up to 100 are refused, naming jucai.toml.
+    let text = std::fs::read_to_string(root.join("jucai.toml")).unwrap();
+    std::fs::write(
+        root.join("jucai.toml"),
+        text.replace("weight = 40", "weight = 30"),
+    )
+    .unwrap();
+    let out = common::jucai(root, &["packet", "--year", "2023", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("jucai.toml") && stderr.contains("权重合计为 90，应为 100"),
+        "{stderr}"
     );
 }

@@ -100,9 +100,7 @@ fn the_xlsx_has_the_seed_layout_with_merged_centre_and_stations() {
 
 #[test]
 fn the_pdf_lists_every_name_on_a4_landscape_with_an_embedded_subset_font() {
-    if !common::have_tool("pdftotext") {
-        return;
-    }
+    common::require_tool("pdftotext");
     let dir = write();
     let pdf = dir.path().join("out/平台名录.pdf");
     let info = common::pdf_info(&pdf);

@@ -1,8 +1,9 @@
 //! Inputs the fuzzers (`fuzz/`) found to crash jucai, kept as regression
 //! tests. Each file under `fixtures/fuzz/workbook/` must be read into the
 //! diagnostic listed in `WORKBOOKS`, and each under `fixtures/fuzz/mail/` taken
-//! in without a panic; a file with no entry here fails the test, so a new
-//! crash input is never dropped in without its expected outcome.
+//! in as listed in `MAILS` (and without a panic whichever reader gets it); a
+//! file with no entry here fails the test, so a new crash input is never
+//! dropped in without its expected outcome.
 
 use crate::common;
 
@@ -31,8 +32,76 @@ const WORKBOOKS: &[(&str, Code)] = &[
     ("id-number-multibyte.xlsx", Code::PatternError),
 ];
 
-/// Mail crash inputs (each is fed as .eml, .mbox and .zip, like the fuzzer).
-const MAILS: &[&str] = &[];
+/// What a file taken out of a mail input holds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Got {
+    /// A whole workbook (a zip that opens).
+    Workbook,
+    /// Base64 text as it arrived, not decoded: what mail-parser hands over
+    /// for a part cut off mid-body (validation then finds no workbook in it).
+    Undecoded,
+    /// Nothing: a 0-byte attachment.
+    Empty,
+    /// Text.
+    Text(&'static str),
+}
+
+/// A mail input and what reading it the way `jucai intake` does (by its
+/// extension) must yield: the files in order, and the kinds of problem
+/// (`Problem`'s serde tag).
+struct Mail {
+    name: &'static str,
+    files: &'static [(&'static str, Got)],
+    problems: &'static [&'static str],
+}
+
+/// Mail inputs (each is also fed as .eml, .mbox and .zip, like the fuzzer).
+/// Written by `python3 tests/fixtures/fuzz/make_mail.py`.
+const MAILS: &[Mail] = &[
+    // A zip attached to an email: its files are taken out, folders dropped.
+    Mail {
+        name: "zip-in-eml.eml",
+        files: &[
+            ("罕台镇社工人才工作室台账.xlsx", Got::Workbook),
+            ("说明.txt", Got::Text("请查收。")),
+        ],
+        problems: &[],
+    },
+    // The zip's one entry has overwritten deflate data: said, not taken in.
+    Mail {
+        name: "corrupt-zip-entry-in-eml.eml",
+        files: &[],
+        problems: &["zip_entry_broken"],
+    },
+    // A download that stopped inside the second attachment: the first is
+    // whole, the second is kept as the text that arrived.
+    Mail {
+        name: "truncated-attachment.eml",
+        files: &[
+            ("罕台镇社工人才工作室台账.xlsx", Got::Workbook),
+            ("泊江海子镇社工人才工作室台账.xlsx", Got::Undecoded),
+        ],
+        problems: &[],
+    },
+    // A 0-byte attachment is still a file received (validation says it is empty).
+    Mail {
+        name: "empty-attachment.eml",
+        files: &[
+            ("空白.xlsx", Got::Empty),
+            ("罕台镇社工人才工作室台账.xlsx", Got::Workbook),
+        ],
+        problems: &[],
+    },
+    // An empty message between two good ones: reported, the others taken in.
+    Mail {
+        name: "broken-among-good.mbox",
+        files: &[
+            ("罕台镇社工人才工作室台账.xlsx", Got::Workbook),
+            ("铜川镇社工人才工作室台账.xlsx", Got::Workbook),
+        ],
+        problems: &["not_mail"],
+    },
+];
 
 fn fixtures(kind: &str) -> Vec<PathBuf> {
     let dir = common::root().join("tests/fixtures/fuzz").join(kind);
@@ -59,10 +128,14 @@ fn every_fuzz_crash_input_is_listed() {
     }
     for path in fixtures("mail") {
         let name = name(&path);
-        assert!(MAILS.contains(&name.as_str()), "{name} is not in MAILS");
+        assert!(
+            MAILS.iter().any(|m| m.name == name),
+            "{name} is not in MAILS"
+        );
     }
     assert_eq!(fixtures("workbook").len(), WORKBOOKS.len());
     assert_eq!(fixtures("mail").len(), MAILS.len());
+    assert!(!WORKBOOKS.is_empty() && !MAILS.is_empty());
 }
 
 #[test]
@@ -85,12 +158,59 @@ fn fuzz_crash_workbooks_get_their_diagnostic() {
     }
 }
 
+fn got(bytes: &[u8]) -> Got {
+    if bytes.is_empty() {
+        Got::Empty
+    } else if ::zip::ZipArchive::new(std::io::Cursor::new(bytes)).is_ok() {
+        Got::Workbook
+    } else if bytes
+        .iter()
+        .all(|b| b.is_ascii_alphanumeric() || b"+/=\r\n".contains(b))
+    {
+        Got::Undecoded
+    } else {
+        Got::Text(String::from_utf8_lossy(bytes).into_owned().leak())
+    }
+}
+
 #[test]
 fn fuzz_crash_mails_are_taken_in() {
     let limits = Limits::default();
-    for path in fixtures("mail") {
+    let files = fixtures("mail");
+    assert!(
+        files.len() >= MAILS.len() && !files.is_empty(),
+        "tests/fixtures/fuzz/mail/ holds the MAILS inputs"
+    );
+    for path in files {
         let name = name(&path);
         let bytes = std::fs::read(&path).unwrap();
+        if let Some(expected) = MAILS.iter().find(|m| m.name == name) {
+            let intake = if name.ends_with(".mbox") {
+                mail::from_mbox(&bytes, &name, limits)
+            } else {
+                mail::from_eml(&bytes, &name, limits)
+            };
+            let found: Vec<(&str, Got)> = intake
+                .files
+                .iter()
+                .map(|f| (f.name.as_str(), got(&f.bytes)))
+                .collect();
+            assert_eq!(found, expected.files, "{name}: files");
+            let problems: Vec<String> = intake
+                .problems
+                .iter()
+                .map(|p| {
+                    serde_json::to_value(p).unwrap()["kind"]
+                        .as_str()
+                        .unwrap()
+                        .to_string()
+                })
+                .collect();
+            assert_eq!(problems, expected.problems, "{name}: problems");
+            for p in &intake.problems {
+                assert!(p.to_string().starts_with(&name), "{name}: {p}");
+            }
+        }
         // No panic is the outcome; a file that yields nothing must say why.
         for intake in [
             mail::from_eml(&bytes, &name, limits),

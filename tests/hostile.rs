@@ -537,6 +537,18 @@ fn user_text_that_looks_like_a_formula_stays_text_in_reports() {
     book.set("活动台账", 0, "活动名称", common::t(injected[1]));
     book.set("需求台账", 0, "需求描述", common::t(injected[2]));
     book.set("成果统计台账", 0, "成果名称", common::t(injected[3]));
+    // The quarterly reports list open problems and needs: reopen WT001 and
+    // XQ001 and add an open need, so each injected text is in one of them.
+    book.set("问题台账", 0, "问题描述", common::t(injected[1]));
+    book.set("问题台账", 0, "办理状态", common::t("办理中"));
+    book.set("问题台账", 0, "办结日期", common::Cell::Empty);
+    book.set("需求台账", 0, "对接状态", common::t("对接中"));
+    book.set("需求台账", 0, "办结日期", common::Cell::Empty);
+    let needs = book.sheet_mut("需求台账");
+    let second = needs[2].clone();
+    needs.push(second);
+    book.set("需求台账", 1, "需求编号", common::t("XQ002"));
+    book.set("需求台账", 1, "需求描述", common::t(injected[3]));
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("台账.xlsx"), book.bytes()).unwrap();
     let platform = common::sample_platform();
@@ -580,6 +592,31 @@ fn user_text_that_looks_like_a_formula_stays_text_in_reports() {
         .filter(|t| all.contains(t))
         .collect();
     assert!(!reached.is_empty(), "no injected text reached the reports");
+    // Every one of them arrives whole, as the text of a string (shared or
+    // inline) — never as a formula, which the check above rules out.
+    let text_element = regex::Regex::new(r"<t(?: [^>]*)?>([^<]*)</t>").unwrap();
+    let strings: Vec<String> = xml
+        .iter()
+        .flat_map(|(_, x)| text_element.captures_iter(x))
+        .map(|c| common::unescape(&c[1]))
+        .collect();
+    for text in injected {
+        assert!(
+            strings.iter().any(|s| s == text),
+            "“{text}” reached no report as text"
+        );
+    }
+    // The station's PDF report shows them too.
+    let pdf = dir
+        .path()
+        .join("输出/2023Q3/季度报告-东胜区社工人才工作站-2023Q3.pdf");
+    let shown: String = common::pdf_text(&pdf, None, false)
+        .split_whitespace()
+        .collect();
+    for text in injected {
+        let text: String = text.split_whitespace().collect();
+        assert!(shown.contains(&text), "“{text}” in {}", pdf.display());
+    }
 }
 
 /// Regression: a workbook declaring XML entities got “工作表无法读取：Xml

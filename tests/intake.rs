@@ -451,3 +451,310 @@ fn an_intake_killed_part_way_leaves_a_consistent_archive_and_a_rerun_completes_i
         .count();
     assert_eq!(leftovers, 0);
 }
+
+/// A message with one attachment whose MIME headers are written out by hand
+/// (`part_headers`, CRLF-separated), the body in base64.
+fn raw_email(id: &str, date: &str, part_headers: &str, bytes: &[u8]) -> Vec<u8> {
+    let body = base64::engine::general_purpose::STANDARD.encode(bytes);
+    let lines: Vec<&str> = body
+        .as_bytes()
+        .chunks(76)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
+    format!(
+        "From: hantai@dsmz.example.cn\r\nTo: rencai@dsmz.example.cn\r\nSubject: Q3\r\nDate: {date}\r\nMessage-ID: <{id}>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"part\"\r\n\r\n--part\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n台账见附件。\r\n--part\r\n{part_headers}\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n--part--\r\n",
+        lines.join("\r\n")
+    )
+    .into_bytes()
+}
+
+/// A zip of (entry name, bytes), as a clerk or a unit would make it.
+fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in entries {
+        out.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut out, bytes).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// Take `inbox/` in and return the archive's (original name, unit) pairs of
+/// identified workbooks, sorted.
+fn taken_in(root: &Path) -> Vec<(String, String)> {
+    let run = intake(root, None);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let archive = Archive::open(&root.join("archive")).unwrap();
+    let mut got: Vec<(String, String)> = archive
+        .records()
+        .iter()
+        .filter(|r| !r.quarantined())
+        .map(|r| (r.original_name.clone(), r.unit.clone().unwrap()))
+        .collect();
+    got.sort();
+    got
+}
+
+#[test]
+fn a_zip_of_workbooks_is_taken_in_loose_and_as_an_email_attachment() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("inbox")).unwrap();
+    let bojiang = book_of("150602-01-02", "泊江海子镇社工人才工作室").bytes();
+    let tongchuan = book_of("150602-01-03", "铜川镇社工人才工作室").bytes();
+    let tianjiao = book_of("150602-01-04", "天骄街道办事处社工人才工作室").bytes();
+    // Saved loose by the clerk: two workbooks, one in a folder, and a note.
+    let loose = zip_of(&[
+        ("泊江海子镇2023年第三季度台账.xlsx", &bojiang),
+        ("铜川镇/铜川镇2023年第三季度台账.xlsx", &tongchuan),
+        ("说明.txt", "请查收".as_bytes()),
+    ]);
+    std::fs::write(root.join("inbox/两个工作室台账.zip"), loose).unwrap();
+    let attached = zip_of(&[("天骄街道2023年第三季度台账.xlsx", &tianjiao)]);
+    let mail = raw_email(
+        "zip@test",
+        "Sat, 07 Oct 2023 09:00:00 +0800",
+        "Content-Type: application/zip; name=\"tianjiao.zip\"\r\nContent-Disposition: attachment; filename=\"tianjiao.zip\"",
+        &attached,
+    );
+    std::fs::write(root.join("inbox/天骄.eml"), mail).unwrap();
+    assert_eq!(
+        taken_in(root),
+        [
+            (
+                "天骄街道2023年第三季度台账.xlsx".into(),
+                "150602-01-04".into()
+            ),
+            (
+                "泊江海子镇2023年第三季度台账.xlsx".into(),
+                "150602-01-02".into()
+            ),
+            (
+                "铜川镇2023年第三季度台账.xlsx".into(),
+                "150602-01-03".into()
+            ),
+        ]
+    );
+    let archive = Archive::open(&root.join("archive")).unwrap();
+    let stored = objects(&root.join("archive"));
+    for bytes in [&bojiang, &tongchuan, &tianjiao] {
+        assert!(stored.contains(bytes), "each workbook stored byte for byte");
+    }
+    // The zip's entry carries the email's envelope: when and from whom.
+    let tianjiao = archive
+        .newest("150602-01-04", "2023Q3".parse().unwrap())
+        .unwrap();
+    assert_eq!(
+        tianjiao.email_date.as_deref(),
+        Some("2023-10-07T09:00:00+08:00")
+    );
+    assert_eq!(tianjiao.sender.as_deref(), Some("hantai@dsmz.example.cn"));
+    let quarantined: Vec<&str> = archive
+        .quarantine()
+        .map(|r| r.original_name.as_str())
+        .collect();
+    assert_eq!(quarantined, ["说明.txt"]);
+}
+
+#[test]
+fn gb18030_and_rfc2231_continued_attachment_names_are_decoded() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("inbox")).unwrap();
+    // RFC 2047 in GB18030, with a character only GB18030's four-byte form has.
+    let gb18030_name = "罕台镇社工人才工作室2023年第三季度台账（王㘵）.xlsx";
+    let (encoded, _, _) = encoding_rs::GB18030.encode(gb18030_name);
+    let (_, _, gbk_cannot) = encoding_rs::GBK.encode(gb18030_name);
+    assert!(gbk_cannot, "the name needs GB18030, not just GBK");
+    let word = format!(
+        "=?gb18030?B?{}?=",
+        base64::engine::general_purpose::STANDARD.encode(&encoded)
+    );
+    let hantai = raw_email(
+        "gb18030@test",
+        "Sat, 07 Oct 2023 10:00:00 +0800",
+        &format!(
+            "Content-Type: {XLSX}; name=\"{word}\"\r\nContent-Disposition: attachment; filename=\"{word}\""
+        ),
+        &clean_book().bytes(),
+    );
+    std::fs::write(root.join("inbox/罕台镇.eml"), hantai).unwrap();
+    // RFC 2231 continuations: a long GBK name split over three parameters.
+    let long_name = "兴胜街道办事处社工人才工作室2023年第三季度人才工作台账（正式报送）.xlsx";
+    let (gbk, _, _) = encoding_rs::GBK.encode(long_name);
+    let pct: Vec<String> = gbk.iter().map(|b| format!("%{b:02X}")).collect();
+    let third = pct.len() / 3;
+    let continued = format!(
+        "Content-Type: {XLSX}\r\nContent-Disposition: attachment;\r\n filename*0*=GBK''{};\r\n filename*1*={};\r\n filename*2*={}",
+        pct[..third].concat(),
+        pct[third..2 * third].concat(),
+        pct[2 * third..].concat()
+    );
+    let xingsheng = raw_email(
+        "rfc2231@test",
+        "Sat, 07 Oct 2023 11:00:00 +0800",
+        &continued,
+        &book_of("150602-01-05", "兴胜街道办事处社工人才工作室").bytes(),
+    );
+    std::fs::write(root.join("inbox/兴胜.eml"), xingsheng).unwrap();
+    assert_eq!(
+        taken_in(root),
+        [
+            (long_name.to_string(), "150602-01-05".to_string()),
+            (gb18030_name.to_string(), "150602-01-01".to_string()),
+        ]
+    );
+}
+
+/// Two emails of one unit for one period with the same Date header: the one
+/// taken in later counts, whichever that is.
+#[test]
+fn with_equal_email_dates_the_version_taken_in_later_wins() {
+    // Version A as cleaned up; version B has one more talent in the library.
+    let a = clean_book();
+    let mut b = clean_book();
+    b.set("人才信息台账", 2, "在库状态", t("在库"));
+    b.set("人才信息台账", 2, "流出日期", Cell::Empty);
+    let date = "Sun, 08 Oct 2023 09:30:00 +0800";
+    let mail = |id: &str, book: &Book| {
+        email(
+            id,
+            "hantai@dsmz.example.cn",
+            date,
+            vec![(XLSX, Disposition::Utf8(format!("{id}.xlsx")), book.bytes())],
+        )
+    };
+    let (mail_a, mail_b) = (mail("a", &a), mail("b", &b));
+    let in_library = |first: &[u8], second: &[u8]| -> i64 {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for (folder, bytes) in [("first", first), ("second", second)] {
+            std::fs::create_dir_all(root.join(folder)).unwrap();
+            std::fs::write(root.join(folder).join("mail.eml"), bytes).unwrap();
+            common::jucai_ok(
+                root,
+                &[
+                    "intake",
+                    folder,
+                    "--archive",
+                    "archive",
+                    "--platform",
+                    &platform(),
+                ],
+            );
+        }
+        let archive = Archive::open(&root.join("archive")).unwrap();
+        let versions = archive.versions("150602-01-01", "2023Q3".parse().unwrap());
+        assert_eq!(versions.len(), 2);
+        assert_eq!(versions[0].received, versions[1].received, "equal dates");
+        let out = common::jucai_ok(
+            root,
+            &[
+                "report",
+                "quarterly",
+                "--period",
+                "2023Q3",
+                "--unit",
+                "150602-01-01",
+                "--format",
+                "json",
+                "--archive",
+                "archive",
+                "--platform",
+                &platform(),
+            ],
+        );
+        let reports: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        reports[0]["quarter"]["talents"]["in_library"]
+            .as_i64()
+            .unwrap()
+    };
+    assert_eq!(in_library(&mail_a, &mail_b), 3, "B taken in last counts");
+    assert_eq!(in_library(&mail_b, &mail_a), 2, "A taken in last counts");
+}
+
+/// `deadline_days` in jucai.toml moves the deadline `status` judges by
+/// (default 10 days after the quarter): sent 5, 9 and 15 days after 2023Q3.
+#[test]
+fn deadline_days_in_jucai_toml_changes_who_is_late() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("inbox")).unwrap();
+    let sent = [
+        (
+            "150602-01-01",
+            "罕台镇社工人才工作室",
+            "Thu, 05 Oct 2023 10:00:00 +0800",
+        ),
+        (
+            "150602-01-02",
+            "泊江海子镇社工人才工作室",
+            "Mon, 09 Oct 2023 10:00:00 +0800",
+        ),
+        (
+            "150602-01-03",
+            "铜川镇社工人才工作室",
+            "Sun, 15 Oct 2023 10:00:00 +0800",
+        ),
+    ];
+    for (code, name, date) in sent {
+        let mail = email(
+            code,
+            "unit@dsmz.example.cn",
+            date,
+            vec![(
+                XLSX,
+                Disposition::Utf8(format!("{name}.xlsx")),
+                book_of(code, name).bytes(),
+            )],
+        );
+        std::fs::write(root.join(format!("inbox/{code}.eml")), mail).unwrap();
+    }
+    assert_eq!(intake(root, None).status.code(), Some(0));
+    let late = |config: Option<&str>| -> Vec<String> {
+        match config {
+            Some(text) => std::fs::write(root.join("jucai.toml"), text).unwrap(),
+            None => {
+                let _ = std::fs::remove_file(root.join("jucai.toml"));
+            }
+        }
+        let run = common::jucai(
+            root,
+            &[
+                "status",
+                "--period",
+                "2023Q3",
+                "--archive",
+                "archive",
+                "--out",
+                "out",
+                "--platform",
+                &platform(),
+            ],
+        );
+        assert_eq!(run.status.code(), Some(0));
+        let text = String::from_utf8_lossy(&run.stdout).into_owned();
+        sent.iter()
+            .filter(|(code, _, _)| {
+                let line = text
+                    .lines()
+                    .find(|l| l.contains(&format!("{code} ")))
+                    .unwrap_or_else(|| panic!("{code} in {text}"));
+                assert!(line.contains("已报"), "{line}");
+                line.contains("逾期")
+            })
+            .map(|(code, _, _)| code.to_string())
+            .collect()
+    };
+    assert_eq!(late(None), ["150602-01-03"], "default: 10 days");
+    assert_eq!(
+        late(Some("deadline_days = 7\n")),
+        ["150602-01-02", "150602-01-03"]
+    );
+    assert_eq!(late(Some("deadline_days = 20\n")), Vec::<String>::new());
+}

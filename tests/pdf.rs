@@ -17,9 +17,7 @@ fn doc(blocks: Vec<Block>) -> Document {
 
 #[test]
 fn a_long_table_repeats_its_header_on_every_page() {
-    if !common::have_tool("pdftotext") {
-        return;
-    }
+    common::require_tool("pdftotext");
     let rows: Vec<Vec<Cell>> = (1..=120)
         .map(|i| {
             vec![
@@ -100,13 +98,12 @@ fn a_one_page_report_is_small_and_reproducible() {
     let b = render(&doc(blocks));
     assert!(a == b, "same input, same bytes");
     assert!(a.len() < 100_000, "{} bytes", a.len());
-    if common::have_tool("pdftotext") {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("r.pdf");
-        std::fs::write(&path, &a).unwrap();
-        let text = common::pdf_text(&path, None, true);
-        assert!(text.contains("截至2023年9月底"), "{text}");
-        assert!(text.contains("120人"), "chart values: {text}");
-        assert!(common::pdf_info(&path).contains("Pages:           1"));
-    }
+    common::require_tool("pdftotext");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.pdf");
+    std::fs::write(&path, &a).unwrap();
+    let text = common::pdf_text(&path, None, true);
+    assert!(text.contains("截至2023年9月底"), "{text}");
+    assert!(text.contains("120人"), "chart values: {text}");
+    assert!(common::pdf_info(&path).contains("Pages:           1"));
 }

@@ -45,23 +45,54 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// One `jucai run` on a copy of the sample, shared by the tests below that
+/// only read what it wrote (a run takes a while in a debug build).
+struct SampleRun {
+    dir: tempfile::TempDir,
+    /// The run, with stdout and stderr piped.
+    first: std::process::Output,
+    /// Every output but the archive, right after the run.
+    out: BTreeMap<String, Vec<u8>>,
+}
+
+static SAMPLE_RUN: std::sync::OnceLock<SampleRun> = std::sync::OnceLock::new();
+
+/// Removes the shared run's folder when the test process exits (a static is
+/// never dropped).
+extern "C" fn remove_sample_run() {
+    if let Some(run) = SAMPLE_RUN.get() {
+        let _ = std::fs::remove_dir_all(run.dir.path());
+    }
+}
+
+fn sample_run() -> &'static SampleRun {
+    SAMPLE_RUN.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(
+            &common::root().join("sample-input"),
+            &dir.path().join("sample-input"),
+        );
+        let first = common::jucai(dir.path(), &["run"]);
+        assert_eq!(
+            first.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&first.stderr)
+        );
+        let out = outputs(dir.path());
+        // SAFETY: registering a plain function with no captured state.
+        unsafe { libc::atexit(remove_sample_run) };
+        SampleRun { dir, first, out }
+    })
+}
+
 #[test]
 fn run_on_the_sample_writes_every_output_and_is_repeatable() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(
-        &common::root().join("sample-input"),
-        &dir.path().join("sample-input"),
-    );
-    let first = common::jucai(dir.path(), &["run"]);
-    assert!(
-        first.status.success(),
-        "{}",
-        String::from_utf8_lossy(&first.stderr)
-    );
+    let run = sample_run();
+    let (dir, first, out) = (&run.dir, &run.first, &run.out);
     let text = String::from_utf8_lossy(&first.stdout);
     assert!(text.contains("新存入 216 个"), "{text}");
     assert!(text.contains("需要处理"), "{text}");
-    let out = outputs(dir.path());
     for period in ["2023Q1", "2023Q4", "2024Q4"] {
         let chinese: jucai::period::Period = period.parse().unwrap();
         let status = format!("output/{period}/报送情况-{}.xlsx", chinese.chinese());
@@ -84,7 +115,7 @@ fn run_on_the_sample_writes_every_output_and_is_repeatable() {
         .unwrap()
         .count();
     assert_eq!(records, 216);
-    every_output_kind_is_there(&out);
+    every_output_kind_is_there(out);
     let registry = common::sample_registry();
     let periods: Vec<Period> = (2023..=2024)
         .flat_map(|year| (1..=4).map(move |quarter| Period { year, quarter }))
@@ -94,10 +125,10 @@ fn run_on_the_sample_writes_every_output_and_is_repeatable() {
     no_output_shows_a_talents_id_or_phone(dir.path(), &histories);
 
     let second = common::jucai(dir.path(), &["run"]);
-    assert!(second.status.success());
+    assert_eq!(second.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&second.stdout).contains("新存入 0 个，此前已收 216 个"));
     assert!(
-        outputs(dir.path()) == out,
+        outputs(dir.path()) == *out,
         "the same input gives byte-identical outputs"
     );
     assert_eq!(
@@ -105,6 +136,139 @@ fn run_on_the_sample_writes_every_output_and_is_repeatable() {
             .unwrap()
             .count(),
         216
+    );
+}
+
+/// The sample's 殡葬服务 station has no 职能 in sample-input/platform.xlsx:
+/// its quarterly report and its assessment packet say 有职能 未达标 with
+/// 名录未填写职能, while a station with one says 达标.
+#[test]
+fn a_station_without_a_duty_in_the_registry_fails_you_zhineng_in_report_and_packet() {
+    let run = sample_run();
+    let registry = common::sample_registry();
+    let station = |name: &str| {
+        registry
+            .units()
+            .iter()
+            .find(|u| u.name == name)
+            .unwrap_or_else(|| panic!("{name} in the sample registry"))
+            .clone()
+    };
+    let funeral = "东胜区殡葬服务人才工作站";
+    let social = "东胜区社工人才工作站";
+    assert!(
+        station(funeral)
+            .duty
+            .as_deref()
+            .unwrap_or("")
+            .trim()
+            .is_empty(),
+        "the sample registry leaves {funeral}'s 职能 empty"
+    );
+    assert!(station(social).duty.is_some_and(|d| !d.trim().is_empty()));
+    // The 六有 row for 有职能, words squeezed together: “有职能未达标名录未填写职能”.
+    let you_zhineng = |pdf: &str| -> String {
+        let path = run.dir.path().join(pdf);
+        let text = common::pdf_text(&path, None, true);
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("有职能"))
+            .unwrap_or_else(|| panic!("no 有职能 row in {pdf}:\n{text}"));
+        line.split_whitespace().collect()
+    };
+    for pdf in [
+        format!("output/2024Q4/季度报告-{funeral}-2024Q4.pdf"),
+        format!("output/2024/年度考核材料-{funeral}-2024.pdf"),
+    ] {
+        assert_eq!(you_zhineng(&pdf), "有职能未达标名录未填写职能", "{pdf}");
+    }
+    for pdf in [
+        format!("output/2024Q4/季度报告-{social}-2024Q4.pdf"),
+        format!("output/2024/年度考核材料-{social}-2024.pdf"),
+    ] {
+        assert!(you_zhineng(&pdf).starts_with("有职能达标"), "{pdf}");
+    }
+    // The packet's score sheet takes the missing check off the 六有 item.
+    let packet = common::pdf_text(
+        &run.dir
+            .path()
+            .join(format!("output/2024/年度考核材料-{funeral}-2024.pdf")),
+        None,
+        false,
+    );
+    assert!(packet.contains("5/6 项达标，有职能未达标"), "{packet}");
+}
+
+/// Progress bars are for a terminal: with stdout and stderr piped, neither
+/// `jucai run` nor `jucai intake` writes a carriage return or an escape
+/// sequence; under a terminal (a pty) intake does draw one.
+#[test]
+fn progress_is_drawn_on_a_terminal_and_never_into_a_pipe() {
+    let drawn = |bytes: &[u8]| bytes.contains(&b'\r') || bytes.windows(2).any(|w| w == b"\x1b[");
+    let run = sample_run();
+    assert!(!run.first.stdout.is_empty() && !drawn(&run.first.stdout));
+    assert!(
+        !drawn(&run.first.stderr),
+        "run's stderr has progress drawing"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = common::root()
+        .join("sample-input/inbox")
+        .display()
+        .to_string();
+    let platform = common::sample_platform();
+    let args = |archive: &str| {
+        [
+            "intake".to_string(),
+            inbox.clone(),
+            "--archive".into(),
+            archive.into(),
+            "--platform".into(),
+            platform.clone(),
+        ]
+    };
+    let piped = std::process::Command::new(env!("CARGO_BIN_EXE_jucai"))
+        .current_dir(dir.path())
+        .args(args("piped"))
+        .output()
+        .unwrap();
+    assert_eq!(piped.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&piped.stdout).contains("216"));
+    assert!(!drawn(&piped.stdout) && !drawn(&piped.stderr));
+
+    // The same intake with a pty as its terminal (Python's pty module).
+    common::require_tool("python3");
+    let pty = r#"
+import os, pty, sys
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+out = b""
+while True:
+    try:
+        chunk = os.read(fd, 65536)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+_, status = os.waitpid(pid, 0)
+sys.stdout.buffer.write(out)
+sys.exit(os.waitstatus_to_exitcode(status))
+"#;
+    let on_terminal = std::process::Command::new("python3")
+        .current_dir(dir.path())
+        .args(["-c", pty, env!("CARGO_BIN_EXE_jucai")])
+        .args(args("terminal"))
+        .output()
+        .unwrap();
+    assert_eq!(on_terminal.status.code(), Some(0));
+    // (Only escape sequences count here: a terminal turns each \n into \r\n.)
+    assert!(
+        on_terminal.stdout.windows(2).any(|w| w == b"\x1b["),
+        "a progress bar on the terminal: {}",
+        String::from_utf8_lossy(&on_terminal.stdout)
     );
 }
 
@@ -119,6 +283,24 @@ const REPORTING_UNITS: [&str; 5] = [
 /// SPEC §8: quarterly reports, annual research summaries, the directory table,
 /// assessment packets, feedback workbooks and status sheets — XLSX and PDF.
 fn every_output_kind_is_there(out: &BTreeMap<String, Vec<u8>>) {
+    let expected = expected_outputs();
+    let missing: Vec<_> = expected.iter().filter(|k| !out.contains_key(*k)).collect();
+    assert!(missing.is_empty(), "missing outputs: {missing:?}");
+    // Feedback for every quarter that had problems, and nothing unexpected.
+    assert!(out.keys().filter(|k| k.contains("/校验反馈/")).count() >= 8);
+    for (name, bytes) in out {
+        let magic: &[u8] = if name.ends_with(".pdf") {
+            b"%PDF-"
+        } else {
+            b"PK\x03\x04"
+        };
+        assert!(bytes.starts_with(magic), "{name} is not a whole file");
+    }
+}
+
+/// The outputs a complete run on the sample writes (besides feedback
+/// workbooks and templates).
+fn expected_outputs() -> Vec<String> {
     let mut expected = vec![
         "output/平台名录.xlsx".to_string(),
         "output/平台名录.pdf".to_string(),
@@ -147,18 +329,7 @@ fn every_output_kind_is_there(out: &BTreeMap<String, Vec<u8>>) {
         expected.push(format!("output/{year}/年度考核材料汇编-{year}.pdf"));
         expected.push(format!("output/{year}/考核评分表-{year}.xlsx"));
     }
-    let missing: Vec<_> = expected.iter().filter(|k| !out.contains_key(*k)).collect();
-    assert!(missing.is_empty(), "missing outputs: {missing:?}");
-    // Feedback for every quarter that had problems, and nothing unexpected.
-    assert!(out.keys().filter(|k| k.contains("/校验反馈/")).count() >= 8);
-    for (name, bytes) in out {
-        let magic: &[u8] = if name.ends_with(".pdf") {
-            b"%PDF-"
-        } else {
-            b"PK\x03\x04"
-        };
-        assert!(bytes.starts_with(magic), "{name} is not a whole file");
-    }
+    expected
 }
 
 fn sheet(path: &Path, name: &str) -> Vec<Vec<Data>> {
@@ -323,10 +494,35 @@ fn a_run_killed_part_way_leaves_no_half_written_file() {
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    let _ = child.kill();
-    child.wait().unwrap();
+    // The kill must land while the run is still going…
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the run finished before it could be killed"
+    );
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    {
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(status.signal(), Some(libc::SIGKILL), "killed: {status}");
+    }
     let written = outputs(dir.path());
     assert!(!written.is_empty());
+    // …and leave the job unfinished: outputs missing, or a temporary file
+    // caught half-written.
+    let parts = written.keys().filter(|k| k.ends_with(".part")).count();
+    let done: BTreeMap<String, Vec<u8>> = written
+        .iter()
+        .filter(|(k, _)| !k.ends_with(".part"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let missing = expected_outputs()
+        .into_iter()
+        .filter(|k| !done.contains_key(k))
+        .count();
+    assert!(
+        missing > 0 || parts > 0,
+        "the killed run had written everything already"
+    );
     for (name, bytes) in &written {
         if name.ends_with(".part") {
             continue;
@@ -342,8 +538,24 @@ fn a_run_killed_part_way_leaves_no_half_written_file() {
             assert!(book.is_ok(), "{name} is not a whole workbook");
         }
     }
-    let again = common::jucai_ok(dir.path(), &["run"]);
+    let again = common::jucai(dir.path(), &["run"]);
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
     assert!(String::from_utf8_lossy(&again.stdout).contains("需要处理"));
+    // The rerun completes the job.
+    let after = outputs(dir.path());
+    let missing: Vec<String> = expected_outputs()
+        .into_iter()
+        .filter(|k| !after.contains_key(k))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "still missing after the rerun: {missing:?}"
+    );
     let parts = walkdir::WalkDir::new(dir.path().join("output"))
         .into_iter()
         .filter_map(Result::ok)

@@ -293,23 +293,12 @@ fn unknown_unit_is_a_clear_error() {
 
 /// LibreOffice opens the template and prints Chinese titles and headers whole on
 /// A4 landscape with no `#REF!`. Needs `soffice` and `pdftotext` (installed by
-/// .ci/run); elsewhere the test says it was skipped.
+/// scripts/test); without them the test fails and says what to install.
 #[test]
 fn libreoffice_prints_the_template_on_a4_landscape() {
-    let have = |tool: &str| {
-        std::process::Command::new(tool)
-            .arg("--version")
-            .output()
-            .is_ok()
-    };
-    if !have("soffice") || !have("pdftotext") {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install libreoffice-calc and poppler-utils"
-        );
-        eprintln!("skipped: soffice or pdftotext not installed");
-        return;
-    }
+    common::require_tool("soffice");
+    common::require_tool("pdftotext");
+    common::require_tool("pdfinfo");
     let dir = tempfile::tempdir().unwrap();
     let path = template(dir.path(), &[]);
     let profile = format!("-env:UserInstallation=file://{}/lo", dir.path().display());

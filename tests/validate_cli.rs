@@ -183,4 +183,82 @@ fn the_feedback_workbook_lists_links_and_marks_the_cells() {
     let styles = common::zip_part(&path, "xl/styles.xml");
     assert!(styles.contains("FFFFC7CE"), "error fill");
     assert!(styles.contains("FFFFEB9C"), "warning fill");
+    // The flagged cells themselves carry the fills: 姓名 missing (an error) at
+    // B3 of the roster, the unknown 人才编号 (a warning) at C4 of the problems.
+    assert_eq!(
+        common::cell_fill(&path, 2, "B3").as_deref(),
+        Some(ERROR_FILL),
+        "roster B3 is marked red"
+    );
+    assert_eq!(
+        common::cell_fill(&path, 3, "C4").as_deref(),
+        Some(WARNING_FILL),
+        "problems C4 is marked yellow"
+    );
+    // Cells nothing was found in are not marked.
+    for (sheet, cell) in [(2, "B4"), (2, "C3"), (3, "C3"), (3, "B4")] {
+        assert_eq!(common::cell_fill(&path, sheet, cell), None, "{cell}");
+    }
+}
+
+/// The fills the feedback workbook marks cells with.
+const ERROR_FILL: &str = "FFFFC7CE";
+const WARNING_FILL: &str = "FFFFEB9C";
+
+/// A file with only warnings passes validation (exit 0), and still gets a
+/// feedback workbook with the cell marked yellow, not red.
+#[test]
+fn a_file_with_only_warnings_passes_and_gets_a_yellow_feedback_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut book = clean_book();
+    book.set("问题台账", 1, "人才编号", t("RC099"));
+    std::fs::write(dir.path().join("warned.xlsx"), book.bytes()).unwrap();
+    let run = common::jucai(
+        dir.path(),
+        &[
+            "validate",
+            "warned.xlsx",
+            "--feedback",
+            "反馈",
+            "--platform",
+            &platform(),
+        ],
+    );
+    let out = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(run.status.code(), Some(0), "{out}");
+    assert!(
+        out.contains("共校验 1 个文件：0 个通过，1 个只有警告，0 个有错误。"),
+        "{out}"
+    );
+    let path = dir
+        .path()
+        .join("反馈/罕台镇社工人才工作室-2023年第三季度-校验反馈.xlsx");
+    assert!(path.exists(), "{out}");
+    let mut feedback = open_workbook_auto(&path).unwrap();
+    let results = feedback.worksheet_range("校验结果").unwrap();
+    let row: Vec<String> = (0..9)
+        .map(|c| {
+            results
+                .get_value((3, c))
+                .map(|v| v.to_string())
+                .unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(
+        &row[1..7],
+        ["问题台账", "C4", "4", "人才编号", "引用不存在", "警告"]
+    );
+    assert!(
+        results
+            .get_value((4, 1))
+            .is_none_or(|v| v.to_string().is_empty()),
+        "one finding only"
+    );
+    assert_eq!(
+        common::cell_fill(&path, 3, "C4").as_deref(),
+        Some(WARNING_FILL)
+    );
+    assert_eq!(common::cell_fill(&path, 3, "C3"), None);
+    let styles = common::zip_part(&path, "xl/styles.xml");
+    assert!(!styles.contains(ERROR_FILL), "nothing is marked red");
 }

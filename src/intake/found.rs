@@ -35,6 +35,10 @@ pub enum Problem {
     NotMail {
         source: String,
     },
+    /// An mbox file with no message in it (no “From ” separator line).
+    NoMessages {
+        source: String,
+    },
     TooManyMessages {
         source: String,
         limit: usize,
@@ -126,6 +130,7 @@ mod tests {
                 reason: "没有读取权限",
             },
             Problem::NotMail { source: s() },
+            Problem::NoMessages { source: s() },
             Problem::TooManyMessages {
                 source: s(),
                 limit: 3,

@@ -3,7 +3,7 @@
 //! GB18030 included), nested multiparts and forwarded messages.
 
 use chrono::{DateTime, FixedOffset, TimeZone};
-use mail_parser::{Message, MessageParser, MimeHeaders};
+use mail_parser::{HeaderName, Message, MessageParser, MessagePart, MimeHeaders};
 
 use serde_json::json;
 
@@ -27,7 +27,9 @@ pub fn from_eml(bytes: &[u8], source: &str, limits: Limits) -> Intake {
 pub fn from_mbox(bytes: &[u8], source: &str, limits: Limits) -> Intake {
     let mut out = Intake::default();
     let messages = mail_parser::mailbox::mbox::MessageIterator::new(bytes);
+    let mut found = 0;
     for (i, message) in messages.enumerate() {
+        found += 1;
         if i >= limits.max_entries {
             out.problems.push(Problem::TooManyMessages {
                 source: source.to_string(),
@@ -48,6 +50,12 @@ pub fn from_mbox(bytes: &[u8], source: &str, limits: Limits) -> Intake {
             Some(parsed) => collect(&parsed, raw, &here, "", limits, &mut out),
             None => out.problems.push(Problem::NotMail { source: here }),
         }
+    }
+    // No “From ” line at all: not a mailbox (say so, rather than take in nothing).
+    if found == 0 {
+        out.problems.push(Problem::NoMessages {
+            source: source.to_string(),
+        });
     }
     out
 }
@@ -137,9 +145,8 @@ fn collect_parts(
             return;
         }
         let contents = part.contents();
-        let name = part
-            .attachment_name()
-            .map(str::to_string)
+        let name = continued_name(part, &message.raw_message)
+            .or_else(|| part.attachment_name().map(str::to_string))
             .unwrap_or_else(|| worded("unnamed_attachment", json!({ "part": here })));
         if contents.len() as u64 > limits.max_file_bytes {
             out.problems.push(Problem::AttachmentTooBig {
@@ -175,6 +182,74 @@ fn collect_parts(
             out.files.push(received);
         }
     }
+}
+
+/// An attachment name sent in RFC 2231 continuations (`filename*0*=GBK''%BA%B1…;
+/// filename*1*=…`), put together from the raw header. The segments are one
+/// byte string in the charset the first one names (RFC 2231 §4.1); mail-parser
+/// decodes each segment on its own and the later ones as UTF-8, which garbles
+/// a GBK or GB18030 name, or any name split inside a character. `None` when
+/// the part's headers carry no continued name.
+fn continued_name(part: &MessagePart<'_>, raw: &[u8]) -> Option<String> {
+    part.headers()
+        .iter()
+        .filter(|h| {
+            matches!(
+                h.name,
+                HeaderName::ContentDisposition | HeaderName::ContentType
+            )
+        })
+        .filter_map(|h| raw.get(h.offset_start as usize..h.offset_end as usize))
+        .filter_map(|value| std::str::from_utf8(value).ok())
+        .find_map(|value| joined(value, "filename").or_else(|| joined(value, "name")))
+}
+
+/// The value of parameter `param` of a header, when it is given in two or
+/// more numbered segments.
+fn joined(header: &str, param: &str) -> Option<String> {
+    let mut segments: Vec<(u32, bool, &str)> = header
+        .split(';')
+        .filter_map(|piece| {
+            let (key, value) = piece.split_once('=')?;
+            let rest = key.trim().strip_prefix(param)?.strip_prefix('*')?;
+            let (n, encoded) = match rest.strip_suffix('*') {
+                Some(n) => (n, true),
+                None => (rest, false),
+            };
+            Some((n.parse().ok()?, encoded, value.trim().trim_matches('"')))
+        })
+        .collect();
+    if segments.len() < 2 {
+        return None;
+    }
+    segments.sort_by_key(|s| s.0);
+    if segments.iter().enumerate().any(|(i, s)| s.0 as usize != i) {
+        return None;
+    }
+    let mut charset = "utf-8";
+    let mut bytes = Vec::new();
+    for (n, encoded, value) in segments {
+        let mut value = value;
+        if n == 0 && encoded {
+            // charset'language'text
+            let mut fields = value.splitn(3, '\'');
+            let (Some(cs), Some(_), Some(text)) = (fields.next(), fields.next(), fields.next())
+            else {
+                return None;
+            };
+            if !cs.is_empty() {
+                charset = cs;
+            }
+            value = text;
+        }
+        if encoded {
+            bytes.extend(percent_encoding::percent_decode_str(value));
+        } else {
+            bytes.extend_from_slice(value.as_bytes());
+        }
+    }
+    let encoding = encoding_rs::Encoding::for_label(charset.as_bytes())?;
+    Some(encoding.decode_without_bom_handling(&bytes).0.into_owned())
 }
 
 fn to_chrono(d: &mail_parser::DateTime) -> Option<DateTime<FixedOffset>> {

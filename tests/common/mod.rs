@@ -473,22 +473,42 @@ pub fn quirky_book() -> Book {
     book
 }
 
-/// Whether an external checking tool (pdftotext, soffice…) is installed. In CI
-/// (`CI` set) its absence is a failure: .ci/run installs them.
-pub fn have_tool(tool: &str) -> bool {
-    let found = Command::new(tool).arg("-v").output().is_ok();
-    assert!(
-        found || std::env::var_os("CI").is_none(),
-        "CI must install {tool}"
-    );
-    if !found {
-        eprintln!("skipped: {tool} not installed");
+/// The Debian package that provides each external tool the tests run.
+fn package_of(tool: &str) -> &'static str {
+    match tool {
+        "soffice" => "libreoffice-calc",
+        "pdftotext" | "pdfinfo" => "poppler-utils",
+        "python3" => "python3",
+        _ => "the package that provides it",
     }
-    found
+}
+
+/// Whether `tool` is an executable on `PATH`.
+fn on_path(tool: &str) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::env::var_os("PATH").is_some_and(|paths| {
+        std::env::split_paths(&paths).any(|dir| {
+            std::fs::metadata(dir.join(tool))
+                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+    })
+}
+
+/// Insist that an external checking tool (pdftotext, soffice…) is installed.
+/// A missing tool fails the test, always (never a skip): it says what to
+/// install, and `scripts/test` installs it.
+pub fn require_tool(tool: &str) {
+    assert!(
+        on_path(tool),
+        "{tool} is not installed: install the Debian package {} \
+         (scripts/test installs libreoffice-calc and poppler-utils, then runs the tests)",
+        package_of(tool)
+    );
 }
 
 /// Text of a PDF (or of page `page`), in content order, via pdftotext.
 pub fn pdf_text(path: &Path, page: Option<usize>, layout: bool) -> String {
+    require_tool("pdftotext");
     let mut cmd = Command::new("pdftotext");
     cmd.arg(if layout { "-layout" } else { "-raw" });
     if let Some(p) = page {
@@ -500,6 +520,7 @@ pub fn pdf_text(path: &Path, page: Option<usize>, layout: bool) -> String {
 
 /// `pdfinfo`'s output.
 pub fn pdf_info(path: &Path) -> String {
+    require_tool("pdfinfo");
     let out = Command::new("pdfinfo")
         .arg(path)
         .output()
@@ -547,4 +568,45 @@ pub fn intake_sample(dir: &Path) {
             &sample_platform(),
         ],
     );
+}
+
+/// The fill colour (ARGB, e.g. `FFFFC7CE`) a cell of the `index`-th sheet of
+/// an xlsx shows, worked out the way a spreadsheet does: the cell's `s="N"`
+/// → `cellXfs[N]` → its `fillId` → `fills[fillId]`'s foreground colour.
+/// `None` for a cell that is not there or has no solid fill.
+pub fn cell_fill(path: &Path, index: usize, cell: &str) -> Option<String> {
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        let re = regex::Regex::new(&format!(r#"\s{name}="([^"]*)""#)).unwrap();
+        re.captures(tag).map(|c| c[1].to_string())
+    };
+    let sheet = sheet_xml(path, index);
+    let tag = regex::Regex::new(&format!(r#"<c r="{cell}"[^>]*>"#))
+        .unwrap()
+        .find(&sheet)?
+        .as_str()
+        .to_string();
+    let style: usize = attr(&tag, "s").map_or(0, |s| s.parse().unwrap());
+    let styles = zip_part(path, "xl/styles.xml");
+    let xfs = between(&styles, "<cellXfs", "</cellXfs>").expect("cellXfs");
+    let xf = regex::Regex::new(r"<xf\s[^>]*>")
+        .unwrap()
+        .find_iter(xfs)
+        .nth(style)
+        .unwrap_or_else(|| panic!("cellXfs has no style {style}"))
+        .as_str()
+        .to_string();
+    let fill: usize = attr(&xf, "fillId").map_or(0, |f| f.parse().unwrap());
+    let fills = between(&styles, "<fills", "</fills>").expect("fills");
+    let fill = regex::Regex::new(r"(?s)<fill>.*?</fill>|<fill/>")
+        .unwrap()
+        .find_iter(fills)
+        .nth(fill)
+        .unwrap_or_else(|| panic!("fills has no fill {fill}"))
+        .as_str()
+        .to_string();
+    if !fill.contains(r#"patternType="solid""#) {
+        return None;
+    }
+    let color = regex::Regex::new(r"<fgColor[^>]*>").unwrap().find(&fill)?;
+    attr(color.as_str(), "rgb")
 }
