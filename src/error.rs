@@ -34,6 +34,17 @@ pub enum Error {
     /// A period's figures were asked for but never computed (a bug, not bad input).
     #[error("{} 的汇总没有计算", .0.code())]
     NotComputed(Period),
+    #[error("报送档案的索引“{path}”无法读写：{source}")]
+    Index {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("报送档案的索引“{path}”是更新版本的 jucai 写的（版本 {found}，本程序认识到 {known}），请升级 jucai")]
+    IndexVersion {
+        path: PathBuf,
+        found: i32,
+        known: i32,
+    },
     #[error("报送档案记录“{path}”无法读取：{source}")]
     Record {
         path: PathBuf,
@@ -44,6 +55,13 @@ pub enum Error {
 impl Error {
     pub fn io(path: &Path, source: std::io::Error) -> Error {
         Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    pub fn index(path: &Path, source: rusqlite::Error) -> Error {
+        Error::Index {
             path: path.to_path_buf(),
             source,
         }

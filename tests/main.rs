@@ -9,6 +9,7 @@ mod common;
 
 mod aggregate;
 mod annual;
+mod archive;
 mod assess;
 mod config;
 mod directory;

@@ -20,7 +20,7 @@ use std::sync::mpsc;
 
 use rayon::prelude::*;
 
-use crate::archive::{self, Archive, IdentifiedBy, Identity, Record};
+use crate::archive::{Archive, IdentifiedBy, Identity, Record};
 use crate::error::Error;
 pub use crate::limits::Limits;
 use crate::registry::Registry;
@@ -108,6 +108,10 @@ struct Ready<T> {
 /// Files and records for the writer thread, in the order they must reach the disk.
 type Writes = Vec<(Record, Vec<u8>)>;
 
+/// What the writer made of one batch: each record numbered, or `None` when
+/// another process recorded the same reception first.
+type Written = Vec<Option<Record>>;
+
 /// Take every path in: files, folders, mail, mailboxes, zips. Each new
 /// reception is stored and recorded. For each, `prepare` (run in parallel)
 /// turns its validation into what the caller wants to keep, and `keep` gets
@@ -122,12 +126,20 @@ pub fn take_in<T: Send>(
 ) -> Result<Summary, Error> {
     let files = crate::inputs::collect(paths);
     bar.set_length(files.len() as u64);
-    let writer = archive.writer();
+    let mut writer = archive.writer()?;
     std::thread::scope(|scope| {
         // Waiting for the disk (fsync) overlaps with checking the next batch.
         let (send, receive_writes) = mpsc::sync_channel::<Writes>(2);
-        let written = scope.spawn(move || write_all(&writer, receive_writes));
+        let (send_written, written) = mpsc::channel::<Written>();
+        let writing = scope.spawn(move || -> Result<(), Error> {
+            for batch in receive_writes {
+                // A closed receiver means intake stopped on an error of its own.
+                let _ = send_written.send(writer.write(batch)?);
+            }
+            Ok(())
+        });
         let mut summary = Summary::default();
+        let mut pending: std::collections::VecDeque<Vec<T>> = Default::default();
         let mut result = Ok(());
         for batch in files.chunks(BATCH) {
             let writes = match take_batch(batch, archive, rules, bar, &prepare, &mut summary) {
@@ -137,47 +149,67 @@ pub fn take_in<T: Send>(
                     break;
                 }
             };
-            let mut to_disk = Vec::with_capacity(writes.len());
-            for (record, bytes, kept) in writes {
-                keep(&record, kept);
-                archive.insert(record.clone());
-                to_disk.push((record, bytes));
-            }
+            let (to_disk, kept): (Writes, Vec<T>) = writes
+                .into_iter()
+                .map(|(record, bytes, kept)| ((record, bytes), kept))
+                .unzip();
+            pending.push_back(kept);
             if send.send(to_disk).is_err() {
                 break; // The writer stopped on an error, reported below.
             }
+            while let Ok(done) = written.try_recv() {
+                count(done, &mut pending, archive, &mut summary, &mut keep);
+            }
         }
         drop(send);
-        let written = written
+        let wrote = writing
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        result.and(written).map(|()| summary)
+        for done in written.try_iter() {
+            count(done, &mut pending, archive, &mut summary, &mut keep);
+        }
+        result.and(wrote).map(|()| summary)
     })
 }
 
-/// Write each reception's object, then its record, in order: a crash leaves
-/// the first receptions recorded, and a rerun takes in the rest.
-fn write_all(writer: &archive::Writer, batches: mpsc::Receiver<Writes>) -> Result<(), Error> {
-    for batch in batches {
-        for (record, bytes) in &batch {
-            writer.object(&record.hash, bytes)?;
-            writer.record(record)?;
+/// Count a written batch: each reception recorded now is kept and added to
+/// the archive's view; one another process recorded first was received
+/// before.
+fn count<T>(
+    done: Written,
+    pending: &mut std::collections::VecDeque<Vec<T>>,
+    archive: &mut Archive,
+    summary: &mut Summary,
+    keep: &mut impl FnMut(&Record, T),
+) {
+    let kept = pending.pop_front().unwrap_or_default();
+    for (record, kept) in done.into_iter().zip(kept) {
+        let Some(record) = record else {
+            summary.already += 1;
+            continue;
+        };
+        summary.new += 1;
+        if record.identified_by == IdentifiedBy::None {
+            summary.quarantined += 1;
+        } else if record.errors > 0 {
+            summary.with_errors += 1;
         }
+        keep(&record, kept);
+        archive.insert(record);
     }
-    Ok(())
 }
 
 /// Receive, identify and validate one batch of input files in parallel, and
 /// number its new receptions in order.
 fn take_batch<T: Send>(
     batch: &[PathBuf],
-    archive: &mut Archive,
+    archive: &Archive,
     rules: Rules<'_>,
     bar: &indicatif::ProgressBar,
     prepare: &(impl Fn(&Identity, Checked) -> T + Sync),
     summary: &mut Summary,
 ) -> Result<Vec<(Record, Vec<u8>, T)>, Error> {
-    let shared: &Archive = archive;
+    let shared = archive;
     let checked: Vec<(Intake, Vec<Option<Ready<T>>>)> = batch
         .par_iter()
         .map(|path| {
@@ -202,26 +234,18 @@ fn take_batch<T: Send>(
             (got, ready)
         })
         .collect();
+    // Within the batch, the same reception twice (one inbox file named twice).
+    let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     for (got, ready) in checked {
         summary.problems.extend(got.problems);
         for (received, ready) in got.files.into_iter().zip(ready) {
             summary.received += 1;
-            let Some(c) = ready else {
+            let Some(c) = ready.filter(|_| seen.insert(received.key.clone())) else {
                 summary.already += 1;
                 continue;
             };
-            // `None`: the same reception twice in one batch.
-            let Some(record) = archive.record(&received, &c.identity, c.hash) else {
-                summary.already += 1;
-                continue;
-            };
-            summary.new += 1;
-            if c.identity.by == IdentifiedBy::None {
-                summary.quarantined += 1;
-            } else if c.identity.errors > 0 {
-                summary.with_errors += 1;
-            }
+            let record = Record::new(&received, &c.identity, c.hash);
             out.push((record, received.bytes, c.kept));
         }
     }

@@ -1,0 +1,309 @@
+//! The archive's index: one row per reception (and, to come, validation
+//! results, mail and web state) in SQLite, in WAL mode with foreign keys on.
+//! Several processes may write at once (two intakes, the web desk, `jucai
+//! run`): every write is one `BEGIN IMMEDIATE` transaction, a reception is
+//! unique by its key (the same mail part taken in twice is recorded once),
+//! and SQLite numbers receptions, so no number is given twice. A kill at any
+//! moment leaves the last committed transaction.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+
+use super::record::{IdentifiedBy, ReceivedFrom, Record};
+use crate::error::Error;
+use crate::period::Period;
+
+/// The index's layout version, kept in SQLite's `user_version`.
+pub const SCHEMA_VERSION: i32 = 1;
+
+/// File name of the index in an archive folder.
+pub const FILE: &str = "index.sqlite";
+
+const CREATE: &str = "
+CREATE TABLE objects (
+    hash TEXT PRIMARY KEY,
+    size INTEGER NOT NULL
+);
+CREATE TABLE receptions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL UNIQUE,
+    hash TEXT NOT NULL REFERENCES objects(hash),
+    original_name TEXT NOT NULL,
+    sender TEXT,
+    email_date TEXT,
+    subject TEXT,
+    message_id TEXT,
+    source TEXT NOT NULL,
+    intake_time TEXT NOT NULL,
+    received TEXT,
+    received_from TEXT NOT NULL,
+    unit TEXT,
+    period TEXT,
+    identified_by TEXT NOT NULL,
+    workbook INTEGER NOT NULL,
+    errors INTEGER NOT NULL,
+    warnings INTEGER NOT NULL
+);
+CREATE INDEX receptions_by_submission ON receptions(unit, period);
+";
+
+pub struct Index {
+    path: PathBuf,
+    conn: Connection,
+}
+
+impl Index {
+    /// Open (or create) the index of the archive in `dir`.
+    pub fn open(dir: &Path) -> Result<Index, Error> {
+        let path = dir.join(FILE);
+        let fail = |e| Error::index(&path, e);
+        let conn = Connection::open(&path).map_err(fail)?;
+        // Writers wait for each other rather than fail.
+        conn.busy_timeout(Duration::from_secs(120)).map_err(fail)?;
+        set_wal(&conn).map_err(fail)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(fail)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(fail)?;
+        let mut index = Index { path, conn };
+        index.create()?;
+        Ok(index)
+    }
+
+    fn fail(&self, e: rusqlite::Error) -> Error {
+        Error::index(&self.path, e)
+    }
+
+    /// Create the tables of a new index; refuse one made by a newer jucai.
+    fn create(&mut self) -> Result<(), Error> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| Error::index(&path, e))?;
+        let version: i32 = tx
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(|e| Error::index(&path, e))?;
+        match version {
+            0 => {
+                tx.execute_batch(CREATE)
+                    .map_err(|e| Error::index(&path, e))?;
+                tx.pragma_update(None, "user_version", SCHEMA_VERSION)
+                    .map_err(|e| Error::index(&path, e))?;
+            }
+            SCHEMA_VERSION => {}
+            newer => {
+                return Err(Error::IndexVersion {
+                    path,
+                    found: newer,
+                    known: SCHEMA_VERSION,
+                })
+            }
+        }
+        tx.commit().map_err(|e| Error::index(&path, e))
+    }
+
+    /// Record receptions in one transaction, in order. Each comes back with
+    /// its number, or `None` when its key was recorded already (by an
+    /// earlier run, or another process just now).
+    pub fn insert(&mut self, records: Vec<Record>) -> Result<Vec<Option<Record>>, Error> {
+        let path = self.path.clone();
+        let fail = |e| Error::index(&path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(fail)?;
+        let mut out = Vec::with_capacity(records.len());
+        {
+            let mut object = tx
+                .prepare_cached("INSERT OR IGNORE INTO objects (hash, size) VALUES (?1, ?2)")
+                .map_err(fail)?;
+            let mut reception = tx.prepare_cached(INSERT_RECEPTION).map_err(fail)?;
+            for mut r in records {
+                object.execute(params![r.hash, r.size]).map_err(fail)?;
+                let seq: Option<i64> = reception
+                    .query_row(reception_params(&r, None), |row| row.get(0))
+                    .optional()
+                    .map_err(fail)?;
+                out.push(seq.map(|seq| {
+                    r.seq = seq as u64;
+                    r
+                }));
+            }
+        }
+        tx.commit().map_err(fail)?;
+        Ok(out)
+    }
+
+    /// Records made by an earlier archive layout, with their own numbers,
+    /// into an index that has none yet (checked in the same transaction, so
+    /// two processes opening an old archive at once import it once).
+    pub fn import(&mut self, records: &[Record]) -> Result<usize, Error> {
+        let path = self.path.clone();
+        let fail = |e| Error::index(&path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(fail)?;
+        let existing: i64 = tx
+            .query_row("SELECT count(*) FROM receptions", [], |r| r.get(0))
+            .map_err(fail)?;
+        if existing > 0 {
+            return Ok(0);
+        }
+        let mut n = 0;
+        {
+            let mut object = tx
+                .prepare_cached("INSERT OR IGNORE INTO objects (hash, size) VALUES (?1, ?2)")
+                .map_err(fail)?;
+            let mut reception = tx.prepare_cached(INSERT_RECEPTION).map_err(fail)?;
+            for r in records {
+                object.execute(params![r.hash, r.size]).map_err(fail)?;
+                let seq = i64::try_from(r.seq).unwrap_or(i64::MAX);
+                if reception
+                    .query_row(reception_params(r, Some(seq)), |row| row.get::<_, i64>(0))
+                    .optional()
+                    .map_err(fail)?
+                    .is_some()
+                {
+                    n += 1;
+                }
+            }
+        }
+        tx.commit().map_err(fail)?;
+        Ok(n)
+    }
+
+    /// Every reception, in the order they were numbered.
+    pub fn receptions(&self) -> Result<Vec<Record>, Error> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT {COLUMNS} FROM receptions r JOIN objects o ON o.hash = r.hash ORDER BY r.seq"
+            ))
+            .map_err(|e| self.fail(e))?;
+        let rows = stmt.query_map([], record_of).map_err(|e| self.fail(e))?;
+        rows.collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.fail(e))
+    }
+}
+
+/// Switch to WAL. Another process opening the same new index at the same
+/// moment may hold the lock this needs; wait for it like any writer.
+fn set_wal(conn: &Connection) -> rusqlite::Result<()> {
+    let mut tries = 0;
+    loop {
+        match conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0)) {
+            Ok(_) => return Ok(()),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy && tries < 600 =>
+            {
+                tries += 1;
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// The columns [`record_of`] reads, from receptions `r` joined to their objects `o`.
+const COLUMNS: &str = "r.seq, r.key, r.hash, o.size, r.original_name, r.sender, r.email_date, \
+    r.subject, r.message_id, r.source, r.intake_time, r.received, r.received_from, r.unit, \
+    r.period, r.identified_by, r.workbook, r.errors, r.warnings";
+
+const INSERT_RECEPTION: &str = "INSERT INTO receptions (seq, key, hash, original_name, sender, \
+    email_date, subject, message_id, source, intake_time, received, received_from, unit, period, \
+    identified_by, workbook, errors, warnings) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) \
+    ON CONFLICT(key) DO NOTHING RETURNING seq";
+
+/// The parameters of [`INSERT_RECEPTION`]; `seq` `None` lets SQLite number it.
+fn reception_params(r: &Record, seq: Option<i64>) -> impl rusqlite::Params {
+    use rusqlite::types::Value;
+    let text = |s: &str| Value::Text(s.to_string());
+    let opt = |s: &Option<String>| s.as_deref().map_or(Value::Null, text);
+    rusqlite::params_from_iter([
+        seq.map_or(Value::Null, Value::Integer),
+        text(&r.key),
+        text(&r.hash),
+        text(&r.original_name),
+        opt(&r.sender),
+        opt(&r.email_date),
+        opt(&r.subject),
+        opt(&r.message_id),
+        text(&r.source),
+        text(&r.intake_time),
+        opt(&r.received.map(|t| t.format(TIME).to_string())),
+        text(received_from_name(r.received_from)),
+        opt(&r.unit),
+        opt(&r.period.map(Period::code)),
+        text(identified_by_name(r.identified_by)),
+        Value::Integer(i64::from(r.workbook)),
+        Value::Integer(r.errors as i64),
+        Value::Integer(r.warnings as i64),
+    ])
+}
+
+/// Received times are stored as text in this form, which sorts as time does.
+const TIME: &str = "%Y-%m-%dT%H:%M:%S";
+
+fn record_of(row: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
+    let text = |i: usize| row.get::<_, String>(i);
+    let received: Option<String> = row.get(11)?;
+    let period: Option<String> = row.get(14)?;
+    Ok(Record {
+        seq: row.get::<_, i64>(0)? as u64,
+        key: text(1)?,
+        hash: text(2)?,
+        size: row.get::<_, i64>(3)? as u64,
+        original_name: text(4)?,
+        sender: row.get(5)?,
+        email_date: row.get(6)?,
+        subject: row.get(7)?,
+        message_id: row.get(8)?,
+        source: text(9)?,
+        intake_time: text(10)?,
+        received: received.and_then(|t| chrono::NaiveDateTime::parse_from_str(&t, TIME).ok()),
+        received_from: received_from_of(&text(12)?),
+        unit: row.get(13)?,
+        period: period.and_then(|p| p.parse().ok()),
+        identified_by: identified_by_of(&text(15)?),
+        workbook: row.get(16)?,
+        errors: row.get::<_, i64>(17)? as usize,
+        warnings: row.get::<_, i64>(18)? as usize,
+    })
+}
+
+fn received_from_name(r: ReceivedFrom) -> &'static str {
+    match r {
+        ReceivedFrom::Email => "email",
+        ReceivedFrom::FillDate => "fill_date",
+        ReceivedFrom::Unknown => "unknown",
+    }
+}
+
+fn received_from_of(s: &str) -> ReceivedFrom {
+    match s {
+        "email" => ReceivedFrom::Email,
+        "fill_date" => ReceivedFrom::FillDate,
+        _ => ReceivedFrom::Unknown,
+    }
+}
+
+fn identified_by_name(i: IdentifiedBy) -> &'static str {
+    match i {
+        IdentifiedBy::Cover => "cover",
+        IdentifiedBy::Name => "name",
+        IdentifiedBy::None => "none",
+    }
+}
+
+fn identified_by_of(s: &str) -> IdentifiedBy {
+    match s {
+        "cover" => IdentifiedBy::Cover,
+        "name" => IdentifiedBy::Name,
+        _ => IdentifiedBy::None,
+    }
+}

@@ -1,0 +1,213 @@
+//! The archive as a store: several processes taking files in at once lose
+//! nothing and number nothing twice, and an archive written by the release
+//! before the SQLite index is imported on first open.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use crate::common::{self, clean_book, t};
+use jucai::archive::Archive;
+
+/// Copy a folder tree.
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every file of a folder tree with its bytes.
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let name = e.path().strip_prefix(dir).unwrap().display().to_string();
+            (name, std::fs::read(e.path()).unwrap())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// An archive written by the release before the index (tests/fixtures/
+/// archive-v0: four sample mails taken in with `records/*.json`).
+#[test]
+fn an_archive_of_json_records_is_imported_on_first_open_and_left_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive_dir = dir.path().join("archive");
+    copy_dir(
+        &common::root().join("tests/fixtures/archive-v0"),
+        &archive_dir,
+    );
+    let before = files(&archive_dir);
+    let json: Vec<serde_json::Value> = before
+        .iter()
+        .filter(|(n, _)| n.starts_with("records/"))
+        .map(|(_, b)| serde_json::from_slice(b).unwrap())
+        .collect();
+    assert_eq!(json.len(), 4);
+
+    let archive = Archive::open(&archive_dir).unwrap();
+    let records = archive.records();
+    assert_eq!(records.len(), 4);
+    for (r, j) in records.iter().zip(&json) {
+        assert_eq!(r.seq, j["seq"].as_u64().unwrap());
+        assert_eq!(r.key, j["key"].as_str().unwrap());
+        assert_eq!(r.hash, j["hash"].as_str().unwrap());
+        assert_eq!(r.unit.as_deref(), j["unit"].as_str());
+        assert_eq!(r.period.map(|p| p.code()).as_deref(), j["period"].as_str());
+        assert_eq!(
+            r.received
+                .map(|t| t.format("%Y-%m-%dT%H:%M:%S").to_string()),
+            j["received"].as_str().map(str::to_string)
+        );
+        assert_eq!(r.sender.as_deref(), j["sender"].as_str());
+        assert_eq!(archive.bytes(r).unwrap().len() as u64, r.size);
+    }
+    drop(archive);
+    // Nothing that was there changed; the index is new.
+    let after = files(&archive_dir);
+    for (name, bytes) in &before {
+        let now = after.iter().find(|(n, _)| n == name).map(|(_, b)| b);
+        assert_eq!(now, Some(bytes), "{name} unchanged");
+    }
+    assert!(after.iter().any(|(n, _)| n == "index.sqlite"));
+    // Opening again imports nothing twice, and the commands read it.
+    assert_eq!(Archive::open(&archive_dir).unwrap().records().len(), 4);
+    let out = common::jucai_ok(
+        dir.path(),
+        &[
+            "status",
+            "--period",
+            "2023Q1",
+            "--archive",
+            "archive",
+            "--platform",
+            &common::sample_platform(),
+            "--out",
+            "out",
+        ],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("已报 3"), "{text}");
+}
+
+/// The sample's workrooms, as (code, name).
+fn workrooms() -> Vec<(String, String)> {
+    common::sample_registry()
+        .units()
+        .iter()
+        .filter(|u| u.level == jucai::registry::Level::Workroom)
+        .map(|u| (u.code.clone(), u.name.clone()))
+        .collect()
+}
+
+/// Regression: eight `jucai intake` at once into one archive (17 workbooks,
+/// two each and one shared by all) failed on records another process was
+/// writing, lost workbooks, and added records when run again.
+#[test]
+fn eight_intakes_at_once_lose_nothing_and_number_nothing_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let rooms = workrooms();
+    assert!(rooms.len() >= 17);
+    let inbox = root.join("inbox");
+    for (i, (code, name)) in rooms.iter().take(17).enumerate() {
+        let mut book = clean_book();
+        book.set_cover("单位编码", t(code));
+        book.set_cover("单位名称", t(name));
+        let folder = inbox.join(if i == 16 {
+            "shared".to_string()
+        } else {
+            format!("p{}", i / 2)
+        });
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join(format!("{name}.xlsx")), book.bytes()).unwrap();
+    }
+    let platform = common::sample_platform();
+    let run_all = || {
+        let children: Vec<_> = (0..8)
+            .map(|p| {
+                std::process::Command::new(env!("CARGO_BIN_EXE_jucai"))
+                    .current_dir(root)
+                    .args([
+                        "intake",
+                        &format!("inbox/p{p}"),
+                        "inbox/shared",
+                        "--archive",
+                        "archive",
+                        "--platform",
+                        &platform,
+                    ])
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    };
+    run_all();
+    let archive = Archive::open(&root.join("archive")).unwrap();
+    let records = archive.records();
+    let keys: BTreeSet<&str> = records.iter().map(|r| r.key.as_str()).collect();
+    let seqs: BTreeSet<u64> = records.iter().map(|r| r.seq).collect();
+    // Loose files are one reception per (content, name): the shared file is
+    // recorded once however many processes took it in.
+    assert_eq!(records.len(), 17, "every workbook recorded once");
+    assert_eq!(keys.len(), 17);
+    assert_eq!(seqs.len(), 17, "no number given twice");
+    let units: BTreeSet<&str> = records.iter().filter_map(|r| r.unit.as_deref()).collect();
+    assert_eq!(units.len(), 17, "no workbook lost");
+    for r in records {
+        assert!(archive.bytes(r).is_ok(), "{} has its bytes", r.key);
+    }
+    // Taking the same inboxes in again, all at once, adds nothing.
+    drop(archive);
+    run_all();
+    assert_eq!(
+        Archive::open(&root.join("archive"))
+            .unwrap()
+            .records()
+            .len(),
+        17
+    );
+    // And every unit that sent a workbook shows as submitted.
+    let out = common::jucai_ok(
+        root,
+        &[
+            "report",
+            "quarterly",
+            "--period",
+            "2023Q3",
+            "--archive",
+            "archive",
+            "--platform",
+            &platform,
+            "--format",
+            "json",
+        ],
+    );
+    let reports: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let centre = reports
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["level_kind"] == "centre")
+        .unwrap();
+    assert_eq!(centre["reporting"]["submitted"], 17);
+}
