@@ -105,7 +105,7 @@ pub struct RunArgs {
 /// Options of commands that read the archive.
 #[derive(Debug, Args)]
 pub struct ArchiveArg {
-    /// 报送档案目录（默认取 jucai.toml 的 archive，示例布局为 output/archive）
+    /// 报送档案目录（默认取 jucai.toml 的 archive，示例布局为 archive/）
     #[arg(long, value_name = "DIR")]
     pub archive: Option<PathBuf>,
 }

@@ -64,8 +64,12 @@ pub struct Config {
     pub platform: PathBuf,
     /// Where `jucai run` takes received mail and files from.
     pub input: PathBuf,
-    /// The submission archive.
+    /// The submission archive. Not under `output`: clearing the outputs to
+    /// regenerate them must never delete what was received.
     pub archive: PathBuf,
+    /// Where the archive was by default before (`output/archive`), when no
+    /// archive is configured: moved to `archive` on first use.
+    pub legacy_archive: Option<PathBuf>,
     /// Where outputs go.
     pub output: PathBuf,
     pub schema: Schema,
@@ -127,7 +131,11 @@ impl Config {
             limits: raw.limits.unwrap_or_default().resolve(),
             platform: at(raw.platform, "sample-input/platform.xlsx"),
             input: at(raw.input, "sample-input/inbox"),
-            archive: at(raw.archive, "output/archive"),
+            legacy_archive: raw
+                .archive
+                .is_none()
+                .then(|| at(raw.output.clone(), "output").join("archive")),
+            archive: at(raw.archive, "archive"),
             output: at(raw.output, "output"),
             schema,
             deadline_days: raw.deadline_days.unwrap_or(10),

@@ -211,3 +211,38 @@ fn eight_intakes_at_once_lose_nothing_and_number_nothing_twice() {
         .unwrap();
     assert_eq!(centre["reporting"]["submitted"], 17);
 }
+
+/// The archive is not an output: by default it is `archive/`, beside
+/// `output/`, and one left at the old default `output/archive` is moved there
+/// the first time jucai opens it.
+#[test]
+fn an_archive_at_the_old_default_place_is_moved_out_of_the_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy_dir(
+        &common::root().join("tests/fixtures/archive-v0"),
+        &root.join("output/archive"),
+    );
+    std::fs::create_dir_all(root.join("sample-input")).unwrap();
+    std::fs::copy(
+        common::root().join("sample-input/platform.xlsx"),
+        root.join("sample-input/platform.xlsx"),
+    )
+    .unwrap();
+    let out = common::jucai_ok(root, &["status", "--period", "2023Q1"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("报送档案已从"), "{stderr}");
+    assert!(!root.join("output/archive").exists());
+    assert_eq!(
+        Archive::open(&root.join("archive"))
+            .unwrap()
+            .records()
+            .len(),
+        4
+    );
+    // Clearing the outputs to regenerate them leaves what was received.
+    std::fs::remove_dir_all(root.join("output")).unwrap();
+    let out = common::jucai_ok(root, &["status", "--period", "2023Q1"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("已报 3"), "{text}");
+}

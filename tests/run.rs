@@ -111,7 +111,7 @@ fn run_on_the_sample_writes_every_output_and_is_repeatable() {
             .count(),
         27
     );
-    let archive = jucai::archive::Archive::open(&dir.path().join("output/archive")).unwrap();
+    let archive = jucai::archive::Archive::open(&dir.path().join("archive")).unwrap();
     assert_eq!(archive.records().len(), 216);
     every_output_kind_is_there(out);
     let registry = common::sample_registry();
@@ -129,7 +129,7 @@ fn run_on_the_sample_writes_every_output_and_is_repeatable() {
         outputs(dir.path()) == *out,
         "the same input gives byte-identical outputs"
     );
-    let archive = jucai::archive::Archive::open(&dir.path().join("output/archive")).unwrap();
+    let archive = jucai::archive::Archive::open(&dir.path().join("archive")).unwrap();
     assert_eq!(archive.records().len(), 216);
 }
 
@@ -556,6 +556,6 @@ fn a_run_killed_part_way_leaves_no_half_written_file() {
         .filter(|e| e.file_name().to_string_lossy().ends_with(".part"))
         .count();
     assert_eq!(parts, 0, "temporary files left after a complete run");
-    let archive = jucai::archive::Archive::open(&dir.path().join("output/archive")).unwrap();
+    let archive = jucai::archive::Archive::open(&dir.path().join("archive")).unwrap();
     assert_eq!(archive.records().len(), 216);
 }

@@ -40,7 +40,7 @@ impl Loaded {
     pub(super) fn new(common: &Common, archive: &crate::cli::ArchiveArg) -> anyhow::Result<Loaded> {
         let config = config(common)?;
         let registry = registry(&config)?;
-        let archive = crate::archive::Archive::open(&archive_dir(&config, archive))?;
+        let archive = open_archive(&config, &archive_dir(&config, archive))?;
         Ok(Loaded {
             config,
             registry,
@@ -67,6 +67,21 @@ pub(super) fn archive_dir(config: &Config, arg: &crate::cli::ArchiveArg) -> std:
     arg.archive
         .clone()
         .unwrap_or_else(|| config.archive.clone())
+}
+
+/// Open the archive in `dir`. An archive left at the old default place
+/// (`output/archive`, where clearing the outputs would delete it) is moved to
+/// the configured one first, when that does not exist yet.
+pub(super) fn open_archive(config: &Config, dir: &Path) -> anyhow::Result<crate::archive::Archive> {
+    if let Some(old) = config.legacy_archive.as_deref() {
+        let moved = dir == config.archive && !dir.exists() && old.join("objects").is_dir();
+        if moved {
+            std::fs::rename(old, dir).map_err(|e| Error::io(old, e))?;
+            let vars = serde_json::json!({ "from": shown(old), "to": shown(dir) });
+            eprintln!("{}", console::say("archive_moved", &vars)?);
+        }
+    }
+    Ok(crate::archive::Archive::open(dir)?)
 }
 
 /// A progress bar on a terminal; nothing when output is piped.

@@ -14,7 +14,7 @@ pub fn run(args: IntakeArgs) -> anyhow::Result<Outcome> {
     let config = super::common::config(&args.common)?;
     let registry = super::common::registry(&config)?;
     let dir = super::common::archive_dir(&config, &args.archive);
-    let mut archive = Archive::open(&dir)?;
+    let mut archive = super::common::open_archive(&config, &dir)?;
     let summary = take_in(
         &args.paths,
         &mut archive,

@@ -90,7 +90,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         path: config.platform.clone(),
         units: registry.units().len(),
     })?;
-    let mut archive = Archive::open(&config.archive)?;
+    let mut archive = super::common::open_archive(&config, &config.archive)?;
     // What intake validates is kept for aggregation: each file is read once.
     let cache = Cache::default();
     console.print(take_in_inbox(&config, &registry, &mut archive, &cache)?)?;
