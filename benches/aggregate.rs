@@ -7,10 +7,10 @@ use std::collections::BTreeSet;
 use std::time::Instant;
 
 use jucai::aggregate::frames::{membership, Frames};
-use jucai::aggregate::load::{day, AsOf, Cache, Submissions};
+use jucai::aggregate::load::{AsOf, Submissions};
 use jucai::aggregate::report::{build, Inputs};
 use jucai::archive::Archive;
-use jucai::intake::{identify::identify, loose};
+use jucai::period::day;
 use jucai::period::Period;
 use jucai::registry::Registry;
 use jucai::render::ledger_template::{LedgerTemplates, TemplateJob};
@@ -44,6 +44,8 @@ fn main() {
     let (_, subs, _) = jucai::sample::submissions::generate(&registry.tree_order(), &periods, 1, 1);
     let templates = LedgerTemplates::new().unwrap();
     let mut archive = Archive::open(&dir.join("archive")).unwrap();
+    let inbox = dir.join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
     let mut rows = 0usize;
     for (i, sub) in subs.iter().enumerate() {
         let unit = registry.unit(&sub.unit).unwrap();
@@ -56,15 +58,16 @@ fn main() {
         };
         let bytes = templates.to_bytes(&job).unwrap();
         rows += sub.fill.ledgers.values().map(Vec::len).sum::<usize>();
-        let received = loose(bytes, format!("{i}.xlsx"), format!("bench#{i}"));
-        let (identity, _) = identify(
-            &received,
-            &schema,
-            &registry,
-            &jucai::limits::Limits::default(),
-        );
-        archive.add(&received, &identity).unwrap();
+        std::fs::write(inbox.join(format!("{i:05}.xlsx")), bytes).unwrap();
     }
+    let limits = jucai::limits::Limits::default();
+    let rules = jucai::intake::Rules {
+        schema: &schema,
+        registry: &registry,
+        limits: &limits,
+    };
+    let bar = indicatif::ProgressBar::hidden();
+    jucai::intake::take_in(std::slice::from_ref(&inbox), &mut archive, rules, &bar).unwrap();
     println!(
         "archive: {} units, {} workbooks, {rows} ledger rows, built in {:.1} s",
         registry.units().len(),
@@ -80,13 +83,13 @@ fn main() {
         &registry,
         &schema,
         &needed,
-        &Cache::default(),
-        &jucai::limits::Limits::default(),
+        &jucai::validate::fingerprint(&schema, &registry, &limits),
+        &limits,
     )
     .unwrap();
     let load = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let asof = AsOf::build(q4, &loaded, &registry);
+    let asof = AsOf::build(q4, &loaded, &registry).unwrap();
     let asof_time = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let frames = Frames::new(&asof).unwrap();
@@ -108,8 +111,7 @@ fn main() {
             archive: &archive,
             deadline_days: 10,
             targets: &jucai::targets::Targets::builtin(),
-            cache: &Cache::default(),
-            limits: &jucai::limits::Limits::default(),
+            limits: &limits,
         },
         q4,
     )
@@ -117,8 +119,8 @@ fn main() {
     let total = t.elapsed().as_secs_f64();
     assert_eq!(reports.len(), registry.units().len());
     assert!(figures.len() <= registry.units().len());
-    println!("read + validate the newest submissions : {load:.2} s");
-    println!("records as of 2023Q4 (dedupe, carry)   : {asof_time:.3} s  ({} talents, {} cases, {} activities)", asof.talents.len(), asof.cases.len(), asof.activities.len());
+    println!("read the newest submissions' extracts  : {load:.2} s");
+    println!("records as of 2023Q4 (dedupe, carry)   : {asof_time:.3} s  ({} talents, {} cases, {} activities)", asof.talents.height(), asof.cases.height(), asof.activities.height());
     println!("polars figures, one window             : {polars_time:.3} s");
     println!("whole report build (3 as-of points × 2 windows, status, 六有) : {total:.2} s");
 

@@ -24,7 +24,6 @@ use std::time::Instant;
 use calamine::{open_workbook_auto_from_rs, Reader};
 use rayon::prelude::*;
 
-use jucai::aggregate::load::Cache;
 use jucai::aggregate::report::{build_all, Inputs};
 use jucai::archive::Archive;
 use jucai::config::Config;
@@ -198,7 +197,6 @@ fn measure(dir: &Path) -> Measured {
     // (b) intake + validate + aggregate.
     let t = Instant::now();
     let mut archive = Archive::open(&work.join("archive")).expect("archive");
-    let cache = Cache::default();
     let bar = indicatif::ProgressBar::hidden();
     let summary = jucai::intake::take_in(
         std::slice::from_ref(&inbox),
@@ -209,8 +207,6 @@ fn measure(dir: &Path) -> Measured {
             limits: &config.limits,
         },
         &bar,
-        |identity, checked| Cache::prepare(identity, &checked, schema),
-        |record, extract| cache.keep(record, extract),
     )
     .expect("intake");
     let inputs = Inputs {
@@ -219,7 +215,6 @@ fn measure(dir: &Path) -> Measured {
         archive: &archive,
         deadline_days: config.deadline_days,
         targets: &config.targets,
-        cache: &cache,
         limits: &config.limits,
     };
     let t_intake = t.elapsed().as_secs_f64();
@@ -274,7 +269,6 @@ fn measure(dir: &Path) -> Measured {
                 .join(&r.hash)
         })
         .collect();
-    drop(cache);
     let t = Instant::now();
     let cells: usize = objects.par_iter().map(|p| read_every_cell(p)).sum();
     let read = t.elapsed().as_secs_f64();

@@ -149,6 +149,21 @@ impl<'de> Deserialize<'de> for Period {
     }
 }
 
+/// A date as a day number (days since 1970-01-01): how dates travel through
+/// the extracts and the aggregation frames.
+pub fn day(d: NaiveDate) -> i32 {
+    (d - epoch()).num_days() as i32
+}
+
+/// The date of a day number.
+pub fn date_of(day: i32) -> NaiveDate {
+    epoch() + chrono::Duration::days(i64::from(day))
+}
+
+fn epoch() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid epoch")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

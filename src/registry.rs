@@ -75,6 +75,9 @@ pub struct Registry {
     level_names: Vec<String>,
     #[serde(skip)]
     index: HashMap<String, usize>,
+    /// SHA-256 of the registry workbook: what its units were read from.
+    #[serde(skip)]
+    fingerprint: String,
 }
 
 impl Registry {
@@ -144,7 +147,9 @@ impl Registry {
             }
         }
         let mut findings = reader.findings;
-        let registry = Registry::build(units, level_names, &sheet, &header, schema, &mut findings);
+        let mut registry =
+            Registry::build(units, level_names, &sheet, &header, schema, &mut findings);
+        registry.fingerprint = crate::hash::sha256_hex(bytes);
         let diags = findings
             .into_iter()
             .map(|f| f.into_diagnostic(file))
@@ -264,7 +269,13 @@ impl Registry {
             units,
             level_names,
             index,
+            fingerprint: String::new(),
         }
+    }
+
+    /// SHA-256 of the workbook the registry was read from.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 
     /// All units in registry order.

@@ -246,3 +246,105 @@ fn an_archive_at_the_old_default_place_is_moved_out_of_the_outputs() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("已报 3"), "{text}");
 }
+
+/// The sample inbox taken into `root/archive`, and the quarterly report model
+/// of 2024Q2 read from it.
+fn report_json(root: &Path, extra: &[&str]) -> std::process::Output {
+    let platform = common::sample_platform();
+    let mut args = vec![
+        "report",
+        "quarterly",
+        "--period",
+        "2024Q2",
+        "--format",
+        "json",
+        "--archive",
+        "archive",
+        "--platform",
+        platform.as_str(),
+    ];
+    args.extend_from_slice(extra);
+    common::jucai(root, &args)
+}
+
+/// Validate once: after intake, reports read the extracts. With every
+/// received workbook taken away, the report is the same.
+#[test]
+fn a_report_after_intake_opens_no_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::intake_sample(root);
+    let with = report_json(root, &[]);
+    assert!(
+        with.status.success(),
+        "{}",
+        String::from_utf8_lossy(&with.stderr)
+    );
+    std::fs::rename(root.join("archive/objects"), root.join("objects-away")).unwrap();
+    let without = report_json(root, &[]);
+    assert!(
+        without.status.success(),
+        "{}",
+        String::from_utf8_lossy(&without.stderr)
+    );
+    assert_eq!(with.stdout, without.stdout);
+    let platform = common::sample_platform();
+    for args in [
+        vec!["report", "annual", "--year", "2024", "--format", "json"],
+        vec!["packet", "--year", "2024", "--format", "json"],
+    ] {
+        let mut args = args;
+        args.extend(["--archive", "archive", "--platform", platform.as_str()]);
+        common::jucai_ok(root, &args);
+    }
+}
+
+/// Validated records are kept per schema: a district's changed schema has
+/// the workbooks validated again (once), and the old extracts stay.
+#[test]
+fn a_changed_schema_validates_again_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::intake_sample(root);
+    let kinds =
+        r#"values = ["社会工作", "养老护理", "殡葬服务", "社会组织党建", "社区工作", "其他"]"#;
+    let schema = jucai::schema::BUILTIN_SCHEMA.replacen(
+        kinds,
+        r#"values = ["社会工作", "养老护理", "殡葬服务", "社会组织党建", "社区工作", "心理服务", "其他"]"#,
+        1,
+    );
+    std::fs::write(root.join("字段.toml"), schema).unwrap();
+    std::fs::write(root.join("区.toml"), "schema = \"字段.toml\"\n").unwrap();
+    let fingerprints = || -> Vec<String> {
+        let db = root.join("archive/index.sqlite");
+        let out = std::process::Command::new("python3")
+            .args([
+                "-c",
+                "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print('\\n'.join(r[0] for r in c.execute('select distinct fingerprint from validations order by 1')))",
+                db.to_str().unwrap(),
+            ])
+            .output()
+            .expect("python3 reads the index");
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(fingerprints().len(), 1, "intake validated under one schema");
+    let out = report_json(root, &["--config", "区.toml"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(fingerprints().len(), 2, "validated again under the new one");
+    // Once: without the workbooks, the new schema's report still runs.
+    std::fs::rename(root.join("archive/objects"), root.join("objects-away")).unwrap();
+    let again = report_json(root, &["--config", "区.toml"]);
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert_eq!(out.stdout, again.stdout);
+}

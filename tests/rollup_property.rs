@@ -56,22 +56,12 @@ const WORDS: [&str; 3] = ["甲", "乙", "丙"];
 
 /// One fact of each kind, placed at unit `u`, with values drawn from `x`.
 fn facts(codes: &[String], picks: &[(usize, i32, i32, u8)]) -> AsOf {
-    let mut a = AsOf {
-        period: Period {
-            year: 2023,
-            quarter: 2,
-        },
-        talents: Vec::new(),
-        cases: Vec::new(),
-        activities: Vec::new(),
-        achievements: Vec::new(),
-        carried_forward: Default::default(),
-        quality: Default::default(),
-    };
+    let (mut talents, mut cases, mut activities, mut achievements) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (i, &(u, d1, d2, w)) in picks.iter().enumerate() {
         let unit = codes[u % codes.len()].clone();
         let word = WORDS[usize::from(w) % 3].to_string();
-        a.talents.push(TalentRow {
+        talents.push(TalentRow {
             unit: unit.clone(),
             joined: d1,
             left: (w % 2 == 0).then_some(d1 + d2),
@@ -87,7 +77,7 @@ fn facts(codes: &[String], picks: &[(usize, i32, i32, u8)]) -> AsOf {
             key: w % 5 == 0,
             deputy: word.clone(),
         });
-        a.cases.push(CaseRow {
+        cases.push(CaseRow {
             unit: unit.clone(),
             ledger: if w % 2 == 0 {
                 LedgerKey::Problems
@@ -103,7 +93,7 @@ fn facts(codes: &[String], picks: &[(usize, i32, i32, u8)]) -> AsOf {
             escalated: w % 4 == 0,
             satisfied: w % 3 == 1,
         });
-        a.activities.push(ActivityRow {
+        activities.push(ActivityRow {
             unit: unit.clone(),
             date: d1,
             name: String::new(),
@@ -115,7 +105,7 @@ fn facts(codes: &[String], picks: &[(usize, i32, i32, u8)]) -> AsOf {
             five_kind: w % 2 == 1,
             sector_wide: w % 7 == 0,
         });
-        a.achievements.push(AchievementRow {
+        achievements.push(AchievementRow {
             unit,
             date: d1 + d2,
             name: String::new(),
@@ -124,7 +114,11 @@ fn facts(codes: &[String], picks: &[(usize, i32, i32, u8)]) -> AsOf {
             research: w % 3 == 2,
         });
     }
-    a
+    let period = Period {
+        year: 2023,
+        quarter: 2,
+    };
+    AsOf::from_rows(period, &talents, &cases, &activities, &achievements).unwrap()
 }
 
 fn add_breakdown(a: &mut Breakdown, b: &Breakdown) {

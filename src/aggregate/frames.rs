@@ -45,63 +45,14 @@ pub struct Frames {
     achievements: DataFrame,
 }
 
-fn strings<T>(rows: &[T], f: impl Fn(&T) -> &str) -> Vec<String> {
-    rows.iter().map(|r| f(r).to_string()).collect()
-}
-
 impl Frames {
+    /// The fact tables of a point (each with a `unit` column).
     pub fn new(a: &AsOf) -> PolarsResult<Frames> {
-        let t = &a.talents;
-        let talents = df!(
-            "unit" => strings(t, |r| &r.unit),
-            "joined" => t.iter().map(|r| r.joined).collect::<Vec<_>>(),
-            "left" => t.iter().map(|r| r.left).collect::<Vec<_>>(),
-            "age" => strings(t, |r| r.age_band),
-            "sex" => strings(t, |r| &r.sex),
-            "kind" => strings(t, |r| &r.kind),
-            "education" => strings(t, |r| &r.education),
-            "politics" => strings(t, |r| &r.politics),
-            "qualification" => strings(t, |r| &r.qualification),
-            "certified" => t.iter().map(|r| r.certified).collect::<Vec<_>>(),
-            "key" => t.iter().map(|r| r.key).collect::<Vec<_>>(),
-            "party" => t.iter().map(|r| r.party).collect::<Vec<_>>(),
-            "deputy" => strings(t, |r| &r.deputy),
-        )?;
-        let c = &a.cases;
-        let cases = df!(
-            "unit" => strings(c, |r| &r.unit),
-            "ledger" => strings(c, |r| r.ledger.as_str()),
-            "registered" => c.iter().map(|r| r.registered).collect::<Vec<_>>(),
-            "closed" => c.iter().map(|r| r.closed).collect::<Vec<_>>(),
-            "category" => strings(c, |r| &r.category),
-            "escalated" => c.iter().map(|r| r.escalated).collect::<Vec<_>>(),
-            "satisfied" => c.iter().map(|r| r.satisfied).collect::<Vec<_>>(),
-        )?;
-        let v = &a.activities;
-        let activities = df!(
-            "unit" => strings(v, |r| &r.unit),
-            "date" => v.iter().map(|r| r.date).collect::<Vec<_>>(),
-            "type" => strings(v, |r| &r.kind),
-            "scope_kind" => strings(v, |r| &r.scope),
-            "participants" => v.iter().map(|r| r.participants).collect::<Vec<_>>(),
-            "talents" => v.iter().map(|r| r.talents).collect::<Vec<_>>(),
-            "funds" => v.iter().map(|r| r.funds).collect::<Vec<_>>(),
-            "five_kind" => v.iter().map(|r| r.five_kind).collect::<Vec<_>>(),
-            "sector_wide" => v.iter().map(|r| r.sector_wide).collect::<Vec<_>>(),
-        )?;
-        let h = &a.achievements;
-        let achievements = df!(
-            "unit" => strings(h, |r| &r.unit),
-            "date" => h.iter().map(|r| r.date).collect::<Vec<_>>(),
-            "type" => strings(h, |r| &r.kind),
-            "level" => strings(h, |r| &r.level),
-            "research" => h.iter().map(|r| r.research).collect::<Vec<_>>(),
-        )?;
         Ok(Frames {
-            talents,
-            cases,
-            activities,
-            achievements,
+            talents: a.talents.clone(),
+            cases: a.cases.clone(),
+            activities: a.activities.clone(),
+            achievements: a.achievements.clone(),
         })
     }
 

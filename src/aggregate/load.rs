@@ -1,171 +1,482 @@
-//! Loading what aggregation needs from the archive: for each unit and period
-//! the newest submission, validated (rows with errors left out and counted);
+//! Loading what aggregation needs from the archive's extracts: for each unit
+//! and period the newest submission (its records validated once, at intake);
 //! then, as of a period, the roster snapshot of each unit (carried forward,
 //! and flagged, when a unit did not submit) and the year's events, each
 //! record keyed by (unit, ledger, record id) with the newest version winning.
+//!
+//! Records travel as polars frames, the fields aggregation uses renamed to
+//! what they are (`joined`, `category`, …) and read from the extract files
+//! with only those columns: memory follows what the reports need, not the
+//! size of the archive.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
-use rayon::prelude::*;
+use polars::prelude::*;
 
 use crate::aggregate::bands::bands;
-use crate::archive::{Archive, Identity, Record as ArchiveRecord};
+use crate::archive::{extract, Archive, Validation};
 use crate::error::Error;
-use crate::period::Period;
-use crate::read::field::Value;
+use crate::period::{date_of, day, Period};
 use crate::registry::Registry;
-use crate::schema::{
-    AchievementRoles, ActivityRoles, CaseRoles, Field, Ledger, LedgerKey, RosterRoles, Schema,
-};
-use crate::validate::{self, Checked, Record};
+use crate::schema::{LedgerKey, Schema};
 
-/// Days since 1970-01-01: how dates travel through the frames.
-pub fn day(d: NaiveDate) -> i32 {
-    (d - epoch()).num_days() as i32
-}
+/// How far back a unit's roster is carried forward when it did not submit.
+const CARRY_BACK: usize = 8;
 
-/// The date of a day number.
-pub fn date_of(day: i32) -> NaiveDate {
-    epoch() + chrono::Duration::days(i64::from(day))
-}
-
-fn epoch() -> NaiveDate {
-    NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid epoch")
-}
-
-/// What aggregation keeps of each archived file it has validated, so that one
-/// run validates a file once however many reports need it. Intake fills it as
-/// it validates; loading fills in what is missing. Keyed by (content hash, unit).
-#[derive(Default)]
-pub struct Cache {
-    extracts: Mutex<HashMap<(String, String), Arc<Extract>>>,
-}
-
-impl Cache {
-    /// What aggregation needs of a file validated elsewhere (by intake).
-    pub fn prepare(identity: &Identity, checked: &Checked, schema: &Schema) -> Option<Extract> {
-        Some(Extract::new(identity.unit.as_ref()?, checked, schema))
-    }
-
-    /// Keep a prepared extract for the file of `record`.
-    pub fn keep(&self, record: &ArchiveRecord, extract: Option<Extract>) {
-        if let (Some(unit), Some(e)) = (&record.unit, extract) {
-            self.lock()
-                .insert((record.hash.clone(), unit.clone()), Arc::new(e));
-        }
-    }
-
-    fn get(&self, record: &ArchiveRecord, unit: &str) -> Option<Arc<Extract>> {
-        self.lock()
-            .get(&(record.hash.clone(), unit.to_string()))
-            .cloned()
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, String), Arc<Extract>>> {
-        // A panic while holding the lock cannot leave a half-inserted entry.
-        self.extracts.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-/// The newest validated submission of each unit for each period.
+/// The newest validated submission of each unit for each needed period, and
+/// the records of all of them.
 pub struct Submissions {
-    extracts: BTreeMap<(String, Period), Arc<Extract>>,
+    /// (unit, period) → the workbook that counts.
+    newest: BTreeMap<(String, Period), Validation>,
+    records: Records,
+}
+
+/// The records of the counted workbooks, one frame per kind, each row with
+/// its workbook's `_hash`.
+pub struct Records {
+    pub talents: DataFrame,
+    pub cases: DataFrame,
+    pub activities: DataFrame,
+    pub achievements: DataFrame,
 }
 
 impl Submissions {
-    /// The newest version of every unit's submission for `periods`: from the
-    /// cache, or read and validated now, spread over all cores.
+    /// The newest version of every unit's submission for `periods`, with
+    /// its records. Workbooks not yet validated under `fingerprint` (taken in
+    /// before the schema changed, or by an interrupted intake) are validated
+    /// now and their extracts stored.
     pub fn load(
         archive: &Archive,
         registry: &Registry,
         schema: &Schema,
         periods: &BTreeSet<Period>,
-        cache: &Cache,
+        fingerprint: &str,
         limits: &crate::limits::Limits,
     ) -> Result<Submissions, Error> {
-        let wanted: Vec<(&str, Period, &ArchiveRecord)> = registry
+        let wanted: Vec<(String, Period, String)> = registry
             .units()
             .iter()
-            .flat_map(|u| periods.iter().map(move |&p| (u.code.as_str(), p)))
-            .filter_map(|(u, p)| archive.newest(u, p).map(|r| (u, p, r)))
-            .collect();
-        let extracts = wanted
-            .par_iter()
-            .map(|&(unit, p, record)| {
-                let extract = match cache.get(record, unit) {
-                    Some(e) => e,
-                    None => {
-                        let bytes = archive.bytes(record)?;
-                        let c = validate::validate(
-                            &bytes,
-                            &record.original_name,
-                            schema,
-                            registry,
-                            limits,
-                        );
-                        let e = Arc::new(Extract::new(unit, &c, schema));
-                        cache
-                            .lock()
-                            .insert((record.hash.clone(), unit.to_string()), e.clone());
-                        e
-                    }
-                };
-                Ok(((unit.to_string(), p), extract))
+            .flat_map(|u| periods.iter().map(move |&p| (u, p)))
+            .filter_map(|(u, p)| {
+                Some((u.code.clone(), p, archive.newest(&u.code, p)?.hash.clone()))
             })
-            .collect::<Result<BTreeMap<_, _>, Error>>()?;
-        Ok(Submissions { extracts })
+            .collect();
+        let mut known = archive.validations(fingerprint)?;
+        let missing: Vec<&str> = wanted
+            .iter()
+            .map(|(_, _, h)| h.as_str())
+            .filter(|h| !known.contains_key(*h))
+            .collect();
+        if !missing.is_empty() {
+            archive.validate_again(&missing, schema, registry, limits, fingerprint)?;
+            known = archive.validations(fingerprint)?;
+        }
+        let newest: BTreeMap<(String, Period), Validation> = wanted
+            .into_iter()
+            .filter_map(|(u, p, h)| Some(((u, p), known.get(&h)?.clone())))
+            .collect();
+        let records = Records::read(archive, schema, newest.values())?;
+        Ok(Submissions { newest, records })
     }
 
-    pub fn get(&self, unit: &str, period: Period) -> Option<&Extract> {
-        self.extracts
-            .get(&(unit.to_string(), period))
-            .map(|e| e.as_ref())
+    /// What validating the newest submission of `unit` for `period` gave.
+    pub fn get(&self, unit: &str, period: Period) -> Option<&Validation> {
+        self.newest.get(&(unit.to_string(), period))
     }
 }
 
-/// What aggregation needs of one validated submission: its valid rows, each
-/// reduced to the fields reports use, and its quality counts.
-#[derive(Debug, Clone, Default)]
-pub struct Extract {
-    pub errors: usize,
-    pub warnings: usize,
-    /// Rows left out for errors, by ledger name.
-    pub excluded: Vec<(String, u64)>,
-    /// How many of the schema's ledgers were in the workbook.
-    pub ledgers_present: usize,
-    /// The roster snapshot (age bands are set when a period end is known).
-    pub roster: Vec<TalentRow>,
-    pub events: Vec<Event>,
+impl Records {
+    /// Read the records of `counted` from their extract files.
+    fn read<'v>(
+        archive: &Archive,
+        schema: &Schema,
+        counted: impl Iterator<Item = &'v Validation>,
+    ) -> Result<Records, Error> {
+        let pairs: BTreeSet<(&str, &str)> = counted
+            .map(|v| (v.hash.as_str(), v.batch.as_str()))
+            .collect();
+        let batches: Vec<String> = pairs
+            .iter()
+            .map(|(_, b)| b.to_string())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let keys = df!(
+            extract::HASH => pairs.iter().map(|(h, _)| *h).collect::<Vec<_>>(),
+            extract::BATCH => pairs.iter().map(|(_, b)| *b).collect::<Vec<_>>(),
+        )?;
+        let read = |key: LedgerKey, columns: Vec<Expr>| -> Result<DataFrame, Error> {
+            let Some(scan) = archive.scan(key, &batches)? else {
+                return Ok(DataFrame::empty());
+            };
+            let mut all = vec![col(extract::HASH), col(extract::ID)];
+            all.extend(columns);
+            Ok(scan
+                .join(
+                    keys.clone().lazy(),
+                    [col(extract::HASH), col(extract::BATCH)],
+                    [col(extract::HASH), col(extract::BATCH)],
+                    JoinArgs::new(JoinType::Inner),
+                )
+                .select(all)
+                .collect()?)
+        };
+        let cases = [LedgerKey::Problems, LedgerKey::Needs]
+            .into_iter()
+            .map(|k| read(k, columns::cases(schema, k)))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Records {
+            talents: read(LedgerKey::Roster, columns::talents(schema))?,
+            cases: stack(cases)?,
+            activities: read(LedgerKey::Activities, columns::activities(schema))?,
+            achievements: read(LedgerKey::Achievements, columns::achievements(schema))?,
+        })
+    }
 }
 
-/// One dated record of an event ledger.
-#[derive(Debug, Clone)]
-pub struct Event {
-    /// The ledger's key, and the record id as matched across versions.
-    pub ledger: LedgerKey,
-    pub id: String,
-    pub row: EventRow,
-}
-
-#[derive(Debug, Clone)]
-pub enum EventRow {
-    Case(CaseRow),
-    Activity(ActivityRow),
-    Achievement(AchievementRow),
-}
-
-impl EventRow {
-    fn date(&self) -> i32 {
-        match self {
-            EventRow::Case(c) => c.registered,
-            EventRow::Activity(a) => a.date,
-            EventRow::Achievement(a) => a.date,
+/// Frames of the same columns, one after the other (empty ones left out).
+fn stack(frames: Vec<DataFrame>) -> Result<DataFrame, Error> {
+    let mut out: Option<DataFrame> = None;
+    for df in frames.into_iter().filter(|d| d.width() > 0) {
+        match &mut out {
+            Some(o) => {
+                o.vstack_mut(&df)?;
+            }
+            None => out = Some(df),
         }
     }
+    Ok(out.unwrap_or_else(DataFrame::empty))
 }
 
+/// The columns aggregation reads, as expressions over an extract: each
+/// field a role names, under the role's name; and what the schema's markers
+/// make of them.
+mod columns {
+    use polars::prelude::*;
+
+    use crate::aggregate::bands::bands;
+    use crate::schema::{LedgerKey, Schema};
+
+    /// The field of `col` in ledger `key`, as its extract column.
+    fn field(schema: &Schema, key: LedgerKey, index: usize) -> Expr {
+        col(schema.ledger(key).fields[index].name.as_str())
+    }
+
+    /// Text, a blank one as "".
+    fn text(schema: &Schema, key: LedgerKey, index: usize, name: &str) -> Expr {
+        field(schema, key, index)
+            .cast(DataType::String)
+            .fill_null(lit(""))
+            .alias(name)
+    }
+
+    /// A date as its day number.
+    fn day(schema: &Schema, key: LedgerKey, index: usize, name: &str) -> Expr {
+        field(schema, key, index).cast(DataType::Int32).alias(name)
+    }
+
+    /// Whether a text is one of `values`.
+    fn one_of(e: Expr, values: &[String]) -> Expr {
+        values
+            .iter()
+            .fold(lit(false), |acc, v| acc.or(e.clone().eq(lit(v.as_str()))))
+            .fill_null(lit(false))
+    }
+
+    pub fn talents(schema: &Schema) -> Vec<Expr> {
+        let r = &schema.roles.roster;
+        let k = LedgerKey::Roster;
+        let qualification = field(schema, k, r.qualification).cast(DataType::String);
+        let certified = &schema.ledger(k).fields[r.qualification].certified_social_worker;
+        let blank = bands().blank.as_str();
+        vec![
+            day(schema, k, r.joined, "joined"),
+            day(schema, k, r.left, "left"),
+            day(schema, k, r.birth, "birth"),
+            text(schema, k, r.sex, "sex"),
+            text(schema, k, r.kind, "kind"),
+            text(schema, k, r.education, "education"),
+            text(schema, k, r.politics, "politics"),
+            when(
+                qualification
+                    .clone()
+                    .is_null()
+                    .or(qualification.clone().eq(lit(""))),
+            )
+            .then(lit(blank))
+            .otherwise(qualification.clone())
+            .alias("qualification"),
+            one_of(qualification, certified).alias("certified"),
+            field(schema, k, r.key)
+                .eq(lit(r.key_talent.as_str()))
+                .fill_null(lit(false))
+                .alias("key"),
+            one_of(field(schema, k, r.politics), &r.party).alias("party"),
+            text(schema, k, r.deputy, "deputy"),
+        ]
+    }
+
+    pub fn cases(schema: &Schema, k: LedgerKey) -> Vec<Expr> {
+        let r = if k == LedgerKey::Problems {
+            &schema.roles.problems
+        } else {
+            &schema.roles.needs
+        };
+        let ledger = schema.ledger(k);
+        let status = field(schema, k, r.status);
+        let is = |marker: &Option<String>| match marker {
+            Some(m) => status.clone().eq(lit(m.as_str())).fill_null(lit(false)),
+            None => lit(false),
+        };
+        vec![
+            lit(k.as_str()).alias("ledger"),
+            col(crate::archive::extract::ID).alias("id"),
+            day(schema, k, ledger.date, "registered"),
+            day(schema, k, r.closed, "closed"),
+            text(schema, k, r.status, "status"),
+            text(schema, k, r.category, "category"),
+            text(schema, k, r.description, "description"),
+            is(&r.escalated).alias("escalated"),
+            is(&r.satisfied).alias("satisfied"),
+        ]
+    }
+
+    pub fn activities(schema: &Schema) -> Vec<Expr> {
+        let r = &schema.roles.activities;
+        let k = LedgerKey::Activities;
+        let number = |i: usize, t: DataType, name: &str| {
+            field(schema, k, i).cast(t).fill_null(lit(0)).alias(name)
+        };
+        vec![
+            day(schema, k, schema.ledger(k).date, "date"),
+            text(schema, k, r.name, "name"),
+            text(schema, k, r.kind, "type"),
+            text(schema, k, r.scope, "scope_kind"),
+            number(r.participants, DataType::Int64, "participants"),
+            number(r.talents, DataType::Int64, "talents"),
+            number(r.funds, DataType::Float64, "funds"),
+            one_of(field(schema, k, r.kind), schema.five_kinds()).alias("five_kind"),
+            field(schema, k, r.scope)
+                .eq(lit(r.sector_wide.as_str()))
+                .fill_null(lit(false))
+                .alias("sector_wide"),
+        ]
+    }
+
+    pub fn achievements(schema: &Schema) -> Vec<Expr> {
+        let r = &schema.roles.achievements;
+        let k = LedgerKey::Achievements;
+        vec![
+            day(schema, k, schema.ledger(k).date, "date"),
+            text(schema, k, r.name, "name"),
+            text(schema, k, r.kind, "type"),
+            text(schema, k, r.level, "level"),
+            one_of(field(schema, k, r.kind), schema.research_types()).alias("research"),
+        ]
+    }
+}
+
+/// Everything known as of the end of one period, as frames with a `unit`
+/// column: the talents in the rosters, and the year's cases, activities and
+/// achievements up to the period's end.
+#[derive(Debug, Clone)]
+pub struct AsOf {
+    pub period: Period,
+    pub talents: DataFrame,
+    pub cases: DataFrame,
+    pub activities: DataFrame,
+    pub achievements: DataFrame,
+    /// Units whose roster came from an earlier period's submission.
+    pub carried_forward: BTreeSet<String>,
+    /// Per unit: rows excluded for errors (by ledger name), and whether the
+    /// period's newest submission still has errors, and its warning count.
+    pub quality: BTreeMap<String, UnitQuality>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct UnitQuality {
+    pub rows_excluded: BTreeMap<String, u64>,
+    pub has_errors: bool,
+    pub warnings: u64,
+}
+
+impl AsOf {
+    /// Build what is known as of `period`'s end from the submissions.
+    pub fn build(period: Period, subs: &Submissions, registry: &Registry) -> Result<AsOf, Error> {
+        let mut rosters = Picks::default();
+        let mut year = Picks::default();
+        let mut carried_forward = BTreeSet::new();
+        let mut quality = BTreeMap::new();
+        for unit in registry.units() {
+            let code = &unit.code;
+            if let Some(v) = subs.get(code, period) {
+                quality.insert(code.clone(), unit_quality(v));
+            }
+            // Roster: this period's snapshot, else the latest earlier one.
+            let snapshot = std::iter::successors(Some(period), |p| Some(p.previous()))
+                .take(CARRY_BACK)
+                .find_map(|p| subs.get(code, p).map(|v| (p, v)));
+            if let Some((from, v)) = snapshot {
+                if from != period {
+                    carried_forward.insert(code.clone());
+                }
+                rosters.add(code, 0, &v.hash);
+            }
+            // Events: the year's submissions up to this period.
+            for q in 1..=period.quarter {
+                let p = Period {
+                    year: period.year,
+                    quarter: q,
+                };
+                if let Some(v) = subs.get(code, p) {
+                    year.add(code, q, &v.hash);
+                }
+            }
+        }
+        let start = day(Period {
+            year: period.year,
+            quarter: 1,
+        }
+        .start());
+        let end = day(period.end());
+        let records = &subs.records;
+        // A kind no workbook had any record of still has its columns.
+        let none = AsOf::from_rows(period, &[], &[], &[], &[])?;
+        let or_none = |df: DataFrame, empty: &DataFrame| {
+            if df.width() == 0 {
+                empty.clone()
+            } else {
+                df
+            }
+        };
+        Ok(AsOf {
+            period,
+            talents: or_none(
+                with_age_bands(rosters.join(&records.talents)?, period.end())?,
+                &none.talents,
+            ),
+            cases: or_none(
+                year.events(&records.cases, &["ledger", "id"], "registered", start, end)?,
+                &none.cases,
+            ),
+            activities: or_none(
+                year.events(&records.activities, &[extract::ID], "date", start, end)?,
+                &none.activities,
+            ),
+            achievements: or_none(
+                year.events(&records.achievements, &[extract::ID], "date", start, end)?,
+                &none.achievements,
+            ),
+            carried_forward,
+            quality,
+        })
+    }
+}
+
+fn unit_quality(v: &Validation) -> UnitQuality {
+    UnitQuality {
+        rows_excluded: v.excluded.iter().cloned().collect(),
+        has_errors: v.errors > 0,
+        warnings: v.warnings as u64,
+    }
+}
+
+/// Which workbooks a point reads, and for which unit and quarter.
+#[derive(Default)]
+struct Picks {
+    units: Vec<String>,
+    quarters: Vec<u32>,
+    hashes: Vec<String>,
+}
+
+impl Picks {
+    fn add(&mut self, unit: &str, quarter: u8, hash: &str) {
+        self.units.push(unit.to_string());
+        self.quarters.push(u32::from(quarter));
+        self.hashes.push(hash.to_string());
+    }
+
+    fn frame(&self) -> PolarsResult<DataFrame> {
+        df!(
+            "unit" => self.units.clone(),
+            "_quarter" => self.quarters.clone(),
+            extract::HASH => self.hashes.clone(),
+        )
+    }
+
+    /// The picked workbooks' rows, each with its unit.
+    fn join(&self, rows: &DataFrame) -> Result<DataFrame, Error> {
+        if rows.width() == 0 {
+            return Ok(DataFrame::empty());
+        }
+        Ok(self
+            .frame()?
+            .lazy()
+            .join(
+                rows.clone().lazy(),
+                [col(extract::HASH)],
+                [col(extract::HASH)],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .collect()?)
+    }
+
+    /// Events of the picked workbooks: for each (unit, `key`), the version of
+    /// the latest quarter, if dated within `[start, end]`.
+    fn events(
+        &self,
+        rows: &DataFrame,
+        key: &[&str],
+        date: &str,
+        start: i32,
+        end: i32,
+    ) -> Result<DataFrame, Error> {
+        if rows.width() == 0 {
+            return Ok(DataFrame::empty());
+        }
+        let mut subset = vec!["unit"];
+        subset.extend_from_slice(key);
+        Ok(self
+            .frame()?
+            .lazy()
+            .join(
+                rows.clone().lazy(),
+                [col(extract::HASH)],
+                [col(extract::HASH)],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .sort(
+                ["_quarter"],
+                SortMultipleOptions::default()
+                    .with_order_descending(true)
+                    .with_maintain_order(true),
+            )
+            .unique_stable(Some(cols(subset)), UniqueKeepStrategy::First)
+            .filter(col(date).gt_eq(lit(start)).and(col(date).lt_eq(lit(end))))
+            .collect()?)
+    }
+}
+
+/// The roster frame with each talent's age band at `end` (`age`).
+fn with_age_bands(mut talents: DataFrame, end: NaiveDate) -> Result<DataFrame, Error> {
+    if talents.width() == 0 {
+        return Ok(talents);
+    }
+    let births = talents.column("birth")?.i32()?.clone();
+    let b = bands();
+    let ages: Vec<&str> = births
+        .iter()
+        .map(|d| match d {
+            Some(d) => b.age_band(date_of(d), end),
+            None => b.age_unknown.as_str(),
+        })
+        .collect();
+    talents.with_column(Column::new("age".into(), ages))?;
+    Ok(talents)
+}
+
+/// One dated record as a report lists it.
 #[derive(Debug, Clone)]
 pub struct TalentRow {
     pub unit: String,
@@ -224,265 +535,204 @@ pub struct AchievementRow {
     pub research: bool,
 }
 
-/// Everything known as of the end of one period.
-#[derive(Debug, Clone)]
-pub struct AsOf {
-    pub period: Period,
-    pub talents: Vec<TalentRow>,
+/// A point's events as rows, for the lists a report shows.
+pub struct Rows {
     pub cases: Vec<CaseRow>,
     pub activities: Vec<ActivityRow>,
     pub achievements: Vec<AchievementRow>,
-    /// Units whose roster came from an earlier period's submission.
-    pub carried_forward: BTreeSet<String>,
-    /// Per unit: rows excluded for errors (by ledger name), and whether the
-    /// period's newest submission still has errors, and its warning count.
-    pub quality: BTreeMap<String, UnitQuality>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct UnitQuality {
-    pub rows_excluded: BTreeMap<String, u64>,
-    pub has_errors: bool,
-    pub warnings: u64,
 }
 
 impl AsOf {
-    /// Build what is known as of `period`'s end from the submissions.
-    pub fn build(period: Period, subs: &Submissions, registry: &Registry) -> AsOf {
-        let mut out = AsOf {
+    /// A point made from rows (tests build facts this way).
+    pub fn from_rows(
+        period: Period,
+        talents: &[TalentRow],
+        cases: &[CaseRow],
+        activities: &[ActivityRow],
+        achievements: &[AchievementRow],
+    ) -> PolarsResult<AsOf> {
+        let s = |v: Vec<&str>| v.into_iter().map(str::to_string).collect::<Vec<_>>();
+        let talents = df!(
+            "unit" => s(talents.iter().map(|r| r.unit.as_str()).collect()),
+            "joined" => talents.iter().map(|r| r.joined).collect::<Vec<_>>(),
+            "left" => talents.iter().map(|r| r.left).collect::<Vec<_>>(),
+            "age" => talents.iter().map(|r| r.age_band).collect::<Vec<_>>(),
+            "sex" => s(talents.iter().map(|r| r.sex.as_str()).collect()),
+            "kind" => s(talents.iter().map(|r| r.kind.as_str()).collect()),
+            "education" => s(talents.iter().map(|r| r.education.as_str()).collect()),
+            "politics" => s(talents.iter().map(|r| r.politics.as_str()).collect()),
+            "qualification" => s(talents.iter().map(|r| r.qualification.as_str()).collect()),
+            "certified" => talents.iter().map(|r| r.certified).collect::<Vec<_>>(),
+            "key" => talents.iter().map(|r| r.key).collect::<Vec<_>>(),
+            "party" => talents.iter().map(|r| r.party).collect::<Vec<_>>(),
+            "deputy" => s(talents.iter().map(|r| r.deputy.as_str()).collect()),
+        )?;
+        let cases = df!(
+            "unit" => cases.iter().map(|r| r.unit.clone()).collect::<Vec<_>>(),
+            "ledger" => cases.iter().map(|r| r.ledger.as_str()).collect::<Vec<_>>(),
+            "id" => cases.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
+            "registered" => cases.iter().map(|r| r.registered).collect::<Vec<_>>(),
+            "closed" => cases.iter().map(|r| r.closed).collect::<Vec<_>>(),
+            "status" => cases.iter().map(|r| r.status.clone()).collect::<Vec<_>>(),
+            "category" => cases.iter().map(|r| r.category.clone()).collect::<Vec<_>>(),
+            "description" => cases.iter().map(|r| r.description.clone()).collect::<Vec<_>>(),
+            "escalated" => cases.iter().map(|r| r.escalated).collect::<Vec<_>>(),
+            "satisfied" => cases.iter().map(|r| r.satisfied).collect::<Vec<_>>(),
+        )?;
+        let activities = df!(
+            "unit" => activities.iter().map(|r| r.unit.clone()).collect::<Vec<_>>(),
+            "date" => activities.iter().map(|r| r.date).collect::<Vec<_>>(),
+            "name" => activities.iter().map(|r| r.name.clone()).collect::<Vec<_>>(),
+            "type" => activities.iter().map(|r| r.kind.clone()).collect::<Vec<_>>(),
+            "scope_kind" => activities.iter().map(|r| r.scope.clone()).collect::<Vec<_>>(),
+            "participants" => activities.iter().map(|r| r.participants).collect::<Vec<_>>(),
+            "talents" => activities.iter().map(|r| r.talents).collect::<Vec<_>>(),
+            "funds" => activities.iter().map(|r| r.funds).collect::<Vec<_>>(),
+            "five_kind" => activities.iter().map(|r| r.five_kind).collect::<Vec<_>>(),
+            "sector_wide" => activities.iter().map(|r| r.sector_wide).collect::<Vec<_>>(),
+        )?;
+        let achievements = df!(
+            "unit" => achievements.iter().map(|r| r.unit.clone()).collect::<Vec<_>>(),
+            "date" => achievements.iter().map(|r| r.date).collect::<Vec<_>>(),
+            "name" => achievements.iter().map(|r| r.name.clone()).collect::<Vec<_>>(),
+            "type" => achievements.iter().map(|r| r.kind.clone()).collect::<Vec<_>>(),
+            "level" => achievements.iter().map(|r| r.level.clone()).collect::<Vec<_>>(),
+            "research" => achievements.iter().map(|r| r.research).collect::<Vec<_>>(),
+        )?;
+        Ok(AsOf {
             period,
-            talents: Vec::new(),
-            cases: Vec::new(),
-            activities: Vec::new(),
-            achievements: Vec::new(),
+            talents,
+            cases,
+            activities,
+            achievements,
             carried_forward: BTreeSet::new(),
             quality: BTreeMap::new(),
-        };
-        let year_periods: Vec<Period> = (1..=period.quarter)
-            .map(|q| Period {
-                year: period.year,
-                quarter: q,
-            })
-            .collect();
-        let year_start = day(year_periods[0].start());
-        let end = day(period.end());
-        for unit in registry.units() {
-            let code = &unit.code;
-            if let Some(e) = subs.get(code, period) {
-                let q = out.quality.entry(code.clone()).or_default();
-                q.has_errors = e.errors > 0;
-                q.warnings = e.warnings as u64;
-                q.rows_excluded = e.excluded.iter().cloned().collect();
-            }
-            // Roster: this period's snapshot, else the latest earlier one.
-            let snapshot = std::iter::successors(Some(period), |p| Some(p.previous()))
-                .take(8)
-                .find_map(|p| subs.get(code, p).map(|e| (p, e)));
-            if let Some((from, e)) = snapshot {
-                if from != period {
-                    out.carried_forward.insert(code.clone());
-                }
-                out.talents.extend(e.roster.iter().map(|t| TalentRow {
-                    age_band: match t.birth {
-                        Some(b) => bands().age_band(b, period.end()),
-                        None => &bands().age_unknown,
-                    },
-                    ..t.clone()
-                }));
-            }
-            // Events: the year's submissions up to this period, newest version wins.
-            let mut latest: BTreeMap<(LedgerKey, &str), &EventRow> = BTreeMap::new();
-            for p in &year_periods {
-                let Some(e) = subs.get(code, *p) else {
-                    continue;
-                };
-                for ev in &e.events {
-                    latest.insert((ev.ledger, &ev.id), &ev.row);
-                }
-            }
-            for row in latest.into_values() {
-                // Only the year's events up to the period's end.
-                if (year_start..=end).contains(&row.date()) {
-                    out.push(row);
-                }
-            }
-        }
-        out
+        })
     }
 
-    fn push(&mut self, row: &EventRow) {
-        match row {
-            EventRow::Case(c) => self.cases.push(c.clone()),
-            EventRow::Activity(a) => self.activities.push(a.clone()),
-            EventRow::Achievement(a) => self.achievements.push(a.clone()),
-        }
+    /// The point's events as rows.
+    pub fn rows(&self) -> Result<Rows, Error> {
+        Ok(Rows {
+            cases: case_rows(&self.cases)?,
+            activities: activity_rows(&self.activities)?,
+            achievements: achievement_rows(&self.achievements)?,
+        })
     }
 }
 
-impl Extract {
-    /// Reduce a validated workbook of `unit` to what aggregation reads.
-    pub fn new(unit: &str, c: &Checked, schema: &Schema) -> Extract {
-        let mut out = Extract {
-            errors: c.error_count(),
-            warnings: c.warning_count(),
-            ..Extract::default()
-        };
-        let roles = &schema.roles;
-        for (ledger, records) in schema.ledgers.iter().zip(&c.ledgers) {
-            if records.excluded_rows > 0 {
-                out.excluded
-                    .push((ledger.name.clone(), records.excluded_rows as u64));
-            }
-            out.ledgers_present += usize::from(records.present);
-            let rows = records.records.iter().map(Row);
-            let event = |row: Row<'_>, event: EventRow| Event {
-                ledger: ledger.key,
-                id: crate::text::match_key(&row.text(ledger.id)),
-                row: event,
-            };
-            match ledger.key {
-                LedgerKey::Roster => out.roster.extend(rows.filter_map(|r| {
-                    r.talent(
-                        unit,
-                        &roles.roster,
-                        &ledger.fields[roles.roster.qualification],
-                    )
-                })),
-                LedgerKey::Problems | LedgerKey::Needs => {
-                    let case_roles = if ledger.key == LedgerKey::Problems {
-                        &roles.problems
-                    } else {
-                        &roles.needs
-                    };
-                    out.events.extend(rows.filter_map(|r| {
-                        Some(event(r, EventRow::Case(r.case(unit, ledger, case_roles)?)))
-                    }));
-                }
-                LedgerKey::Activities => out.events.extend(rows.filter_map(|r| {
-                    let five = schema.five_kinds();
-                    Some(event(
-                        r,
-                        EventRow::Activity(r.activity(unit, ledger, &roles.activities, five)?),
-                    ))
-                })),
-                LedgerKey::Achievements => out.events.extend(rows.filter_map(|r| {
-                    let research = schema.research_types();
-                    Some(event(
-                        r,
-                        EventRow::Achievement(r.achievement(
-                            unit,
-                            ledger,
-                            &roles.achievements,
-                            research,
-                        )?),
-                    ))
-                })),
-            }
-        }
-        out
-    }
+/// A frame's text column as values ("" where missing).
+fn texts(df: &DataFrame, name: &str) -> Result<Vec<String>, Error> {
+    Ok(df
+        .column(name)?
+        .str()?
+        .iter()
+        .map(|v| v.unwrap_or_default().to_string())
+        .collect())
 }
 
-/// One valid record, read by column.
-#[derive(Clone, Copy)]
-struct Row<'a>(&'a Record);
+fn days(df: &DataFrame, name: &str) -> Result<Vec<Option<i32>>, Error> {
+    Ok(df.column(name)?.i32()?.iter().collect())
+}
 
-impl<'a> Row<'a> {
-    fn value(self, col: usize) -> Option<&'a Value> {
-        self.0.values.get(col)?.as_ref()
+fn flags(df: &DataFrame, name: &str) -> Result<Vec<bool>, Error> {
+    Ok(df
+        .column(name)?
+        .bool()?
+        .iter()
+        .map(|b| b.unwrap_or(false))
+        .collect())
+}
+
+fn case_rows(df: &DataFrame) -> Result<Vec<CaseRow>, Error> {
+    if df.width() == 0 {
+        return Ok(Vec::new());
     }
-
-    fn text(self, col: usize) -> String {
-        self.value(col).map(Value::display).unwrap_or_default()
-    }
-
-    fn date(self, col: usize) -> Option<i32> {
-        self.value(col).and_then(Value::as_date).map(day)
-    }
-
-    fn number(self, col: usize) -> Option<f64> {
-        self.value(col).and_then(Value::as_f64)
-    }
-
-    fn talent(self, unit: &str, r: &RosterRoles, qualification: &Field) -> Option<TalentRow> {
-        let q = self.text(r.qualification);
-        Some(TalentRow {
-            unit: unit.to_string(),
-            joined: self.date(r.joined)?,
-            left: self.date(r.left),
-            birth: self.value(r.birth).and_then(Value::as_date),
-            age_band: &bands().age_unknown,
-            sex: self.text(r.sex),
-            kind: self.text(r.kind),
-            education: self.text(r.education),
-            politics: self.text(r.politics),
-            certified: qualification.certified_social_worker.contains(&q),
-            party: r.party.contains(&self.text(r.politics)),
-            qualification: if q.is_empty() {
-                bands().blank.clone()
-            } else {
-                q
-            },
-            key: self.text(r.key) == r.key_talent,
-            deputy: self.text(r.deputy),
+    let (unit, ledger, id) = (texts(df, "unit")?, texts(df, "ledger")?, texts(df, "id")?);
+    let (registered, closed) = (days(df, "registered")?, days(df, "closed")?);
+    let (status, category) = (texts(df, "status")?, texts(df, "category")?);
+    let description = texts(df, "description")?;
+    let (escalated, satisfied) = (flags(df, "escalated")?, flags(df, "satisfied")?);
+    Ok((0..df.height())
+        .map(|i| CaseRow {
+            unit: unit[i].clone(),
+            ledger: LedgerKey::from_name(&ledger[i]).unwrap_or(LedgerKey::Problems),
+            id: id[i].clone(),
+            registered: registered[i].unwrap_or_default(),
+            closed: closed[i],
+            status: status[i].clone(),
+            category: category[i].clone(),
+            description: description[i].clone(),
+            escalated: escalated[i],
+            satisfied: satisfied[i],
         })
-    }
+        .collect())
+}
 
-    fn case(self, unit: &str, ledger: &Ledger, r: &CaseRoles) -> Option<CaseRow> {
-        let status = self.text(r.status);
-        let is = |marker: &Option<String>| marker.as_ref().is_some_and(|m| *m == status);
-        Some(CaseRow {
-            unit: unit.to_string(),
-            ledger: ledger.key,
-            id: crate::text::match_key(&self.text(ledger.id)),
-            registered: self.date(ledger.date)?,
-            closed: self.date(r.closed),
-            escalated: is(&r.escalated),
-            satisfied: is(&r.satisfied),
-            status,
-            category: self.text(r.category),
-            description: self.text(r.description),
-        })
+fn activity_rows(df: &DataFrame) -> Result<Vec<ActivityRow>, Error> {
+    if df.width() == 0 {
+        return Ok(Vec::new());
     }
+    let (unit, date, name) = (texts(df, "unit")?, days(df, "date")?, texts(df, "name")?);
+    let (kind, scope) = (texts(df, "type")?, texts(df, "scope_kind")?);
+    let people: Vec<i64> = df
+        .column("participants")?
+        .i64()?
+        .iter()
+        .map(|n| n.unwrap_or(0))
+        .collect();
+    let talents: Vec<i64> = df
+        .column("talents")?
+        .i64()?
+        .iter()
+        .map(|n| n.unwrap_or(0))
+        .collect();
+    let funds: Vec<f64> = df
+        .column("funds")?
+        .f64()?
+        .iter()
+        .map(|n| n.unwrap_or(0.0))
+        .collect();
+    let (five, sector) = (flags(df, "five_kind")?, flags(df, "sector_wide")?);
+    Ok((0..df.height())
+        .map(|i| ActivityRow {
+            unit: unit[i].clone(),
+            date: date[i].unwrap_or_default(),
+            name: name[i].clone(),
+            kind: kind[i].clone(),
+            scope: scope[i].clone(),
+            participants: people[i],
+            talents: talents[i],
+            funds: funds[i],
+            five_kind: five[i],
+            sector_wide: sector[i],
+        })
+        .collect())
+}
 
-    fn activity(
-        self,
-        unit: &str,
-        ledger: &Ledger,
-        r: &ActivityRoles,
-        five_kinds: &[String],
-    ) -> Option<ActivityRow> {
-        let kind = self.text(r.kind);
-        let scope = self.text(r.scope);
-        Some(ActivityRow {
-            unit: unit.to_string(),
-            date: self.date(ledger.date)?,
-            name: self.text(r.name),
-            five_kind: five_kinds.contains(&kind),
-            sector_wide: scope == r.sector_wide,
-            kind,
-            scope,
-            participants: self.number(r.participants).unwrap_or(0.0) as i64,
-            talents: self.number(r.talents).unwrap_or(0.0) as i64,
-            funds: self.number(r.funds).unwrap_or(0.0),
-        })
+fn achievement_rows(df: &DataFrame) -> Result<Vec<AchievementRow>, Error> {
+    if df.width() == 0 {
+        return Ok(Vec::new());
     }
+    let (unit, date, name) = (texts(df, "unit")?, days(df, "date")?, texts(df, "name")?);
+    let (kind, level) = (texts(df, "type")?, texts(df, "level")?);
+    let research = flags(df, "research")?;
+    Ok((0..df.height())
+        .map(|i| AchievementRow {
+            unit: unit[i].clone(),
+            date: date[i].unwrap_or_default(),
+            name: name[i].clone(),
+            kind: kind[i].clone(),
+            level: level[i].clone(),
+            research: research[i],
+        })
+        .collect())
+}
 
-    fn achievement(
-        self,
-        unit: &str,
-        ledger: &Ledger,
-        r: &AchievementRoles,
-        research: &[String],
-    ) -> Option<AchievementRow> {
-        let kind = self.text(r.kind);
-        Some(AchievementRow {
-            unit: unit.to_string(),
-            date: self.date(ledger.date)?,
-            name: self.text(r.name),
-            research: research.contains(&kind),
-            kind,
-            level: self.text(r.level),
-        })
+/// Rows per unit, for reports that show a unit's own items.
+pub fn by_unit<T>(rows: &[T], unit: impl Fn(&T) -> &str) -> HashMap<&str, Vec<&T>> {
+    let mut m: HashMap<&str, Vec<&T>> = HashMap::new();
+    for r in rows {
+        m.entry(unit(r)).or_default().push(r);
     }
+    m
 }

@@ -11,12 +11,13 @@ use crate::aggregate::six_haves;
 use rayon::prelude::*;
 
 use crate::aggregate::load::{
-    date_of, day, AchievementRow, ActivityRow, AsOf, Cache, CaseRow, Submissions,
+    by_unit, AchievementRow, ActivityRow, AsOf, CaseRow, Rows, Submissions,
 };
 use crate::archive::Archive;
 use crate::error::Error;
 use crate::model::{EventItem, Figures, OpenItem, Quality, Reporting, Target, UnitReport};
 use crate::period::Period;
+use crate::period::{date_of, day};
 use crate::registry::{Registry, Unit};
 use crate::schema::Schema;
 use crate::status::{StatusReport, Timeliness, UnitStatus, Validation};
@@ -30,10 +31,15 @@ pub struct Inputs<'a> {
     pub deadline_days: u32,
     /// Annual targets and the 有阵地 area floor.
     pub targets: &'a Targets,
-    /// Validated files already reduced for aggregation (see [`Cache`]).
-    pub cache: &'a Cache,
-    /// Limits for re-reading archived files the cache does not hold.
+    /// Limits for validating archived files again (when the rules changed).
     pub limits: &'a crate::limits::Limits,
+}
+
+impl Inputs<'_> {
+    /// What the workbooks' extracts were validated under.
+    fn fingerprint(&self) -> String {
+        crate::validate::fingerprint(self.schema, self.registry, self.limits)
+    }
 }
 
 /// Figures of every scope for one as-of point: (quarter, year to date).
@@ -96,7 +102,7 @@ pub fn build_all(inputs: &Inputs<'_>, periods: &[Period]) -> Result<Vec<Vec<Unit
         inputs.registry,
         inputs.schema,
         &needed,
-        inputs.cache,
+        &inputs.fingerprint(),
         inputs.limits,
     )?;
     let rolled = membership(inputs.registry, true)?;
@@ -110,7 +116,7 @@ pub fn build_all(inputs: &Inputs<'_>, periods: &[Period]) -> Result<Vec<Vec<Unit
     let points: BTreeMap<Period, Point> = wanted
         .into_par_iter()
         .map(|p| {
-            let asof = AsOf::build(p, &subs, inputs.registry);
+            let asof = AsOf::build(p, &subs, inputs.registry)?;
             let computed = compute(&asof, &rolled, &own)?;
             Ok((p, Point { asof, computed }))
         })
@@ -139,18 +145,11 @@ struct ByUnit<'a> {
 }
 
 impl<'a> ByUnit<'a> {
-    fn new(now: &'a AsOf, status: &'a StatusReport) -> ByUnit<'a> {
-        fn group<T>(rows: &[T], unit: impl Fn(&T) -> &str) -> HashMap<&str, Vec<&T>> {
-            let mut m: HashMap<&str, Vec<&T>> = HashMap::new();
-            for r in rows {
-                m.entry(unit(r)).or_default().push(r);
-            }
-            m
-        }
+    fn new(rows: &'a Rows, status: &'a StatusReport) -> ByUnit<'a> {
         ByUnit {
-            activities: group(&now.activities, |a| &a.unit),
-            achievements: group(&now.achievements, |a| &a.unit),
-            cases: group(&now.cases, |c| &c.unit),
+            activities: by_unit(&rows.activities, |a| &a.unit),
+            achievements: by_unit(&rows.achievements, |a| &a.unit),
+            cases: by_unit(&rows.cases, |c| &c.unit),
             status: status
                 .groups
                 .iter()
@@ -180,7 +179,8 @@ fn build_with(
     let before = point(period.previous()).map(|p| &p.computed);
     let year_ago = point(same_quarter_last_year(period)).map(|p| &p.computed);
     let status = StatusReport::build(registry, inputs.archive, period, inputs.deadline_days);
-    let by_unit = ByUnit::new(now, &status);
+    let rows = now.rows()?;
+    let by_unit = ByUnit::new(&rows, &status);
     let mut reports = Vec::new();
     for unit in registry.tree_order() {
         let get = |m: &BTreeMap<String, Figures>| m.get(&unit.code).cloned().unwrap_or_default();
@@ -205,7 +205,7 @@ fn build_with(
                 targets: inputs.targets,
                 ledgers_sent: subs
                     .get(&unit.code, period)
-                    .map_or(0, |e| e.ledgers_present),
+                    .map_or(0, |v| v.ledgers_present),
                 ledgers_kept: inputs.schema.ledgers.len(),
             })?,
             reporting: reporting(&by_unit, &scope, now),

@@ -11,12 +11,13 @@ use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
+use super::extract::Validation;
 use super::record::{IdentifiedBy, ReceivedFrom, Record};
 use crate::error::Error;
 use crate::period::Period;
 
 /// The index's layout version, kept in SQLite's `user_version`.
-pub const SCHEMA_VERSION: i32 = 1;
+pub const SCHEMA_VERSION: i32 = 2;
 
 /// File name of the index in an archive folder.
 pub const FILE: &str = "index.sqlite";
@@ -47,6 +48,21 @@ CREATE TABLE receptions (
     warnings INTEGER NOT NULL
 );
 CREATE INDEX receptions_by_submission ON receptions(unit, period);
+";
+
+/// Version 2: what validating each workbook gave, per validation fingerprint.
+const CREATE_VALIDATIONS: &str = "
+CREATE TABLE validations (
+    hash TEXT NOT NULL REFERENCES objects(hash),
+    fingerprint TEXT NOT NULL,
+    batch TEXT NOT NULL,
+    errors INTEGER NOT NULL,
+    warnings INTEGER NOT NULL,
+    ledgers_present INTEGER NOT NULL,
+    excluded TEXT NOT NULL,
+    diagnostics TEXT NOT NULL,
+    PRIMARY KEY (hash, fingerprint)
+);
 ";
 
 pub struct Index {
@@ -86,14 +102,10 @@ impl Index {
         let version: i32 = tx
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .map_err(|e| Error::index(&path, e))?;
-        match version {
-            0 => {
-                tx.execute_batch(CREATE)
-                    .map_err(|e| Error::index(&path, e))?;
-                tx.pragma_update(None, "user_version", SCHEMA_VERSION)
-                    .map_err(|e| Error::index(&path, e))?;
-            }
-            SCHEMA_VERSION => {}
+        let upgrade = match version {
+            0 => vec![CREATE, CREATE_VALIDATIONS],
+            1 => vec![CREATE_VALIDATIONS],
+            SCHEMA_VERSION => Vec::new(),
             newer => {
                 return Err(Error::IndexVersion {
                     path,
@@ -101,6 +113,13 @@ impl Index {
                     known: SCHEMA_VERSION,
                 })
             }
+        };
+        if !upgrade.is_empty() {
+            for step in upgrade {
+                tx.execute_batch(step).map_err(|e| Error::index(&path, e))?;
+            }
+            tx.pragma_update(None, "user_version", SCHEMA_VERSION)
+                .map_err(|e| Error::index(&path, e))?;
         }
         tx.commit().map_err(|e| Error::index(&path, e))
     }
@@ -174,6 +193,93 @@ impl Index {
         }
         tx.commit().map_err(fail)?;
         Ok(n)
+    }
+
+    /// Record what validating workbooks gave (under `fingerprint`). A
+    /// workbook another process recorded first keeps that record.
+    pub fn insert_validations(
+        &mut self,
+        fingerprint: &str,
+        validations: &[Validation],
+    ) -> Result<(), Error> {
+        let path = self.path.clone();
+        let fail = |e| Error::index(&path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(fail)?;
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO validations (hash, fingerprint, batch, errors, \
+                     warnings, ledgers_present, excluded, diagnostics) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                )
+                .map_err(fail)?;
+            for v in validations {
+                let excluded = serde_json::to_string(&v.excluded).unwrap_or_default();
+                let diagnostics = serde_json::to_string(&v.diagnostics).unwrap_or_default();
+                insert
+                    .execute(params![
+                        v.hash,
+                        fingerprint,
+                        v.batch,
+                        v.errors as i64,
+                        v.warnings as i64,
+                        v.ledgers_present as i64,
+                        excluded,
+                        diagnostics
+                    ])
+                    .map_err(fail)?;
+            }
+        }
+        tx.commit().map_err(fail)
+    }
+
+    /// What validating under `fingerprint` gave for each workbook, without
+    /// its diagnostics (see [`Index::diagnostics`]).
+    pub fn validations(&self, fingerprint: &str) -> Result<Vec<Validation>, Error> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT hash, batch, errors, warnings, ledgers_present, excluded \
+                 FROM validations WHERE fingerprint = ?1",
+            )
+            .map_err(|e| self.fail(e))?;
+        let rows = stmt
+            .query_map([fingerprint], |row| {
+                let excluded: String = row.get(5)?;
+                Ok(Validation {
+                    hash: row.get(0)?,
+                    batch: row.get(1)?,
+                    errors: row.get::<_, i64>(2)? as usize,
+                    warnings: row.get::<_, i64>(3)? as usize,
+                    ledgers_present: row.get::<_, i64>(4)? as usize,
+                    excluded: serde_json::from_str(&excluded).unwrap_or_default(),
+                    diagnostics: Vec::new(),
+                })
+            })
+            .map_err(|e| self.fail(e))?;
+        rows.collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.fail(e))
+    }
+
+    /// The diagnostics of one workbook validated under `fingerprint`.
+    pub fn diagnostics(
+        &self,
+        hash: &str,
+        fingerprint: &str,
+    ) -> Result<Option<Vec<crate::diagnostic::Diagnostic>>, Error> {
+        let text: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT diagnostics FROM validations WHERE hash = ?1 AND fingerprint = ?2",
+                [hash, fingerprint],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(|e| self.fail(e))?;
+        Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
     }
 
     /// Every reception, in the order they were numbered.

@@ -14,12 +14,14 @@ use std::path::{Path, PathBuf};
 use crate::error::Error;
 use crate::period::Period;
 
+pub mod extract;
 mod index;
 mod migrate;
 mod objects;
 mod reception;
 mod record;
 
+pub use extract::{Extract, Validation};
 pub use index::SCHEMA_VERSION;
 pub use objects::Objects;
 pub use reception::Received;
@@ -34,14 +36,6 @@ pub struct Archive {
     keys: HashMap<String, usize>,
     /// Indices into `records` of each unit's workbooks for each period.
     by_submission: HashMap<(String, Period), Vec<usize>>,
-}
-
-/// Outcome of adding one received file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Added {
-    New,
-    /// This reception is already recorded (the inbox was taken in before).
-    AlreadyRecorded,
 }
 
 impl Archive {
@@ -91,31 +85,83 @@ impl Archive {
     }
 
     /// What writes into this archive's objects and index; it can work on
-    /// another thread while the next files are being checked.
-    pub fn writer(&self) -> Result<Writer, Error> {
+    /// another thread while the next files are being checked. Extracts are
+    /// kept under `fingerprint` (see [`crate::validate::fingerprint`]).
+    pub fn writer(&self, fingerprint: &str) -> Result<Writer, Error> {
         Ok(Writer {
             objects: self.objects.clone(),
             index: index::Index::open(&self.dir)?,
+            extracts: extract::Batch::new(&self.dir, fingerprint),
+            fingerprint: fingerprint.to_string(),
         })
     }
 
-    /// Store a received file and record its reception (one file at a time;
-    /// intake uses a [`Writer`]).
-    pub fn add(&mut self, received: &Received, identity: &Identity) -> Result<Added, Error> {
-        if self.contains(&received.key) {
-            return Ok(Added::AlreadyRecorded);
+    /// The archive's folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// What validating under `fingerprint` gave, by workbook (content hash).
+    pub fn validations(&self, fingerprint: &str) -> Result<HashMap<String, Validation>, Error> {
+        let index = index::Index::open(&self.dir)?;
+        Ok(index
+            .validations(fingerprint)?
+            .into_iter()
+            .map(|v| (v.hash.clone(), v))
+            .collect())
+    }
+
+    /// The diagnostics of one workbook validated under `fingerprint`.
+    pub fn diagnostics(
+        &self,
+        hash: &str,
+        fingerprint: &str,
+    ) -> Result<Option<Vec<crate::diagnostic::Diagnostic>>, Error> {
+        index::Index::open(&self.dir)?.diagnostics(hash, fingerprint)
+    }
+
+    /// Validate archived workbooks again (under rules intake did not use, or
+    /// ones an interrupted intake left without an extract), and store what
+    /// it gives.
+    pub fn validate_again(
+        &self,
+        hashes: &[&str],
+        schema: &crate::schema::Schema,
+        registry: &crate::registry::Registry,
+        limits: &crate::limits::Limits,
+        fingerprint: &str,
+    ) -> Result<(), Error> {
+        use rayon::prelude::*;
+        let names: HashMap<&str, &str> = self
+            .records
+            .iter()
+            .map(|r| (r.hash.as_str(), r.original_name.as_str()))
+            .collect();
+        let extracts = hashes
+            .par_iter()
+            .map(|&hash| {
+                let bytes = self.objects.get(hash)?;
+                let name = names.get(hash).copied().unwrap_or(hash);
+                let checked = crate::validate::validate(&bytes, name, schema, registry, limits);
+                Ok(Extract::new(hash.to_string(), checked))
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        let mut batch = extract::Batch::new(&self.dir, fingerprint);
+        for e in extracts {
+            batch.add(e);
         }
-        let hash = crate::hash::sha256_hex(&received.bytes);
-        let record = Record::new(received, identity, hash);
-        let mut writer = self.writer()?;
-        let written = writer.write(vec![(record, received.bytes.clone())])?;
-        match written.into_iter().next().flatten() {
-            Some(record) => {
-                self.insert(record);
-                Ok(Added::New)
-            }
-            None => Ok(Added::AlreadyRecorded),
-        }
+        let validations = batch.write(schema)?;
+        index::Index::open(&self.dir)?.insert_validations(fingerprint, &validations)
+    }
+
+    /// The extracts of `batches` for one ledger, as one lazy scan (`None`
+    /// when there are none).
+    pub fn scan(
+        &self,
+        ledger: crate::schema::LedgerKey,
+        batches: &[String],
+    ) -> Result<Option<polars::prelude::LazyFrame>, Error> {
+        Ok(extract::scan(&self.dir, ledger, batches)?)
     }
 
     /// Every version of a unit's submission for a period, oldest first.
@@ -154,22 +200,44 @@ impl Archive {
 }
 
 /// Writes received files into an archive: each batch's objects first
-/// (durably), then its records in one transaction of the index.
+/// (durably), then its records in one transaction of the index; the
+/// workbooks' validated records are gathered into extract batches, written
+/// with what validating them gave.
 pub struct Writer {
     objects: Objects,
     index: index::Index,
+    extracts: extract::Batch,
+    fingerprint: String,
 }
 
 impl Writer {
     /// Store the bytes and record the receptions of one batch, in order.
     /// Each record comes back numbered, or `None` if its reception was
     /// recorded already (by another process taking the same inbox in).
-    pub fn write(&mut self, batch: Vec<(Record, Vec<u8>)>) -> Result<Vec<Option<Record>>, Error> {
+    pub fn write(
+        &mut self,
+        batch: Vec<(Record, Vec<u8>, Option<Extract>)>,
+        schema: &crate::schema::Schema,
+    ) -> Result<Vec<Option<Record>>, Error> {
         let mut records = Vec::with_capacity(batch.len());
-        for (record, bytes) in batch {
+        for (record, bytes, extract) in batch {
             self.objects.put(&record.hash, &bytes)?;
             records.push(record);
+            if let Some(e) = extract {
+                self.extracts.add(e);
+            }
         }
-        self.index.insert(records)
+        let written = self.index.insert(records)?;
+        if self.extracts.is_full() {
+            self.flush(schema)?;
+        }
+        Ok(written)
+    }
+
+    /// Write the extracts gathered so far.
+    pub fn flush(&mut self, schema: &crate::schema::Schema) -> Result<(), Error> {
+        let validations = self.extracts.write(schema)?;
+        self.index
+            .insert_validations(&self.fingerprint, &validations)
     }
 }

@@ -33,7 +33,6 @@ pub(super) struct Loaded {
     pub(super) config: Config,
     pub(super) registry: Registry,
     pub(super) archive: crate::archive::Archive,
-    pub(super) cache: crate::aggregate::load::Cache,
 }
 
 impl Loaded {
@@ -45,7 +44,6 @@ impl Loaded {
             config,
             registry,
             archive,
-            cache: Default::default(),
         })
     }
 
@@ -56,7 +54,6 @@ impl Loaded {
             archive: &self.archive,
             deadline_days: self.config.deadline_days,
             targets: &self.config.targets,
-            cache: &self.cache,
             limits: &self.config.limits,
         }
     }

@@ -15,14 +15,7 @@ pub fn run(args: IntakeArgs) -> anyhow::Result<Outcome> {
     let registry = super::common::registry(&config)?;
     let dir = super::common::archive_dir(&config, &args.archive);
     let mut archive = super::common::open_archive(&config, &dir)?;
-    let summary = take_in(
-        &args.paths,
-        &mut archive,
-        &config,
-        &registry,
-        |_, _| (),
-        |_, _| {},
-    )?;
+    let summary = take_in(&args.paths, &mut archive, &config, &registry)?;
     for line in warnings(&summary)? {
         eprintln!("{line}");
     }
@@ -52,13 +45,11 @@ pub fn warnings(s: &Summary) -> anyhow::Result<Vec<String>> {
 }
 
 /// Take every path in, with a progress bar.
-pub fn take_in<T: Send>(
+pub fn take_in(
     paths: &[std::path::PathBuf],
     archive: &mut Archive,
     config: &crate::config::Config,
     registry: &Registry,
-    prepare: impl Fn(&crate::archive::Identity, crate::validate::Checked) -> T + Sync,
-    keep: impl FnMut(&crate::archive::Record, T),
 ) -> anyhow::Result<Summary> {
     let bar = super::common::progress(0, &console::word("intake_progress")?);
     let summary = intake::take_in(
@@ -70,8 +61,6 @@ pub fn take_in<T: Send>(
             limits: &config.limits,
         },
         &bar,
-        prepare,
-        keep,
     )?;
     bar.finish_and_clear();
     Ok(summary)

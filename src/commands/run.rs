@@ -14,7 +14,6 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use super::common::{shown, Outcome};
-use crate::aggregate::load::Cache;
 use crate::archive::{Archive, Record};
 use crate::cli::RunArgs;
 use crate::config::Config;
@@ -91,11 +90,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         units: registry.units().len(),
     })?;
     let mut archive = super::common::open_archive(&config, &config.archive)?;
-    // What intake validates is kept for aggregation: each file is read once.
-    let cache = Cache::default();
-    console.print(take_in_inbox(&config, &registry, &mut archive, &cache)?)?;
+    // Intake keeps every workbook's validated records: each file is read once.
+    console.print(take_in_inbox(&config, &registry, &mut archive)?)?;
     let periods = archive.periods();
-    let by_period = aggregate(&config, &registry, &archive, &cache, &periods)?;
+    let by_period = aggregate(&config, &registry, &archive, &periods)?;
     let mut years: Vec<i32> = periods.iter().map(|p| p.year).collect();
     years.dedup();
     // One step per period, per year, and the directory.
@@ -143,12 +141,11 @@ fn remove_stale(config: &Config) -> usize {
         + crate::output::remove_stale_parts(&config.archive)
 }
 
-/// Take the configured inbox in, keeping what intake validated for aggregation.
+/// Take the configured inbox in.
 fn take_in_inbox(
     config: &Config,
     registry: &Registry,
     archive: &mut Archive,
-    cache: &Cache,
 ) -> anyhow::Result<Done> {
     if !config.input.exists() {
         return Ok(Done::NoInbox(config.input.clone()));
@@ -158,8 +155,6 @@ fn take_in_inbox(
         archive,
         config,
         registry,
-        |identity, checked| Cache::prepare(identity, &checked, &config.schema),
-        |record, extract| cache.keep(record, extract),
     )?;
     Ok(Done::TookIn {
         summary,
@@ -172,7 +167,6 @@ fn aggregate(
     config: &Config,
     registry: &Registry,
     archive: &Archive,
-    cache: &Cache,
     periods: &[Period],
 ) -> anyhow::Result<BTreeMap<Period, Vec<UnitReport>>> {
     let inputs = crate::aggregate::report::Inputs {
@@ -181,7 +175,6 @@ fn aggregate(
         archive,
         deadline_days: config.deadline_days,
         targets: &config.targets,
-        cache,
         limits: &config.limits,
     };
     let spinner = super::common::spinner(&word("run_aggregating")?);

@@ -4,9 +4,10 @@
 //! too, and later quarantined.
 //!
 //! Data flow: paths → `receive` → [`Received`] → identify (validates) →
-//! archive. [`take_in`] reads and validates on all cores, numbers the
+//! archive. [`take_in`] reads and validates on all cores, records the
 //! receptions in input order (so the archive is the same however the work
-//! was scheduled), and leaves the disk writes to a thread of their own.
+//! was scheduled), and leaves the disk writes (objects, records, extracts)
+//! to a thread of their own.
 
 mod found;
 pub mod identify;
@@ -20,12 +21,11 @@ use std::sync::mpsc;
 
 use rayon::prelude::*;
 
-use crate::archive::{Archive, IdentifiedBy, Identity, Record};
+use crate::archive::{Archive, Extract, IdentifiedBy, Identity, Record};
 use crate::error::Error;
 pub use crate::limits::Limits;
 use crate::registry::Registry;
 use crate::schema::Schema;
-use crate::validate::Checked;
 
 /// What received files are checked against.
 #[derive(Clone, Copy)]
@@ -99,34 +99,35 @@ pub struct Summary {
 const BATCH: usize = 32;
 
 /// A new reception, checked, waiting for its number.
-struct Ready<T> {
+struct Ready {
     identity: Identity,
     hash: String,
-    kept: T,
+    /// Its validated records, when it is a workbook.
+    extract: Option<Extract>,
 }
 
-/// Files and records for the writer thread, in the order they must reach the disk.
-type Writes = Vec<(Record, Vec<u8>)>;
+/// Files, records and extracts for the writer thread, in the order they must
+/// reach the disk.
+type Writes = Vec<(Record, Vec<u8>, Option<Extract>)>;
 
 /// What the writer made of one batch: each record numbered, or `None` when
 /// another process recorded the same reception first.
 type Written = Vec<Option<Record>>;
 
 /// Take every path in: files, folders, mail, mailboxes, zips. Each new
-/// reception is stored and recorded. For each, `prepare` (run in parallel)
-/// turns its validation into what the caller wants to keep, and `keep` gets
-/// that with the reception's record, so callers need not validate again.
-pub fn take_in<T: Send>(
+/// reception is stored and recorded, and each workbook's validated records
+/// kept as an extract (so no later command reads it again).
+pub fn take_in(
     paths: &[PathBuf],
     archive: &mut Archive,
     rules: Rules<'_>,
     bar: &indicatif::ProgressBar,
-    prepare: impl Fn(&Identity, Checked) -> T + Sync,
-    mut keep: impl FnMut(&Record, T),
 ) -> Result<Summary, Error> {
     let files = crate::inputs::collect(paths);
     bar.set_length(files.len() as u64);
-    let mut writer = archive.writer()?;
+    let fingerprint = crate::validate::fingerprint(rules.schema, rules.registry, rules.limits);
+    let mut writer = archive.writer(&fingerprint)?;
+    let schema = rules.schema;
     std::thread::scope(|scope| {
         // Waiting for the disk (fsync) overlaps with checking the next batch.
         let (send, receive_writes) = mpsc::sync_channel::<Writes>(2);
@@ -134,31 +135,25 @@ pub fn take_in<T: Send>(
         let writing = scope.spawn(move || -> Result<(), Error> {
             for batch in receive_writes {
                 // A closed receiver means intake stopped on an error of its own.
-                let _ = send_written.send(writer.write(batch)?);
+                let _ = send_written.send(writer.write(batch, schema)?);
             }
-            Ok(())
+            writer.flush(schema)
         });
         let mut summary = Summary::default();
-        let mut pending: std::collections::VecDeque<Vec<T>> = Default::default();
         let mut result = Ok(());
         for batch in files.chunks(BATCH) {
-            let writes = match take_batch(batch, archive, rules, bar, &prepare, &mut summary) {
+            let writes = match take_batch(batch, archive, rules, bar, &mut summary) {
                 Ok(w) => w,
                 Err(e) => {
                     result = Err(e);
                     break;
                 }
             };
-            let (to_disk, kept): (Writes, Vec<T>) = writes
-                .into_iter()
-                .map(|(record, bytes, kept)| ((record, bytes), kept))
-                .unzip();
-            pending.push_back(kept);
-            if send.send(to_disk).is_err() {
+            if send.send(writes).is_err() {
                 break; // The writer stopped on an error, reported below.
             }
             while let Ok(done) = written.try_recv() {
-                count(done, &mut pending, archive, &mut summary, &mut keep);
+                count(done, archive, &mut summary);
             }
         }
         drop(send);
@@ -166,24 +161,16 @@ pub fn take_in<T: Send>(
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         for done in written.try_iter() {
-            count(done, &mut pending, archive, &mut summary, &mut keep);
+            count(done, archive, &mut summary);
         }
         result.and(wrote).map(|()| summary)
     })
 }
 
-/// Count a written batch: each reception recorded now is kept and added to
-/// the archive's view; one another process recorded first was received
-/// before.
-fn count<T>(
-    done: Written,
-    pending: &mut std::collections::VecDeque<Vec<T>>,
-    archive: &mut Archive,
-    summary: &mut Summary,
-    keep: &mut impl FnMut(&Record, T),
-) {
-    let kept = pending.pop_front().unwrap_or_default();
-    for (record, kept) in done.into_iter().zip(kept) {
+/// Count a written batch: each reception recorded now is added to the
+/// archive's view; one another process recorded first was received before.
+fn count(done: Written, archive: &mut Archive, summary: &mut Summary) {
+    for record in done {
         let Some(record) = record else {
             summary.already += 1;
             continue;
@@ -194,23 +181,21 @@ fn count<T>(
         } else if record.errors > 0 {
             summary.with_errors += 1;
         }
-        keep(&record, kept);
         archive.insert(record);
     }
 }
 
 /// Receive, identify and validate one batch of input files in parallel, and
 /// number its new receptions in order.
-fn take_batch<T: Send>(
+fn take_batch(
     batch: &[PathBuf],
     archive: &Archive,
     rules: Rules<'_>,
     bar: &indicatif::ProgressBar,
-    prepare: &(impl Fn(&Identity, Checked) -> T + Sync),
     summary: &mut Summary,
-) -> Result<Vec<(Record, Vec<u8>, T)>, Error> {
+) -> Result<Writes, Error> {
     let shared = archive;
-    let checked: Vec<(Intake, Vec<Option<Ready<T>>>)> = batch
+    let checked: Vec<(Intake, Vec<Option<Ready>>)> = batch
         .par_iter()
         .map(|path| {
             let got = receive(path, *rules.limits);
@@ -223,9 +208,12 @@ fn take_batch<T: Send>(
                     }
                     let (identity, checked) =
                         identify::identify(r, rules.schema, rules.registry, rules.limits);
+                    let hash = crate::hash::sha256_hex(&r.bytes);
                     Some(Ready {
-                        hash: crate::hash::sha256_hex(&r.bytes),
-                        kept: prepare(&identity, checked),
+                        extract: identity
+                            .workbook
+                            .then(|| Extract::new(hash.clone(), checked)),
+                        hash,
                         identity,
                     })
                 })
@@ -246,7 +234,7 @@ fn take_batch<T: Send>(
                 continue;
             };
             let record = Record::new(&received, &c.identity, c.hash);
-            out.push((record, received.bytes, c.kept));
+            out.push((record, received.bytes, c.extract));
         }
     }
     Ok(out)

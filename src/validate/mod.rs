@@ -15,6 +15,18 @@ use crate::read::submission;
 use crate::registry::Registry;
 use crate::schema::Schema;
 
+/// What validating a workbook depends on besides its bytes: the schema, the
+/// registry (its units) and the limits. Validated records are kept per
+/// fingerprint, so a change to any of them has workbooks validated again.
+pub fn fingerprint(schema: &Schema, registry: &Registry, limits: &Limits) -> String {
+    let all = format!(
+        "jucai validation 1\n{}\n{}\n{limits:?}",
+        schema.fingerprint,
+        registry.fingerprint()
+    );
+    crate::hash::sha256_hex(all.as_bytes())
+}
+
 /// Validate a workbook's bytes. `file` names it in diagnostics. Never fails:
 /// an unreadable file is a diagnostic.
 pub fn validate(
