@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::time::Instant;
 
 use jucai::aggregate::frames::{membership, Frames};
-use jucai::aggregate::load::{AsOf, Submissions};
+use jucai::aggregate::load::{AsOf, Records, Submissions};
 use jucai::aggregate::report::{build, Inputs};
 use jucai::archive::Archive;
 use jucai::period::day;
@@ -29,7 +29,7 @@ fn main() {
     let dir = std::env::temp_dir().join(format!("jucai-bench-aggregate-{stations}x{rooms}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let (units, levels) = jucai::sample::synthetic(stations, rooms);
+    let (units, levels) = jucai::sample::synthetic(jucai::sample::SYNTHETIC_CODE, stations, rooms);
     let platform = dir.join("platform.xlsx");
     jucai::render::registry_xlsx::write(&schema, &units, &levels, &platform).unwrap();
     let registry = Registry::load(&platform, &schema).unwrap().0;
@@ -89,7 +89,8 @@ fn main() {
     .unwrap();
     let load = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let asof = AsOf::build(q4, &loaded, &registry).unwrap();
+    let records = Records::read(&archive, &schema, &loaded).unwrap();
+    let asof = AsOf::build(q4, &loaded, &records, &registry).unwrap();
     let asof_time = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let frames = Frames::new(&asof).unwrap();

@@ -74,6 +74,9 @@ pub enum Command {
     /// 检查平台名录并列出各单位
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Platform(PlatformArgs),
+    /// 导出给省级汇总：各台账的最新有效记录、报告数字和平台名录（Parquet，按区县和报送期分区）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Export(ExportArgs),
     /// 输出字段说明与诊断目录（Markdown，供 README 使用）
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Schema(SchemaArgs),
@@ -260,6 +263,9 @@ pub struct SampleArgs {
     /// 不用东胜区名录，虚构一个约 N 个单位的区（1 个中心，每个工作站带 19 个工作室），用于性能测试
     #[arg(long, value_name = "N")]
     pub units: Option<usize>,
+    /// 虚构区的中心代码（各单位代码由它派生），用于模拟多个区县
+    #[arg(long, value_name = "CODE", requires = "units", default_value = crate::sample::SYNTHETIC_CODE)]
+    pub code: String,
     /// 每个单位的台账行数放大 K 倍（人员、问题、需求、活动、成果），用于性能测试
     #[arg(long, value_name = "K", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub scale: u32,
@@ -278,6 +284,24 @@ pub struct PlatformArgs {
     /// 输出格式：text（默认）或 json
     #[arg(long, value_name = "FORMAT", default_value = "text")]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("when").required(true).args(["period", "year"])))]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(flatten)]
+    pub archive: ArchiveArg,
+    /// 导出的报送期，如 2023Q3
+    #[arg(long, value_name = "PERIOD")]
+    pub period: Option<Period>,
+    /// 导出一年中档案里有的各报送期，如 2023
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<i32>,
+    /// 导出目录（可与其他区县共用，各区县写在自己的 district= 分区里）
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -333,6 +357,10 @@ pub fn explain(e: &clap::Error) -> Option<String> {
         ErrorKind::UnknownArgument => say(
             "usage_unknown",
             &json!({ "arg": get(ContextKind::InvalidArg) }),
+        ),
+        ErrorKind::ArgumentConflict => say(
+            "usage_conflict",
+            &json!({ "arg": get(ContextKind::InvalidArg), "prior": get(ContextKind::PriorArg) }),
         ),
         ErrorKind::InvalidSubcommand => say(
             "usage_unknown_command",

@@ -11,6 +11,9 @@ use crate::schema::SchemaError;
 
 pub const CONFIG_FILE: &str = "jucai.toml";
 
+/// Where the export's province secret may come from instead of `jucai.toml`.
+pub const SECRET_ENV: &str = "JUCAI_TALENT_KEY_SECRET";
+
 /// Why the configuration cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -55,6 +58,16 @@ struct ConfigFile {
     targets: Option<crate::targets::Targets>,
     /// Resource limits for received files (sizes in MB).
     limits: Option<crate::limits::LimitsFile>,
+    /// The province export.
+    export: Option<ExportFile>,
+}
+
+/// `[export]` in `jucai.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExportFile {
+    /// The province's key for `talent_key` (HMAC-SHA256 of ID numbers).
+    talent_key_secret: Option<String>,
 }
 
 /// Settings in force for one command.
@@ -83,6 +96,9 @@ pub struct Config {
     pub targets: crate::targets::Targets,
     /// How big a received file may be and what it may unpack to.
     pub limits: crate::limits::Limits,
+    /// The province's key for `talent_key` in the export: `[export]
+    /// talent_key_secret`, else the environment's `JUCAI_TALENT_KEY_SECRET`.
+    pub talent_key_secret: Option<String>,
 }
 
 impl Config {
@@ -129,6 +145,11 @@ impl Config {
             rubric,
             targets,
             limits: raw.limits.unwrap_or_default().resolve(),
+            talent_key_secret: raw
+                .export
+                .and_then(|e| e.talent_key_secret)
+                .or_else(|| std::env::var(SECRET_ENV).ok())
+                .filter(|s| !s.is_empty()),
             platform: at(raw.platform, "sample-input/platform.xlsx"),
             input: at(raw.input, "sample-input/inbox"),
             legacy_archive: raw

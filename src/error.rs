@@ -29,6 +29,8 @@ pub enum Error {
     Registry { path: PathBuf, message: String },
     #[error("平台名录中没有单位编码“{0}”")]
     UnknownUnit(String),
+    #[error("平台名录中没有中心")]
+    NoCentre,
     #[error("汇总计算失败：{0}")]
     Aggregation(#[from] polars::prelude::PolarsError),
     /// A period's figures were asked for but never computed (a bug, not bad input).

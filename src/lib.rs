@@ -16,6 +16,7 @@
 //! config      jucai.toml: where things are, what a district may change
 //! sample      deterministic, realistic test data
 //! docs        README's generated field table and diagnostics catalogue
+//! export      Hive-partitioned Parquet of the records and figures, for a province
 //! render      workbooks, PDFs and console tables; wording from templates/
 //! assess      the annual assessment of the stations
 //! aggregate   archived submissions → validated extracts → figures → report models
@@ -50,6 +51,7 @@ pub mod diagnostic;
 pub mod directory;
 pub mod docs;
 pub mod error;
+pub mod export;
 pub mod hash;
 pub mod inputs;
 pub mod intake;

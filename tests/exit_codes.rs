@@ -130,6 +130,7 @@ fn every_command_exits_0_when_it_succeeds() {
     );
     expect(root, &["packet", "--year", "2023", "--format", "json"], 0);
     expect(root, &["directory", "--out", "名录"], 0);
+    expect(root, &["export", "--period", "2023Q3", "--out", "导出"], 0);
     expect(root, &["platform"], 0);
     expect(root, &["platform", "--format", "json"], 0);
     expect(
@@ -220,6 +221,14 @@ fn usage_errors_exit_2_with_a_chinese_message() {
             "的值“pdf”无效",
         ),
         (&["platform", "--format", "yaml"], "的值“yaml”无效"),
+        (&["export", "--out", "o"], "--period <PERIOD>|--year <YEAR>"),
+        (&["export", "--period", "2023Q3"], "缺少参数：--out"),
+        (
+            &[
+                "export", "--period", "2023Q3", "--year", "2023", "--out", "o",
+            ],
+            "不能同时使用",
+        ),
         (&["template", "--period", "2023Q3"], "缺少参数：--out"),
         (&["template", "--period", "2023Q5", "--out", "o"], invalid),
         (&["sample", "--scale", "0"], "的值“0”无效"),
@@ -257,6 +266,7 @@ fn errors_that_stop_a_command_exit_2_with_a_chinese_message() {
         &["report", "annual", "--year", "2023"],
         &["packet", "--year", "2023"],
         &["directory"],
+        &["export", "--year", "2023", "--out", "导出"],
         &["platform"],
         &["template", "--period", "2023Q3", "--out", "模板"],
     ];
@@ -307,6 +317,14 @@ fn errors_that_stop_a_command_exit_2_with_a_chinese_message() {
         (
             &["packet", "--year", "2019"],
             "报送档案中没有 2019 年的台账",
+        ),
+        (
+            &["export", "--year", "2019", "--out", "导出"],
+            "报送档案中没有 2019 年的台账",
+        ),
+        (
+            &["export", "--period", "2019Q1", "--out", "导出"],
+            "报送档案中没有 2019年第一季度的台账",
         ),
         (&["validate", "空文件夹"], "没有找到要校验的文件"),
         (

@@ -14,6 +14,7 @@ mod assess;
 mod config;
 mod directory;
 mod exit_codes;
+mod export;
 mod fuzz_regressions;
 mod hostile;
 mod intake;

@@ -24,12 +24,10 @@ use crate::schema::{LedgerKey, Schema};
 /// How far back a unit's roster is carried forward when it did not submit.
 const CARRY_BACK: usize = 8;
 
-/// The newest validated submission of each unit for each needed period, and
-/// the records of all of them.
+/// The newest validated submission of each unit for each needed period.
 pub struct Submissions {
     /// (unit, period) → the workbook that counts.
     newest: BTreeMap<(String, Period), Validation>,
-    records: Records,
 }
 
 /// The records of the counted workbooks, one frame per kind, each row with
@@ -76,24 +74,25 @@ impl Submissions {
             .into_iter()
             .filter_map(|(u, p, h)| Some(((u, p), known.get(&h)?.clone())))
             .collect();
-        let records = Records::read(archive, schema, newest.values())?;
-        Ok(Submissions { newest, records })
+        Ok(Submissions { newest })
     }
 
     /// What validating the newest submission of `unit` for `period` gave.
     pub fn get(&self, unit: &str, period: Period) -> Option<&Validation> {
         self.newest.get(&(unit.to_string(), period))
     }
-}
 
-impl Records {
-    /// Read the records of `counted` from their extract files.
-    fn read<'v>(
+    /// The records of ledger `key` of every counted workbook: `_hash`, `_id`
+    /// and `columns` (expressions over the extract's field columns).
+    pub fn ledger(
+        &self,
         archive: &Archive,
-        schema: &Schema,
-        counted: impl Iterator<Item = &'v Validation>,
-    ) -> Result<Records, Error> {
-        let pairs: BTreeSet<(&str, &str)> = counted
+        key: LedgerKey,
+        columns: Vec<Expr>,
+    ) -> Result<DataFrame, Error> {
+        let pairs: BTreeSet<(&str, &str)> = self
+            .newest
+            .values()
             .map(|v| (v.hash.as_str(), v.batch.as_str()))
             .collect();
         let batches: Vec<String> = pairs
@@ -106,22 +105,27 @@ impl Records {
             extract::HASH => pairs.iter().map(|(h, _)| *h).collect::<Vec<_>>(),
             extract::BATCH => pairs.iter().map(|(_, b)| *b).collect::<Vec<_>>(),
         )?;
-        let read = |key: LedgerKey, columns: Vec<Expr>| -> Result<DataFrame, Error> {
-            let Some(scan) = archive.scan(key, &batches)? else {
-                return Ok(DataFrame::empty());
-            };
-            let mut all = vec![col(extract::HASH), col(extract::ID)];
-            all.extend(columns);
-            Ok(scan
-                .join(
-                    keys.clone().lazy(),
-                    [col(extract::HASH), col(extract::BATCH)],
-                    [col(extract::HASH), col(extract::BATCH)],
-                    JoinArgs::new(JoinType::Inner),
-                )
-                .select(all)
-                .collect()?)
+        let Some(scan) = archive.scan(key, &batches)? else {
+            return Ok(DataFrame::empty());
         };
+        let mut all = vec![col(extract::HASH), col(extract::ID)];
+        all.extend(columns);
+        Ok(scan
+            .join(
+                keys.lazy(),
+                [col(extract::HASH), col(extract::BATCH)],
+                [col(extract::HASH), col(extract::BATCH)],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .select(all)
+            .collect()?)
+    }
+}
+
+impl Records {
+    /// The counted workbooks' records, the columns aggregation uses.
+    pub fn read(archive: &Archive, schema: &Schema, subs: &Submissions) -> Result<Records, Error> {
+        let read = |key, columns| subs.ledger(archive, key, columns);
         let cases = [LedgerKey::Problems, LedgerKey::Needs]
             .into_iter()
             .map(|k| read(k, columns::cases(schema, k)))
@@ -303,44 +307,25 @@ pub struct UnitQuality {
 
 impl AsOf {
     /// Build what is known as of `period`'s end from the submissions.
-    pub fn build(period: Period, subs: &Submissions, registry: &Registry) -> Result<AsOf, Error> {
-        let mut rosters = Picks::default();
-        let mut year = Picks::default();
-        let mut carried_forward = BTreeSet::new();
-        let mut quality = BTreeMap::new();
-        for unit in registry.units() {
-            let code = &unit.code;
-            if let Some(v) = subs.get(code, period) {
-                quality.insert(code.clone(), unit_quality(v));
-            }
-            // Roster: this period's snapshot, else the latest earlier one.
-            let snapshot = std::iter::successors(Some(period), |p| Some(p.previous()))
-                .take(CARRY_BACK)
-                .find_map(|p| subs.get(code, p).map(|v| (p, v)));
-            if let Some((from, v)) = snapshot {
-                if from != period {
-                    carried_forward.insert(code.clone());
-                }
-                rosters.add(code, 0, &v.hash);
-            }
-            // Events: the year's submissions up to this period.
-            for q in 1..=period.quarter {
-                let p = Period {
-                    year: period.year,
-                    quarter: q,
-                };
-                if let Some(v) = subs.get(code, p) {
-                    year.add(code, q, &v.hash);
-                }
-            }
-        }
+    pub fn build(
+        period: Period,
+        subs: &Submissions,
+        records: &Records,
+        registry: &Registry,
+    ) -> Result<AsOf, Error> {
+        let (rosters, carried_forward) = Picks::rosters(period, subs, registry);
+        let year = Picks::year(period, subs, registry);
+        let quality = registry
+            .units()
+            .iter()
+            .filter_map(|u| Some((u.code.clone(), unit_quality(subs.get(&u.code, period)?))))
+            .collect();
         let start = day(Period {
             year: period.year,
             quarter: 1,
         }
         .start());
         let end = day(period.end());
-        let records = &subs.records;
         // A kind no workbook had any record of still has its columns.
         let none = AsOf::from_rows(period, &[], &[], &[], &[])?;
         let or_none = |df: DataFrame, empty: &DataFrame| {
@@ -384,13 +369,53 @@ fn unit_quality(v: &Validation) -> UnitQuality {
 
 /// Which workbooks a point reads, and for which unit and quarter.
 #[derive(Default)]
-struct Picks {
+pub struct Picks {
     units: Vec<String>,
     quarters: Vec<u32>,
     hashes: Vec<String>,
 }
 
 impl Picks {
+    /// Each unit's roster as of `period`: its snapshot for the period, else
+    /// the latest earlier one (those units are returned too).
+    pub fn rosters(
+        period: Period,
+        subs: &Submissions,
+        registry: &Registry,
+    ) -> (Picks, BTreeSet<String>) {
+        let mut picks = Picks::default();
+        let mut carried_forward = BTreeSet::new();
+        for unit in registry.units() {
+            let snapshot = std::iter::successors(Some(period), |p| Some(p.previous()))
+                .take(CARRY_BACK)
+                .find_map(|p| subs.get(&unit.code, p).map(|v| (p, v)));
+            if let Some((from, v)) = snapshot {
+                if from != period {
+                    carried_forward.insert(unit.code.clone());
+                }
+                picks.add(&unit.code, 0, &v.hash);
+            }
+        }
+        (picks, carried_forward)
+    }
+
+    /// Every unit's submissions of `period`'s year up to it, by quarter.
+    pub fn year(period: Period, subs: &Submissions, registry: &Registry) -> Picks {
+        let mut picks = Picks::default();
+        for unit in registry.units() {
+            for q in 1..=period.quarter {
+                let p = Period {
+                    year: period.year,
+                    quarter: q,
+                };
+                if let Some(v) = subs.get(&unit.code, p) {
+                    picks.add(&unit.code, q, &v.hash);
+                }
+            }
+        }
+        picks
+    }
+
     fn add(&mut self, unit: &str, quarter: u8, hash: &str) {
         self.units.push(unit.to_string());
         self.quarters.push(u32::from(quarter));
@@ -406,7 +431,7 @@ impl Picks {
     }
 
     /// The picked workbooks' rows, each with its unit.
-    fn join(&self, rows: &DataFrame) -> Result<DataFrame, Error> {
+    pub fn join(&self, rows: &DataFrame) -> Result<DataFrame, Error> {
         if rows.width() == 0 {
             return Ok(DataFrame::empty());
         }
@@ -424,7 +449,7 @@ impl Picks {
 
     /// Events of the picked workbooks: for each (unit, `key`), the version of
     /// the latest quarter, if dated within `[start, end]`.
-    fn events(
+    pub fn events(
         &self,
         rows: &DataFrame,
         key: &[&str],

@@ -11,7 +11,7 @@ use crate::aggregate::six_haves;
 use rayon::prelude::*;
 
 use crate::aggregate::load::{
-    by_unit, AchievementRow, ActivityRow, AsOf, CaseRow, Rows, Submissions,
+    by_unit, AchievementRow, ActivityRow, AsOf, CaseRow, Records, Rows, Submissions,
 };
 use crate::archive::Archive;
 use crate::error::Error;
@@ -105,6 +105,7 @@ pub fn build_all(inputs: &Inputs<'_>, periods: &[Period]) -> Result<Vec<Vec<Unit
         &inputs.fingerprint(),
         inputs.limits,
     )?;
+    let records = Records::read(inputs.archive, inputs.schema, &subs)?;
     let rolled = membership(inputs.registry, true)?;
     let own = membership(inputs.registry, false)?;
     let archived: BTreeSet<Period> = inputs.archive.periods().into_iter().collect();
@@ -116,7 +117,7 @@ pub fn build_all(inputs: &Inputs<'_>, periods: &[Period]) -> Result<Vec<Vec<Unit
     let points: BTreeMap<Period, Point> = wanted
         .into_par_iter()
         .map(|p| {
-            let asof = AsOf::build(p, &subs, inputs.registry)?;
+            let asof = AsOf::build(p, &subs, &records, inputs.registry)?;
             let computed = compute(&asof, &rolled, &own)?;
             Ok((p, Point { asof, computed }))
         })

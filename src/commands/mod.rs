@@ -3,6 +3,7 @@
 
 mod common;
 mod directory;
+mod export;
 mod intake;
 pub mod packet;
 mod platform;
@@ -30,6 +31,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Packet(args) => packet::run(args),
         Command::Sample(args) => sample::run(args),
         Command::Platform(args) => platform::run(args),
+        Command::Export(args) => export::run(args),
         Command::Schema(args) => schema::run(args),
     }
 }

@@ -22,7 +22,9 @@ pub fn run(args: SampleArgs) -> anyhow::Result<Outcome> {
     let config = super::common::config(&args.common)?;
     let (units, levels) = match args.units {
         // One centre and stations of 1 + 19 workrooms each.
-        Some(n) => crate::sample::synthetic(n.saturating_sub(1).div_ceil(20).max(1), 19),
+        Some(n) => {
+            crate::sample::synthetic(&args.code, n.saturating_sub(1).div_ceil(20).max(1), 19)
+        }
         None => crate::sample::dongsheng(),
     };
     let path = args.out.join("platform.xlsx");

@@ -19,6 +19,9 @@ const DONGSHENG: &str = include_str!("dongsheng.toml");
 /// The Dongsheng district's administrative code, used as the centre's code.
 pub const DONGSHENG_CODE: &str = "150602";
 
+/// The centre's code of a made-up district unless `--code` says otherwise.
+pub const SYNTHETIC_CODE: &str = "990000";
+
 #[derive(Deserialize)]
 struct Seed {
     levels: Vec<String>,
@@ -157,8 +160,9 @@ const KINDS: [&str; 4] = ["社会工作", "养老护理", "殡葬服务", "社�
 const SYNTHETIC_DUTY: &str = "见示例区人才工作平台建设方案";
 
 /// A made-up district of any size: one centre, `stations` stations of the
-/// four kinds in turn, each with `rooms` workrooms. For benchmarks and tests.
-pub fn synthetic(stations: usize, rooms: usize) -> (Vec<Unit>, Vec<String>) {
+/// four kinds in turn, each with `rooms` workrooms, the centre's code being
+/// `centre` (unit codes derive from it). For benchmarks and tests.
+pub fn synthetic(centre: &str, stations: usize, rooms: usize) -> (Vec<Unit>, Vec<String>) {
     let seed_unit = |name: String, area: f64, n: usize| SeedUnit {
         name,
         address: format!("示例路{}号", n + 1),
@@ -170,7 +174,6 @@ pub fn synthetic(stations: usize, rooms: usize) -> (Vec<Unit>, Vec<String>) {
         secretary: (n == 0).then(|| HEADS[HEADS.len() - 1].to_string()),
         duty: Some(SYNTHETIC_DUTY.to_string()),
     };
-    let centre = "990000";
     let mut units = vec![unit(
         centre.into(),
         &seed_unit("示例区民政人才工作中心".into(), 400.0, 0),

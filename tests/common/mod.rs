@@ -610,3 +610,23 @@ pub fn cell_fill(path: &Path, index: usize, cell: &str) -> Option<String> {
     let color = regex::Regex::new(r"<fgColor[^>]*>").unwrap().find(&fill)?;
     attr(color.as_str(), "rgb")
 }
+
+/// Rows of a DuckDB query run in `dir` by the real client (PyPI `duckdb`),
+/// each row's values as JSON (dates and other non-JSON values as text).
+/// A missing Python or duckdb fails the test with what to install.
+pub fn duckdb(dir: &Path, sql: &str) -> Vec<Vec<serde_json::Value>> {
+    const RUN: &str = "import sys, json, duckdb\n\
+        rows = duckdb.connect().sql(sys.argv[1]).fetchall()\n\
+        print(json.dumps([list(r) for r in rows], default=str, ensure_ascii=False))";
+    let out = Command::new("python3")
+        .current_dir(dir)
+        .args(["-c", RUN, sql])
+        .output()
+        .expect("python3 is installed (Debian python3)");
+    assert!(
+        out.status.success(),
+        "duckdb query failed (pip install duckdb; scripts/test does it)\n{sql}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("the query's rows as JSON")
+}
