@@ -536,3 +536,50 @@ fn export_of_a_period_not_received_says_so() {
         String::from_utf8_lossy(&both.stderr)
     );
 }
+
+/// What the generator itself made for a district: talents in the library at
+/// the quarter's end, activities and achievements dated in it.
+fn generated(p: &Province, code: &str, seed: u64, period: jucai::period::Period) -> [i64; 3] {
+    let schema = jucai::schema::Schema::builtin();
+    let platform = p.path().join(code).join("platform.xlsx");
+    let (registry, _) = jucai::registry::Registry::load(&platform, &schema).unwrap();
+    let periods: Vec<_> = (1..=4)
+        .map(|quarter| jucai::period::Period {
+            year: 2023,
+            quarter,
+        })
+        .collect();
+    let tree = registry.tree_order();
+    let (histories, _, _) = jucai::sample::submissions::generate(&tree, &periods, seed, 1);
+    let (start, end) = (period.start(), period.end());
+    let within = |d: chrono::NaiveDate| start <= d && d <= end;
+    let mut n = [0; 3];
+    for h in &histories {
+        let in_library =
+            |t: &&jucai::sample::people::Talent| t.joined <= end && t.left.is_none_or(|l| l > end);
+        n[0] += h.talents.iter().filter(in_library).count() as i64;
+        n[1] += h.activities.iter().filter(|a| within(a.date)).count() as i64;
+        n[2] += h.achievements.iter().filter(|a| within(a.date)).count() as i64;
+    }
+    n
+}
+
+#[test]
+fn the_last_quarters_totals_in_duckdb_are_what_the_generator_made() {
+    let p = province();
+    let counted = counted(p);
+    let q4 = jucai::period::Period {
+        year: 2023,
+        quarter: 4,
+    };
+    for (code, seed) in DISTRICTS {
+        let made = generated(p, code, seed.parse().unwrap(), q4);
+        assert!(made.iter().all(|n| *n > 0), "{code}: {made:?}");
+        let c = &counted[&(code.to_string(), "2023Q4".to_string())];
+        assert_eq!(
+            [c[0], c[3], c[4]],
+            made,
+            "{code}: in library, activities, achievements"
+        );
+    }
+}
