@@ -1,18 +1,24 @@
 //! Province-scale benchmark: a generated corpus of UNITS units × 4 quarters,
 //! every ledger scaled by SCALE, received as the clerk receives it (mostly
-//! `.eml`, some `.mbox`, loose files). Measured in one run, on all cores:
+//! `.eml`, some `.mbox`, loose files). Each step runs in a process of its
+//! own (as the commands do), so its peak memory is its own:
 //!
-//! * (a) the floor: read every cell of every received workbook with calamine;
-//! * (b) jucai: intake (mail parsing, hashing, archiving, validation) and
-//!   aggregation (the quarterly report models of every unit for the 4 quarters
-//!   and the annual models);
+//! * (a) the floor: read every cell of every received workbook with calamine,
+//!   on one core;
+//! * (b) jucai on both cores: intake (mail parsing, hashing, archiving,
+//!   validation, extracts) as `jucai intake` does it, then in a new process
+//!   every report model from the archive as the report commands do it (the
+//!   quarterly models of every unit for the 4 quarters, the annual models,
+//!   the assessment of every station, the status of every quarter);
 //! * (c) rendering: quarterly and annual reports (PDF + XLSX) of the centre and
-//!   every station, the assessment packets and score sheet, status sheets.
+//!   every station, the assessment packets and score sheet, status sheets;
+//! * pandas + openpyxl (PyPI) reading a sample of the same workbooks, against
+//!   jucai validating the same sample, both on one core.
 //!
 //! Then the same on a corpus of UNITS/4 units, to show how time grows.
 //!
 //! `cargo bench --bench province [-- UNITS SCALE]` (default 2000 units, scale 8:
-//! about 1.3 million ledger rows). Corpora are generated once, by the `jucai
+//! about 1.5 million ledger rows). Corpora are generated once, by the `jucai
 //! sample` command in a separate process, into `target/bench-province/`.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -28,7 +34,10 @@ use jucai::aggregate::report::{build_all, Inputs};
 use jucai::archive::Archive;
 use jucai::config::Config;
 use jucai::period::Period;
-use jucai::registry::Registry;
+use jucai::registry::{Level, Registry};
+
+/// One workbook in this many goes to the pandas comparison.
+const PANDAS_SAMPLE_EVERY: usize = 40;
 
 fn main() {
     let args: Vec<u32> = std::env::args()
@@ -37,50 +46,105 @@ fn main() {
         .collect();
     let units = args.first().copied().unwrap_or(2000) as usize;
     let scale = args.get(1).copied().unwrap_or(8);
+    if let (Ok(step), Ok(dir)) = (
+        std::env::var("JUCAI_BENCH_STEP"),
+        std::env::var("JUCAI_BENCH_DIR"),
+    ) {
+        // A child: run one step on one corpus and report it as one line.
+        let dir = PathBuf::from(dir);
+        let line = match step.as_str() {
+            "intake" => step_intake(&dir),
+            "models" => step_models(&dir),
+            "floor" => step_floor(&dir),
+            other => panic!("no step {other}"),
+        };
+        println!("RESULT {line}");
+        return;
+    }
     println!(
         "machine: {} cores; rayon threads: {}",
         std::thread::available_parallelism().map_or(1, |n| n.get()),
         rayon::current_num_threads()
     );
-    if let Ok(dir) = std::env::var("JUCAI_BENCH_MEASURE") {
-        // The child: measure one corpus and report it as one line.
-        let m = measure(Path::new(&dir));
-        println!("RESULT {}", m.line());
-        return;
-    }
-    let mut rows = Vec::new();
     let corpora: Vec<PathBuf> = [units / 4, units].map(|n| corpus(n, scale)).to_vec();
     // Outputs of earlier runs go first: ext4 is slow to create files just
     // after deleting many, which would be charged to intake.
     for c in &corpora {
         let _ = std::fs::remove_dir_all(c.join("run"));
     }
-    for c in &corpora {
-        rows.push(measure_in_child(c));
-    }
-    println!("\n| units | workbooks | ledger rows | cells | inbox MB | (a) read | (b) jucai | (b)/(a) | (c) render | peak MB |");
-    println!("|---|---|---|---|---|---|---|---|---|---|");
-    for r in &rows {
+    let rows: Vec<Measured> = corpora.iter().map(|c| measure(c)).collect();
+    print_table(&rows);
+}
+
+/// Every step on one corpus, each in its own process.
+fn measure(dir: &Path) -> Measured {
+    warm_page_cache(&dir.join("inbox"));
+    let intake = child("intake", dir);
+    let models = child("models", dir);
+    let floor = child("floor", dir);
+    let pandas = pandas(dir);
+    let m = Measured {
+        units: floor["units"] as usize,
+        workbooks: floor["workbooks"] as usize,
+        rows: floor["rows"] as usize,
+        cells: floor["cells"] as usize,
+        inbox_mb: intake["inbox_mb"],
+        read: floor["read"],
+        intake: intake["time"],
+        models: models["models"],
+        render: models["render"],
+        peak_intake: intake["peak"],
+        peak_models: models["peak_models"],
+        peak_render: models["peak"],
+        sample_files: floor["sample_files"] as usize,
+        sample_jucai: floor["sample_validate"],
+        sample_pandas: pandas,
+    };
+    println!(
+        "{} units: {} workbooks, {} rows, {} cells; (a) {:.2} s, intake {:.2} s + models {:.2} s, (c) {:.2} s; \
+         pandas {:.1} s vs jucai {:.2} s on {} files",
+        m.units, m.workbooks, m.rows, m.cells, m.read, m.intake, m.models, m.render,
+        m.sample_pandas, m.sample_jucai, m.sample_files
+    );
+    m
+}
+
+fn print_table(rows: &[Measured]) {
+    println!(
+        "\n| units | workbooks | ledger rows | cells | inbox MB | (a) read, 1 core | (b) intake + models | (b)/(a) | (c) render | peak MB intake / models / render | pandas ÷ jucai |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    for r in rows {
         println!(
-            "| {} | {} | {} | {} | {:.0} | {:.1} s | {:.1} s | {:.2}× | {:.1} s | {} |",
+            "| {} | {} | {} | {} | {:.0} | {:.1} s | {:.1} s ({:.1} + {:.1}) | {:.2}× | {:.1} s | {:.0} / {:.0} / {:.0} | {:.0}× ({} files: {:.1} s / {:.2} s) |",
             r.units,
             r.workbooks,
             r.rows,
             r.cells,
             r.inbox_mb,
             r.read,
-            r.jucai,
-            r.jucai / r.read,
+            r.jucai(),
+            r.intake,
+            r.models,
+            r.jucai() / r.read,
             r.render,
-            r.peak
+            r.peak_intake,
+            r.peak_models,
+            r.peak_render,
+            r.sample_pandas / r.sample_jucai,
+            r.sample_files,
+            r.sample_pandas,
+            r.sample_jucai,
         );
     }
-    if let [quarter, full] = rows.as_slice() {
+    if let [quarter, full] = rows {
         println!(
-            "\nfull / quarter: rows {:.2}×, (a) {:.2}×, (b) {:.2}×, (c) {:.2}×",
+            "\nfull / quarter: rows {:.2}×, (a) {:.2}×, (b) {:.2}× (intake {:.2}×, models {:.2}×), (c) {:.2}×",
             full.rows as f64 / quarter.rows as f64,
             full.read / quarter.read,
-            full.jucai / quarter.jucai,
+            full.jucai() / quarter.jucai(),
+            full.intake / quarter.intake,
+            full.models / quarter.models,
             full.render / quarter.render
         );
     }
@@ -93,68 +157,249 @@ struct Measured {
     cells: usize,
     inbox_mb: f64,
     read: f64,
-    jucai: f64,
+    intake: f64,
+    models: f64,
     render: f64,
-    /// Peak resident memory of the whole measurement (a)–(c), in MB.
-    peak: u64,
+    /// Peak resident memory of each process, in MB: intake; the report
+    /// models; the models and the rendering.
+    peak_intake: f64,
+    peak_models: f64,
+    peak_render: f64,
+    sample_files: usize,
+    sample_jucai: f64,
+    sample_pandas: f64,
 }
 
 impl Measured {
-    fn line(&self) -> String {
-        format!(
-            "{} {} {} {} {} {} {} {} {}",
-            self.units,
-            self.workbooks,
-            self.rows,
-            self.cells,
-            self.inbox_mb,
-            self.read,
-            self.jucai,
-            self.render,
-            self.peak
-        )
-    }
-
-    fn parse(line: &str) -> Option<Measured> {
-        let f: Vec<&str> = line.split_whitespace().collect();
-        Some(Measured {
-            units: f.first()?.parse().ok()?,
-            workbooks: f.get(1)?.parse().ok()?,
-            rows: f.get(2)?.parse().ok()?,
-            cells: f.get(3)?.parse().ok()?,
-            inbox_mb: f.get(4)?.parse().ok()?,
-            read: f.get(5)?.parse().ok()?,
-            jucai: f.get(6)?.parse().ok()?,
-            render: f.get(7)?.parse().ok()?,
-            peak: f.get(8)?.parse().ok()?,
-        })
+    fn jucai(&self) -> f64 {
+        self.intake + self.models
     }
 }
 
-/// Measure a corpus in a fresh process, so its peak memory is its own.
-fn measure_in_child(dir: &Path) -> Measured {
+/// Run one step in a fresh process; its `RESULT key=value …` line.
+fn child(step: &str, dir: &Path) -> BTreeMap<String, f64> {
     let exe = std::env::current_exe().expect("bench executable");
     let out = Command::new(exe)
-        .env("JUCAI_BENCH_MEASURE", dir)
+        .env("JUCAI_BENCH_STEP", step)
+        .env("JUCAI_BENCH_DIR", dir)
         .output()
         .expect("run the measuring process");
     let text = String::from_utf8_lossy(&out.stdout);
-    print!(
-        "{}",
-        text.lines()
-            .filter(|l| !l.starts_with("RESULT"))
-            .map(|l| format!("{l}\n"))
-            .collect::<String>()
-    );
-    text.lines()
-        .find_map(|l| Measured::parse(l.strip_prefix("RESULT ")?))
+    for l in text.lines().filter(|l| !l.starts_with("RESULT")) {
+        println!("{l}");
+    }
+    let result = text
+        .lines()
+        .find_map(|l| l.strip_prefix("RESULT "))
         .unwrap_or_else(|| {
             panic!(
-                "measuring {} failed: {}",
+                "{step} on {} failed: {}",
                 dir.display(),
                 String::from_utf8_lossy(&out.stderr)
             )
+        });
+    result
+        .split_whitespace()
+        .filter_map(|kv| {
+            let (k, v) = kv.split_once('=')?;
+            Some((k.to_string(), v.parse().ok()?))
         })
+        .collect()
+}
+
+fn line(pairs: &[(&str, f64)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The registry, configuration and archive folder of a corpus.
+fn setup(dir: &Path) -> (Config, Registry, PathBuf) {
+    let config = Config::load(None).expect("default configuration");
+    let registry = Registry::load(&dir.join("platform.xlsx"), &config.schema)
+        .expect("registry")
+        .0;
+    (config, registry, dir.join("run/archive"))
+}
+
+/// (b), first part: `jucai intake` of the whole inbox.
+fn step_intake(dir: &Path) -> String {
+    let (config, registry, archive_dir) = setup(dir);
+    let inbox = dir.join("inbox");
+    let inbox_bytes = warm_page_cache(&inbox);
+    let t = Instant::now();
+    let mut archive = Archive::open(&archive_dir).expect("archive");
+    let summary = jucai::intake::take_in(
+        std::slice::from_ref(&inbox),
+        &mut archive,
+        jucai::intake::Rules {
+            schema: &config.schema,
+            registry: &registry,
+            limits: &config.limits,
+        },
+        &indicatif::ProgressBar::hidden(),
+    )
+    .expect("intake");
+    let time = t.elapsed().as_secs_f64();
+    assert_eq!(summary.new, summary.received);
+    line(&[
+        ("time", time),
+        ("inbox_mb", inbox_bytes as f64 / 1e6),
+        ("peak", peak_mb()),
+    ])
+}
+
+/// (b), second part, and (c): every report model from the archive, then
+/// everything rendered.
+fn step_models(dir: &Path) -> String {
+    let (config, registry, archive_dir) = setup(dir);
+    let schema = &config.schema;
+    let t = Instant::now();
+    let archive = Archive::open(&archive_dir).expect("archive");
+    let inputs = Inputs {
+        registry: &registry,
+        schema,
+        archive: &archive,
+        deadline_days: config.deadline_days,
+        targets: &config.targets,
+        limits: &config.limits,
+    };
+    let periods = archive.periods();
+    let quarterly: BTreeMap<Period, Vec<_>> = periods
+        .iter()
+        .copied()
+        .zip(build_all(&inputs, &periods).expect("quarterly models"))
+        .collect();
+    let years: BTreeSet<i32> = periods.iter().map(|p| p.year).collect();
+    let annual: Vec<_> = years
+        .iter()
+        .map(|&y| jucai::aggregate::annual::fold(y, &quarterly))
+        .collect();
+    let mut assessed = 0;
+    for reports in &annual {
+        for r in reports.iter().filter(|r| r.level_kind == Level::Station) {
+            jucai::assess::assess(&config.rubric, schema, r).expect("assessment");
+            assessed += 1;
+        }
+        jucai::assess::rank_workrooms(reports).expect("ranking");
+    }
+    let statuses: Vec<_> = periods
+        .iter()
+        .map(|&p| jucai::status::StatusReport::build(&registry, &archive, p, config.deadline_days))
+        .collect();
+    let models = t.elapsed().as_secs_f64();
+    let peak_models = peak_mb();
+    assert!(assessed > 0);
+
+    let t = Instant::now();
+    let out = dir.join("run/output");
+    for reports in quarterly.values() {
+        jucai::commands::report::write_quarterly(reports, schema, &out).expect("quarterly");
+    }
+    for (reports, &year) in annual.iter().zip(&years) {
+        jucai::commands::report::write_annual(reports, schema, config.deadline_days, &out)
+            .expect("annual");
+        jucai::commands::packet::write(&config, &registry, reports, year, &out).expect("packets");
+    }
+    for (status, p) in statuses.iter().zip(&periods) {
+        jucai::render::status_xlsx::StatusWriter::new()
+            .expect("status writer")
+            .write(status, &out.join(p.code()))
+            .expect("status");
+    }
+    let render = t.elapsed().as_secs_f64();
+    line(&[
+        ("models", models),
+        ("peak_models", peak_models),
+        ("render", render),
+        ("peak", peak_mb()),
+    ])
+}
+
+/// (a): every cell of every workbook received, with calamine, one core; then
+/// what jucai's validation of the pandas sample takes, one core.
+fn step_floor(dir: &Path) -> String {
+    let (config, registry, archive_dir) = setup(dir);
+    let archive = Archive::open(&archive_dir).expect("archive");
+    let objects = workbook_objects(&archive);
+    let t = Instant::now();
+    let cells: usize = objects.iter().map(|(p, _)| read_every_cell(p)).sum();
+    let read = t.elapsed().as_secs_f64();
+
+    let sample: Vec<_> = objects.iter().step_by(PANDAS_SAMPLE_EVERY).collect();
+    let t = Instant::now();
+    for (path, name) in &sample {
+        let bytes = std::fs::read(path).expect("archived object");
+        jucai::validate::validate(&bytes, name, &config.schema, &registry, &config.limits);
+    }
+    let sample_validate = t.elapsed().as_secs_f64();
+
+    let rows = rows_received(&archive, &registry, &config.schema);
+    line(&[
+        ("units", registry.units().len() as f64),
+        ("workbooks", objects.len() as f64),
+        ("rows", rows as f64),
+        ("cells", cells as f64),
+        ("read", read),
+        ("sample_files", sample.len() as f64),
+        ("sample_validate", sample_validate),
+    ])
+}
+
+/// The archived workbooks (path and name as received), in archive order.
+fn workbook_objects(archive: &Archive) -> Vec<(PathBuf, String)> {
+    archive
+        .records()
+        .iter()
+        .filter(|r| r.workbook)
+        .map(|r| {
+            let path = archive
+                .dir()
+                .join("objects")
+                .join(&r.hash[..2])
+                .join(&r.hash);
+            (path, r.original_name.clone())
+        })
+        .collect()
+}
+
+/// pandas + openpyxl reading every sheet of the sample's workbooks, one
+/// core: seconds.
+fn pandas(dir: &Path) -> f64 {
+    const READ: &str = r#"
+import sys, time, pandas
+paths = sys.stdin.read().split("\n")
+t = time.perf_counter()
+for p in filter(None, paths):
+    pandas.read_excel(p, sheet_name=None, engine="openpyxl")
+print(time.perf_counter() - t)
+"#;
+    let archive = Archive::open(&dir.join("run/archive")).expect("archive");
+    let sample: Vec<String> = workbook_objects(&archive)
+        .into_iter()
+        .step_by(PANDAS_SAMPLE_EVERY)
+        .map(|(p, _)| p.display().to_string())
+        .collect();
+    let mut python = Command::new("python3")
+        .args(["-c", READ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 (pip install pandas openpyxl)");
+    use std::io::Write;
+    python
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(sample.join("\n").as_bytes())
+        .expect("sample paths");
+    let out = python.wait_with_output().expect("pandas runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("pandas + openpyxl (pip install pandas openpyxl): {text}"))
 }
 
 /// The corpus folder for `units` × `scale`, generated if missing.
@@ -182,114 +427,6 @@ fn corpus(units: usize, scale: u32) -> PathBuf {
         t.elapsed().as_secs_f64()
     );
     dir
-}
-
-fn measure(dir: &Path) -> Measured {
-    let config = Config::load(None).expect("default configuration");
-    let schema = &config.schema;
-    let registry = Registry::load(&dir.join("platform.xlsx"), schema)
-        .expect("registry")
-        .0;
-    let inbox = dir.join("inbox");
-    let inbox_bytes = warm_page_cache(&inbox);
-    let work = dir.join("run");
-
-    // (b) intake + validate + aggregate.
-    let t = Instant::now();
-    let mut archive = Archive::open(&work.join("archive")).expect("archive");
-    let bar = indicatif::ProgressBar::hidden();
-    let summary = jucai::intake::take_in(
-        std::slice::from_ref(&inbox),
-        &mut archive,
-        jucai::intake::Rules {
-            schema,
-            registry: &registry,
-            limits: &config.limits,
-        },
-        &bar,
-    )
-    .expect("intake");
-    let inputs = Inputs {
-        registry: &registry,
-        schema,
-        archive: &archive,
-        deadline_days: config.deadline_days,
-        targets: &config.targets,
-        limits: &config.limits,
-    };
-    let t_intake = t.elapsed().as_secs_f64();
-    let periods = archive.periods();
-    let quarterly: BTreeMap<Period, Vec<_>> = periods
-        .iter()
-        .copied()
-        .zip(build_all(&inputs, &periods).expect("quarterly models"))
-        .collect();
-    let years: BTreeSet<i32> = periods.iter().map(|p| p.year).collect();
-    let annual: Vec<_> = years
-        .iter()
-        .map(|&y| jucai::aggregate::annual::fold(y, &quarterly))
-        .collect();
-    let jucai_time = t.elapsed().as_secs_f64();
-    println!(
-        "  (b) = intake {t_intake:.2} s + aggregation {:.2} s",
-        jucai_time - t_intake
-    );
-    assert_eq!(summary.new, summary.received);
-
-    // (c) rendering.
-    let t = Instant::now();
-    let out = work.join("output");
-    for reports in quarterly.values() {
-        jucai::commands::report::write_quarterly(reports, schema, &out).expect("quarterly");
-    }
-    for (reports, &year) in annual.iter().zip(&years) {
-        jucai::commands::report::write_annual(reports, &config.schema, config.deadline_days, &out)
-            .expect("annual");
-        jucai::commands::packet::write(&config, &registry, reports, year, &out).expect("packets");
-    }
-    for &p in &periods {
-        let status = jucai::status::StatusReport::build(&registry, &archive, p, 10);
-        jucai::render::status_xlsx::StatusWriter::new()
-            .expect("status writer")
-            .write(&status, &out.join(p.code()))
-            .expect("status");
-    }
-    let render = t.elapsed().as_secs_f64();
-    drop(quarterly);
-    drop(annual);
-
-    // (a) the floor: every cell of every workbook received, with calamine.
-    let objects: Vec<PathBuf> = archive
-        .records()
-        .iter()
-        .filter(|r| r.workbook)
-        .map(|r| {
-            work.join("archive/objects")
-                .join(&r.hash[..2])
-                .join(&r.hash)
-        })
-        .collect();
-    let t = Instant::now();
-    let cells: usize = objects.par_iter().map(|p| read_every_cell(p)).sum();
-    let read = t.elapsed().as_secs_f64();
-
-    let rows = rows_received(&archive, &registry, schema);
-    let m = Measured {
-        units: registry.units().len(),
-        workbooks: objects.len(),
-        rows,
-        cells,
-        inbox_mb: inbox_bytes as f64 / 1e6,
-        read,
-        jucai: jucai_time,
-        render,
-        peak: peak_mb(),
-    };
-    println!(
-        "{} units: {} workbooks, {} rows, {} cells; (a) {:.2} s, (b) {:.2} s, (c) {:.2} s",
-        m.units, m.workbooks, m.rows, m.cells, m.read, m.jucai, m.render
-    );
-    m
 }
 
 /// Read every file once so that (a) and (b) both start from the page cache.
@@ -342,7 +479,7 @@ fn rows_received(archive: &Archive, registry: &Registry, schema: &jucai::schema:
 }
 
 /// Peak resident memory of this process, in MB.
-fn peak_mb() -> u64 {
+fn peak_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
@@ -350,5 +487,5 @@ fn peak_mb() -> u64 {
                 .find(|l| l.starts_with("VmHWM:"))
                 .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
         })
-        .map_or(0, |kb| kb / 1024)
+        .map_or(0.0, |kb| kb as f64 / 1024.0)
 }

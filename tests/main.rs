@@ -15,6 +15,7 @@ mod config;
 mod directory;
 mod exit_codes;
 mod export;
+mod feedback;
 mod fuzz_regressions;
 mod hostile;
 mod intake;

@@ -131,6 +131,7 @@ fn the_feedback_workbook_lists_links_and_marks_the_cells() {
         book.sheet_names(),
         [
             "校验结果",
+            "填报说明",
             "封面",
             "人才信息台账",
             "问题台账",
@@ -163,7 +164,7 @@ fn the_feedback_workbook_lists_links_and_marks_the_cells() {
         results_xml.contains("location=\"'人才信息台账'!B3\""),
         "hyperlink to the cell"
     );
-    let roster_xml = common::sheet_xml(&path, 2);
+    let roster_xml = common::sheet_xml(&path, ROSTER);
     assert!(
         !roster_xml.contains("<f>"),
         "no formulas written from user text"
@@ -186,20 +187,29 @@ fn the_feedback_workbook_lists_links_and_marks_the_cells() {
     // The flagged cells themselves carry the fills: 姓名 missing (an error) at
     // B3 of the roster, the unknown 人才编号 (a warning) at C4 of the problems.
     assert_eq!(
-        common::cell_fill(&path, 2, "B3").as_deref(),
+        common::cell_fill(&path, ROSTER, "B3").as_deref(),
         Some(ERROR_FILL),
         "roster B3 is marked red"
     );
     assert_eq!(
-        common::cell_fill(&path, 3, "C4").as_deref(),
+        common::cell_fill(&path, PROBLEMS, "C4").as_deref(),
         Some(WARNING_FILL),
         "problems C4 is marked yellow"
     );
     // Cells nothing was found in are not marked.
-    for (sheet, cell) in [(2, "B4"), (2, "C3"), (3, "C3"), (3, "B4")] {
+    for (sheet, cell) in [
+        (ROSTER, "B4"),
+        (ROSTER, "C3"),
+        (PROBLEMS, "C3"),
+        (PROBLEMS, "B4"),
+    ] {
         assert_eq!(common::cell_fill(&path, sheet, cell), None, "{cell}");
     }
 }
+
+/// Sheet positions in a feedback workbook: 校验结果, 填报说明, 封面, then the ledgers.
+const ROSTER: usize = 3;
+const PROBLEMS: usize = 4;
 
 /// The fills the feedback workbook marks cells with.
 const ERROR_FILL: &str = "FFFFC7CE";
@@ -255,10 +265,10 @@ fn a_file_with_only_warnings_passes_and_gets_a_yellow_feedback_workbook() {
         "one finding only"
     );
     assert_eq!(
-        common::cell_fill(&path, 3, "C4").as_deref(),
+        common::cell_fill(&path, PROBLEMS, "C4").as_deref(),
         Some(WARNING_FILL)
     );
-    assert_eq!(common::cell_fill(&path, 3, "C3"), None);
+    assert_eq!(common::cell_fill(&path, PROBLEMS, "C3"), None);
     let styles = common::zip_part(&path, "xl/styles.xml");
     assert!(!styles.contains(ERROR_FILL), "nothing is marked red");
 }

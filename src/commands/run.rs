@@ -22,7 +22,7 @@ use crate::model::UnitReport;
 use crate::period::Period;
 use crate::registry::Registry;
 use crate::render::console::{say, word};
-use crate::render::feedback::FeedbackWriter;
+use crate::render::feedback::{FeedbackWriter, Returned};
 use crate::render::status_xlsx::StatusWriter;
 use crate::status::{StatusReport, Totals};
 use crate::validate;
@@ -275,7 +275,14 @@ fn write_feedback(
                 registry,
                 &config.limits,
             );
-            let path = writer.write(&checked, &bytes, Some(&unit.name), &config.schema, &dir)?;
+            let returned = Returned {
+                checked: &checked,
+                bytes: &bytes,
+                unit: Some(unit),
+                schema: &config.schema,
+                deadline_days: config.deadline_days,
+            };
+            let path = writer.write(&returned, &dir)?;
             if i + 1 < versions.len() {
                 rename_as_version(&path, i + 1)?;
             }

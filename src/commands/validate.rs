@@ -12,7 +12,7 @@ use crate::limits::Limits;
 use crate::read::workbook;
 use crate::registry::Registry;
 use crate::render::console;
-use crate::render::feedback::FeedbackWriter;
+use crate::render::feedback::{FeedbackWriter, Returned};
 use crate::schema::Schema;
 use crate::validate::{self, Checked};
 
@@ -41,14 +41,15 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
         if let (Some(writer), Some(dir), false) =
             (&feedback, &args.feedback, checked.diagnostics.is_empty())
         {
-            let unit_name = checked
-                .cover
-                .unit
-                .as_deref()
-                .and_then(|c| registry.unit(c))
-                .map(|u| u.name.as_str());
+            let returned = Returned {
+                checked: &checked,
+                bytes: &bytes,
+                unit: checked.cover.unit.as_deref().and_then(|c| registry.unit(c)),
+                schema: &config.schema,
+                deadline_days: config.deadline_days,
+            };
             // A feedback file that cannot be written is reported; the batch goes on.
-            match writer.write(&checked, &bytes, unit_name, &config.schema, dir) {
+            match writer.write(&returned, dir) {
                 Ok(p) => written.push(p),
                 Err(e) => {
                     let text = crate::error::chain(&e);

@@ -1,21 +1,31 @@
-//! Feedback workbooks (校验反馈): a first sheet listing every diagnostic with
-//! a link to its cell, then the unit's sheets as received with each offending
-//! cell filled red (errors) or yellow (warnings) and a note carrying the message.
+//! Feedback workbooks (校验反馈): the unit's own ledger workbook, marked up.
+//! A first sheet lists every diagnostic with a link to its cell; then come
+//! the template's sheets (written by the same code as `jucai template`:
+//! merged titles, dropdowns, date and number checks, frozen headers, print
+//! setup), filled with what the unit sent, every value as typed, columns it
+//! added kept at the right, each offending cell red (errors) or yellow
+//! (warnings) with a note carrying the message. A unit corrects the marked
+//! cells in this workbook and sends it back.
 //!
 //! Data flow: received bytes + diagnostics → this module → one `.xlsx`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use calamine::{Data, DataType, Range};
-use rust_xlsxwriter::{Format, Note, Url, Workbook, Worksheet, XlsxError};
+use calamine::{Data, DataType};
+use rust_xlsxwriter::{Url, Workbook};
 use serde_json::json;
 
 use crate::diagnostic::{catalogue, Diagnostic, Severity};
 use crate::error::Error;
 use crate::limits::Limits;
-use crate::read::merges::Merges;
-use crate::read::workbook;
+use crate::period::Period;
+use crate::read::submission::{self, RawWorkbook};
+use crate::registry::{Level, Unit};
+use crate::render::ledger_content::{CellValue, Content, LedgerContent, Mark};
+use crate::render::ledger_template::{
+    Frame, LedgerTemplates, COVER_FIRST_ROW, COVER_VALUE_COL, FIRST_DATA_ROW, HEADER_ROW,
+};
 use crate::render::xlsx::{self, SheetError, Styles};
 use crate::schema::Schema;
 use crate::validate::Checked;
@@ -26,9 +36,21 @@ pub const WORDING: &str = include_str!("../../templates/feedback.toml");
 const RED: &str = "#FFC7CE";
 const YELLOW: &str = "#FFEB9C";
 
+/// What to write a feedback workbook for.
+pub struct Returned<'a> {
+    pub checked: &'a Checked,
+    /// The workbook as received.
+    pub bytes: &'a [u8],
+    /// The unit it is from, when the registry knows it.
+    pub unit: Option<&'a Unit>,
+    pub schema: &'a Schema,
+    pub deadline_days: u32,
+}
+
 pub struct FeedbackWriter {
     texts: Texts,
     styles: Styles,
+    templates: LedgerTemplates,
     /// The limits the files were validated under, so that a sheet read then
     /// is read again here.
     limits: Limits,
@@ -40,6 +62,7 @@ impl FeedbackWriter {
             limits,
             texts: Texts::parse("templates/feedback.toml", WORDING)?,
             styles: Styles::new(),
+            templates: LedgerTemplates::new()?,
         })
     }
 
@@ -65,25 +88,39 @@ impl FeedbackWriter {
         Ok(crate::output::safe_file_name(&name))
     }
 
-    /// Write the feedback workbook for `checked` (whose bytes are `bytes`) into `dir`.
-    pub fn write(
-        &self,
-        checked: &Checked,
-        bytes: &[u8],
-        unit_name: Option<&str>,
-        schema: &Schema,
-        dir: &Path,
-    ) -> Result<PathBuf, Error> {
+    /// Write the feedback workbook for a returned file into `dir`.
+    pub fn write(&self, returned: &Returned<'_>, dir: &Path) -> Result<PathBuf, Error> {
+        let checked = returned.checked;
+        let unit_name = returned.unit.map(|u| u.name.as_str());
         let name = self.file_name(checked, unit_name)?;
         let path = dir.join(&name);
+        let raw = submission::read(returned.bytes, returned.schema, &self.limits).ok();
+        let placed = Placement::of(raw.as_ref(), returned.schema);
+        let diagnostics: Vec<Diagnostic> = checked
+            .diagnostics
+            .iter()
+            .map(|d| placed.diagnostic(d))
+            .collect();
         let mut book = Workbook::new();
         let title_unit = name.trim_end_matches(".xlsx").to_string();
         let date = checked.cover.period.map(|p| p.end()).unwrap_or_default();
         xlsx::set_properties(&mut book, &title_unit, date);
-        self.results_sheet(&mut book, checked, unit_name)
+        self.results_sheet(&mut book, checked, &diagnostics, unit_name)
             .map_err(|e| e.at(&path))?;
-        copy_sheets(&mut book, checked, bytes, schema, &self.limits)
-            .map_err(|e| Error::xlsx(&path, e))?;
+        if let Some(raw) = &raw {
+            let mut content = content(raw, returned.schema);
+            content.marks = marks(&diagnostics);
+            let unit = stand_in(checked, returned.unit);
+            let frame = Frame {
+                schema: returned.schema,
+                unit: &unit,
+                period: period_of(checked),
+                deadline_days: returned.deadline_days,
+            };
+            self.templates
+                .add_sheets(&mut book, &frame, Some(&content), false)
+                .map_err(|e| e.at(&path))?;
+        }
         xlsx::save(&mut book, &path)?;
         Ok(path)
     }
@@ -92,6 +129,7 @@ impl FeedbackWriter {
         &self,
         book: &mut Workbook,
         checked: &Checked,
+        diagnostics: &[Diagnostic],
         unit_name: Option<&str>,
     ) -> Result<(), SheetError> {
         let s = &self.styles;
@@ -138,7 +176,7 @@ impl FeedbackWriter {
             .set_underline(rust_xlsxwriter::FormatUnderline::Single);
         let red = s.cell.clone().set_background_color(RED);
         let yellow = s.cell.clone().set_background_color(YELLOW);
-        for (i, d) in checked.diagnostics.iter().enumerate() {
+        for (i, d) in diagnostics.iter().enumerate() {
             let row = 3 + i as u32;
             let (level, level_format) = match d.severity {
                 Severity::Error => (&error, &red),
@@ -175,7 +213,7 @@ impl FeedbackWriter {
             ));
             sheet.set_row_height(row, 15.0 * f64::from(lines) + 4.0)?;
         }
-        let last_row = 2 + checked.diagnostics.len() as u32;
+        let last_row = 2 + diagnostics.len() as u32;
         sheet.autofilter(2, 0, last_row, last)?;
         sheet.set_freeze_panes(3, 0)?;
         sheet.set_active(true);
@@ -184,143 +222,246 @@ impl FeedbackWriter {
     }
 }
 
-/// Copy the cover and ledger sheets as received, marking diagnosed cells.
-fn copy_sheets(
-    book: &mut Workbook,
-    checked: &Checked,
-    bytes: &[u8],
-    schema: &Schema,
-    limits: &Limits,
-) -> Result<(), XlsxError> {
-    let Ok(mut source) = workbook::open(bytes, limits) else {
-        return Ok(());
-    };
-    let merges = Merges::find(&mut source, bytes);
-    let mut budget = crate::read::budget::Budget::new(limits);
-    let wanted = std::iter::once(&schema.cover.sheet).chain(schema.ledgers.iter().map(|l| &l.name));
-    for name in wanted {
-        let Some(sheet_name) = workbook::find_sheet(&source, name) else {
-            continue;
-        };
-        let Ok(range) = workbook::range(&mut source, &sheet_name, &merges, &mut budget) else {
-            continue;
-        };
-        let marks = marks_for(&checked.diagnostics, &sheet_name);
-        let sheet = book.add_worksheet();
-        sheet.set_name(crate::output::safe_sheet_name(&sheet_name))?;
-        copy_range(sheet, &range, &marks)?;
-        let widths = schema.ledgers.iter().find(|l| l.name == *name).map(|l| {
-            l.fields
-                .iter()
-                .map(|f| f.width.unwrap_or(12.0))
-                .collect::<Vec<_>>()
-        });
-        set_widths(sheet, &range, widths.as_deref())?;
-        xlsx::print_setup(sheet, true, None)?;
-    }
-    Ok(())
+/// The period a feedback is for: the cover's, else the file name's.
+fn period_of(checked: &Checked) -> Option<Period> {
+    checked
+        .cover
+        .period
+        .or_else(|| crate::validate::cover::period_in_file_name(&checked.file))
 }
 
-/// Per cell of a sheet: the worst severity and the messages.
-fn marks_for(diags: &[Diagnostic], sheet: &str) -> BTreeMap<(u32, u32), (Severity, Vec<String>)> {
-    let mut marks: BTreeMap<(u32, u32), (Severity, Vec<String>)> = BTreeMap::new();
-    for d in diags.iter().filter(|d| d.sheet.as_deref() == Some(sheet)) {
-        let Some(at) = d.at else { continue };
-        let entry = marks.entry(at).or_insert((Severity::Warning, Vec::new()));
-        if d.severity == Severity::Error {
-            entry.0 = Severity::Error;
+/// The unit to title the workbook with: the registry's, else what the cover says.
+fn stand_in(checked: &Checked, unit: Option<&Unit>) -> Unit {
+    if let Some(u) = unit {
+        return u.clone();
+    }
+    let stem = Path::new(&checked.file)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned());
+    Unit {
+        code: checked.cover.unit.clone().unwrap_or_default(),
+        name: checked.cover.unit_name.clone().or(stem).unwrap_or_default(),
+        level: Level::Workroom,
+        parent: None,
+        kind: None,
+        address: None,
+        area: None,
+        head: None,
+        phone: None,
+        rules: None,
+        opened: None,
+        note: None,
+        duty: None,
+        secretary: None,
+        row: 0,
+    }
+}
+
+/// Where each received cell lands in the feedback workbook: the cover's
+/// values in the template's value column, a ledger's header on the
+/// template's header row, its rows from the first data row, its columns in
+/// the schema's order and the columns a unit added after them.
+struct Placement {
+    /// Received sheet name → the template's sheet and cell map.
+    sheets: BTreeMap<String, Placed>,
+}
+
+struct Placed {
+    sheet: String,
+    cells: Cells,
+}
+
+enum Cells {
+    /// Received (row, col) of each cover value → its template row.
+    Cover(BTreeMap<(u32, u32), u32>),
+    /// The received header row, and received column → template column.
+    Ledger {
+        header: u32,
+        columns: BTreeMap<u32, u16>,
+    },
+}
+
+impl Placement {
+    fn of(raw: Option<&RawWorkbook>, schema: &Schema) -> Placement {
+        let mut sheets = BTreeMap::new();
+        let Some(raw) = raw else {
+            return Placement { sheets };
+        };
+        if let Some(cover) = &raw.cover {
+            let cells = (0u32..)
+                .zip(&cover.cells)
+                .filter_map(|(i, c)| {
+                    Some(((c.as_ref()?.row, c.as_ref()?.col), COVER_FIRST_ROW + i))
+                })
+                .collect();
+            let placed = Placed {
+                sheet: schema.cover.sheet.clone(),
+                cells: Cells::Cover(cells),
+            };
+            sheets.insert(cover.sheet.clone(), placed);
         }
-        entry.1.push(d.message.clone());
+        for (ledger, raw) in schema.ledgers.iter().zip(&raw.ledgers) {
+            let Some(raw) = raw else { continue };
+            let columns = (0u16..)
+                .zip(received_columns(raw))
+                .filter_map(|(to, (from, _))| Some((from?, to)))
+                .collect();
+            let placed = Placed {
+                sheet: ledger.name.clone(),
+                cells: Cells::Ledger {
+                    header: raw.header.row,
+                    columns,
+                },
+            };
+            sheets.insert(raw.sheet.clone(), placed);
+        }
+        Placement { sheets }
+    }
+
+    /// Where a received cell is in the feedback workbook.
+    fn place(&self, sheet: &str, (r, c): (u32, u32)) -> Option<(u32, u16)> {
+        match &self.sheets.get(sheet)?.cells {
+            Cells::Cover(rows) => rows.get(&(r, c)).map(|&row| (row, COVER_VALUE_COL)),
+            Cells::Ledger { header, columns } => {
+                let col = *columns.get(&c)?;
+                match r.checked_sub(*header)? {
+                    0 => Some((HEADER_ROW, col)),
+                    n => Some((FIRST_DATA_ROW + n - 1, col)),
+                }
+            }
+        }
+    }
+
+    /// A diagnostic as it reads in the feedback workbook: its sheet, cell
+    /// and row there (the message is the same).
+    fn diagnostic(&self, d: &Diagnostic) -> Diagnostic {
+        let mut d = d.clone();
+        let Some(sheet) = d.sheet.clone() else {
+            return d;
+        };
+        let Some(placed) = self.sheets.get(&sheet) else {
+            return d;
+        };
+        let at = d.at.and_then(|at| self.place(&sheet, at));
+        d.sheet = Some(placed.sheet.clone());
+        d.at = at.map(|(r, c)| (r, u32::from(c)));
+        d.cell = at.map(|(r, c)| rust_xlsxwriter::utility::row_col_to_cell(r, c));
+        if let Some((r, _)) = at {
+            d.row = Some(r + 1);
+        } else if let (Some(row), Cells::Ledger { header, .. }) = (d.row, &placed.cells) {
+            // A row without a cell (a blank row, a missing column): shift it too.
+            let sheet_row = row.saturating_sub(1);
+            d.row = match sheet_row.checked_sub(*header) {
+                Some(0) => Some(HEADER_ROW + 1),
+                Some(n) => Some(FIRST_DATA_ROW + n),
+                None => None,
+            };
+        }
+        d
+    }
+}
+
+/// A received ledger's columns in the feedback's order: each schema field
+/// found, then the columns the unit added (and repeated fields), left to
+/// right. With the header text of each added column.
+fn received_columns(raw: &submission::RawLedger) -> Vec<(Option<u32>, Option<String>)> {
+    let mut added: Vec<(u32, String)> = raw.header.extras.clone();
+    added.extend(raw.header.duplicates.iter().map(|&(col, _)| {
+        let text = raw
+            .range
+            .get_value((raw.header.row, col))
+            .map(crate::read::cell::cell_text)
+            .unwrap_or_default();
+        (col, text)
+    }));
+    added.sort();
+    // A field the unit left out keeps its place, empty.
+    let fields = raw.header.columns.iter().map(|&c| (c, None));
+    let added = added.into_iter().map(|(c, t)| (Some(c), Some(t)));
+    fields.chain(added).collect()
+}
+
+/// The received cells in the template's layout.
+fn content(raw: &RawWorkbook, schema: &Schema) -> Content {
+    let cover = schema
+        .cover
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, _)| {
+            let cell = raw.cover.as_ref()?.cells.get(i)?.as_ref()?;
+            value(&cell.value)
+        })
+        .collect();
+    let ledgers = raw
+        .ledgers
+        .iter()
+        .map(|l| l.as_ref().map(ledger_content).unwrap_or_default())
+        .collect();
+    Content {
+        cover,
+        ledgers,
+        marks: BTreeMap::new(),
+    }
+}
+
+fn ledger_content(raw: &submission::RawLedger) -> LedgerContent {
+    let columns = received_columns(raw);
+    let extra_headers = columns.iter().filter_map(|(_, t)| t.clone()).collect();
+    let last = raw.range.end().map_or(0, |(r, _)| r);
+    let mut rows: Vec<Vec<Option<CellValue>>> = (raw.header.row + 1..=last)
+        .map(|r| {
+            columns
+                .iter()
+                .map(|&(c, _)| raw.range.get_value((r, c?)).and_then(value))
+                .collect()
+        })
+        .collect();
+    while rows.last().is_some_and(|r| r.iter().all(Option::is_none)) {
+        rows.pop();
+    }
+    LedgerContent {
+        extra_headers,
+        rows,
+    }
+}
+
+/// A received cell as it was typed.
+fn value(cell: &Data) -> Option<CellValue> {
+    Some(match cell {
+        Data::Empty => return None,
+        Data::String(s) => CellValue::Text(s.clone()),
+        Data::Float(f) => CellValue::Number(*f),
+        Data::Int(i) => CellValue::Number(*i as f64),
+        Data::Bool(b) => CellValue::Bool(*b),
+        Data::DateTime(_) | Data::DateTimeIso(_) => match cell.as_datetime() {
+            Some(dt) if dt.time() == chrono::NaiveTime::MIN => CellValue::Date(dt.date()),
+            Some(dt) => CellValue::DateTime(dt),
+            None => CellValue::Text(cell.to_string()),
+        },
+        Data::DurationIso(s) => CellValue::Text(s.clone()),
+        Data::Error(e) => CellValue::Text(format!("{e}")),
+    })
+}
+
+/// Per sheet and cell: whether any diagnostic there is an error, and the messages.
+fn marks(diags: &[Diagnostic]) -> BTreeMap<String, BTreeMap<(u32, u16), Mark>> {
+    let mut marks: BTreeMap<String, BTreeMap<(u32, u16), Mark>> = BTreeMap::new();
+    for d in diags {
+        let (Some(sheet), Some((r, c))) = (&d.sheet, d.at) else {
+            continue;
+        };
+        let Ok(c) = u16::try_from(c) else { continue };
+        let mark = marks
+            .entry(sheet.clone())
+            .or_default()
+            .entry((r, c))
+            .or_insert(Mark {
+                error: false,
+                messages: Vec::new(),
+            });
+        mark.error |= d.severity == Severity::Error;
+        mark.messages.push(d.message.clone());
     }
     marks
-}
-
-fn copy_range(
-    sheet: &mut Worksheet,
-    range: &Range<Data>,
-    marks: &BTreeMap<(u32, u32), (Severity, Vec<String>)>,
-) -> Result<(), XlsxError> {
-    let plain = Format::new().set_font_name("宋体");
-    let date = plain.clone().set_num_format("yyyy-mm-dd");
-    let Some((r0, c0)) = range.start() else {
-        return Ok(());
-    };
-    for (r, row) in range.rows().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            let (r, c) = (r0 + r as u32, c0 + c as u32);
-            let mark = marks.get(&(r, c));
-            let base = if matches!(cell, Data::DateTime(_) | Data::DateTimeIso(_)) {
-                &date
-            } else {
-                &plain
-            };
-            let format = match mark {
-                Some((Severity::Error, _)) => base.clone().set_background_color(RED),
-                Some((Severity::Warning, _)) => base.clone().set_background_color(YELLOW),
-                None => base.clone(),
-            };
-            if matches!(cell, Data::Empty) && mark.is_none() {
-                continue;
-            }
-            write_cell(sheet, r, c as u16, cell, &format)?;
-        }
-    }
-    // Marks can fall outside the used range (a required cell left blank).
-    for (&(r, c), (severity, messages)) in marks {
-        if range.get_value((r, c)).is_none() {
-            let color = if *severity == Severity::Error {
-                RED
-            } else {
-                YELLOW
-            };
-            sheet.write_blank(r, c as u16, &plain.clone().set_background_color(color))?;
-        }
-        let note = Note::new(messages.join("\n"))
-            .set_author("jucai")
-            .set_width(360)
-            .set_height(120);
-        sheet.insert_note(r, c as u16, &note)?;
-    }
-    Ok(())
-}
-
-/// Write one received cell. Text is always written as a string, so a cell
-/// starting with `=` stays text and is never turned into a formula.
-fn write_cell(
-    sheet: &mut Worksheet,
-    row: u32,
-    col: u16,
-    cell: &Data,
-    format: &Format,
-) -> Result<(), XlsxError> {
-    match cell {
-        Data::Empty => sheet.write_blank(row, col, format)?,
-        Data::String(s) => sheet.write_string_with_format(row, col, s, format)?,
-        Data::Float(f) => sheet.write_number_with_format(row, col, *f, format)?,
-        Data::Int(i) => sheet.write_number_with_format(row, col, *i as f64, format)?,
-        Data::Bool(b) => sheet.write_boolean_with_format(row, col, *b, format)?,
-        Data::DateTime(_) | Data::DateTimeIso(_) => match cell.as_date() {
-            Some(d) => sheet.write_date_with_format(row, col, d, format)?,
-            None => sheet.write_string_with_format(row, col, cell.to_string(), format)?,
-        },
-        Data::DurationIso(s) => sheet.write_string_with_format(row, col, s, format)?,
-        Data::Error(e) => sheet.write_string_with_format(row, col, format!("{e}"), format)?,
-    };
-    Ok(())
-}
-
-fn set_widths(
-    sheet: &mut Worksheet,
-    range: &Range<Data>,
-    widths: Option<&[f64]>,
-) -> Result<(), XlsxError> {
-    let cols = range.end().map_or(0, |(_, c)| c + 1);
-    for c in 0..cols.min(200) {
-        let w = widths
-            .and_then(|w| w.get(c as usize))
-            .copied()
-            .unwrap_or(14.0);
-        sheet.set_column_width(c as u16, w)?;
-    }
-    Ok(())
 }

@@ -5,13 +5,12 @@
 //! Wording comes from `templates/ledger_workbook.toml` and
 //! `templates/instructions.tera`.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Format, Formula,
-    Workbook, Worksheet, XlsxError,
+    Note, Workbook, Worksheet, XlsxError,
 };
 use serde_json::json;
 
@@ -19,6 +18,7 @@ use crate::error::Error;
 use crate::period::Period;
 use crate::registry::Unit;
 use crate::render::field_view::{self, FieldView, SheetView};
+use crate::render::ledger_content::{CellValue, Content, Filled, LedgerContent, Mark};
 use crate::render::xlsx::{self, SheetError, Styles};
 use crate::schema::{CoverKey, Field, FieldType, Ledger, LedgerKey, Schema};
 use crate::wording::{render_file, Texts};
@@ -30,8 +30,15 @@ pub const INSTRUCTIONS: &str = include_str!("../../templates/instructions.tera")
 pub const TITLE_ROW: u32 = 0;
 pub const HEADER_ROW: u32 = 1;
 pub const FIRST_DATA_ROW: u32 = 2;
-/// Rows prepared with validations: enough for a year of records.
+/// Rows prepared with validations: enough for a year of records (and at
+/// least this many beyond the last row a workbook is filled with).
 pub const DATA_ROWS: u32 = 500;
+/// The cover's first item row, and the column its values are in (0-based).
+pub const COVER_FIRST_ROW: u32 = 4;
+pub const COVER_VALUE_COL: u16 = 1;
+/// Fills of marked cells in a feedback workbook: errors, warnings.
+const RED: &str = "#FFC7CE";
+const YELLOW: &str = "#FFEB9C";
 /// Excel's limit on an inline list validation, in characters including commas.
 const INLINE_LIST_LIMIT: usize = 255;
 
@@ -45,24 +52,24 @@ pub struct TemplateJob<'a> {
     pub fill: Option<&'a Filled>,
 }
 
-/// A value typed into a cell.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CellValue {
-    Text(String),
-    Number(f64),
-    Date(NaiveDate),
+/// Who and when a workbook is for: titles, the prefilled cover, the
+/// instructions' deadline. A feedback workbook may not know its period.
+pub struct Frame<'a> {
+    pub schema: &'a Schema,
+    pub unit: &'a Unit,
+    pub period: Option<Period>,
+    pub deadline_days: u32,
 }
 
-/// One ledger row: values by field name; fields not named stay blank.
-pub type FilledRow = BTreeMap<String, CellValue>;
-
-/// What a unit types into its template.
-#[derive(Debug, Clone, Default)]
-pub struct Filled {
-    /// Cover values by cover key (filler, phone, fill date).
-    pub cover: BTreeMap<CoverKey, CellValue>,
-    /// Rows by ledger.
-    pub ledgers: BTreeMap<LedgerKey, Vec<FilledRow>>,
+impl<'a> Frame<'a> {
+    fn of(job: &TemplateJob<'a>) -> Frame<'a> {
+        Frame {
+            schema: job.schema,
+            unit: job.unit,
+            period: Some(job.period),
+            deadline_days: job.deadline_days,
+        }
+    }
 }
 
 pub struct LedgerTemplates {
@@ -108,34 +115,53 @@ impl LedgerTemplates {
             .texts
             .render("cover_title", &json!({ "unit": job.unit.name }))?;
         xlsx::set_properties(&mut book, &title, job.period.end());
-        let lists = ListSheet::plan(job.schema, &self.texts.plain("list_sheet")?);
-        let views = field_view::all_sheets(job.schema)?;
-        self.instructions(&mut book, job, &views[1..=job.schema.ledgers.len()])?;
-        self.cover(&mut book, job, &views[0])?;
-        for (ledger, view) in job.schema.ledgers.iter().zip(&views[1..]) {
-            self.ledger(&mut book, job, ledger, view, &lists)?;
-        }
-        lists.write(&mut book)?;
+        let content = job.fill.map(|f| Content::typed(job.schema, f));
+        self.add_sheets(&mut book, &Frame::of(job), content.as_ref(), true)?;
         Ok(book)
     }
 
-    fn common(&self, job: &TemplateJob<'_>) -> serde_json::Value {
+    /// Add the template's sheets to `book`, filled with `content` if any:
+    /// 填报说明, 封面, the ledgers and the hidden list sheet. With
+    /// `select_cover` the cover is the sheet the workbook opens on.
+    pub fn add_sheets(
+        &self,
+        book: &mut Workbook,
+        frame: &Frame<'_>,
+        content: Option<&Content>,
+        select_cover: bool,
+    ) -> Result<(), SheetError> {
+        let schema = frame.schema;
+        let lists = ListSheet::plan(schema, &self.texts.plain("list_sheet")?);
+        let views = field_view::all_sheets(schema)?;
+        self.instructions(book, frame, &views[1..=schema.ledgers.len()])?;
+        let cover = self.cover(book, frame, content, &views[0])?;
+        cover.set_active(select_cover);
+        for (i, (ledger, view)) in schema.ledgers.iter().zip(&views[1..]).enumerate() {
+            let rows = content.and_then(|c| c.ledgers.get(i));
+            let marks = content.and_then(|c| c.marks.get(&ledger.name));
+            self.ledger(book, frame, (ledger, view), rows, marks, &lists)?;
+        }
+        lists.write(book)?;
+        Ok(())
+    }
+
+    fn common(&self, frame: &Frame<'_>) -> serde_json::Value {
         json!({
-            "unit": job.unit.name,
-            "period": job.period.chinese(),
-            "deadline": chinese_date(job.period.deadline(job.deadline_days)),
-            "deadline_days": job.deadline_days,
+            "unit": frame.unit.name,
+            "period": frame.period.map(|p| p.chinese()),
+            "deadline": frame.period.map(|p| chinese_date(p.deadline(frame.deadline_days))),
+            "deadline_days": frame.deadline_days,
         })
     }
 
     fn instructions(
         &self,
         book: &mut Workbook,
-        job: &TemplateJob<'_>,
+        frame: &Frame<'_>,
         ledgers: &[SheetView],
     ) -> Result<(), SheetError> {
-        let mut data = self.common(job);
-        data["ledger_names"] = json!(job
+        let mut data = self.common(frame);
+        data["ledger_names"] = json!(frame
             .schema
             .ledgers
             .iter()
@@ -150,42 +176,32 @@ impl LedgerTemplates {
         Ok(())
     }
 
-    fn cover(
+    fn cover<'b>(
         &self,
-        book: &mut Workbook,
-        job: &TemplateJob<'_>,
+        book: &'b mut Workbook,
+        frame: &Frame<'_>,
+        content: Option<&Content>,
         view: &SheetView,
-    ) -> Result<(), SheetError> {
+    ) -> Result<&'b mut Worksheet, SheetError> {
         let s = &self.styles;
-        let cover = &job.schema.cover;
-        let common = self.common(job);
+        let cover = &frame.schema.cover;
+        let common = self.common(frame);
         let sheet = book.add_worksheet();
         sheet.set_name(&cover.sheet)?;
         sheet.set_column_width(0, 16)?;
         sheet.set_column_width(1, 44)?;
         sheet.set_column_width(2, 40)?;
         sheet.set_row_height(0, 36)?;
-        sheet.merge_range(
-            0,
-            0,
-            0,
-            2,
-            &self.texts.render("cover_title", &common)?,
-            &s.title,
-        )?;
-        sheet.merge_range(
-            1,
-            0,
-            1,
-            2,
-            &self.texts.render("cover_subtitle", &common)?,
-            &s.subtitle,
-        )?;
+        let title = self.texts.render("cover_title", &common)?;
+        sheet.merge_range(0, 0, 0, 2, &title, &s.title)?;
+        let subtitle = self.texts.render("cover_subtitle", &common)?;
+        sheet.merge_range(1, 0, 1, 2, &subtitle, &s.subtitle)?;
         sheet.write_with_format(3, 0, self.texts.plain("cover_header_item")?, &s.header)?;
         sheet.write_with_format(3, 1, self.texts.plain("cover_header_value")?, &s.header)?;
         sheet.write_with_format(3, 2, self.texts.plain("cover_header_note")?, &s.header)?;
+        let marks = content.and_then(|c| c.marks.get(&cover.sheet));
         for (i, field) in cover.fields.iter().enumerate() {
-            let row = 4 + i as u32;
+            let row = COVER_FIRST_ROW + i as u32;
             sheet.set_row_height(row, 32)?;
             let label_format = if field.required {
                 &s.header_required
@@ -193,57 +209,59 @@ impl LedgerTemplates {
                 &s.header
             };
             sheet.write_with_format(row, 0, &field.name, label_format)?;
-            let hint = job
-                .schema
-                .type_info(field.ty)
-                .map(|t| t.hint.clone())
-                .unwrap_or_default();
+            let received = content
+                .and_then(|c| c.cover.get(i))
+                .and_then(Option::as_ref);
+            let mark = marks.and_then(|m| m.get(&(row, COVER_VALUE_COL)));
             if field.prefilled {
-                let value = match cover.key_at(i) {
-                    Some(CoverKey::UnitCode) => job.unit.code.clone(),
-                    Some(CoverKey::UnitName) => job.unit.name.clone(),
-                    Some(CoverKey::Period) => job.period.chinese(),
-                    _ => String::new(),
+                let value = match received {
+                    Some(v) => v.clone(),
+                    None => CellValue::Text(prefilled(frame, cover.key_at(i))),
                 };
-                sheet.write_string_with_format(row, 1, &value, &s.prefilled)?;
-                sheet.write_with_format(
+                put(
+                    sheet,
                     row,
-                    2,
-                    self.texts.plain("cover_prefilled_note")?,
-                    &s.note,
+                    COVER_VALUE_COL,
+                    Some(&value),
+                    &s.prefilled,
+                    mark,
                 )?;
+                let note = self.texts.plain("cover_prefilled_note")?;
+                sheet.write_with_format(row, 2, note, &s.note)?;
             } else {
                 let format = match field.ty {
                     FieldType::Date => s.to_fill.clone().set_num_format("yyyy-mm-dd"),
                     _ => s.to_fill.clone(),
                 };
-                let typed = job.fill.and_then(|f| f.cover.get(&cover.key_at(i)?));
-                match typed {
-                    Some(v) => write_value(sheet, row, 1, v, &format)?,
-                    None => {
-                        sheet.write_blank(row, 1, &format)?;
-                    }
+                if received.is_none() {
+                    sheet.write_blank(row, COVER_VALUE_COL, &format)?;
                 }
+                put(sheet, row, COVER_VALUE_COL, received, &format, mark)?;
+                let hint = frame
+                    .schema
+                    .type_info(field.ty)
+                    .map(|t| t.hint.clone())
+                    .unwrap_or_default();
                 let note = self
                     .texts
                     .render("cover_fill_note", &json!({ "hint": hint }))?;
                 sheet.write_with_format(row, 2, &note, &s.hint)?;
                 if let Some(v) = self.validation(field, &view.fields[i], None)? {
-                    sheet.add_data_validation(row, 1, row, 1, &v)?;
+                    sheet.add_data_validation(row, COVER_VALUE_COL, row, COVER_VALUE_COL, &v)?;
                 }
             }
         }
-        sheet.set_active(true);
         xlsx::print_setup(sheet, false, None)?;
-        Ok(())
+        Ok(sheet)
     }
 
     fn ledger(
         &self,
         book: &mut Workbook,
-        job: &TemplateJob<'_>,
-        ledger: &Ledger,
-        view: &SheetView,
+        frame: &Frame<'_>,
+        (ledger, view): (&Ledger, &SheetView),
+        content: Option<&LedgerContent>,
+        marks: Option<&Marks>,
         lists: &ListSheet,
     ) -> Result<(), SheetError> {
         let s = &self.styles;
@@ -252,13 +270,15 @@ impl LedgerTemplates {
         let last_col = (ledger.fields.len() - 1) as u16;
         let title = self.texts.render(
             "ledger_title",
-            &json!({ "unit": job.unit.name, "ledger": ledger.name }),
+            &json!({ "unit": frame.unit.name, "ledger": ledger.name }),
         )?;
         sheet.set_row_height(TITLE_ROW, 30)?;
         sheet.merge_range(TITLE_ROW, 0, TITLE_ROW, last_col, &title, &s.title)?;
         sheet.set_row_height(HEADER_ROW, 32)?;
         let mark = self.texts.plain("required_mark")?;
-        let last_row = FIRST_DATA_ROW + DATA_ROWS - 1;
+        let filled_rows = content.map_or(0, |c| c.rows.len() as u32);
+        let last_row = FIRST_DATA_ROW + DATA_ROWS.max(filled_rows + 100) - 1;
+        let mut headers = Vec::new();
         for (i, field) in ledger.fields.iter().enumerate() {
             let col = i as u16;
             let (text, format) = if field.required {
@@ -266,7 +286,7 @@ impl LedgerTemplates {
             } else {
                 (field.name.clone(), &s.header)
             };
-            sheet.write_string_with_format(HEADER_ROW, col, &text, format)?;
+            headers.push((text.clone(), format.clone()));
             sheet.set_column_width(col, column_width(field, &text))?;
             sheet.set_column_format(col, &column_format(field))?;
             let list = lists.range_for(ledger.key, &field.name);
@@ -274,8 +294,17 @@ impl LedgerTemplates {
                 sheet.add_data_validation(FIRST_DATA_ROW, col, last_row, col, &v)?;
             }
         }
-        if let Some(rows) = job.fill.and_then(|f| f.ledgers.get(&ledger.key)) {
-            write_rows(sheet, ledger, rows)?;
+        for text in content.map_or(&[][..], |c| &c.extra_headers) {
+            headers.push((text.clone(), s.header.clone()));
+            sheet.set_column_width(headers.len() as u16 - 1, 14)?;
+        }
+        for (col, (text, format)) in (0u16..).zip(&headers) {
+            let mark = marks.and_then(|m| m.get(&(HEADER_ROW, col)));
+            let text = CellValue::Text(text.clone());
+            put(sheet, HEADER_ROW, col, Some(&text), format, mark)?;
+        }
+        if let Some(content) = content {
+            write_rows(sheet, ledger, content, marks)?;
         }
         sheet.set_freeze_panes(FIRST_DATA_ROW, 0)?;
         xlsx::print_setup(sheet, true, Some((TITLE_ROW, HEADER_ROW)))?;
@@ -439,14 +468,83 @@ pub fn chinese_date(d: NaiveDate) -> String {
     d.format("%Y年%-m月%-d日").to_string()
 }
 
-fn write_rows(sheet: &mut Worksheet, ledger: &Ledger, rows: &[FilledRow]) -> Result<(), XlsxError> {
-    let formats: Vec<Format> = ledger.fields.iter().map(column_format).collect();
-    for (r, row) in (FIRST_DATA_ROW..).zip(rows) {
-        for (c, field) in ledger.fields.iter().enumerate() {
-            if let Some(v) = row.get(&field.name) {
-                write_value(sheet, r, c as u16, v, &formats[c])?;
-            }
+/// Marked cells of one sheet.
+type Marks = std::collections::BTreeMap<(u32, u16), Mark>;
+
+/// The value a template prefills for a cover key.
+fn prefilled(frame: &Frame<'_>, key: Option<CoverKey>) -> String {
+    match key {
+        Some(CoverKey::UnitCode) => frame.unit.code.clone(),
+        Some(CoverKey::UnitName) => frame.unit.name.clone(),
+        Some(CoverKey::Period) => frame.period.map(|p| p.chinese()).unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// The data rows, each value in its column's format; marked cells (also
+/// blank ones beyond the values, a required cell left empty) filled red or
+/// yellow with the messages as a note.
+fn write_rows(
+    sheet: &mut Worksheet,
+    ledger: &Ledger,
+    content: &LedgerContent,
+    marks: Option<&Marks>,
+) -> Result<(), XlsxError> {
+    let plain = Format::new().set_font_name("宋体");
+    let format = |c: usize| ledger.fields.get(c).map_or(plain.clone(), column_format);
+    let formats: Vec<Format> = (0..ledger.fields.len() + content.extra_headers.len())
+        .map(format)
+        .collect();
+    for (r, row) in (FIRST_DATA_ROW..).zip(&content.rows) {
+        for (c, value) in (0u16..).zip(row) {
+            let mark = marks.and_then(|m| m.get(&(r, c)));
+            put(sheet, r, c, value.as_ref(), &formats[c as usize], mark)?;
         }
+    }
+    for (&(r, c), mark) in marks.into_iter().flatten() {
+        let i = r.checked_sub(FIRST_DATA_ROW).map(|i| i as usize);
+        let within = i
+            .and_then(|i| content.rows.get(i))
+            .and_then(|row| row.get(c as usize));
+        if r >= FIRST_DATA_ROW && within.is_none() {
+            let base = formats
+                .get(c as usize)
+                .cloned()
+                .unwrap_or_else(|| plain.clone());
+            put(sheet, r, c, None, &base, Some(mark))?;
+        }
+    }
+    Ok(())
+}
+
+/// Write one cell: its value (if any) in `format`, filled and noted when marked.
+fn put(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    value: Option<&CellValue>,
+    format: &Format,
+    mark: Option<&Mark>,
+) -> Result<(), XlsxError> {
+    let format = match mark {
+        Some(m) => format
+            .clone()
+            .set_background_color(if m.error { RED } else { YELLOW }),
+        None => format.clone(),
+    };
+    match value {
+        Some(v) => write_value(sheet, row, col, v, &format)?,
+        None if mark.is_some() => {
+            sheet.write_blank(row, col, &format)?;
+        }
+        None => {}
+    }
+    if let Some(m) = mark {
+        let note = Note::new(m.messages.join("\n"))
+            .set_author("jucai")
+            .set_width(360)
+            .set_height(120);
+        sheet.insert_note(row, col, &note)?;
     }
     Ok(())
 }
@@ -462,9 +560,14 @@ fn write_value(
     match value {
         CellValue::Text(t) => sheet.write_string_with_format(row, col, t, format)?,
         CellValue::Number(n) => sheet.write_number_with_format(row, col, *n, format)?,
+        CellValue::Bool(b) => sheet.write_boolean_with_format(row, col, *b, format)?,
         CellValue::Date(d) => {
             let format = format.clone().set_num_format("yyyy-mm-dd");
             sheet.write_date_with_format(row, col, d, &format)?
+        }
+        CellValue::DateTime(d) => {
+            let format = format.clone().set_num_format("yyyy-mm-dd hh:mm");
+            sheet.write_datetime_with_format(row, col, d, &format)?
         }
     };
     Ok(())

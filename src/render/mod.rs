@@ -5,6 +5,7 @@ pub mod console;
 pub mod directory;
 pub mod feedback;
 pub mod field_view;
+pub mod ledger_content;
 pub mod ledger_template;
 pub mod packet;
 pub mod pdf;
