@@ -125,3 +125,57 @@ fn narrative_numbers_and_findings_follow_the_model() {
         "missing research report called out"
     );
 }
+
+/// Every breakdown table of the annual XLSX lists its values in the
+/// schema's order (age bands youngest first), not in key order: 学历 came out
+/// 中专, 大学专科, 大学本科, 研究生, 高中及以下 before.
+#[test]
+fn breakdowns_in_the_annual_xlsx_follow_the_schemas_order() {
+    use calamine::{open_workbook_auto, Reader};
+    use jucai::schema::{LedgerKey, Schema};
+
+    let dir = tempfile::tempdir().unwrap();
+    annual(dir.path(), "2023");
+    let schema = Schema::builtin();
+    let roster = schema.ledger(LedgerKey::Roster);
+    let field = |key: LedgerKey, name: &str| -> Vec<String> {
+        let f = schema.ledger(key).fields.iter().find(|f| f.name == name);
+        f.unwrap().values.clone()
+    };
+    assert!(roster.fields.iter().any(|f| f.name == "学历"));
+    let ages: Vec<String> = ["35岁及以下", "36–45岁", "46–55岁", "56岁及以上"]
+        .map(String::from)
+        .to_vec();
+    let expected: [(&str, Vec<String>); 6] = [
+        ("学历", field(LedgerKey::Roster, "学历")),
+        ("年龄", ages),
+        ("职业资格", field(LedgerKey::Roster, "职业资格")),
+        ("人才类别", field(LedgerKey::Roster, "人才类别")),
+        ("政治面貌", field(LedgerKey::Roster, "政治面貌")),
+        ("活动类型", field(LedgerKey::Activities, "活动类型")),
+    ];
+    let path = dir
+        .path()
+        .join("out/2023/年度人才调研报告-东胜区民政人才工作中心-2023.xlsx");
+    let mut book = open_workbook_auto(&path).unwrap();
+    for (sheet, order) in expected {
+        let range = book.worksheet_range(sheet).unwrap();
+        let shown: Vec<String> = range
+            .rows()
+            .skip(1)
+            .filter_map(|r| r.first().map(|c| c.to_string()))
+            .filter(|v| !v.is_empty())
+            .collect();
+        assert!(shown.len() >= 4, "{sheet}: {shown:?}");
+        let listed: Vec<String> = order
+            .iter()
+            .filter(|v| shown.contains(v))
+            .cloned()
+            .collect();
+        assert_eq!(
+            shown[..listed.len()],
+            listed[..],
+            "{sheet}: schema order first"
+        );
+    }
+}

@@ -107,3 +107,100 @@ fn a_one_page_report_is_small_and_reproducible() {
     assert!(text.contains("120人"), "chart values: {text}");
     assert!(common::pdf_info(&path).contains("Pages:           1"));
 }
+
+/// The PDFs of `dir` and below, sorted.
+fn pdfs_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(pdfs_under(&path));
+        } else if path.extension().is_some_and(|e| e == "pdf") {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+fn page_count(path: &std::path::Path) -> usize {
+    common::pdf_info(path)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// The non-empty lines of a page, as laid out, without the page number.
+fn page_lines(pdf: &std::path::Path, page: usize) -> Vec<String> {
+    common::pdf_text(pdf, Some(page), true)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('第'))
+        .map(String::from)
+        .collect()
+}
+
+/// A level-1 heading of the reports: 一、… to 十九、….
+fn is_heading(line: &str) -> bool {
+    let numeral: String = line
+        .chars()
+        .take_while(|c| "一二三四五六七八九十".contains(*c))
+        .collect();
+    !numeral.is_empty() && line[numeral.len()..].starts_with('、')
+}
+
+/// A heading never ends a page: at least three lines of what follows stay
+/// with it (a table's header and two rows, or three lines of text), unless
+/// its whole section is there.
+#[test]
+fn no_page_of_the_samples_pdfs_ends_with_a_heading() {
+    common::require_tool("pdftotext");
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::intake_sample(root);
+    let platform = common::sample_platform();
+    let common_args = [
+        "--archive",
+        "archive",
+        "--out",
+        "out",
+        "--platform",
+        &platform,
+    ];
+    for command in [
+        &["report", "quarterly", "--period", "2024Q4"][..],
+        &["report", "annual", "--year", "2024"][..],
+        &["packet", "--year", "2023"][..],
+    ] {
+        common::jucai_ok(root, &[command, &common_args[..]].concat());
+    }
+    let pdfs = pdfs_under(&root.join("out"));
+    assert!(pdfs.len() >= 10, "{pdfs:?}");
+    let mut pages_seen = 0;
+    for pdf in &pdfs {
+        let pages = page_count(pdf);
+        let texts: Vec<Vec<String>> = (1..=pages).map(|p| page_lines(pdf, p)).collect();
+        for (i, lines) in texts.iter().enumerate() {
+            pages_seen += 1;
+            let Some(h) = lines.iter().rposition(|l| is_heading(l)) else {
+                continue;
+            };
+            let after = &lines[h + 1..];
+            // A short section may end the page whole: the next page starts
+            // with the next heading, or there is none.
+            let section_ends = texts
+                .get(i + 1)
+                .is_none_or(|next| next.first().is_some_and(|l| is_heading(l)));
+            assert!(
+                after.len() >= 3 || section_ends,
+                "{} page {} of {pages} ends with the heading {:?} and {} line(s) of what follows: {after:?}",
+                pdf.display(),
+                i + 1,
+                lines[h],
+                after.len()
+            );
+        }
+    }
+    assert!(pages_seen > pdfs.len(), "{pages_seen} pages");
+}

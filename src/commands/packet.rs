@@ -60,7 +60,7 @@ pub fn write(
         .map(|c| c.name.clone())
         .unwrap_or_default();
     let ranked = rank_workrooms(reports)?;
-    Ok(Packets::new()?.write(
+    Ok(Packets::new(&config.schema)?.write(
         &centre,
         year,
         &stations,

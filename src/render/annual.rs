@@ -10,6 +10,7 @@ use crate::error::Error;
 use crate::model::{AnnualReport, Breakdown, Figures};
 use crate::registry::Level;
 use crate::render::ledger_template::chinese_date;
+use crate::render::orders::{in_order, Orders};
 use crate::render::report_doc::{share_rows, Piece, ReportDoc, SimpleTable, Val};
 use crate::schema::{LedgerKey, Schema};
 use crate::wording::{Texts, WordingError};
@@ -27,6 +28,7 @@ pub struct Annual {
     not_deputies: [String; 2],
     /// The achievement levels the text names, in order (checked against the schema).
     levels: Vec<String>,
+    orders: Orders,
 }
 
 fn pct(x: f64) -> String {
@@ -34,14 +36,15 @@ fn pct(x: f64) -> String {
 }
 
 /// The `take` largest entries of a breakdown as `{name, n, share}`, largest
-/// first (ties by name), for the templates to word.
-fn largest(b: &Breakdown, total: u64, take: usize) -> Vec<serde_json::Value> {
-    let mut v: Vec<(&String, &u64)> = b.iter().collect();
-    v.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+/// first (ties in the schema's order), for the templates to word.
+fn largest((b, order): (&Breakdown, &[String]), total: u64, take: usize) -> Vec<serde_json::Value> {
+    let mut v = in_order(b, order);
+    // A stable sort: equal counts keep the schema order.
+    v.sort_by_key(|entry| std::cmp::Reverse(entry.1));
     v.into_iter()
         .take(take)
         .map(|(k, n)| {
-            let share = (total > 0).then(|| pct(*n as f64 / total as f64));
+            let share = (total > 0).then(|| pct(n as f64 / total as f64));
             json!({ "name": k, "n": n, "share": share })
         })
         .collect()
@@ -66,6 +69,7 @@ impl Annual {
             deadline_days,
             not_deputies: [schema.roles.roster.no_deputy.clone(), bands().blank.clone()],
             levels,
+            orders: Orders::new(schema),
         })
     }
 
@@ -107,9 +111,9 @@ impl Annual {
             .map(|p| self.growth(t.in_library, p.talents.in_library))
             .transpose()?;
         let party = t.party_members;
-        let deputies: Vec<_> = t
-            .by_deputy
-            .iter()
+        let o = &self.orders;
+        let deputies: Vec<_> = in_order(&t.by_deputy, &o.deputy)
+            .into_iter()
             .filter(|(k, _)| !self.not_deputies.contains(k))
             .map(|(k, n)| json!({ "name": k, "n": n }))
             .collect();
@@ -123,9 +127,11 @@ impl Annual {
             })
             .collect();
         let levels = self.items("level_item", levels)?;
-        let shares =
-            |b: &Breakdown, take: usize| self.items("share_item", largest(b, t.in_library, take));
-        let cases = |b: &Breakdown| self.items("case_item", largest(b, 0, 3));
+        let shares = |b: &Breakdown, order: &[String], take: usize| {
+            self.items("share_item", largest((b, order), t.in_library, take))
+        };
+        let cases =
+            |b: &Breakdown, order: &[String]| self.items("case_item", largest((b, order), 0, 3));
         let unit_word = match r.level_kind {
             Level::Centre => "unit_word_centre",
             Level::Station => "unit_word_station",
@@ -144,16 +150,16 @@ impl Annual {
             "submitted": r.reporting.submitted,
             "on_time": r.reporting.on_time,
             "deputies": deputies,
-            "education": shares(&t.by_education, 3)?,
-            "age": shares(&t.by_age, 4)?,
-            "qualification": shares(&t.by_qualification, 3)?,
+            "education": shares(&t.by_education, &o.education, 3)?,
+            "age": shares(&t.by_age, &o.age, 4)?,
+            "qualification": shares(&t.by_qualification, &o.qualification, 3)?,
             "party": party,
             "party_share": (t.in_library > 0).then(|| pct(party as f64 / t.in_library as f64)),
             "problem_rate": y.problems.closure_rate.map(pct),
             "problem_days": y.problems.mean_days_to_close.map(|d| format!("{d:.1}")),
-            "problem_top": cases(&y.problems.by_category)?,
+            "problem_top": cases(&y.problems.by_category, &o.problem_category)?,
             "need_rate": y.needs.closure_rate.map(pct),
-            "need_top": cases(&y.needs.by_category)?,
+            "need_top": cases(&y.needs.by_category, &o.need_category)?,
             "funds": format!("{:.2}", y.activities.funds),
             "levels": levels,
         }))
@@ -237,14 +243,16 @@ impl Annual {
         pieces.push(Piece::Heading(p("h2")?));
         pieces.push(Piece::Paragraph(p("p2")?));
         let t = &r.year_total.talents;
-        for (key, b) in [
-            ("education", &t.by_education),
-            ("age", &t.by_age),
-            ("qualification", &t.by_qualification),
-            ("kind", &t.by_kind),
-            ("politics", &t.by_politics),
+        let o = &self.orders;
+        for (key, b, order) in [
+            ("education", &t.by_education, &o.education),
+            ("age", &t.by_age, &o.age),
+            ("qualification", &t.by_qualification, &o.qualification),
+            ("kind", &t.by_kind, &o.kind),
+            ("politics", &t.by_politics, &o.politics),
         ] {
-            pieces.push(Piece::Table(self.breakdown_table(key, b, t.in_library)?));
+            let table = self.breakdown_table(key, (b, order), t.in_library)?;
+            pieces.push(Piece::Table(table));
         }
         pieces.push(Piece::Heading(p("h3")?));
         pieces.push(Piece::Paragraph(p("p3")?));
@@ -253,7 +261,7 @@ impl Annual {
         let a = &r.year_total.activities;
         pieces.push(Piece::Table(self.breakdown_table(
             "activity_type",
-            &a.by_type,
+            (&a.by_type, &o.activity_type),
             a.count,
         )?));
         pieces.push(Piece::Heading(p("h5")?));
@@ -353,7 +361,12 @@ impl Annual {
 
     /// A breakdown with shares: named `table_{key}`, headed by that name,
     /// `count_{key}` and `share_header`; charted when `chart_{key}` exists.
-    fn breakdown_table(&self, key: &str, b: &Breakdown, total: u64) -> Result<SimpleTable, Error> {
+    fn breakdown_table(
+        &self,
+        key: &str,
+        (b, order): (&Breakdown, &[String]),
+        total: u64,
+    ) -> Result<SimpleTable, Error> {
         let name = self.texts.plain(&format!("table_{key}"))?;
         let chart_key = format!("chart_{key}");
         let chart = if self.texts.has(&chart_key) {
@@ -369,7 +382,7 @@ impl Annual {
             ],
             name,
             widths: vec![3.0, 1.0, 1.0],
-            rows: share_rows(b, total, &[]),
+            rows: share_rows(b, total, order),
             chart,
         })
     }

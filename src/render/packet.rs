@@ -16,6 +16,7 @@ use crate::error::Error;
 use crate::model::AnnualReport;
 use crate::output::write_atomic;
 use crate::render::ledger_template::chinese_date;
+use crate::render::orders::{in_order, Orders};
 use crate::render::pdf::{self, Align, Block, Cell, Document, Table};
 use crate::render::status_xlsx::StatusWriter;
 use crate::render::xlsx::{self, Styles};
@@ -29,6 +30,7 @@ pub const RECOMMENDED: usize = 3;
 pub struct Packets {
     texts: Texts,
     status: StatusWriter,
+    orders: Orders,
 }
 
 fn table(headers: &[String], widths: &[f32], align: &[Align], rows: Vec<Vec<String>>) -> Block {
@@ -46,10 +48,11 @@ fn table(headers: &[String], widths: &[f32], align: &[Align], rows: Vec<Vec<Stri
 use Align::{Center as C, Left as L, Right as R};
 
 impl Packets {
-    pub fn new() -> Result<Packets, Error> {
+    pub fn new(schema: &crate::schema::Schema) -> Result<Packets, Error> {
         Ok(Packets {
             texts: Texts::parse("templates/packet.toml", WORDING)?,
             status: StatusWriter::new()?,
+            orders: Orders::new(schema),
         })
     }
 
@@ -164,10 +167,8 @@ impl Packets {
             "activities",
             &json!({ "five": r.own_five_kinds, "total": y.activities.count, "people": y.activities.participants }),
         )?));
-        let types = y
-            .activities
-            .by_type
-            .iter()
+        let types = in_order(&y.activities.by_type, &self.orders.activity_type)
+            .into_iter()
             .map(|(k, n)| vec![k.clone(), n.to_string()])
             .collect();
         b.push(table(

@@ -6,6 +6,7 @@ use serde_json::json;
 use crate::error::Error;
 use crate::model::{Breakdown, Figures, UnitReport};
 use crate::render::ledger_template::chinese_date;
+use crate::render::orders::Orders;
 use crate::render::report_doc::{share_rows, Piece, ReportDoc, SimpleTable, Val};
 use crate::schema::{LedgerKey, Schema};
 use crate::wording::Texts;
@@ -18,7 +19,7 @@ const OPEN_ITEMS_SHOWN: usize = 30;
 pub struct Quarterly {
     texts: Texts,
     /// Display order of breakdown values: the schema's enumeration order.
-    orders: std::collections::BTreeMap<&'static str, Vec<String>>,
+    orders: Orders,
 }
 
 fn pct(v: Option<f64>) -> Val {
@@ -31,21 +32,9 @@ fn days(v: Option<f64>) -> Val {
 
 impl Quarterly {
     pub fn new(schema: &Schema) -> Result<Quarterly, Error> {
-        let roster = schema.ledger(LedgerKey::Roster);
-        let roles = &schema.roles.roster;
-        let orders = [
-            ("structure_kind", roles.kind),
-            ("structure_sex", roles.sex),
-            ("structure_education", roles.education),
-            ("structure_qualification", roles.qualification),
-            ("structure_politics", roles.politics),
-        ]
-        .into_iter()
-        .map(|(key, col)| (key, roster.fields[col].values.clone()))
-        .collect();
         Ok(Quarterly {
             texts: Texts::parse("templates/quarterly.toml", WORDING)?,
-            orders,
+            orders: Orders::new(schema),
         })
     }
 
@@ -99,24 +88,32 @@ impl Quarterly {
             Piece::Heading(self.t("h_structure")?),
         ];
         let talents = &r.quarter.talents;
-        for (key, breakdown, chart) in [
-            ("structure_kind", &talents.by_kind, None),
-            ("structure_sex", &talents.by_sex, None),
-            ("structure_age", &talents.by_age, Some("chart_age")),
+        let o = &self.orders;
+        for (key, breakdown, order, chart) in [
+            ("structure_kind", &talents.by_kind, &o.kind, None),
+            ("structure_sex", &talents.by_sex, &o.sex, None),
+            ("structure_age", &talents.by_age, &o.age, Some("chart_age")),
             (
                 "structure_education",
                 &talents.by_education,
+                &o.education,
                 Some("chart_education"),
             ),
-            ("structure_qualification", &talents.by_qualification, None),
-            ("structure_politics", &talents.by_politics, None),
+            (
+                "structure_qualification",
+                &talents.by_qualification,
+                &o.qualification,
+                None,
+            ),
+            (
+                "structure_politics",
+                &talents.by_politics,
+                &o.politics,
+                None,
+            ),
         ] {
-            pieces.push(Piece::Table(self.structure_table(
-                key,
-                breakdown,
-                talents.in_library,
-                chart,
-            )?));
+            let table = self.structure_table(key, (breakdown, order), talents.in_library, chart)?;
+            pieces.push(Piece::Table(table));
         }
         pieces.push(Piece::Heading(self.t("h_targets")?));
         if r.targets.is_empty() {
@@ -259,14 +256,12 @@ impl Quarterly {
     fn structure_table(
         &self,
         key: &str,
-        b: &Breakdown,
+        (b, order): (&Breakdown, &[String]),
         total: u64,
         chart: Option<&str>,
     ) -> Result<SimpleTable, Error> {
         let label = self.t(key)?;
-        // The schema's order first, anything else (e.g. 未填) after.
-        let order = self.orders.get(key).cloned().unwrap_or_default();
-        let rows = share_rows(b, total, &order);
+        let rows = share_rows(b, total, order);
         let mut headers = self.texts.list("structure_headers")?;
         headers[0] = label.clone();
         Ok(SimpleTable {

@@ -299,17 +299,15 @@ fn table_sheet(
 /// Rows of a breakdown table: value, count, share of `total`, in `order`
 /// (values not in it last, in their own order).
 pub fn share_rows(b: &crate::model::Breakdown, total: u64, order: &[String]) -> Vec<Vec<Val>> {
-    let mut entries: Vec<(&String, &u64)> = b.iter().collect();
-    entries.sort_by_key(|(k, _)| order.iter().position(|o| o == *k).unwrap_or(usize::MAX));
-    entries
+    crate::render::orders::in_order(b, order)
         .into_iter()
         .map(|(k, n)| {
             let share = if total > 0 {
-                Val::Pct(*n as f64 / total as f64)
+                Val::Pct(n as f64 / total as f64)
             } else {
                 Val::Empty
             };
-            vec![Val::text(k), Val::Int(*n as i64), share]
+            vec![Val::text(k), Val::Int(n as i64), share]
         })
         .collect()
 }

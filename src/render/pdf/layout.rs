@@ -14,8 +14,11 @@ const MARGIN_TOP: f32 = 18.0 * MM;
 const MARGIN_BOTTOM: f32 = 20.0 * MM;
 const BODY: f32 = 11.0;
 const CELL: f32 = 9.5;
+const PARAGRAPH_LINE: f32 = BODY * 1.7;
 const PAD: f32 = 3.0;
 const CHART_HEIGHT: f32 = 62.0 * MM;
+/// Rows a split table keeps on each side of a page break.
+const MIN_SPLIT_ROWS: usize = 3;
 
 /// What one page holds, before fonts are attached.
 #[derive(Default)]
@@ -74,6 +77,11 @@ impl Layout {
         self.y - MARGIN_BOTTOM
     }
 
+    /// The height a page holds.
+    fn page_room(&self) -> f32 {
+        self.height - MARGIN_TOP - MARGIN_BOTTOM
+    }
+
     fn new_page(&mut self) {
         self.pages.push(Page::default());
         self.y = self.height - MARGIN_TOP;
@@ -112,14 +120,18 @@ impl Layout {
         }
     }
 
-    fn paragraph(&mut self, text: &str) {
-        let line_height = BODY * 1.7;
-        // First-line indent of two full-width characters, as official documents have.
+    /// A paragraph's lines, with the first-line indent of two full-width
+    /// characters official documents have.
+    fn paragraph_lines(&self, text: &str) -> Vec<String> {
         let indented = format!("\u{3000}\u{3000}{}", text.trim());
-        for line in wrap(&indented, BODY, self.content_width()) {
-            self.ensure(line_height);
+        wrap(&indented, BODY, self.content_width())
+    }
+
+    fn paragraph(&mut self, text: &str) {
+        for line in self.paragraph_lines(text) {
+            self.ensure(PARAGRAPH_LINE);
             self.text(MARGIN_X, self.y - BODY, BODY, &line, false);
-            self.y -= line_height;
+            self.y -= PARAGRAPH_LINE;
         }
         self.y -= BODY * 0.4;
     }
@@ -127,7 +139,7 @@ impl Layout {
     fn heading(&mut self, text: &str) {
         let size = 13.5;
         // Keep the heading with at least two lines of what follows.
-        self.ensure(size * 1.8 + BODY * 1.7 * 2.0);
+        self.ensure(size * 1.8 + PARAGRAPH_LINE * 2.0);
         self.y -= size * 0.5;
         self.text(MARGIN_X, self.y - size, size, text, true);
         self.y -= size * 1.6;
@@ -193,50 +205,111 @@ fn row_height(grid: &Grid, row: &[Cell], size: f32) -> f32 {
         + 2.0 * PAD
 }
 
-impl Layout {
-    fn table(&mut self, table: &Table) {
-        let grid = Grid::new(table, MARGIN_X, self.content_width());
-        let header_heights: Vec<f32> = table
+/// A table's row heights: the header rows and the body rows.
+struct Heights {
+    header: Vec<f32>,
+    rows: Vec<f32>,
+}
+
+impl Heights {
+    fn of(table: &Table, grid: &Grid) -> Heights {
+        let header = table
             .header
             .iter()
-            .map(|r| row_height(&grid, r, CELL))
+            .map(|r| row_height(grid, r, CELL))
             .collect();
-        let mut heights: Vec<f32> = table
+        let mut rows: Vec<f32> = table
             .rows
             .iter()
-            .map(|r| row_height(&grid, r, CELL))
+            .map(|r| row_height(grid, r, CELL))
             .collect();
         // A merged cell taller than its rows stretches the last of them.
         for (r, row) in table.rows.iter().enumerate() {
             for c in cells(row).iter().filter(|c| c.rowspan > 1) {
-                let end = (r + c.rowspan).min(heights.len());
+                let end = (r + c.rowspan).min(rows.len());
                 let need = wrap(c.text, CELL, grid.span_width(c.col, c.colspan) - 2.0 * PAD).len()
                     as f32
                     * CELL
                     * 1.35
                     + 2.0 * PAD;
-                let have: f32 = heights[r..end].iter().sum();
+                let have: f32 = rows[r..end].iter().sum();
                 if need > have {
-                    heights[end - 1] += need - have;
+                    rows[end - 1] += need - have;
                 }
             }
         }
-        let header_height: f32 = header_heights.iter().sum();
+        Heights { header, rows }
+    }
+
+    fn header_height(&self) -> f32 {
+        self.header.iter().sum()
+    }
+}
+
+impl Layout {
+    fn grid(&self, table: &Table) -> Grid {
+        Grid::new(table, MARGIN_X, self.content_width())
+    }
+
+    /// What must fit on a page for a table to start there: all of it when
+    /// it fits on one page (a table that fits is never split), else its
+    /// header and the rows a split keeps before the break.
+    fn table_keep(&self, table: &Table) -> f32 {
+        let h = Heights::of(table, &self.grid(table));
+        let all = h.header_height() + h.rows.iter().sum::<f32>();
+        if all <= self.page_room() {
+            all
+        } else {
+            h.header_height() + h.rows.iter().take(MIN_SPLIT_ROWS).sum::<f32>()
+        }
+    }
+
+    /// The rows a new page starts at: each where the next row no longer
+    /// fits, the last moved up so that the last page has at least
+    /// [`MIN_SPLIT_ROWS`] rows while the page before keeps as many.
+    fn breaks(&self, h: &Heights) -> Vec<usize> {
+        let mut breaks: Vec<usize> = Vec::new();
+        let mut room = self.room() - h.header_height();
+        let mut start = 0;
+        for (r, row) in h.rows.iter().enumerate() {
+            if *row > room && r > start {
+                breaks.push(r);
+                start = r;
+                room = self.page_room() - h.header_height();
+            }
+            room -= row;
+        }
+        let n = h.rows.len();
+        let before = breaks.len().checked_sub(2).map_or(0, |i| breaks[i]);
+        if let Some(last) = breaks.last_mut() {
+            if n - *last < MIN_SPLIT_ROWS {
+                *last = (n.saturating_sub(MIN_SPLIT_ROWS))
+                    .max(before + MIN_SPLIT_ROWS)
+                    .min(*last);
+            }
+        }
+        breaks
+    }
+
+    fn table(&mut self, table: &Table) {
+        let grid = self.grid(table);
+        let h = Heights::of(table, &grid);
+        self.ensure(self.table_keep(table));
+        let breaks = self.breaks(&h);
         // Rows placed on each page: (row index, top y).
         let mut placed: Vec<(usize, f32)> = Vec::new();
-        self.ensure(header_height + heights.first().copied().unwrap_or(0.0));
-        self.draw_header(table, &grid, &header_heights);
-        for (r, h) in heights.iter().enumerate() {
-            if *h > self.room() {
-                self.draw_body(table, &grid, &heights, &placed);
+        self.draw_header(table, &grid, &h.header);
+        for (r, height) in h.rows.iter().enumerate() {
+            if breaks.contains(&r) {
+                self.draw_body(table, &grid, &h.rows, &placed);
                 placed.clear();
                 self.new_page();
-                self.draw_header(table, &grid, &header_heights);
+                self.draw_header(table, &grid, &h.header);
             }
             placed.push((r, self.y));
-            self.y -= h;
+            self.y -= height;
         }
-        self.draw_body(table, &grid, &heights, &placed);
+        self.draw_body(table, &grid, &h.rows, &placed);
         self.y -= BODY * 0.8;
     }
 
@@ -329,25 +402,41 @@ impl Layout {
         }
     }
 
-    /// Height of a table's header and first row: what must fit on a page
-    /// for the table to start there.
-    fn table_lead(&self, table: &Table) -> f32 {
-        let grid = Grid::new(table, MARGIN_X, self.content_width());
-        let header: f32 = table
-            .header
-            .iter()
-            .map(|r| row_height(&grid, r, CELL))
-            .sum();
-        header
-            + table
-                .rows
-                .first()
-                .map_or(0.0, |r| row_height(&grid, r, CELL))
+    /// What must fit below a heading so that it does not end a page: the
+    /// start of block `i`. A chart keeps its table with it when both fit on
+    /// a page, else the table's first rows.
+    fn lead(&self, blocks: &[Block], i: usize) -> f32 {
+        match blocks.get(i) {
+            Some(Block::Table(t)) => self.table_keep(t),
+            Some(Block::Chart(_)) => {
+                let chart = CHART_HEIGHT + 20.0;
+                let whole = chart + self.lead(blocks, i + 1);
+                match blocks.get(i + 1) {
+                    Some(Block::Table(t)) if whole > self.page_room() => {
+                        let grid = self.grid(t);
+                        let h = Heights::of(t, &grid);
+                        let first: f32 = h.rows.iter().take(MIN_SPLIT_ROWS).sum();
+                        chart + h.header_height() + first
+                    }
+                    _ => whole,
+                }
+            }
+            // Three lines of a paragraph; a shorter one with the start of
+            // what follows it.
+            Some(Block::Paragraph(t)) => {
+                let lines = self.paragraph_lines(t).len();
+                if lines >= MIN_SPLIT_ROWS {
+                    PARAGRAPH_LINE * MIN_SPLIT_ROWS as f32
+                } else {
+                    PARAGRAPH_LINE * lines as f32 + BODY * 0.4 + self.lead(blocks, i + 1)
+                }
+            }
+            _ => 0.0,
+        }
     }
 
     fn chart(&mut self, chart: &BarChart) {
         let height = CHART_HEIGHT;
-        self.ensure(height + 20.0);
         let size = 9.0;
         self.centered(&chart.title, 10.5, true);
         let (x0, w) = (MARGIN_X + 12.0 * MM, self.content_width() - 24.0 * MM);
@@ -426,14 +515,12 @@ fn lay_out(doc: &Document) -> (Layout, Vec<(String, usize)>) {
     let mut anchors = Vec::new();
     let mut l = Layout::new(doc.landscape);
     for (i, block) in doc.blocks.iter().enumerate() {
-        // A heading never ends a page: keep it with the start of what follows.
-        if let (Block::Heading(_), Some(next)) = (block, doc.blocks.get(i + 1)) {
-            let lead = match next {
-                Block::Table(t) => l.table_lead(t),
-                Block::Chart(_) => CHART_HEIGHT + 20.0,
-                _ => 0.0,
-            };
-            l.ensure(13.5 * 2.1 + lead);
+        // A heading never ends a page: keep it with the start of what
+        // follows; a chart stays with its table.
+        match block {
+            Block::Heading(_) => l.ensure(13.5 * 2.1 + l.lead(&doc.blocks, i + 1)),
+            Block::Chart(_) => l.ensure(l.lead(&doc.blocks, i)),
+            _ => {}
         }
         match block {
             Block::Title(t) => {
