@@ -68,7 +68,8 @@ fn narrative_numbers_and_findings_follow_the_model() {
                 .join("out")
                 .join(year)
                 .join(format!("年度人才调研报告-{name}-{year}.pdf"));
-            let text = common::pdf_text(&pdf, None, false).replace('\n', "");
+            // Set as a document, the text has no space between Chinese and figures.
+            let text = common::pdf_text(&pdf, None, false).replace(['\n', ' '], "");
             let y = &r["year_total"];
             for expected in [
                 format!("在库人才 {} 人", y["talents"]["in_library"]),
@@ -84,7 +85,7 @@ fn narrative_numbers_and_findings_follow_the_model() {
                 ),
             ] {
                 assert!(
-                    text.contains(&expected),
+                    text.contains(&expected.replace(' ', "")),
                     "{name} {year}: “{expected}” not in the narrative"
                 );
             }
@@ -109,9 +110,9 @@ fn narrative_numbers_and_findings_follow_the_model() {
         None,
         false,
     )
-    .replace('\n', "");
+    .replace(['\n', ' '], "");
     assert!(
-        funeral_pdf.contains("五类人才活动") && funeral_pdf.contains("未达到不少于 4次的要求"),
+        funeral_pdf.contains("五类人才活动") && funeral_pdf.contains("未达到不少于4次的要求"),
         "shortcoming from the data"
     );
     let party_pdf = common::pdf_text(

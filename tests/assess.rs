@@ -173,6 +173,7 @@ fn the_combined_packet_has_a_cover_contents_with_page_numbers_and_running_page_n
         "东胜区社会组织党建人才工作站",
     ];
     let mut last = 2;
+    let mut blanks = 0;
     for s in stations {
         let line = contents
             .lines()
@@ -180,17 +181,37 @@ fn the_combined_packet_has_a_cover_contents_with_page_numbers_and_running_page_n
             .unwrap_or_else(|| panic!("{s} in contents"));
         let page: usize = line.split_whitespace().last().unwrap().parse().unwrap();
         assert!(page > last, "{s} starts after the previous part");
-        let text = common::pdf_text(&pdf, Some(page), true).replace(' ', "");
+        let text = common::pdf_text(&pdf, Some(page), true).replace([' ', '\n', '\u{c}'], "");
         assert!(
             text.contains(&format!("{s}2023年度考核材料")),
             "{s} begins on page {page}"
         );
+        // Printed on both sides, each station starts on a right-hand page;
+        // a left-hand page before it is blank but for 此页无正文.
+        assert!(page % 2 == 1, "{s} starts on page {page}, a left-hand page");
+        if page > last + 1 {
+            let before =
+                common::pdf_text(&pdf, Some(page - 1), true).replace([' ', '\n', '\u{c}'], "");
+            if before.contains("此页无正文") {
+                assert_eq!(
+                    before,
+                    format!("此页无正文第{}页共{pages}页", page - 1),
+                    "the blank page has nothing else"
+                );
+                blanks += 1;
+            }
+        }
         assert!(
             text.contains(&format!("第{page}页共{pages}页")),
             "running page numbers"
         );
         last = page;
     }
+    // The sample's stations take three pages each, so blanks are needed.
+    assert!(
+        blanks > 0,
+        "no blank page was needed: the check above saw none"
+    );
     let line = contents
         .lines()
         .find(|l| l.contains("示范点推荐"))

@@ -3,11 +3,12 @@
 
 use crate::common;
 
-use jucai::render::pdf::{render, Align, BarChart, Block, Cell, Document, Table};
+use jucai::render::pdf::{render, Align, BarChart, Block, Cell, Document, Style, Table};
 
 fn doc(blocks: Vec<Block>) -> Document {
     Document {
         title: "测试报告".into(),
+        style: Style::Report,
         landscape: false,
         date: chrono::NaiveDate::from_ymd_opt(2023, 9, 30).unwrap(),
         footer: "第 {page} 页 共 {pages} 页".into(),
@@ -203,4 +204,131 @@ fn no_page_of_the_samples_pdfs_ends_with_a_heading() {
         }
     }
     assert!(pages_seen > pdfs.len(), "{pages_seen} pages");
+}
+
+#[test]
+fn odd_page_leaves_a_marked_blank_page_only_where_a_part_would_start_on_an_even_one() {
+    common::require_tool("pdftotext");
+    let blank = || Block::OddPage("此页无正文".into());
+    let part = |n: usize| Block::Paragraph(format!("第{n}部分正文。"));
+    let bytes = render(&doc(vec![
+        Block::Title("汇编".into()),
+        blank(),
+        part(1),
+        blank(),
+        part(2),
+        Block::PageBreak,
+        part(3),
+        blank(),
+        part(4),
+    ]));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("odd.pdf");
+    std::fs::write(&path, &bytes).unwrap();
+    assert_eq!(page_count(&path), 7);
+    let shown: Vec<String> = (1..=7)
+        .map(|p| common::pdf_text(&path, Some(p), true).replace([' ', '\n', '\u{c}'], ""))
+        .collect();
+    let expected = [
+        "汇编",
+        "此页无正文",
+        "第1部分正文。",
+        "此页无正文",
+        "第2部分正文。",
+        "第3部分正文。",
+        "第4部分正文。",
+    ];
+    for (p, (text, want)) in shown.iter().zip(expected).enumerate() {
+        assert_eq!(text, &format!("{want}第{}页共7页", p + 1), "page {}", p + 1);
+    }
+}
+
+/// GB/T 9704 typography: an official document embeds 宋 (body, title), 黑
+/// (headings, tables) and 楷 (subtitle), subset; a character the 宋 face
+/// lacks is drawn in 黑 and still extracts as itself.
+#[test]
+fn an_official_document_sets_song_hei_and_kai_and_falls_back_glyph_by_glyph() {
+    let mut d = doc(vec![
+        Block::Title("关于张堃同志工作情况的报告".into()),
+        Block::Subtitle("东胜区民政人才工作中心".into()),
+        Block::Heading("一、基本情况".into()),
+        Block::Paragraph("张堃同志2024年组织活动 12 次，参与 300 人次。".into()),
+    ]);
+    d.style = Style::Official;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("official.pdf");
+    std::fs::write(&path, render(&d)).unwrap();
+    let mut fonts = common::pdf_fonts(&path);
+    fonts.sort();
+    assert_eq!(
+        fonts,
+        ["BousungEG-Light-GB", "GBZenKai-Medium", "WenQuanYiMicroHei"],
+        "宋, 楷 and 黑 embedded"
+    );
+    // 黑 is embedded for 堃 alone when nothing else is set in it.
+    let faces_of = |title: &str| {
+        let mut d = doc(vec![
+            Block::Title(title.into()),
+            Block::Paragraph("正文。".into()),
+        ]);
+        d.style = Style::Official;
+        let path = dir.path().join("faces.pdf");
+        std::fs::write(&path, render(&d)).unwrap();
+        let mut fonts = common::pdf_fonts(&path);
+        fonts.sort();
+        fonts
+    };
+    assert_eq!(faces_of("关于张同志的报告"), ["BousungEG-Light-GB"]);
+    assert_eq!(
+        faces_of("关于张堃同志的报告"),
+        ["BousungEG-Light-GB", "WenQuanYiMicroHei"]
+    );
+    let text = common::pdf_text(&path, None, false).replace(['\n', '\u{c}'], "");
+    assert!(text.contains("关于张堃同志工作情况的报告"), "{text}");
+    // No space between Chinese and figures in a document.
+    assert!(text.contains("组织活动12次，参与300人次"), "{text}");
+    assert!(std::fs::metadata(&path).unwrap().len() < 100_000);
+    // The page is the standard's: A4.
+    assert!(common::pdf_info(&path).contains("595.276 x 841.89 pts (A4)"));
+}
+
+/// Every official PDF of the sample (annual summaries, packets) stays under
+/// 100 KB a page with its three faces embedded.
+#[test]
+fn the_samples_official_pdfs_stay_under_100_kb_a_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::intake_sample(root);
+    let platform = common::sample_platform();
+    let common_args = [
+        "--archive",
+        "archive",
+        "--out",
+        "out",
+        "--platform",
+        &platform,
+    ];
+    for command in [
+        &["report", "annual", "--year", "2024"][..],
+        &["packet", "--year", "2023"][..],
+    ] {
+        common::jucai_ok(root, &[command, &common_args[..]].concat());
+    }
+    let pdfs = pdfs_under(&root.join("out"));
+    assert!(pdfs.len() >= 10, "{pdfs:?}");
+    for pdf in &pdfs {
+        let per_page = std::fs::metadata(pdf).unwrap().len() / page_count(pdf) as u64;
+        assert!(
+            per_page < 100_000,
+            "{}: {per_page} bytes a page",
+            pdf.display()
+        );
+        assert!(
+            common::pdf_fonts(pdf)
+                .iter()
+                .any(|f| f == "BousungEG-Light-GB"),
+            "{}: body in 宋",
+            pdf.display()
+        );
+    }
 }

@@ -237,3 +237,51 @@ fn a_target_with_an_unknown_measure_is_a_config_error_not_a_crash() {
         "{err}"
     );
 }
+
+/// Money grouped with two decimals, changes signed, the same in the PDF's
+/// text and the XLSX's number formats (the XLSX keeps real numbers).
+#[test]
+fn money_is_grouped_and_changes_signed_in_pdf_and_xlsx() {
+    let (sample, model) = sample_with_reports("2024Q4");
+    let centre = model.iter().find(|r| r["level_kind"] == "centre").unwrap();
+    let name = centre["name"].as_str().unwrap();
+    let funds = centre["quarter"]["activities"]["funds"].as_f64().unwrap();
+    assert!(funds >= 1000.0, "the sample's centre spends {funds}");
+    let grouped = jucai::render::numbers::money(funds);
+    assert!(grouped.contains(','), "{grouped}");
+    let (pdf, xlsx) = report_files(sample.root(), "2024Q4", name);
+    let text = common::pdf_text(&pdf, None, false).replace('\n', "");
+    assert!(
+        text.contains(&format!("使用经费 {grouped} 元")),
+        "{grouped} in the text"
+    );
+    let talents = |q: &str| centre[q]["talents"]["in_library"].as_i64().unwrap();
+    let change = talents("quarter") - talents("previous_quarter");
+    assert!(change > 0, "the sample grows: {change}");
+    let layout = common::pdf_text(&pdf, Some(1), true);
+    let row = layout
+        .lines()
+        .find(|l| l.trim_start().starts_with("在库人才（人）"))
+        .expect("the figures table's talents row");
+    assert!(row.contains(&format!("+{change}")), "{row}");
+
+    let mut book = open_workbook_auto(&xlsx).unwrap();
+    let figures = book.worksheet_range("主要数字").unwrap();
+    let funds_row = (1..30)
+        .find(|&i| {
+            figures.get_value((i, 0)).map(|v| v.to_string()) == Some("活动经费（元）".into())
+        })
+        .unwrap();
+    assert_eq!(
+        figures.get_value((funds_row, 1)),
+        Some(&calamine::Data::Float(funds)),
+        "a real number"
+    );
+    let styles = common::zip_part(&xlsx, "xl/styles.xml");
+    for code in ["#,##0.00", "+#,##0;-#,##0;0", "+#,##0.00;-#,##0.00;0"] {
+        assert!(
+            styles.contains(&format!("formatCode=\"{code}\"")),
+            "{code} in styles.xml"
+        );
+    }
+}

@@ -10,6 +10,7 @@ use crate::error::Error;
 use crate::model::{AnnualReport, Breakdown, Figures};
 use crate::registry::Level;
 use crate::render::ledger_template::chinese_date;
+use crate::render::numbers;
 use crate::render::orders::{in_order, Orders};
 use crate::render::report_doc::{share_rows, Piece, ReportDoc, SimpleTable, Val};
 use crate::schema::{LedgerKey, Schema};
@@ -32,7 +33,7 @@ pub struct Annual {
 }
 
 fn pct(x: f64) -> String {
-    format!("{:.1}%", x * 100.0)
+    numbers::rate(x)
 }
 
 /// The `take` largest entries of a breakdown as `{name, n, share}`, largest
@@ -160,7 +161,7 @@ impl Annual {
             "problem_top": cases(&y.problems.by_category, &o.problem_category)?,
             "need_rate": y.needs.closure_rate.map(pct),
             "need_top": cases(&y.needs.by_category, &o.need_category)?,
-            "funds": format!("{:.2}", y.activities.funds),
+            "funds": numbers::money(y.activities.funds),
             "levels": levels,
         }))
     }
@@ -287,6 +288,7 @@ impl Annual {
             date: r.as_of.end(),
             footer: self.texts.plain("footer_pdf")?,
             landscape: false,
+            style: crate::render::pdf::Style::Official,
             pieces,
         })
     }
@@ -339,7 +341,7 @@ impl Annual {
                     Val::Text(self.texts.plain(key)?),
                     Val::Int(a),
                     Val::Int(b),
-                    Val::Int(a - b),
+                    Val::Change((a - b) as f64, 0),
                 ])
             })
             .collect::<Result<_, Error>>()?;

@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::directory::Directory;
 use crate::error::Error;
 use crate::output::write_atomic;
-use crate::render::pdf::{self, Align, Block, Cell, Document, Table};
+use crate::render::pdf::{self, Align, Block, Cell, Document, Style, Table};
 use crate::render::xlsx::{self, Styles};
 use crate::wording::Texts;
 
@@ -63,6 +63,7 @@ impl DirectoryWriter {
         let mut book = xlsx_book(d, &words, date).map_err(|e| Error::xlsx(&xlsx_path, e))?;
         xlsx::save(&mut book, &xlsx_path)?;
         let doc = Document {
+            style: Style::Report,
             title: words.title.clone(),
             landscape: true,
             date,

@@ -17,7 +17,7 @@ use crate::model::AnnualReport;
 use crate::output::write_atomic;
 use crate::render::ledger_template::chinese_date;
 use crate::render::orders::{in_order, Orders};
-use crate::render::pdf::{self, Align, Block, Cell, Document, Table};
+use crate::render::pdf::{self, Align, Block, Cell, Document, Style, Table};
 use crate::render::status_xlsx::StatusWriter;
 use crate::render::xlsx::{self, Styles};
 use crate::wording::Texts;
@@ -305,6 +305,7 @@ impl Packets {
     ) -> Result<Document, Error> {
         Ok(Document {
             title,
+            style: Style::Official,
             landscape: false,
             date,
             footer: self.t("footer_pdf")?,
@@ -372,12 +373,14 @@ impl Packets {
                 &[C, L, R],
                 rows,
             ));
+            // Printed on both sides, every station starts on a right-hand page.
+            let blank = self.t("blank_page")?;
             for (r, a) in stations {
-                blocks.push(Block::PageBreak);
+                blocks.push(Block::OddPage(blank.clone()));
                 blocks.push(Block::Anchor(r.name.clone()));
                 blocks.extend(self.station_blocks(centre, r, a)?);
             }
-            blocks.push(Block::PageBreak);
+            blocks.push(Block::OddPage(blank));
             blocks.push(Block::Anchor(
                 toc_entries.last().cloned().unwrap_or_default(),
             ));

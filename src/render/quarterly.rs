@@ -6,6 +6,7 @@ use serde_json::json;
 use crate::error::Error;
 use crate::model::{Breakdown, Figures, UnitReport};
 use crate::render::ledger_template::chinese_date;
+use crate::render::numbers;
 use crate::render::orders::Orders;
 use crate::render::report_doc::{share_rows, Piece, ReportDoc, SimpleTable, Val};
 use crate::schema::{LedgerKey, Schema};
@@ -71,8 +72,8 @@ impl Quarterly {
             "y": r.year_to_date,
             "p": r.previous_quarter,
             "change_talents": r.previous_quarter.as_ref().map(|p| self.change(r.quarter.talents.in_library, p.talents.in_library)).transpose()?,
-            "closure_rate": r.quarter.problems.closure_rate.map(|x| format!("{:.1}%", x * 100.0)),
-            "funds": format!("{:.2}", r.quarter.activities.funds),
+            "closure_rate": r.quarter.problems.closure_rate.map(numbers::rate),
+            "funds": numbers::money(r.quarter.activities.funds),
             "r": r.reporting,
             "quality": r.quality,
             "excluded": excluded,
@@ -172,6 +173,7 @@ impl Quarterly {
             date: r.period.end(),
             footer: self.t("footer_pdf")?,
             landscape: false,
+            style: crate::render::pdf::Style::Report,
             pieces,
         })
     }
@@ -219,7 +221,7 @@ impl Quarterly {
             ("row_talent_participants", |f| {
                 Val::Int(f.activities.talent_participants as i64)
             }),
-            ("row_funds", |f| Val::Num(f.activities.funds, 2)),
+            ("row_funds", |f| Val::Money(f.activities.funds)),
             ("row_achievements", |f| {
                 Val::Int(f.achievements.count as i64)
             }),
@@ -233,8 +235,9 @@ impl Quarterly {
                 let now = get(&r.quarter);
                 let before = r.previous_quarter.as_ref().map(get).unwrap_or(Val::Empty);
                 let delta = match (&now, &before) {
-                    (Val::Int(a), Val::Int(b)) => Val::Int(a - b),
-                    (Val::Num(a, d), Val::Num(b, _)) => Val::Num(a - b, *d),
+                    (Val::Int(a), Val::Int(b)) => Val::Change((a - b) as f64, 0),
+                    (Val::Num(a, d), Val::Num(b, _)) => Val::Change(a - b, *d),
+                    (Val::Money(a), Val::Money(b)) => Val::Change(a - b, 2),
                     (Val::Pct(a), Val::Pct(b)) => Val::Text(self.texts.render(
                         "points",
                         &json!({ "points": format!("{:+.1}", (a - b) * 100.0) }),

@@ -10,7 +10,8 @@ use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, XlsxError};
 
 use crate::error::Error;
 use crate::output::{safe_sheet_name, write_atomic};
-use crate::render::pdf::{self, Align, BarChart, Block, Cell, Document, Table};
+use crate::render::numbers;
+use crate::render::pdf::{self, Align, BarChart, Block, Cell, Document, Style, Table};
 use crate::render::xlsx::{self, Styles};
 
 /// A table cell value: numbers stay numbers in XLSX.
@@ -20,6 +21,10 @@ pub enum Val {
     Int(i64),
     /// A number shown with `decimals` places.
     Num(f64, usize),
+    /// Yuan, two decimals.
+    Money(f64),
+    /// A change from one period to another, signed, with `decimals` places.
+    Change(f64, usize),
     /// A ratio shown as a percentage.
     Pct(f64),
     Empty,
@@ -33,15 +38,17 @@ impl Val {
     fn shown(&self) -> String {
         match self {
             Val::Text(s) => s.clone(),
-            Val::Int(i) => i.to_string(),
-            Val::Num(f, d) => format!("{f:.*}", d),
-            Val::Pct(p) => format!("{:.1}%", p * 100.0),
+            Val::Int(i) => numbers::grouped(*i as f64, 0),
+            Val::Num(f, d) => numbers::grouped(*f, *d),
+            Val::Money(f) => numbers::money(*f),
+            Val::Change(f, d) => numbers::signed(*f, *d),
+            Val::Pct(p) => numbers::rate(*p),
             Val::Empty => String::new(),
         }
     }
 
     fn numeric(&self) -> bool {
-        matches!(self, Val::Int(_) | Val::Num(..) | Val::Pct(_))
+        !matches!(self, Val::Text(_) | Val::Empty)
     }
 }
 
@@ -70,6 +77,9 @@ pub struct ReportDoc {
     pub date: NaiveDate,
     pub footer: String,
     pub landscape: bool,
+    /// How the PDF is set: the annual summary is a document, the quarterly
+    /// report a report of figures.
+    pub style: Style,
     pub pieces: Vec<Piece>,
 }
 
@@ -102,6 +112,7 @@ impl ReportDoc {
         pdf::render(&Document {
             title: self.title.clone(),
             landscape: self.landscape,
+            style: self.style,
             date: self.date,
             footer: self.footer.clone(),
             blocks,
@@ -213,7 +224,7 @@ impl ReportDoc {
 fn number(v: &Val) -> f64 {
     match v {
         Val::Int(i) => *i as f64,
-        Val::Num(f, _) | Val::Pct(f) => *f,
+        Val::Num(f, _) | Val::Money(f) | Val::Change(f, _) | Val::Pct(f) => *f,
         _ => 0.0,
     }
 }
@@ -264,11 +275,15 @@ fn table_sheet(
                 Val::Text(x) => sheet.write_string_with_format(r, c, x, &s.wrap)?,
                 Val::Int(i) => sheet.write_number_with_format(r, c, *i as f64, &int)?,
                 Val::Num(f, d) => {
-                    let format: Format = s.cell.clone().set_num_format(if *d == 0 {
-                        "#,##0".to_string()
-                    } else {
-                        format!("#,##0.{}", "0".repeat(*d))
-                    });
+                    let format: Format = s.cell.clone().set_num_format(numbers::grouped_format(*d));
+                    sheet.write_number_with_format(r, c, *f, &format)?
+                }
+                Val::Money(f) => {
+                    let format: Format = s.cell.clone().set_num_format(numbers::grouped_format(2));
+                    sheet.write_number_with_format(r, c, *f, &format)?
+                }
+                Val::Change(f, d) => {
+                    let format: Format = s.cell.clone().set_num_format(numbers::signed_format(*d));
                     sheet.write_number_with_format(r, c, *f, &format)?
                 }
                 Val::Pct(p) => sheet.write_number_with_format(r, c, *p, &pct)?,
@@ -337,6 +352,7 @@ mod tests {
             date: NaiveDate::from_ymd_opt(2024, 3, 31).unwrap(),
             footer: "第 {page} 页 共 {pages} 页".into(),
             landscape: false,
+            style: Style::Report,
             pieces: vec![Piece::Table(table.clone()), Piece::Table(table)],
         };
         let dir = tempfile::tempdir().unwrap();

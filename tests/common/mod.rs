@@ -477,7 +477,7 @@ pub fn quirky_book() -> Book {
 fn package_of(tool: &str) -> &'static str {
     match tool {
         "soffice" => "libreoffice-calc",
-        "pdftotext" | "pdfinfo" => "poppler-utils",
+        "pdftotext" | "pdfinfo" | "pdffonts" => "poppler-utils",
         "python3" => "python3",
         _ => "the package that provides it",
     }
@@ -526,6 +526,21 @@ pub fn pdf_info(path: &Path) -> String {
         .output()
         .expect("pdfinfo runs");
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The base names of the fonts a PDF embeds (subset tags removed), via pdffonts.
+pub fn pdf_fonts(path: &Path) -> Vec<String> {
+    require_tool("pdffonts");
+    let out = Command::new("pdffonts")
+        .arg(path)
+        .output()
+        .expect("pdffonts runs");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split_whitespace().next())
+        .map(|name| name.split_once('+').map_or(name, |(_, n)| n).to_string())
+        .collect()
 }
 
 /// Run `jucai` and insist it succeeded, showing its errors if not.

@@ -5,20 +5,89 @@ use printpdf::{
     Point, Pt, Rect, Rgb, TextItem, TextRenderingMode, WindingOrder,
 };
 
-use super::document::{Align, BarChart, Block, Cell, Document, Table};
-use super::text::{font, width, wrap};
+use super::document::{Align, BarChart, Block, Cell, Document, Style, Table};
+use super::text::{width, wrap, Face};
 
 const MM: f32 = 72.0 / 25.4;
-const MARGIN_X: f32 = 18.0 * MM;
-const MARGIN_TOP: f32 = 18.0 * MM;
-const MARGIN_BOTTOM: f32 = 20.0 * MM;
-const BODY: f32 = 11.0;
+/// Table cells, chart labels and captions: sans at these sizes in every style.
 const CELL: f32 = 9.5;
-const PARAGRAPH_LINE: f32 = BODY * 1.7;
+const LABEL: f32 = 9.0;
+const CAPTION: f32 = 10.5;
+const TABLE_GAP: f32 = 8.8;
 const PAD: f32 = 3.0;
 const CHART_HEIGHT: f32 = 62.0 * MM;
 /// Rows a split table keeps on each side of a page break.
 const MIN_SPLIT_ROWS: usize = 3;
+
+/// How a line of text is set. The faces have no bold: bold text is filled
+/// and stroked.
+#[derive(Debug, Clone, Copy)]
+struct Font {
+    face: Face,
+    size: f32,
+    bold: bool,
+}
+
+const fn font(face: Face, size: f32, bold: bool) -> Font {
+    Font { face, size, bold }
+}
+
+/// The page and the type of a [`Style`].
+struct Geometry {
+    left: f32,
+    right: f32,
+    top: f32,
+    bottom: f32,
+    /// Baseline of the page number, from the foot of the page.
+    footer_y: f32,
+    footer: Font,
+    title: Font,
+    subtitle: Font,
+    heading: Font,
+    body: Font,
+    /// From one body line's baseline to the next.
+    line: f32,
+    /// Space after a paragraph.
+    paragraph_gap: f32,
+}
+
+impl Geometry {
+    fn of(style: Style) -> Geometry {
+        match style {
+            Style::Report => Geometry {
+                left: 18.0 * MM,
+                right: 18.0 * MM,
+                top: 18.0 * MM,
+                bottom: 20.0 * MM,
+                footer_y: 10.0 * MM,
+                footer: font(Face::Hei, 9.0, false),
+                title: font(Face::Hei, 18.0, true),
+                subtitle: font(Face::Hei, 11.0, false),
+                heading: font(Face::Hei, 13.5, true),
+                body: font(Face::Hei, 11.0, false),
+                line: 11.0 * 1.7,
+                paragraph_gap: 11.0 * 0.4,
+            },
+            // GB/T 9704-2012: A4, top margin 37 mm, left 28 mm, text block
+            // 156 × 225 mm with 22 lines of 三号 (16 pt); the page number
+            // 7 mm below the text block.
+            Style::Official => Geometry {
+                left: 28.0 * MM,
+                right: (210.0 - 28.0 - 156.0) * MM,
+                top: 37.0 * MM,
+                bottom: (297.0 - 37.0 - 225.0) * MM,
+                footer_y: (297.0 - 37.0 - 225.0 - 7.0) * MM - 10.5,
+                footer: font(Face::Song, 10.5, false),
+                title: font(Face::Song, 22.0, true),
+                subtitle: font(Face::Kai, 14.0, false),
+                heading: font(Face::Hei, 16.0, false),
+                body: font(Face::Song, 16.0, false),
+                line: 225.0 * MM / 22.0,
+                paragraph_gap: 0.0,
+            },
+        }
+    }
+}
 
 /// What one page holds, before fonts are attached.
 #[derive(Default)]
@@ -30,9 +99,10 @@ enum Item {
     Text {
         x: f32,
         y: f32,
-        size: f32,
+        font: Font,
         text: String,
-        bold: bool,
+        /// Added after every character, to justify a line.
+        spacing: f32,
     },
     Line {
         x1: f32,
@@ -50,6 +120,8 @@ enum Item {
 }
 
 struct Layout {
+    style: Style,
+    g: Geometry,
     width: f32,
     height: f32,
     pages: Vec<Page>,
@@ -58,38 +130,59 @@ struct Layout {
 }
 
 impl Layout {
-    fn new(landscape: bool) -> Layout {
+    fn new(landscape: bool, style: Style) -> Layout {
+        let g = Geometry::of(style);
         let (w, h) = (210.0 * MM, 297.0 * MM);
         let (width, height) = if landscape { (h, w) } else { (w, h) };
+        let y = height - g.top;
         Layout {
+            style,
+            g,
             width,
             height,
             pages: vec![Page::default()],
-            y: height - MARGIN_TOP,
+            y,
         }
     }
 
     fn content_width(&self) -> f32 {
-        self.width - 2.0 * MARGIN_X
+        self.width - self.g.left - self.g.right
     }
 
     fn room(&self) -> f32 {
-        self.y - MARGIN_BOTTOM
+        self.y - self.g.bottom
     }
 
     /// The height a page holds.
     fn page_room(&self) -> f32 {
-        self.height - MARGIN_TOP - MARGIN_BOTTOM
+        self.height - self.g.top - self.g.bottom
     }
 
     fn new_page(&mut self) {
         self.pages.push(Page::default());
-        self.y = self.height - MARGIN_TOP;
+        self.y = self.height - self.g.top;
+    }
+
+    fn page_is_empty(&self) -> bool {
+        self.pages.last().is_none_or(|p| p.items.is_empty())
     }
 
     /// Start a new page unless `needed` points fit.
     fn ensure(&mut self, needed: f32) {
-        if needed > self.room() && self.y < self.height - MARGIN_TOP - 1.0 {
+        if needed > self.room() && self.y < self.height - self.g.top - 1.0 {
+            self.new_page();
+        }
+    }
+
+    /// Go on on an odd page, leaving an even one blank but for `blank`.
+    fn odd_page(&mut self, blank: &str) {
+        if !self.page_is_empty() {
+            self.new_page();
+        }
+        if self.pages.len().is_multiple_of(2) {
+            let body = self.g.body;
+            let x = (self.width - width(blank, body.size, body.face)) / 2.0;
+            self.text(x, self.height / 2.0, body, blank);
             self.new_page();
         }
     }
@@ -100,22 +193,35 @@ impl Layout {
         }
     }
 
-    fn text(&mut self, x: f32, baseline: f32, size: f32, text: &str, bold: bool) {
+    fn text(&mut self, x: f32, baseline: f32, font: Font, text: &str) {
         self.push(Item::Text {
             x,
             y: baseline,
-            size,
+            font,
             text: text.to_string(),
-            bold,
+            spacing: 0.0,
         });
     }
 
-    fn centered(&mut self, text: &str, size: f32, bold: bool) {
-        let line_height = size * 1.5;
-        for line in wrap(text, size, self.content_width()) {
+    /// Running text as the style sets it: an official document puts no
+    /// space between Chinese and figures (the wording has them for reports).
+    fn set(&self, text: &str) -> String {
+        match self.style {
+            Style::Report => text.to_string(),
+            Style::Official => tighten(text),
+        }
+    }
+
+    /// Lines centred on the text block; a title of several lines gets
+    /// lines of even length rather than a last line of one character.
+    fn centered(&mut self, text: &str, font: Font) {
+        let line_height = font.size * 1.5;
+        let left = self.g.left;
+        let text = self.set(text);
+        for line in balanced(&text, font, self.content_width()) {
             self.ensure(line_height);
-            let x = (self.width - width(&line, size)) / 2.0;
-            self.text(x, self.y - size, size, &line, bold);
+            let x = left + (self.content_width() - width(&line, font.size, font.face)) / 2.0;
+            self.text(x, self.y - font.size, font, &line);
             self.y -= line_height;
         }
     }
@@ -123,26 +229,107 @@ impl Layout {
     /// A paragraph's lines, with the first-line indent of two full-width
     /// characters official documents have.
     fn paragraph_lines(&self, text: &str) -> Vec<String> {
-        let indented = format!("\u{3000}\u{3000}{}", text.trim());
-        wrap(&indented, BODY, self.content_width())
+        let indented = format!("\u{3000}\u{3000}{}", self.set(text.trim()));
+        let body = self.g.body;
+        wrap(&indented, body.size, self.content_width(), body.face)
     }
 
     fn paragraph(&mut self, text: &str) {
-        for line in self.paragraph_lines(text) {
-            self.ensure(PARAGRAPH_LINE);
-            self.text(MARGIN_X, self.y - BODY, BODY, &line, false);
-            self.y -= PARAGRAPH_LINE;
+        let (body, line) = (self.g.body, self.g.line);
+        let lines = self.paragraph_lines(text);
+        let last = lines.len().saturating_sub(1);
+        for (i, text_line) in lines.into_iter().enumerate() {
+            self.ensure(line);
+            // The glyphs centred in the line's pitch, a fifth of the size
+            // below the baseline for descenders.
+            let baseline = self.y - line + body.size * 0.2 + (line - body.size * 1.2) / 2.0;
+            // Every line but the last fills the measure, as Chinese text is set.
+            let spacing = if i < last {
+                justify(&text_line, body, self.content_width())
+            } else {
+                0.0
+            };
+            self.push(Item::Text {
+                x: self.g.left,
+                y: baseline,
+                font: body,
+                text: text_line,
+                spacing,
+            });
+            self.y -= line;
         }
-        self.y -= BODY * 0.4;
+        self.y -= self.g.paragraph_gap;
+    }
+
+    fn heading_height(&self) -> f32 {
+        self.g.heading.size * 2.1
     }
 
     fn heading(&mut self, text: &str) {
-        let size = 13.5;
+        let font = self.g.heading;
         // Keep the heading with at least two lines of what follows.
-        self.ensure(size * 1.8 + PARAGRAPH_LINE * 2.0);
-        self.y -= size * 0.5;
-        self.text(MARGIN_X, self.y - size, size, text, true);
-        self.y -= size * 1.6;
+        self.ensure(self.heading_height() + self.g.line * 2.0);
+        self.y -= font.size * 0.5;
+        let text = self.set(text);
+        self.text(self.g.left, self.y - font.size, font, &text);
+        self.y -= font.size * 1.6;
+    }
+}
+
+/// `text` without the spaces between a Chinese character and a Latin letter
+/// or figure.
+fn tighten(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let wide = |c: char| c as u32 >= 0x2E80;
+    let narrow = |c: char| c.is_ascii_alphanumeric() || "%+-.".contains(c);
+    chars
+        .iter()
+        .enumerate()
+        .filter(|&(i, &c)| {
+            let (Some(&before), Some(&after)) = (
+                i.checked_sub(1).and_then(|j| chars.get(j)),
+                chars.get(i + 1),
+            ) else {
+                return true;
+            };
+            !(c == ' ' && ((wide(before) && narrow(after)) || (narrow(before) && wide(after))))
+        })
+        .map(|(_, c)| *c)
+        .collect()
+}
+
+/// `text` wrapped to `max`, and if that takes several lines, to the
+/// narrowest measure that takes no more.
+fn balanced(text: &str, font: Font, max: f32) -> Vec<String> {
+    let lines = wrap(text, font.size, max, font.face);
+    if lines.len() < 2 {
+        return lines;
+    }
+    let total = width(text, font.size, font.face);
+    let mut measure = total / lines.len() as f32;
+    while measure < max {
+        let tried = wrap(text, font.size, measure, font.face);
+        if tried.len() <= lines.len() {
+            return tried;
+        }
+        measure += font.size / 2.0;
+    }
+    lines
+}
+
+/// The spacing after each character that makes `line` fill `measure`;
+/// none when that would spread it by more than a third of a character
+/// (a line broken early before a long number).
+fn justify(line: &str, font: Font, measure: f32) -> f32 {
+    let gaps = line.chars().count().saturating_sub(1);
+    if gaps == 0 {
+        return 0.0;
+    }
+    let spacing = (measure - width(line, font.size, font.face)) / gaps as f32;
+    if spacing.abs() <= font.size / 3.0 {
+        spacing
+    } else {
+        0.0
     }
 }
 
@@ -197,7 +384,15 @@ fn row_height(grid: &Grid, row: &[Cell], size: f32) -> f32 {
     cells(row)
         .iter()
         .filter(|c| c.rowspan == 1)
-        .map(|c| wrap(c.text, size, grid.span_width(c.col, c.colspan) - 2.0 * PAD).len())
+        .map(|c| {
+            wrap(
+                c.text,
+                size,
+                grid.span_width(c.col, c.colspan) - 2.0 * PAD,
+                Face::Hei,
+            )
+            .len()
+        })
         .max()
         .unwrap_or(1) as f32
         * size
@@ -227,8 +422,13 @@ impl Heights {
         for (r, row) in table.rows.iter().enumerate() {
             for c in cells(row).iter().filter(|c| c.rowspan > 1) {
                 let end = (r + c.rowspan).min(rows.len());
-                let need = wrap(c.text, CELL, grid.span_width(c.col, c.colspan) - 2.0 * PAD).len()
-                    as f32
+                let need = wrap(
+                    c.text,
+                    CELL,
+                    grid.span_width(c.col, c.colspan) - 2.0 * PAD,
+                    Face::Hei,
+                )
+                .len() as f32
                     * CELL
                     * 1.35
                     + 2.0 * PAD;
@@ -248,7 +448,7 @@ impl Heights {
 
 impl Layout {
     fn grid(&self, table: &Table) -> Grid {
-        Grid::new(table, MARGIN_X, self.content_width())
+        Grid::new(table, self.g.left, self.content_width())
     }
 
     /// What must fit on a page for a table to start there: all of it when
@@ -310,7 +510,7 @@ impl Layout {
             self.y -= height;
         }
         self.draw_body(table, &grid, &h.rows, &placed);
-        self.y -= BODY * 0.8;
+        self.y -= TABLE_GAP;
     }
 
     fn draw_header(&mut self, table: &Table, grid: &Grid, heights: &[f32]) {
@@ -386,18 +586,19 @@ impl Layout {
         ] {
             self.push(Item::Line { x1, y1, x2, y2 });
         }
-        let lines = wrap(text, CELL, w - 2.0 * PAD);
+        let lines = wrap(text, CELL, w - 2.0 * PAD, Face::Hei);
         let lh = CELL * 1.35;
         let block = lines.len() as f32 * lh;
         let mut baseline = top - (h - block) / 2.0 - CELL * 1.05;
+        let cell_font = font(Face::Hei, CELL, bold);
         for line in lines {
-            let lw = width(&line, CELL);
+            let lw = width(&line, CELL, Face::Hei);
             let tx = match align {
                 Align::Left => x + PAD,
                 Align::Center => x + (w - lw) / 2.0,
                 Align::Right => x + w - PAD - lw,
             };
-            self.text(tx, baseline, CELL, &line, bold);
+            self.text(tx, baseline, cell_font, &line);
             baseline -= lh;
         }
     }
@@ -409,7 +610,7 @@ impl Layout {
         match blocks.get(i) {
             Some(Block::Table(t)) => self.table_keep(t),
             Some(Block::Chart(_)) => {
-                let chart = CHART_HEIGHT + 20.0;
+                let chart = CHART_HEIGHT + 20.0 + CAPTION * 0.6;
                 let whole = chart + self.lead(blocks, i + 1);
                 match blocks.get(i + 1) {
                     Some(Block::Table(t)) if whole > self.page_room() => {
@@ -423,12 +624,13 @@ impl Layout {
             }
             // Three lines of a paragraph; a shorter one with the start of
             // what follows it.
+            Some(Block::Space(s)) => s + self.lead(blocks, i + 1),
             Some(Block::Paragraph(t)) => {
                 let lines = self.paragraph_lines(t).len();
                 if lines >= MIN_SPLIT_ROWS {
-                    PARAGRAPH_LINE * MIN_SPLIT_ROWS as f32
+                    self.g.line * MIN_SPLIT_ROWS as f32
                 } else {
-                    PARAGRAPH_LINE * lines as f32 + BODY * 0.4 + self.lead(blocks, i + 1)
+                    self.g.line * lines as f32 + self.g.paragraph_gap + self.lead(blocks, i + 1)
                 }
             }
             _ => 0.0,
@@ -437,9 +639,11 @@ impl Layout {
 
     fn chart(&mut self, chart: &BarChart) {
         let height = CHART_HEIGHT;
-        let size = 9.0;
-        self.centered(&chart.title, 10.5, true);
-        let (x0, w) = (MARGIN_X + 12.0 * MM, self.content_width() - 24.0 * MM);
+        let size = LABEL;
+        let label = font(Face::Hei, LABEL, false);
+        self.y -= CAPTION * 0.6;
+        self.centered(&chart.title, font(Face::Hei, CAPTION, true));
+        let (x0, w) = (self.g.left + 12.0 * MM, self.content_width() - 24.0 * MM);
         let base = self.y - height + 14.0;
         let plot = height - 34.0;
         let max = chart.bars.iter().map(|b| b.1).fold(0.0, f64::max).max(1.0);
@@ -457,7 +661,7 @@ impl Layout {
         });
         let n = chart.bars.len().max(1) as f32;
         let slot = w / n;
-        for (i, (label, value)) in chart.bars.iter().enumerate() {
+        for (i, (name, value)) in chart.bars.iter().enumerate() {
             let bar_w = (slot * 0.55).min(40.0);
             let x = x0 + slot * i as f32 + (slot - bar_w) / 2.0;
             let h = (*value / max) as f32 * plot;
@@ -470,16 +674,15 @@ impl Layout {
             });
             let shown = format!("{}{}", crate::read::cell::format_number(*value), chart.unit);
             self.text(
-                x + (bar_w - width(&shown, size)) / 2.0,
+                x + (bar_w - width(&shown, size, Face::Hei)) / 2.0,
                 base + h + 3.0,
-                size,
+                label,
                 &shown,
-                false,
             );
-            let lines = wrap(label, size, slot - 2.0);
+            let lines = wrap(name, size, slot - 2.0, Face::Hei);
             for (j, line) in lines.iter().take(2).enumerate() {
-                let lx = x0 + slot * i as f32 + (slot - width(line, size)) / 2.0;
-                self.text(lx, base - size * 1.4 * (j as f32 + 1.0), size, line, false);
+                let lx = x0 + slot * i as f32 + (slot - width(line, size, Face::Hei)) / 2.0;
+                self.text(lx, base - size * 1.4 * (j as f32 + 1.0), label, line);
             }
         }
         self.y -= height + 8.0;
@@ -513,22 +716,22 @@ pub fn anchors(doc: &Document) -> Vec<(String, usize)> {
 
 fn lay_out(doc: &Document) -> (Layout, Vec<(String, usize)>) {
     let mut anchors = Vec::new();
-    let mut l = Layout::new(doc.landscape);
+    let mut l = Layout::new(doc.landscape, doc.style);
     for (i, block) in doc.blocks.iter().enumerate() {
         // A heading never ends a page: keep it with the start of what
         // follows; a chart stays with its table.
         match block {
-            Block::Heading(_) => l.ensure(13.5 * 2.1 + l.lead(&doc.blocks, i + 1)),
+            Block::Heading(_) => l.ensure(l.heading_height() + l.lead(&doc.blocks, i + 1)),
             Block::Chart(_) => l.ensure(l.lead(&doc.blocks, i)),
             _ => {}
         }
         match block {
             Block::Title(t) => {
-                l.centered(t, 18.0, true);
+                l.centered(t, l.g.title);
                 l.y -= 4.0;
             }
             Block::Subtitle(t) => {
-                l.centered(t, BODY, false);
+                l.centered(t, l.g.subtitle);
                 l.y -= 4.0;
             }
             Block::Heading(t) => l.heading(t),
@@ -537,6 +740,7 @@ fn lay_out(doc: &Document) -> (Layout, Vec<(String, usize)>) {
             Block::Chart(c) => l.chart(c),
             Block::Space(s) => l.y -= s,
             Block::PageBreak => l.new_page(),
+            Block::OddPage(blank) => l.odd_page(blank),
             Block::Anchor(name) => anchors.push((name.clone(), l.pages.len())),
         }
     }
@@ -547,17 +751,67 @@ fn lay_out(doc: &Document) -> (Layout, Vec<(String, usize)>) {
     (l, anchors)
 }
 
+/// The page number of page `page`, centred under the text block.
+fn footer(doc: &Document, l: &Layout, page: usize) -> Item {
+    let text = doc
+        .footer
+        .replace("{page}", &page.to_string())
+        .replace("{pages}", &l.pages.len().to_string());
+    let font = l.g.footer;
+    Item::Text {
+        x: l.g.left + (l.content_width() - width(&text, font.size, font.face)) / 2.0,
+        y: l.g.footer_y,
+        font,
+        text,
+        spacing: 0.0,
+    }
+}
+
+/// The faces a document draws with, embedded (subset on saving) under
+/// fixed names: printpdf names fonts from a process-wide counter, and a
+/// fixed name (and the trailer ID fixed below) keeps the bytes independent
+/// of how many documents were rendered before.
+struct Fonts {
+    handles: Vec<(Face, PdfFontHandle)>,
+}
+
+impl Fonts {
+    fn embed<'a>(pdf: &mut PdfDocument, items: impl Iterator<Item = &'a Item>) -> Fonts {
+        let mut used = std::collections::BTreeSet::new();
+        for item in items {
+            if let Item::Text { font, text, .. } = item {
+                used.extend(font.face.runs(text).into_iter().map(|(face, _)| face));
+            }
+        }
+        let handles = used
+            .into_iter()
+            .map(|face| {
+                let id = printpdf::FontId(face.pdf_name().into());
+                let parsed = printpdf::PdfFont::new(face.font().clone());
+                pdf.resources.fonts.map.insert(id.clone(), parsed);
+                (face, PdfFontHandle::External(id))
+            })
+            .collect();
+        Fonts { handles }
+    }
+
+    fn handle(&self, face: Face) -> Option<&PdfFontHandle> {
+        self.handles
+            .iter()
+            .find(|(f, _)| *f == face)
+            .map(|(_, h)| h)
+    }
+}
+
 fn emit(doc: &Document, l: &Layout) -> Vec<u8> {
     let mut pdf = PdfDocument::new(&doc.title);
-    // printpdf names fonts and documents from a process-wide counter; a fixed
-    // font id (and the trailer ID fixed below) keep the bytes independent of
-    // how many documents were rendered before.
-    let font_id = printpdf::FontId("JUCAIWQYMICROHEI".into());
-    pdf.resources
-        .fonts
-        .map
-        .insert(font_id.clone(), printpdf::PdfFont::new(font().clone()));
-    let handle = PdfFontHandle::External(font_id);
+    let footers: Vec<Item> = (1..=l.pages.len())
+        .map(|page| footer(doc, l, page))
+        .collect();
+    let fonts = Fonts::embed(
+        &mut pdf,
+        l.pages.iter().flat_map(|p| &p.items).chain(&footers),
+    );
     if let Some(info) = fixed_date(doc.date) {
         pdf.metadata.info.creation_date = info;
         pdf.metadata.info.modification_date = info;
@@ -565,29 +819,15 @@ fn emit(doc: &Document, l: &Layout) -> Vec<u8> {
     }
     pdf.metadata.info.creator = "jucai".into();
     pdf.metadata.info.producer = "jucai".into();
-    let total = l.pages.len();
     let pages = l
         .pages
         .iter()
-        .enumerate()
-        .map(|(i, page)| {
+        .zip(&footers)
+        .map(|(page, footer)| {
             let mut ops = vec![Op::SetOutlineThickness { pt: Pt(0.6) }];
-            for item in &page.items {
-                draw(item, &handle, &mut ops);
+            for item in page.items.iter().chain([footer]) {
+                draw(item, &fonts, &mut ops);
             }
-            let footer = doc
-                .footer
-                .replace("{page}", &(i + 1).to_string())
-                .replace("{pages}", &total.to_string());
-            let size = 9.0;
-            let item = Item::Text {
-                x: (l.width - width(&footer, size)) / 2.0,
-                y: MARGIN_BOTTOM / 2.0,
-                size,
-                text: footer,
-                bold: false,
-            };
-            draw(&item, &handle, &mut ops);
             PdfPage::new(printpdf::Mm(l.width / MM), printpdf::Mm(l.height / MM), ops)
         })
         .collect();
@@ -626,22 +866,23 @@ fn fixed_date(date: chrono::NaiveDate) -> Option<printpdf::date::OffsetDateTime>
     printpdf::date::OffsetDateTime::from_unix_timestamp(midnight).ok()
 }
 
-fn draw(item: &Item, font: &PdfFontHandle, ops: &mut Vec<Op>) {
+fn draw(item: &Item, fonts: &Fonts, ops: &mut Vec<Op>) {
     match item {
         Item::Text {
             x,
             y,
-            size,
+            font,
             text,
-            bold,
+            spacing,
         } => {
             ops.push(Op::StartTextSection);
-            ops.push(Op::SetFont {
-                font: font.clone(),
-                size: Pt(*size),
-            });
-            // The font has no bold face: headings are filled and stroked.
-            let mode = if *bold {
+            if *spacing != 0.0 {
+                ops.push(Op::SetCharacterSpacing {
+                    multiplier: *spacing,
+                });
+            }
+            // The faces have no bold: bold text is filled and stroked.
+            let mode = if font.bold {
                 TextRenderingMode::FillStroke
             } else {
                 TextRenderingMode::Fill
@@ -653,9 +894,23 @@ fn draw(item: &Item, font: &PdfFontHandle, ops: &mut Vec<Op>) {
                     y: Pt(*y),
                 },
             });
-            ops.push(Op::ShowText {
-                items: vec![TextItem::Text(text.clone())],
-            });
+            // One run per face: a character the face lacks is drawn in 黑.
+            for (face, run) in font.face.runs(text) {
+                let Some(handle) = fonts.handle(face) else {
+                    continue;
+                };
+                ops.push(Op::SetFont {
+                    font: handle.clone(),
+                    size: Pt(font.size),
+                });
+                ops.push(Op::ShowText {
+                    items: vec![TextItem::Text(run)],
+                });
+            }
+            // Character spacing is graphics state: it outlives the section.
+            if *spacing != 0.0 {
+                ops.push(Op::SetCharacterSpacing { multiplier: 0.0 });
+            }
             ops.push(Op::EndTextSection);
         }
         Item::Line { x1, y1, x2, y2 } => ops.push(Op::DrawLine {

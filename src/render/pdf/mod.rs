@@ -11,7 +11,8 @@ mod document;
 mod layout;
 pub mod text;
 
-pub use document::{Align, BarChart, Block, Cell, Document, Table};
+pub use document::{Align, BarChart, Block, Cell, Document, Style, Table};
+pub use text::Face;
 
 /// Lay out and serialise a document.
 pub fn render(doc: &Document) -> Vec<u8> {

@@ -1,29 +1,91 @@
-//! The embedded CJK font (WenQuanYi Micro Hei, TrueType outlines, Apache-2.0 /
-//! GPL-3 with font exception; licence in templates/fonts/) and line breaking
-//! by Chinese rules: no line starts with closing punctuation, none ends with an
-//! opening one; Latin words and numbers are not split.
+//! The embedded faces and line breaking by Chinese rules: no line starts
+//! with closing punctuation, none ends with an opening one; Latin words and
+//! numbers are not split.
+//!
+//! Faces (licences in templates/fonts/): WenQuanYi Micro Hei (Apache-2.0 /
+//! GPL-3 with font exception), the sans of tables and figures and the 黑体
+//! of headings; AR PL SungtiL GB (宋) and AR PL KaitiM GB (楷), both under
+//! the Arphic Public License. The Arphic faces cover GB 2312 only: a
+//! character they lack (a rare surname character) is drawn and measured in
+//! WenQuanYi, glyph by glyph.
 
 use std::sync::OnceLock;
 
 use printpdf::ParsedFont;
 
-pub const FONT: &[u8] = include_bytes!("../../../templates/fonts/wqy-microhei.ttc");
-
-pub fn font() -> &'static ParsedFont {
-    static FONT_PARSED: OnceLock<ParsedFont> = OnceLock::new();
-    FONT_PARSED.get_or_init(|| {
-        let mut warnings = Vec::new();
-        ParsedFont::from_bytes(FONT, 0, &mut warnings)
-            .expect("the embedded font parses (checked by tests)")
-    })
+/// A typeface of the documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Face {
+    /// 黑: WenQuanYi Micro Hei, which also has every character the others lack.
+    Hei,
+    /// 宋: AR PL SungtiL GB.
+    Song,
+    /// 楷: AR PL KaitiM GB.
+    Kai,
 }
 
-/// Width of `text` at `size` points.
-pub fn width(text: &str, size: f32) -> f32 {
-    let f = font();
-    let upem = f32::from(f.pdf_font_metrics.units_per_em.max(1));
+pub const FACES: [Face; 3] = [Face::Hei, Face::Song, Face::Kai];
+
+const HEI: &[u8] = include_bytes!("../../../templates/fonts/wqy-microhei.ttc");
+const SONG: &[u8] = include_bytes!("../../../templates/fonts/gbsn00lp.ttf");
+const KAI: &[u8] = include_bytes!("../../../templates/fonts/gkai00mp.ttf");
+
+impl Face {
+    /// The parsed font, parsed on first use.
+    pub fn font(self) -> &'static ParsedFont {
+        static PARSED: [OnceLock<ParsedFont>; 3] =
+            [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+        let (slot, bytes) = match self {
+            Face::Hei => (&PARSED[0], HEI),
+            Face::Song => (&PARSED[1], SONG),
+            Face::Kai => (&PARSED[2], KAI),
+        };
+        slot.get_or_init(|| {
+            let mut warnings = Vec::new();
+            ParsedFont::from_bytes(bytes, 0, &mut warnings)
+                .expect("the embedded fonts parse (checked by tests)")
+        })
+    }
+
+    /// The name the PDF gives the font, fixed so output does not depend on
+    /// how many documents were rendered before.
+    pub fn pdf_name(self) -> &'static str {
+        match self {
+            Face::Hei => "JUCAIHEIWQYMICROHEI",
+            Face::Song => "JUCAISONGARPLSUNGTI",
+            Face::Kai => "JUCAIKAIARPLKAITI",
+        }
+    }
+
+    /// The face that draws `c`: this one, or 黑 for what it lacks.
+    pub fn for_char(self, c: char) -> Face {
+        if self == Face::Hei || self.font().lookup_glyph_index(c as u32).is_some() {
+            self
+        } else {
+            Face::Hei
+        }
+    }
+
+    /// `text` cut into runs of one drawing face each.
+    pub fn runs(self, text: &str) -> Vec<(Face, String)> {
+        let mut out: Vec<(Face, String)> = Vec::new();
+        for c in text.chars() {
+            let face = self.for_char(c);
+            match out.last_mut() {
+                Some((f, run)) if *f == face => run.push(c),
+                _ => out.push((face, c.to_string())),
+            }
+        }
+        out
+    }
+}
+
+/// Width of `text` at `size` points in `face` (with its fallback).
+pub fn width(text: &str, size: f32, face: Face) -> f32 {
     text.chars()
         .map(|c| {
+            let f = face.for_char(c).font();
+            let upem = f32::from(f.pdf_font_metrics.units_per_em.max(1));
             f.lookup_glyph_index(c as u32)
                 .map(|g| f.get_horizontal_advance(g))
                 .map_or(size * 0.5, |w| f32::from(w) / upem * size)
@@ -38,10 +100,10 @@ const NO_END: &str = "（【《“‘「『〈([{<";
 
 /// Break `text` into lines no wider than `max` (a line may overhang by one
 /// closing punctuation mark rather than start the next line with it).
-pub fn wrap(text: &str, size: f32, max: f32) -> Vec<String> {
+pub fn wrap(text: &str, size: f32, max: f32, face: Face) -> Vec<String> {
     let mut lines = Vec::new();
     for paragraph in text.split('\n') {
-        wrap_paragraph(paragraph, size, max, &mut lines);
+        wrap_paragraph(paragraph, size, max, face, &mut lines);
     }
     if lines.is_empty() {
         lines.push(String::new());
@@ -70,11 +132,11 @@ fn tokens(text: &str) -> Vec<String> {
     out
 }
 
-fn wrap_paragraph(text: &str, size: f32, max: f32, lines: &mut Vec<String>) {
+fn wrap_paragraph(text: &str, size: f32, max: f32, face: Face, lines: &mut Vec<String>) {
     let mut line = String::new();
     let mut line_width = 0.0;
     for token in tokens(text) {
-        let w = width(&token, size);
+        let w = width(&token, size, face);
         let starts_badly = token.chars().next().is_some_and(|c| NO_START.contains(c));
         if line_width + w > max && !line.is_empty() && !starts_badly {
             // Do not leave an opening bracket at the end of the line.
@@ -86,7 +148,7 @@ fn wrap_paragraph(text: &str, size: f32, max: f32, lines: &mut Vec<String>) {
             }
             lines.push(line.trim_end().to_string());
             line = carry;
-            line_width = width(&line, size);
+            line_width = width(&line, size, face);
             if token == " " {
                 continue;
             }
@@ -102,18 +164,44 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_font_has_chinese_digits_and_latin() {
-        for c in "人才工作站0123456789AZaz（）：".chars() {
-            assert!(font().lookup_glyph_index(c as u32).is_some(), "{c}");
+    fn every_face_has_chinese_digits_and_latin() {
+        for face in FACES {
+            for c in "人才工作站0123456789AZaz（）：，。、%".chars() {
+                assert!(
+                    face.font().lookup_glyph_index(c as u32).is_some(),
+                    "{face:?} {c}"
+                );
+                assert_eq!(face.for_char(c), face, "{c}");
+            }
+            assert!(width("中", 10.0, face) > width("1", 10.0, face), "{face:?}");
         }
-        assert!(width("中", 10.0) > width("1", 10.0));
+    }
+
+    #[test]
+    fn a_character_the_song_face_lacks_is_drawn_in_hei() {
+        // 堃 and 喆 are outside GB 2312 (given names); WenQuanYi has them.
+        for c in ['堃', '喆'] {
+            assert!(Face::Song.font().lookup_glyph_index(c as u32).is_none());
+            assert!(Face::Hei.font().lookup_glyph_index(c as u32).is_some());
+        }
+        let runs = Face::Song.runs("张堃喆同志");
+        assert_eq!(
+            runs,
+            vec![
+                (Face::Song, "张".to_string()),
+                (Face::Hei, "堃喆".to_string()),
+                (Face::Song, "同志".to_string())
+            ]
+        );
+        let hei = width("堃", 10.0, Face::Hei);
+        assert!((width("堃", 10.0, Face::Song) - hei).abs() < 0.01);
     }
 
     #[test]
     fn no_line_starts_with_closing_punctuation() {
         let text = "截至二〇二三年底，本站在库人才二百一十五人，较上年增长百分之十二点五。其中持证社工（含助理社会工作师）九十八人。";
         for max in [40.0, 55.0, 61.0, 80.0, 100.0, 137.0] {
-            let lines = wrap(text, 10.0, max);
+            let lines = wrap(text, 10.0, max, Face::Song);
             assert_eq!(lines.concat(), text, "nothing lost at {max}");
             for (i, l) in lines.iter().enumerate() {
                 let first = l.chars().next().unwrap_or(' ');
@@ -132,7 +220,12 @@ mod tests {
 
     #[test]
     fn numbers_and_latin_words_are_not_split() {
-        let lines = wrap("合计经费12345.67元，来自Dongsheng项目", 10.0, 60.0);
+        let lines = wrap(
+            "合计经费12345.67元，来自Dongsheng项目",
+            10.0,
+            60.0,
+            Face::Hei,
+        );
         assert!(lines.iter().any(|l| l.contains("12345.67")), "{lines:?}");
         assert!(lines.iter().any(|l| l.contains("Dongsheng")), "{lines:?}");
     }
