@@ -430,7 +430,9 @@ impl Picks {
         )
     }
 
-    /// The picked workbooks' rows, each with its unit.
+    /// The picked workbooks' rows, each with its unit (without the columns
+    /// that picked them: every later step joins each row to its scopes, and
+    /// a 64-letter hash on every row and scope was most of the memory).
     pub fn join(&self, rows: &DataFrame) -> Result<DataFrame, Error> {
         if rows.width() == 0 {
             return Ok(DataFrame::empty());
@@ -444,7 +446,8 @@ impl Picks {
                 [col(extract::HASH)],
                 JoinArgs::new(JoinType::Inner),
             )
-            .collect()?)
+            .collect()?
+            .drop_many(PICKED))
     }
 
     /// Events of the picked workbooks: for each (unit, `key`), the version of
@@ -479,9 +482,13 @@ impl Picks {
             )
             .unique_stable(Some(cols(subset)), UniqueKeepStrategy::First)
             .filter(col(date).gt_eq(lit(start)).and(col(date).lt_eq(lit(end))))
-            .collect()?)
+            .collect()?
+            .drop_many(PICKED))
     }
 }
+
+/// The columns a pick adds to the rows, dropped once the rows are picked.
+const PICKED: [&str; 2] = [extract::HASH, "_quarter"];
 
 /// The roster frame with each talent's age band at `end` (`age`).
 fn with_age_bands(mut talents: DataFrame, end: NaiveDate) -> Result<DataFrame, Error> {
@@ -498,7 +505,7 @@ fn with_age_bands(mut talents: DataFrame, end: NaiveDate) -> Result<DataFrame, E
         })
         .collect();
     talents.with_column(Column::new("age".into(), ages))?;
-    Ok(talents)
+    Ok(talents.drop_many(["birth"]))
 }
 
 /// One dated record as a report lists it.

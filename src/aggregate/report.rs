@@ -117,8 +117,10 @@ pub fn build_all(inputs: &Inputs<'_>, periods: &[Period]) -> Result<Vec<Vec<Unit
     let points: BTreeMap<Period, Point> = wanted
         .into_par_iter()
         .map(|p| {
-            let asof = AsOf::build(p, &subs, &records, inputs.registry)?;
+            let mut asof = AsOf::build(p, &subs, &records, inputs.registry)?;
             let computed = compute(&asof, &rolled, &own)?;
+            // The roster is all in the figures now; the reports list events only.
+            asof.talents = DataFrame::empty();
             Ok((p, Point { asof, computed }))
         })
         .collect::<Result<_, Error>>()?;
