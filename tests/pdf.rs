@@ -109,6 +109,25 @@ fn a_one_page_report_is_small_and_reproducible() {
     assert!(common::pdf_info(&path).contains("Pages:           1"));
 }
 
+/// The sample taken into `root`, `commands` run on it into `root/out`, and
+/// the PDFs they wrote.
+fn sample_pdfs(root: &std::path::Path, commands: &[&[&str]]) -> Vec<std::path::PathBuf> {
+    common::intake_sample(root);
+    let platform = common::sample_platform();
+    let out = [
+        "--archive",
+        "archive",
+        "--out",
+        "out",
+        "--platform",
+        &platform,
+    ];
+    for command in commands {
+        common::jucai_ok(root, &[*command, &out[..]].concat());
+    }
+    pdfs_under(&root.join("out"))
+}
+
 /// The PDFs of `dir` and below, sorted.
 fn pdfs_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
@@ -158,25 +177,14 @@ fn is_heading(line: &str) -> bool {
 fn no_page_of_the_samples_pdfs_ends_with_a_heading() {
     common::require_tool("pdftotext");
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    common::intake_sample(root);
-    let platform = common::sample_platform();
-    let common_args = [
-        "--archive",
-        "archive",
-        "--out",
-        "out",
-        "--platform",
-        &platform,
-    ];
-    for command in [
-        &["report", "quarterly", "--period", "2024Q4"][..],
-        &["report", "annual", "--year", "2024"][..],
-        &["packet", "--year", "2023"][..],
-    ] {
-        common::jucai_ok(root, &[command, &common_args[..]].concat());
-    }
-    let pdfs = pdfs_under(&root.join("out"));
+    let pdfs = sample_pdfs(
+        dir.path(),
+        &[
+            &["report", "quarterly", "--period", "2024Q4"],
+            &["report", "annual", "--year", "2024"],
+            &["packet", "--year", "2023"],
+        ],
+    );
     assert!(pdfs.len() >= 10, "{pdfs:?}");
     let mut pages_seen = 0;
     for pdf in &pdfs {
@@ -297,24 +305,13 @@ fn an_official_document_sets_song_hei_and_kai_and_falls_back_glyph_by_glyph() {
 #[test]
 fn the_samples_official_pdfs_stay_under_100_kb_a_page() {
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    common::intake_sample(root);
-    let platform = common::sample_platform();
-    let common_args = [
-        "--archive",
-        "archive",
-        "--out",
-        "out",
-        "--platform",
-        &platform,
-    ];
-    for command in [
-        &["report", "annual", "--year", "2024"][..],
-        &["packet", "--year", "2023"][..],
-    ] {
-        common::jucai_ok(root, &[command, &common_args[..]].concat());
-    }
-    let pdfs = pdfs_under(&root.join("out"));
+    let pdfs = sample_pdfs(
+        dir.path(),
+        &[
+            &["report", "annual", "--year", "2024"],
+            &["packet", "--year", "2023"],
+        ],
+    );
     assert!(pdfs.len() >= 10, "{pdfs:?}");
     for pdf in &pdfs {
         let per_page = std::fs::metadata(pdf).unwrap().len() / page_count(pdf) as u64;
