@@ -1,7 +1,10 @@
-//! The figures of SPEC §7, computed with polars: each fact table is joined to
-//! a membership table (unit → every scope it counts toward) and grouped by
-//! scope, so a station's figures are its own plus its workrooms', and the
-//! centre's its own plus all stations'.
+//! The figures of SPEC §7, computed with polars: each fact table is counted
+//! per unit, and each unit's counts are added into every scope it counts
+//! toward (a membership table, unit → scope), so a station's figures are its
+//! own plus its workrooms', and the centre's its own plus all stations'.
+//! Every figure is a count or a sum (rates and means are worked out from
+//! them afterwards), so counting per unit first gives the same figures as
+//! counting per scope, without a copy of every fact for each of its scopes.
 
 use std::collections::BTreeMap;
 
@@ -68,35 +71,54 @@ impl Frames {
         self.scoped(members)?.figures(start, end, year_start)
     }
 
-    /// Every fact joined once to the membership table: a row per (fact, scope).
+    /// The fact tables with the scopes each unit counts toward.
     pub fn scoped(&self, members: &DataFrame) -> PolarsResult<Scoped> {
-        let join = |facts: &DataFrame| {
-            facts
-                .clone()
-                .lazy()
-                .join(
-                    members.clone().lazy(),
-                    [col("unit")],
-                    [col("unit")],
-                    JoinArgs::new(JoinType::Inner),
-                )
-                .collect()
-        };
         Ok(Scoped {
-            talents: join(&self.talents)?,
-            cases: join(&self.cases)?,
-            activities: join(&self.activities)?,
-            achievements: join(&self.achievements)?,
+            talents: self.talents.clone(),
+            cases: self.cases.clone(),
+            activities: self.activities.clone(),
+            achievements: self.achievements.clone(),
+            members: members.clone(),
         })
     }
 }
 
-/// The fact tables joined to one membership table (see [`Frames::scoped`]).
+/// The fact tables and a membership table (see [`Frames::scoped`]).
 pub struct Scoped {
     talents: DataFrame,
     cases: DataFrame,
     activities: DataFrame,
     achievements: DataFrame,
+    members: DataFrame,
+}
+
+impl Scoped {
+    /// `aggs` (each a count or a sum) of `lf` grouped by scope and `keys`:
+    /// worked out per unit, then each unit's values added into its scopes.
+    fn sums(&self, lf: LazyFrame, keys: &[&str], aggs: Vec<Expr>) -> PolarsResult<DataFrame> {
+        let mut by_unit = vec![col("unit")];
+        by_unit.extend(keys.iter().map(|k| col(*k)));
+        let per_unit = lf.group_by(by_unit).agg(aggs).collect()?;
+        let mut by_scope = vec![col("scope")];
+        by_scope.extend(keys.iter().map(|k| col(*k)));
+        let totals: Vec<Expr> = per_unit
+            .get_column_names()
+            .into_iter()
+            .filter(|name| name.as_str() != "unit" && !keys.contains(&name.as_str()))
+            .map(|name| col(name.clone()).sum())
+            .collect();
+        per_unit
+            .lazy()
+            .join(
+                self.members.clone().lazy(),
+                [col("unit")],
+                [col("unit")],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .group_by(by_scope)
+            .agg(totals)
+            .collect()
+    }
 }
 
 /// Rows for which `e` holds, as a number to sum.
@@ -155,7 +177,7 @@ impl Scoped {
                 f.talents.party_members = n
             }),
         ];
-        per_scope(t(), talent_counts, out)?;
+        self.per_scope(t(), talent_counts, out)?;
         let talent_dims: [(&str, TalentSlot); 7] = [
             ("kind", |f| &mut f.by_kind),
             ("sex", |f| &mut f.by_sex),
@@ -166,7 +188,7 @@ impl Scoped {
             ("deputy", |f| &mut f.by_deputy),
         ];
         for (dim, slot) in talent_dims {
-            breakdown(t().filter(in_library.clone()), dim, out, |f| {
+            self.breakdown(t().filter(in_library.clone()), dim, out, |f| {
                 slot(&mut f.talents)
             })?;
         }
@@ -210,7 +232,7 @@ impl Scoped {
                 .lazy()
                 .filter(col("ledger").eq(lit(ledger)))
         };
-        let df = case_counts(c(), start, end, year_start)?;
+        let df = self.sums(c(), &[], case_counts(start, end, year_start))?;
         let scopes = df.column("scope")?.str()?;
         let number = |name: &str| -> PolarsResult<Vec<u64>> {
             Ok(df
@@ -241,7 +263,7 @@ impl Scoped {
                 cases.mean_days_to_close = days.get(i).map(|d| d / closed[i] as f64);
             }
         }
-        breakdown(c().filter(within("registered")), "category", out, |f| {
+        self.breakdown(c().filter(within("registered")), "category", out, |f| {
             &mut slot(f).by_category
         })
     }
@@ -255,9 +277,10 @@ impl Scoped {
     ) -> PolarsResult<()> {
         let within = |c: &str| between(c, start, end);
         let a = || self.activities.clone().lazy().filter(within("date"));
-        let df = a()
-            .group_by([col("scope")])
-            .agg([
+        let df = self.sums(
+            a(),
+            &[],
+            vec![
                 len().cast(DataType::UInt64).alias("count"),
                 count_if(col("five_kind")).alias("five_kinds"),
                 count_if(col("sector_wide")).alias("sector_wide"),
@@ -270,8 +293,8 @@ impl Scoped {
                     .sum()
                     .alias("talents"),
                 col("funds").cast(DataType::Float64).sum().alias("funds"),
-            ])
-            .collect()?;
+            ],
+        )?;
         let scopes = df.column("scope")?.str()?;
         let (count, five, sector) = (
             df.column("count")?.u64()?,
@@ -293,8 +316,8 @@ impl Scoped {
             f.talent_participants = talents.get(i).unwrap_or(0.0) as u64;
             f.funds = (funds.get(i).unwrap_or(0.0) * 100.0).round() / 100.0;
         }
-        breakdown(a(), "type", out, |f| &mut f.activities.by_type)?;
-        breakdown(a(), "scope_kind", out, |f| &mut f.activities.by_scope)
+        self.breakdown(a(), "type", out, |f| &mut f.activities.by_type)?;
+        self.breakdown(a(), "scope_kind", out, |f| &mut f.activities.by_scope)
     }
 
     /// Achievements.
@@ -310,15 +333,15 @@ impl Scoped {
             (col("date").is_not_null(), |f, n| f.achievements.count = n),
             (col("research"), |f, n| f.achievements.research_reports = n),
         ];
-        per_scope(h(), achievement_counts, out)?;
-        breakdown(h(), "type", out, |f| &mut f.achievements.by_type)?;
-        breakdown(h(), "level", out, |f| &mut f.achievements.by_level)
+        self.per_scope(h(), achievement_counts, out)?;
+        self.breakdown(h(), "type", out, |f| &mut f.achievements.by_type)?;
+        self.breakdown(h(), "level", out, |f| &mut f.achievements.by_level)
     }
 }
 
-/// A case ledger's counts per scope: new, closed, open, escalated, satisfied,
-/// closed within the year, and the days the closed ones took.
-fn case_counts(c: LazyFrame, start: i32, end: i32, year_start: i32) -> PolarsResult<DataFrame> {
+/// A case ledger's counts: new, closed, open, escalated, satisfied, closed
+/// within the year, and the days the closed ones took.
+fn case_counts(start: i32, end: i32, year_start: i32) -> Vec<Expr> {
     let within = |c: &str| between(c, start, end);
     let this_year = col("registered")
         .gt_eq(lit(year_start))
@@ -326,76 +349,75 @@ fn case_counts(c: LazyFrame, start: i32, end: i32, year_start: i32) -> PolarsRes
     let closed_by_end = col("closed")
         .is_not_null()
         .and(col("closed").lt_eq(lit(end)));
-    c.group_by([col("scope")])
-        .agg([
-            count_if(within("registered")).alias("new"),
-            count_if(within("closed")).alias("closed"),
-            count_if(this_year.clone().and(closed_by_end.clone().not())).alias("open"),
-            count_if(within("registered").and(col("escalated"))).alias("escalated"),
-            count_if(within("closed").and(col("satisfied"))).alias("satisfied"),
-            count_if(this_year.clone().and(closed_by_end)).alias("closed_in_year"),
-            (col("closed") - col("registered"))
-                .cast(DataType::Float64)
-                .filter(within("closed"))
-                .sum()
-                .alias("days"),
-        ])
-        .collect()
+    vec![
+        count_if(within("registered")).alias("new"),
+        count_if(within("closed")).alias("closed"),
+        count_if(this_year.clone().and(closed_by_end.clone().not())).alias("open"),
+        count_if(within("registered").and(col("escalated"))).alias("escalated"),
+        count_if(within("closed").and(col("satisfied"))).alias("satisfied"),
+        count_if(this_year.clone().and(closed_by_end)).alias("closed_in_year"),
+        (col("closed") - col("registered"))
+            .cast(DataType::Float64)
+            .filter(within("closed"))
+            .sum()
+            .alias("days"),
+    ]
 }
 
-/// Several counts per scope in one pass: each expression's true rows. A
-/// scope gets an entry only if one of the counts is not zero.
-fn per_scope<const N: usize>(
-    lf: LazyFrame,
-    counts: [Count; N],
-    out: &mut BTreeMap<String, Figures>,
-) -> PolarsResult<()> {
-    let aggs: Vec<Expr> = counts
-        .iter()
-        .enumerate()
-        .map(|(i, (e, _))| count_if(e.clone()).alias(format!("n{i}")))
-        .collect();
-    let df = lf.group_by([col("scope")]).agg(aggs).collect()?;
-    let scopes = df.column("scope")?.str()?;
-    let columns = (0..N)
-        .map(|i| {
-            df.column(&format!("n{i}"))
-                .and_then(|c| Ok(c.u64()?.clone()))
-        })
-        .collect::<PolarsResult<Vec<_>>>()?;
-    for (row, scope) in scopes.iter().enumerate() {
-        let Some(scope) = scope else { continue };
-        let values: Vec<u64> = columns.iter().map(|c| c.get(row).unwrap_or(0)).collect();
-        if values.iter().all(|&n| n == 0) {
-            continue;
+impl Scoped {
+    /// Several counts per scope in one pass: each expression's true rows. A
+    /// scope gets an entry only if one of the counts is not zero.
+    fn per_scope<const N: usize>(
+        &self,
+        lf: LazyFrame,
+        counts: [Count; N],
+        out: &mut BTreeMap<String, Figures>,
+    ) -> PolarsResult<()> {
+        let aggs: Vec<Expr> = counts
+            .iter()
+            .enumerate()
+            .map(|(i, (e, _))| count_if(e.clone()).alias(format!("n{i}")))
+            .collect();
+        let df = self.sums(lf, &[], aggs)?;
+        let scopes = df.column("scope")?.str()?;
+        let columns = (0..N)
+            .map(|i| {
+                df.column(&format!("n{i}"))
+                    .and_then(|c| Ok(c.u64()?.clone()))
+            })
+            .collect::<PolarsResult<Vec<_>>>()?;
+        for (row, scope) in scopes.iter().enumerate() {
+            let Some(scope) = scope else { continue };
+            let values: Vec<u64> = columns.iter().map(|c| c.get(row).unwrap_or(0)).collect();
+            if values.iter().all(|&n| n == 0) {
+                continue;
+            }
+            let f = out.entry(scope.to_string()).or_default();
+            for ((_, set), n) in counts.iter().zip(values) {
+                set(f, n);
+            }
         }
-        let f = out.entry(scope.to_string()).or_default();
-        for ((_, set), n) in counts.iter().zip(values) {
-            set(f, n);
-        }
+        Ok(())
     }
-    Ok(())
-}
 
-/// Rows counted per scope and value of `by`.
-fn breakdown(
-    lf: LazyFrame,
-    by: &str,
-    out: &mut BTreeMap<String, Figures>,
-    slot: impl Fn(&mut Figures) -> &mut Breakdown,
-) -> PolarsResult<()> {
-    let df = lf
-        .group_by([col("scope"), col(by)])
-        .agg([len().cast(DataType::UInt64).alias("n")])
-        .collect()?;
-    let scopes = df.column("scope")?.str()?;
-    let keys = df.column(by)?.str()?;
-    let n = df.column("n")?.u64()?;
-    for ((s, k), n) in scopes.iter().zip(keys.iter()).zip(n.iter()) {
-        if let (Some(s), Some(k), Some(n)) = (s, k, n) {
-            let key = if k.is_empty() { &bands().blank } else { k };
-            slot(out.entry(s.to_string()).or_default()).insert(key.to_string(), n);
+    /// Rows counted per scope and value of `by`.
+    fn breakdown(
+        &self,
+        lf: LazyFrame,
+        by: &str,
+        out: &mut BTreeMap<String, Figures>,
+        slot: impl Fn(&mut Figures) -> &mut Breakdown,
+    ) -> PolarsResult<()> {
+        let df = self.sums(lf, &[by], vec![len().cast(DataType::UInt64).alias("n")])?;
+        let scopes = df.column("scope")?.str()?;
+        let keys = df.column(by)?.str()?;
+        let n = df.column("n")?.u64()?;
+        for ((s, k), n) in scopes.iter().zip(keys.iter()).zip(n.iter()) {
+            if let (Some(s), Some(k), Some(n)) = (s, k, n) {
+                let key = if k.is_empty() { &bands().blank } else { k };
+                slot(out.entry(s.to_string()).or_default()).insert(key.to_string(), n);
+            }
         }
+        Ok(())
     }
-    Ok(())
 }
