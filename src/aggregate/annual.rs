@@ -1,6 +1,6 @@
 //! The annual model: a year's quarterly reports folded into one per unit.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::aggregate::report::{build_all, Inputs};
 use crate::error::Error;
@@ -51,11 +51,13 @@ pub fn fold(year: i32, by_period: &BTreeMap<Period, Vec<UnitReport>>) -> Vec<Ann
         year: year - 1,
         quarter: as_of.quarter,
     };
-    let find = |p: Period, unit: &str| {
-        by_period
-            .get(&p)
-            .and_then(|rs| rs.iter().find(|r| r.unit == unit))
-    };
+    // Each period's reports by unit: a scan per unit and quarter grew with
+    // the square of the registry.
+    let by_unit: BTreeMap<Period, HashMap<&str, &UnitReport>> = by_period
+        .iter()
+        .map(|(p, rs)| (*p, rs.iter().map(|r| (r.unit.as_str(), r)).collect()))
+        .collect();
+    let find = |p: Period, unit: &str| by_unit.get(&p).and_then(|rs| rs.get(unit).copied());
     let mut out = Vec::new();
     for current in by_period[&as_of].iter() {
         let mut reporting = YearReporting::default();
