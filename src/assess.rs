@@ -7,6 +7,7 @@ use serde_json::json;
 
 use crate::error::Error;
 use crate::model::AnnualReport;
+use crate::numbers;
 use crate::schema::Schema;
 use crate::wording::Builtin;
 
@@ -86,10 +87,6 @@ pub struct Assessment {
 
 fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
-}
-
-fn pct(x: f64) -> String {
-    format!("{:.1}%", x * 100.0)
 }
 
 pub const WORDING: &str = include_str!("../templates/assess.toml");
@@ -181,7 +178,7 @@ fn score_item(item: &Item, schema: &Schema, r: &AnnualReport) -> Result<(f64, St
             Some(rate) => {
                 let why = say(
                     "problem_rate",
-                    json!({ "rate": pct(rate), "closed": y.problems.closed, "open": y.problems.open }),
+                    json!({ "rate": numbers::rate(rate), "closed": y.problems.closed, "open": y.problems.open }),
                 )?;
                 (rate, why)
             }
@@ -195,7 +192,7 @@ fn score_item(item: &Item, schema: &Schema, r: &AnnualReport) -> Result<(f64, St
                 let rate = y.needs.satisfied as f64 / total as f64;
                 let why = say(
                     "need_rate",
-                    json!({ "satisfied": y.needs.satisfied, "total": total, "rate": pct(rate) }),
+                    json!({ "satisfied": y.needs.satisfied, "total": total, "rate": numbers::rate(rate) }),
                 )?;
                 (rate, why)
             }
@@ -240,7 +237,7 @@ pub fn rank_workrooms(reports: &[AnnualReport]) -> Result<Vec<Ranked>, Error> {
                 &json!({
                     "on_time": r.own_on_time_quarters,
                     "activities": y.activities.count,
-                    "rate": y.problems.closure_rate.map(pct),
+                    "rate": y.problems.closure_rate.map(numbers::rate),
                     "achievements": y.achievements.count,
                 }),
             )?;

@@ -38,6 +38,7 @@
 //! limits      resource limits
 //! hash        content hashes
 //! period      reporting quarters
+//! numbers     numbers as a Chinese reader expects them (64,350.16, +108, 12.5%)
 //! text        normalising what people type
 //! ```
 
@@ -57,6 +58,7 @@ pub mod inputs;
 pub mod intake;
 pub mod limits;
 pub mod model;
+pub mod numbers;
 pub mod output;
 pub mod period;
 pub mod read;

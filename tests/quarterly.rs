@@ -247,7 +247,7 @@ fn money_is_grouped_and_changes_signed_in_pdf_and_xlsx() {
     let name = centre["name"].as_str().unwrap();
     let funds = centre["quarter"]["activities"]["funds"].as_f64().unwrap();
     assert!(funds >= 1000.0, "the sample's centre spends {funds}");
-    let grouped = jucai::render::numbers::money(funds);
+    let grouped = jucai::numbers::money(funds);
     assert!(grouped.contains(','), "{grouped}");
     let (pdf, xlsx) = report_files(sample.root(), "2024Q4", name);
     let text = common::pdf_text(&pdf, None, false).replace('\n', "");

@@ -8,9 +8,9 @@ use serde_json::json;
 use crate::aggregate::bands::bands;
 use crate::error::Error;
 use crate::model::{AnnualReport, Breakdown, Figures};
+use crate::numbers;
 use crate::registry::Level;
 use crate::render::ledger_template::chinese_date;
-use crate::render::numbers;
 use crate::render::orders::{in_order, Orders};
 use crate::render::report_doc::{share_rows, Piece, ReportDoc, SimpleTable, Val};
 use crate::schema::{LedgerKey, Schema};
@@ -32,10 +32,6 @@ pub struct Annual {
     orders: Orders,
 }
 
-fn pct(x: f64) -> String {
-    numbers::rate(x)
-}
-
 /// The `take` largest entries of a breakdown as `{name, n, share}`, largest
 /// first (ties in the schema's order), for the templates to word.
 fn largest((b, order): (&Breakdown, &[String]), total: u64, take: usize) -> Vec<serde_json::Value> {
@@ -45,7 +41,7 @@ fn largest((b, order): (&Breakdown, &[String]), total: u64, take: usize) -> Vec<
     v.into_iter()
         .take(take)
         .map(|(k, n)| {
-            let share = (total > 0).then(|| pct(n as f64 / total as f64));
+            let share = (total > 0).then(|| numbers::rate(n as f64 / total as f64));
             json!({ "name": k, "n": n, "share": share })
         })
         .collect()
@@ -84,7 +80,7 @@ impl Annual {
 
     /// The year's change in headcount: "持平", "增加 5 人" (from none), "增长 4.2%".
     fn growth(&self, now: u64, before: u64) -> Result<String, Error> {
-        let rate = |d: u64| pct(d as f64 / before as f64);
+        let rate = |d: u64| numbers::rate(d as f64 / before as f64);
         let (key, vars) = match (now.cmp(&before), before) {
             (std::cmp::Ordering::Equal, _) => ("growth_same", json!({})),
             (_, 0) => ("growth_from_none", json!({ "n": now })),
@@ -155,11 +151,11 @@ impl Annual {
             "age": shares(&t.by_age, &o.age, 4)?,
             "qualification": shares(&t.by_qualification, &o.qualification, 3)?,
             "party": party,
-            "party_share": (t.in_library > 0).then(|| pct(party as f64 / t.in_library as f64)),
-            "problem_rate": y.problems.closure_rate.map(pct),
+            "party_share": (t.in_library > 0).then(|| numbers::rate(party as f64 / t.in_library as f64)),
+            "problem_rate": y.problems.closure_rate.map(numbers::rate),
             "problem_days": y.problems.mean_days_to_close.map(|d| format!("{d:.1}")),
             "problem_top": cases(&y.problems.by_category, &o.problem_category)?,
-            "need_rate": y.needs.closure_rate.map(pct),
+            "need_rate": y.needs.closure_rate.map(numbers::rate),
             "need_top": cases(&y.needs.by_category, &o.need_category)?,
             "funds": numbers::money(y.activities.funds),
             "levels": levels,
@@ -188,14 +184,14 @@ impl Annual {
             pair(
                 "short_problem_rate",
                 "suggest_problem_rate",
-                json!({ "rate": pct(rate), "open": y.problems.open }),
+                json!({ "rate": numbers::rate(rate), "open": y.problems.open }),
             )?;
         }
         if let Some(rate) = y.needs.closure_rate.filter(|r| *r < NEED_RATE_FLOOR) {
             pair(
                 "short_need_rate",
                 "suggest_need_rate",
-                json!({ "rate": pct(rate), "open": y.needs.open }),
+                json!({ "rate": numbers::rate(rate), "open": y.needs.open }),
             )?;
         }
         if r.reporting.missing + r.reporting.late > 0 {

@@ -7,7 +7,6 @@ pub mod feedback;
 pub mod field_view;
 pub mod ledger_content;
 pub mod ledger_template;
-pub mod numbers;
 pub mod orders;
 pub mod packet;
 pub mod pdf;

@@ -5,8 +5,8 @@ use serde_json::json;
 
 use crate::error::Error;
 use crate::model::{Breakdown, Figures, UnitReport};
+use crate::numbers;
 use crate::render::ledger_template::chinese_date;
-use crate::render::numbers;
 use crate::render::orders::Orders;
 use crate::render::report_doc::{share_rows, Piece, ReportDoc, SimpleTable, Val};
 use crate::schema::{LedgerKey, Schema};

@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, XlsxError};
 
 use crate::error::Error;
+use crate::numbers;
 use crate::output::{safe_sheet_name, write_atomic};
-use crate::render::numbers;
 use crate::render::pdf::{self, Align, BarChart, Block, Cell, Document, Style, Table};
 use crate::render::xlsx::{self, Styles};
 

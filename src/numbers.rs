@@ -1,5 +1,5 @@
 //! Numbers as a Chinese reader of a report expects them, the same in PDF
-//! text and in the XLSX number formats beside them: thousands grouped
+//! text, in the assessment's evidence and in the XLSX number formats: thousands grouped
 //! (64,350.16), money with two decimals, rates with one, changes signed.
 
 /// `value` with `decimals` places and its thousands grouped: `1,706.80`.
