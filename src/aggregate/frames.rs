@@ -68,57 +68,22 @@ impl Frames {
         end: i32,
         year_start: i32,
     ) -> PolarsResult<BTreeMap<String, Figures>> {
-        self.scoped(members)?.figures(start, end, year_start)
+        self.scoped(members).figures(start, end, year_start)
     }
 
     /// The fact tables with the scopes each unit counts toward.
-    pub fn scoped(&self, members: &DataFrame) -> PolarsResult<Scoped> {
-        Ok(Scoped {
-            talents: self.talents.clone(),
-            cases: self.cases.clone(),
-            activities: self.activities.clone(),
-            achievements: self.achievements.clone(),
-            members: members.clone(),
-        })
+    pub fn scoped<'a>(&'a self, members: &'a DataFrame) -> Scoped<'a> {
+        Scoped {
+            facts: self,
+            members,
+        }
     }
 }
 
 /// The fact tables and a membership table (see [`Frames::scoped`]).
-pub struct Scoped {
-    talents: DataFrame,
-    cases: DataFrame,
-    activities: DataFrame,
-    achievements: DataFrame,
-    members: DataFrame,
-}
-
-impl Scoped {
-    /// `aggs` (each a count or a sum) of `lf` grouped by scope and `keys`:
-    /// worked out per unit, then each unit's values added into its scopes.
-    fn sums(&self, lf: LazyFrame, keys: &[&str], aggs: Vec<Expr>) -> PolarsResult<DataFrame> {
-        let mut by_unit = vec![col("unit")];
-        by_unit.extend(keys.iter().map(|k| col(*k)));
-        let per_unit = lf.group_by(by_unit).agg(aggs).collect()?;
-        let mut by_scope = vec![col("scope")];
-        by_scope.extend(keys.iter().map(|k| col(*k)));
-        let totals: Vec<Expr> = per_unit
-            .get_column_names()
-            .into_iter()
-            .filter(|name| name.as_str() != "unit" && !keys.contains(&name.as_str()))
-            .map(|name| col(name.clone()).sum())
-            .collect();
-        per_unit
-            .lazy()
-            .join(
-                self.members.clone().lazy(),
-                [col("unit")],
-                [col("unit")],
-                JoinArgs::new(JoinType::Inner),
-            )
-            .group_by(by_scope)
-            .agg(totals)
-            .collect()
-    }
+pub struct Scoped<'a> {
+    facts: &'a Frames,
+    members: &'a DataFrame,
 }
 
 /// Rows for which `e` holds, as a number to sum.
@@ -134,7 +99,7 @@ fn between(c: &str, start: i32, end: i32) -> Expr {
     col(c).gt_eq(lit(start)).and(col(c).lt_eq(lit(end)))
 }
 
-impl Scoped {
+impl Scoped<'_> {
     /// Figures of every scope for the window `[start, end]` (days), the
     /// roster taken as at `end`, cases counted from `year_start`.
     pub fn figures(
@@ -159,7 +124,7 @@ impl Scoped {
         out: &mut BTreeMap<String, Figures>,
     ) -> PolarsResult<()> {
         let within = |c: &str| between(c, start, end);
-        let t = || self.talents.clone().lazy();
+        let t = || self.facts.talents.clone().lazy();
         let in_library = col("joined")
             .lt_eq(lit(end))
             .and(col("left").is_null().or(col("left").gt(lit(end))));
@@ -227,7 +192,8 @@ impl Scoped {
     ) -> PolarsResult<()> {
         let within = |c: &str| between(c, start, end);
         let c = || {
-            self.cases
+            self.facts
+                .cases
                 .clone()
                 .lazy()
                 .filter(col("ledger").eq(lit(ledger)))
@@ -276,7 +242,7 @@ impl Scoped {
         out: &mut BTreeMap<String, Figures>,
     ) -> PolarsResult<()> {
         let within = |c: &str| between(c, start, end);
-        let a = || self.activities.clone().lazy().filter(within("date"));
+        let a = || self.facts.activities.clone().lazy().filter(within("date"));
         let df = self.sums(
             a(),
             &[],
@@ -328,7 +294,13 @@ impl Scoped {
         out: &mut BTreeMap<String, Figures>,
     ) -> PolarsResult<()> {
         let within = |c: &str| between(c, start, end);
-        let h = || self.achievements.clone().lazy().filter(within("date"));
+        let h = || {
+            self.facts
+                .achievements
+                .clone()
+                .lazy()
+                .filter(within("date"))
+        };
         let achievement_counts: [Count; 2] = [
             (col("date").is_not_null(), |f, n| f.achievements.count = n),
             (col("research"), |f, n| f.achievements.research_reports = n),
@@ -364,7 +336,34 @@ fn case_counts(start: i32, end: i32, year_start: i32) -> Vec<Expr> {
     ]
 }
 
-impl Scoped {
+impl Scoped<'_> {
+    /// `aggs` (each a count or a sum) of `lf` grouped by scope and `keys`:
+    /// worked out per unit, then each unit's values added into its scopes.
+    fn sums(&self, lf: LazyFrame, keys: &[&str], aggs: Vec<Expr>) -> PolarsResult<DataFrame> {
+        let mut by_unit = vec![col("unit")];
+        by_unit.extend(keys.iter().map(|k| col(*k)));
+        let per_unit = lf.group_by(by_unit).agg(aggs).collect()?;
+        let mut by_scope = vec![col("scope")];
+        by_scope.extend(keys.iter().map(|k| col(*k)));
+        let totals: Vec<Expr> = per_unit
+            .get_column_names()
+            .into_iter()
+            .filter(|name| name.as_str() != "unit" && !keys.contains(&name.as_str()))
+            .map(|name| col(name.clone()).sum())
+            .collect();
+        per_unit
+            .lazy()
+            .join(
+                self.members.clone().lazy(),
+                [col("unit")],
+                [col("unit")],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .group_by(by_scope)
+            .agg(totals)
+            .collect()
+    }
+
     /// Several counts per scope in one pass: each expression's true rows. A
     /// scope gets an entry only if one of the counts is not zero.
     fn per_scope<const N: usize>(

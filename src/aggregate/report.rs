@@ -57,7 +57,7 @@ fn compute(asof: &AsOf, rolled: &DataFrame, own: &DataFrame) -> Result<Computed,
     }
     .start());
     let (start, end) = (day(p.start()), day(p.end()));
-    let rolled = frames.scoped(rolled)?;
+    let rolled = frames.scoped(rolled);
     Ok(Computed {
         rolled: (
             rolled.figures(start, end, year_start)?,
