@@ -100,7 +100,9 @@ enum Item {
         x: f32,
         y: f32,
         font: Font,
-        text: String,
+        /// The text cut into runs of one face each (a character the face
+        /// lacks is drawn in 黑), once, for embedding and drawing.
+        runs: Vec<(Face, String)>,
         /// Added after every character, to justify a line.
         spacing: f32,
     },
@@ -198,7 +200,7 @@ impl Layout {
             x,
             y: baseline,
             font,
-            text: text.to_string(),
+            runs: font.face.runs(text),
             spacing: 0.0,
         });
     }
@@ -253,7 +255,7 @@ impl Layout {
                 x: self.g.left,
                 y: baseline,
                 font: body,
-                text: text_line,
+                runs: body.face.runs(&text_line),
                 spacing,
             });
             self.y -= line;
@@ -762,7 +764,7 @@ fn footer(doc: &Document, l: &Layout, page: usize) -> Item {
         x: l.g.left + (l.content_width() - width(&text, font.size, font.face)) / 2.0,
         y: l.g.footer_y,
         font,
-        text,
+        runs: font.face.runs(&text),
         spacing: 0.0,
     }
 }
@@ -779,8 +781,8 @@ impl Fonts {
     fn embed<'a>(pdf: &mut PdfDocument, items: impl Iterator<Item = &'a Item>) -> Fonts {
         let mut used = std::collections::BTreeSet::new();
         for item in items {
-            if let Item::Text { font, text, .. } = item {
-                used.extend(font.face.runs(text).into_iter().map(|(face, _)| face));
+            if let Item::Text { runs, .. } = item {
+                used.extend(runs.iter().map(|(face, _)| *face));
             }
         }
         let handles = used
@@ -872,7 +874,7 @@ fn draw(item: &Item, fonts: &Fonts, ops: &mut Vec<Op>) {
             x,
             y,
             font,
-            text,
+            runs,
             spacing,
         } => {
             ops.push(Op::StartTextSection);
@@ -894,9 +896,8 @@ fn draw(item: &Item, fonts: &Fonts, ops: &mut Vec<Op>) {
                     y: Pt(*y),
                 },
             });
-            // One run per face: a character the face lacks is drawn in 黑.
-            for (face, run) in font.face.runs(text) {
-                let Some(handle) = fonts.handle(face) else {
+            for (face, run) in runs {
+                let Some(handle) = fonts.handle(*face) else {
                     continue;
                 };
                 ops.push(Op::SetFont {
@@ -904,7 +905,7 @@ fn draw(item: &Item, fonts: &Fonts, ops: &mut Vec<Op>) {
                     size: Pt(font.size),
                 });
                 ops.push(Op::ShowText {
-                    items: vec![TextItem::Text(run)],
+                    items: vec![TextItem::Text(run.clone())],
                 });
             }
             // Character spacing is graphics state: it outlives the section.

@@ -57,13 +57,18 @@ impl Face {
         }
     }
 
+    /// The face that draws `c` (this one, or 黑 for what it lacks) and
+    /// its glyph there, if any.
+    fn glyph(self, c: char) -> (Face, Option<u16>) {
+        match self.font().lookup_glyph_index(c as u32) {
+            None if self != Face::Hei => (Face::Hei, Face::Hei.font().lookup_glyph_index(c as u32)),
+            found => (self, found),
+        }
+    }
+
     /// The face that draws `c`: this one, or 黑 for what it lacks.
     pub fn for_char(self, c: char) -> Face {
-        if self == Face::Hei || self.font().lookup_glyph_index(c as u32).is_some() {
-            self
-        } else {
-            Face::Hei
-        }
+        self.glyph(c).0
     }
 
     /// `text` cut into runs of one drawing face each.
@@ -84,9 +89,10 @@ impl Face {
 pub fn width(text: &str, size: f32, face: Face) -> f32 {
     text.chars()
         .map(|c| {
-            let f = face.for_char(c).font();
+            let (drawn, glyph) = face.glyph(c);
+            let f = drawn.font();
             let upem = f32::from(f.pdf_font_metrics.units_per_em.max(1));
-            f.lookup_glyph_index(c as u32)
+            glyph
                 .map(|g| f.get_horizontal_advance(g))
                 .map_or(size * 0.5, |w| f32::from(w) / upem * size)
         })
