@@ -675,6 +675,26 @@ fn flags(df: &DataFrame, name: &str) -> Result<Vec<bool>, Error> {
         .collect())
 }
 
+/// A frame's whole-number column (0 where missing).
+fn counts(df: &DataFrame, name: &str) -> Result<Vec<i64>, Error> {
+    Ok(df
+        .column(name)?
+        .i64()?
+        .iter()
+        .map(|n| n.unwrap_or(0))
+        .collect())
+}
+
+/// A frame's amount column (0 where missing).
+fn amounts(df: &DataFrame, name: &str) -> Result<Vec<f64>, Error> {
+    Ok(df
+        .column(name)?
+        .f64()?
+        .iter()
+        .map(|n| n.unwrap_or(0.0))
+        .collect())
+}
+
 fn case_rows(df: &DataFrame) -> Result<Vec<CaseRow>, Error> {
     if df.width() == 0 {
         return Ok(Vec::new());
@@ -706,24 +726,8 @@ fn activity_rows(df: &DataFrame) -> Result<Vec<ActivityRow>, Error> {
     }
     let (unit, date, name) = (texts(df, "unit")?, days(df, "date")?, texts(df, "name")?);
     let (kind, scope) = (texts(df, "type")?, texts(df, "scope_kind")?);
-    let people: Vec<i64> = df
-        .column("participants")?
-        .i64()?
-        .iter()
-        .map(|n| n.unwrap_or(0))
-        .collect();
-    let talents: Vec<i64> = df
-        .column("talents")?
-        .i64()?
-        .iter()
-        .map(|n| n.unwrap_or(0))
-        .collect();
-    let funds: Vec<f64> = df
-        .column("funds")?
-        .f64()?
-        .iter()
-        .map(|n| n.unwrap_or(0.0))
-        .collect();
+    let (people, talents) = (counts(df, "participants")?, counts(df, "talents")?);
+    let funds = amounts(df, "funds")?;
     let (five, sector) = (flags(df, "five_kind")?, flags(df, "sector_wide")?);
     Ok((0..df.height())
         .map(|i| ActivityRow {
