@@ -41,9 +41,12 @@ pub enum Command {
     /// 主流程：处理 sample-input/（或 jucai.toml 指定的目录），结果写入 output/
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Run(RunArgs),
-    /// 收取邮件（.eml、.mbox）、压缩包和台账文件，存入报送档案
+    /// 收取邮件（.eml、.mbox、邮箱）、压缩包和台账文件，存入报送档案
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Intake(IntakeArgs),
+    /// 给各单位的邮件：回执、退回（附校验反馈表）、催报（附空白台账）；--send 时发出
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Notify(NotifyArgs),
     /// 某一报送期的报送情况：已报、未报、逾期、退回，以及催报名单
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Status(StatusArgs),
@@ -120,8 +123,37 @@ pub struct IntakeArgs {
     #[command(flatten)]
     pub archive: ArchiveArg,
     /// 要收取的文件或文件夹：台账工作簿、.eml、.mbox、.zip（文件夹会递归查找）
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "mailbox", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// 从 jucai.toml [mail] 设置的邮箱收取尚未收过的邮件（不删除、不改动邮件）
+    #[arg(long)]
+    pub mailbox: bool,
+    /// 收取后把邮件标为已读
+    #[arg(long, requires = "mailbox")]
+    pub mark_seen: bool,
+    /// 收取后把邮件移到这个文件夹
+    #[arg(long, value_name = "FOLDER", requires = "mailbox")]
+    pub move_to: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct NotifyArgs {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(flatten)]
+    pub archive: ArchiveArg,
+    /// 报送期，如 2023Q3
+    #[arg(long, value_name = "PERIOD")]
+    pub period: Period,
+    /// 通过 [mail] 的发件服务器发出（不加时只把邮件写成 .eml 供查看）
+    #[arg(long)]
+    pub send: bool,
+    /// 已经发过的同样内容也再发一次（如再次催报）
+    #[arg(long, requires = "send")]
+    pub again: bool,
+    /// 输出目录（默认：output/）；预览邮件写到其中的 <报送期>/outbox/ 下
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -40,6 +40,8 @@ pub enum ConfigProblem {
     Rubric(#[from] crate::assess::RubricError),
     #[error("[targets] {0}")]
     Targets(#[from] crate::targets::TargetsError),
+    #[error("{0}")]
+    Mail(#[from] crate::mail::SettingsError),
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -60,6 +62,8 @@ struct ConfigFile {
     limits: Option<crate::limits::LimitsFile>,
     /// The province export.
     export: Option<ExportFile>,
+    /// The centre's mailbox and outgoing server.
+    mail: Option<crate::mail::MailFile>,
 }
 
 /// `[export]` in `jucai.toml`.
@@ -99,6 +103,8 @@ pub struct Config {
     /// The province's key for `talent_key` in the export: `[export]
     /// talent_key_secret`, else the environment's `JUCAI_TALENT_KEY_SECRET`.
     pub talent_key_secret: Option<String>,
+    /// `[mail]`: the centre's mailbox and outgoing server, when set.
+    pub mail: Option<crate::mail::Settings>,
 }
 
 impl Config {
@@ -134,6 +140,18 @@ impl Config {
             }
             None => ConfigFile::default(),
         };
+        let mut raw = raw;
+        let mail = match (raw.mail.take(), file) {
+            (Some(m), Some(p)) => {
+                Some(
+                    crate::mail::Settings::resolve(m, &base).map_err(|e| ConfigError::File {
+                        path: p.to_path_buf(),
+                        problem: e.into(),
+                    })?,
+                )
+            }
+            _ => None,
+        };
         let at = |p: Option<PathBuf>, default: &str| base.join(p.unwrap_or_else(|| default.into()));
         let schema = match &raw.schema {
             Some(p) => Schema::load(&base.join(p))?,
@@ -145,6 +163,7 @@ impl Config {
             rubric,
             targets,
             limits: raw.limits.unwrap_or_default().resolve(),
+            mail,
             talent_key_secret: raw
                 .export
                 .and_then(|e| e.talent_key_secret)

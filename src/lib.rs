@@ -16,6 +16,7 @@
 //! config      jucai.toml: where things are, what a district may change
 //! sample      deterministic, realistic test data
 //! docs        README's generated field table and diagnostics catalogue
+//! mail        the centre's mailbox: IMAP in, 回执 / 退回 / 催报 out over SMTP
 //! export      Hive-partitioned Parquet of the records and figures, for a province
 //! render      workbooks, PDFs and console tables; wording from templates/
 //! assess      the annual assessment of the stations
@@ -57,6 +58,7 @@ pub mod hash;
 pub mod inputs;
 pub mod intake;
 pub mod limits;
+pub mod mail;
 pub mod model;
 pub mod numbers;
 pub mod output;

@@ -64,6 +64,8 @@ pub struct Unit {
     pub duty: Option<String>,
     /// 秘书长: the centre's secretary-general (有组织).
     pub secretary: Option<String>,
+    /// 电子邮箱: where notices go (else the address its newest submission came from).
+    pub email: Option<String>,
     /// 1-based row in the registry sheet.
     pub row: u32,
 }
@@ -407,6 +409,7 @@ impl RowReader<'_> {
             note: text(RegistryKey::Note),
             duty: text(RegistryKey::Duty),
             secretary: text(RegistryKey::Secretary),
+            email: text(RegistryKey::Email),
             row: row + 1,
         })
     }

@@ -199,6 +199,7 @@ fn unit(code: &str, name: &str, level: Level, parent: Option<&str>, area: f64) -
         note: None,
         duty: Some("联系服务本单位人才".into()),
         secretary: (level == Level::Centre).then(|| "秘书长".into()),
+        email: None,
         row: 0,
     }
 }

@@ -21,6 +21,7 @@ mod hostile;
 mod intake;
 mod layers;
 mod libreoffice_fixtures;
+mod mail;
 mod pdf;
 mod quarterly;
 mod readme;

@@ -28,6 +28,7 @@ fn unit(code: String, level: Level, parent: Option<String>) -> Unit {
         note: None,
         duty: None,
         secretary: None,
+        email: None,
         row: 0,
     }
 }

@@ -23,6 +23,7 @@ fn unit(code: &str, level: Level, parent: Option<&str>) -> Unit {
         note: None,
         duty: Some("联系服务本单位人才".into()),
         secretary: (level == Level::Centre).then(|| "秘书长甲".into()),
+        email: None,
         row: 0,
     }
 }

@@ -6,18 +6,20 @@
 //! and SQLite numbers receptions, so no number is given twice. A kill at any
 //! moment leaves the last committed transaction.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::extract::Validation;
+use super::mail::{Notice, TakenMessage};
 use super::record::{IdentifiedBy, ReceivedFrom, Record};
 use crate::error::Error;
 use crate::period::Period;
 
 /// The index's layout version, kept in SQLite's `user_version`.
-pub const SCHEMA_VERSION: i32 = 2;
+pub const SCHEMA_VERSION: i32 = 3;
 
 /// File name of the index in an archive folder.
 pub const FILE: &str = "index.sqlite";
@@ -65,6 +67,33 @@ CREATE TABLE validations (
 );
 ";
 
+/// Version 3: the mailbox's messages taken in, and the notices sent to units.
+const CREATE_MAIL: &str = "
+CREATE TABLE mail_messages (
+    mailbox TEXT NOT NULL,
+    uidvalidity INTEGER NOT NULL,
+    uid INTEGER NOT NULL,
+    hash TEXT NOT NULL REFERENCES objects(hash),
+    message_id TEXT,
+    intake_time TEXT NOT NULL,
+    PRIMARY KEY (mailbox, uidvalidity, uid)
+);
+CREATE TABLE notices (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    unit TEXT NOT NULL,
+    period TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    state TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    hash TEXT REFERENCES objects(hash),
+    outcome TEXT NOT NULL,
+    error TEXT,
+    time TEXT NOT NULL
+);
+CREATE INDEX notices_by_submission ON notices(unit, period);
+";
+
 pub struct Index {
     path: PathBuf,
     conn: Connection,
@@ -103,8 +132,9 @@ impl Index {
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .map_err(|e| Error::index(&path, e))?;
         let upgrade = match version {
-            0 => vec![CREATE, CREATE_VALIDATIONS],
-            1 => vec![CREATE_VALIDATIONS],
+            0 => vec![CREATE, CREATE_VALIDATIONS, CREATE_MAIL],
+            1 => vec![CREATE_VALIDATIONS, CREATE_MAIL],
+            2 => vec![CREATE_MAIL],
             SCHEMA_VERSION => Vec::new(),
             newer => {
                 return Err(Error::IndexVersion {
@@ -127,7 +157,11 @@ impl Index {
     /// Record receptions in one transaction, in order. Each comes back with
     /// its number, or `None` when its key was recorded already (by an
     /// earlier run, or another process just now).
-    pub fn insert(&mut self, records: Vec<Record>) -> Result<Vec<Option<Record>>, Error> {
+    pub fn insert(
+        &mut self,
+        records: Vec<Record>,
+        messages: &[TakenMessage],
+    ) -> Result<Vec<Option<Record>>, Error> {
         let path = self.path.clone();
         let fail = |e| Error::index(&path, e);
         let tx = self
@@ -151,9 +185,106 @@ impl Index {
                     r
                 }));
             }
+            // In the same transaction as its attachments: a message counts
+            // as taken only once everything in it is recorded.
+            let mut message = tx.prepare_cached(INSERT_MESSAGE).map_err(fail)?;
+            for m in messages {
+                object
+                    .execute(params![m.hash, m.size as i64])
+                    .map_err(fail)?;
+                message
+                    .execute(params![
+                        m.mailbox,
+                        i64::from(m.uidvalidity),
+                        i64::from(m.uid),
+                        m.hash,
+                        m.message_id,
+                        m.intake_time
+                    ])
+                    .map_err(fail)?;
+            }
         }
         tx.commit().map_err(fail)?;
         Ok(out)
+    }
+
+    /// The UIDs of `mailbox` taken in under `uidvalidity`.
+    pub fn taken(&self, mailbox: &str, uidvalidity: u32) -> Result<HashSet<u32>, Error> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT uid FROM mail_messages WHERE mailbox = ?1 AND uidvalidity = ?2")
+            .map_err(|e| self.fail(e))?;
+        let rows = stmt
+            .query_map(params![mailbox, i64::from(uidvalidity)], |row| {
+                row.get::<_, i64>(0)
+            })
+            .map_err(|e| self.fail(e))?;
+        rows.map(|r| r.map(|uid| uid as u32))
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.fail(e))
+    }
+
+    /// Record a notice sent (or tried); `hash` names the message as sent,
+    /// stored in the archive's objects beforehand.
+    pub fn insert_notice(&mut self, n: &Notice, size: u64) -> Result<(), Error> {
+        let path = self.path.clone();
+        let fail = |e| Error::index(&path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(fail)?;
+        tx.execute(
+            "INSERT OR IGNORE INTO objects (hash, size) VALUES (?1, ?2)",
+            params![n.hash, size as i64],
+        )
+        .map_err(fail)?;
+        tx.execute(
+            "INSERT INTO notices (unit, period, kind, state, recipient, message_id, hash, \
+             outcome, error, time) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                n.unit,
+                n.period.code(),
+                n.kind,
+                n.state,
+                n.recipient,
+                n.message_id,
+                n.hash,
+                if n.sent { "sent" } else { "failed" },
+                n.error,
+                n.time
+            ],
+        )
+        .map_err(fail)?;
+        tx.commit().map_err(fail)
+    }
+
+    /// Every notice recorded for `period`, oldest first.
+    pub fn notices(&self, period: Period) -> Result<Vec<Notice>, Error> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT unit, kind, state, recipient, message_id, hash, outcome, error, time \
+                 FROM notices WHERE period = ?1 ORDER BY seq",
+            )
+            .map_err(|e| self.fail(e))?;
+        let rows = stmt
+            .query_map([period.code()], |row| {
+                Ok(Notice {
+                    unit: row.get(0)?,
+                    period,
+                    kind: row.get(1)?,
+                    state: row.get(2)?,
+                    recipient: row.get(3)?,
+                    message_id: row.get(4)?,
+                    hash: row.get(5)?,
+                    sent: row.get::<_, String>(6)? == "sent",
+                    error: row.get(7)?,
+                    time: row.get(8)?,
+                })
+            })
+            .map_err(|e| self.fail(e))?;
+        rows.collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.fail(e))
     }
 
     /// Records made by an earlier archive layout, with their own numbers,
@@ -318,6 +449,9 @@ fn set_wal(conn: &Connection) -> rusqlite::Result<()> {
 const COLUMNS: &str = "r.seq, r.key, r.hash, o.size, r.original_name, r.sender, r.email_date, \
     r.subject, r.message_id, r.source, r.intake_time, r.received, r.received_from, r.unit, \
     r.period, r.identified_by, r.workbook, r.errors, r.warnings";
+
+const INSERT_MESSAGE: &str = "INSERT OR IGNORE INTO mail_messages (mailbox, uidvalidity, uid, \
+    hash, message_id, intake_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
 const INSERT_RECEPTION: &str = "INSERT INTO receptions (seq, key, hash, original_name, sender, \
     email_date, subject, message_id, source, intake_time, received, received_from, unit, period, \

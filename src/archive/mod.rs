@@ -8,7 +8,7 @@
 //! the records that name them, so a record never points at nothing, and a
 //! kill at any moment leaves a consistent archive that a rerun completes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
@@ -16,6 +16,7 @@ use crate::period::Period;
 
 pub mod extract;
 mod index;
+mod mail;
 mod migrate;
 mod objects;
 mod reception;
@@ -23,6 +24,7 @@ mod record;
 
 pub use extract::{Extract, Validation};
 pub use index::SCHEMA_VERSION;
+pub use mail::{Notice, NoticeKind, TakenMessage};
 pub use objects::Objects;
 pub use reception::Received;
 pub use record::{IdentifiedBy, Identity, ReceivedFrom, Record};
@@ -94,6 +96,25 @@ impl Archive {
             extracts: extract::Batch::new(&self.dir, fingerprint),
             fingerprint: fingerprint.to_string(),
         })
+    }
+
+    /// The UIDs of `mailbox` taken in under `uidvalidity`.
+    pub fn taken(&self, mailbox: &str, uidvalidity: u32) -> Result<HashSet<u32>, Error> {
+        index::Index::open(&self.dir)?.taken(mailbox, uidvalidity)
+    }
+
+    /// Every notice recorded for `period`, oldest first.
+    pub fn notices(&self, period: Period) -> Result<Vec<Notice>, Error> {
+        index::Index::open(&self.dir)?.notices(period)
+    }
+
+    /// Record a notice, keeping the message as sent (when there is one)
+    /// among the objects first.
+    pub fn record_notice(&self, notice: &Notice, message: &[u8]) -> Result<(), Error> {
+        if let Some(hash) = &notice.hash {
+            self.objects.put(hash, message)?;
+        }
+        index::Index::open(&self.dir)?.insert_notice(notice, message.len() as u64)
     }
 
     /// The archive's folder.
@@ -199,6 +220,15 @@ impl Archive {
     }
 }
 
+/// What one write stores: received files (each with its record and, for a
+/// workbook, its validated records), and the mailbox messages they came in
+/// with their raw bytes.
+#[derive(Default)]
+pub struct Batch {
+    pub files: Vec<(Record, Vec<u8>, Option<Extract>)>,
+    pub messages: Vec<(TakenMessage, Vec<u8>)>,
+}
+
 /// Writes received files into an archive: each batch's objects first
 /// (durably), then its records in one transaction of the index; the
 /// workbooks' validated records are gathered into extract batches, written
@@ -216,18 +246,23 @@ impl Writer {
     /// recorded already (by another process taking the same inbox in).
     pub fn write(
         &mut self,
-        batch: Vec<(Record, Vec<u8>, Option<Extract>)>,
+        batch: Batch,
         schema: &crate::schema::Schema,
     ) -> Result<Vec<Option<Record>>, Error> {
-        let mut records = Vec::with_capacity(batch.len());
-        for (record, bytes, extract) in batch {
+        let mut records = Vec::with_capacity(batch.files.len());
+        for (record, bytes, extract) in batch.files {
             self.objects.put(&record.hash, &bytes)?;
             records.push(record);
             if let Some(e) = extract {
                 self.extracts.add(e);
             }
         }
-        let written = self.index.insert(records)?;
+        let mut messages = Vec::with_capacity(batch.messages.len());
+        for (message, raw) in batch.messages {
+            self.objects.put(&message.hash, &raw)?;
+            messages.push(message);
+        }
+        let written = self.index.insert(records, &messages)?;
         if self.extracts.is_full() {
             self.flush(schema)?;
         }

@@ -5,6 +5,7 @@ mod common;
 mod directory;
 mod export;
 mod intake;
+mod notify;
 pub mod packet;
 mod platform;
 pub mod report;
@@ -23,6 +24,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Run(args) => run::run(args),
         Command::Intake(args) => intake::run(args),
+        Command::Notify(args) => notify::run(args),
         Command::Status(args) => status::run(args),
         Command::Report(cmd) => report::run(cmd),
         Command::Validate(args) => validate::run(args),

@@ -92,6 +92,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
     let mut archive = super::common::open_archive(&config, &config.archive)?;
     // Intake keeps every workbook's validated records: each file is read once.
     console.print(take_in_inbox(&config, &registry, &mut archive)?)?;
+    if let Some(settings) = config.mail.as_ref().filter(|m| m.imap.is_some()) {
+        take_in_mailbox(settings, &config, &registry, &mut archive)?;
+    }
     let periods = archive.periods();
     let by_period = aggregate(&config, &registry, &archive, &periods)?;
     let mut years: Vec<i32> = periods.iter().map(|p| p.year).collect();
@@ -160,6 +163,32 @@ fn take_in_inbox(
         summary,
         archive: config.archive.clone(),
     })
+}
+
+/// Take the configured mailbox in. A mailbox that cannot be reached is a
+/// warning: the reports are still made from what the archive has.
+fn take_in_mailbox(
+    settings: &crate::mail::Settings,
+    config: &Config,
+    registry: &Registry,
+    archive: &mut Archive,
+) -> anyhow::Result<()> {
+    let filing = crate::mail::mailbox::Filing::default();
+    let shown_archive = shown(&config.archive);
+    match super::intake::take_mailbox(settings, archive, config, registry, &filing) {
+        Ok(got) => {
+            super::intake::print_mailbox(settings, &got, &shown_archive)?;
+            if let Some(stopped) = got.stopped {
+                let text = say("mailbox_stopped", &json!({ "reason": stopped.to_string() }))?;
+                eprintln!("{}", say("warning", &json!({ "text": text }))?);
+            }
+        }
+        Err(e) => {
+            let text = say("mailbox_failed", &json!({ "reason": e.to_string() }))?;
+            eprintln!("{}", say("warning", &json!({ "text": text }))?);
+        }
+    }
+    Ok(())
 }
 
 /// The report models of every period in the archive.

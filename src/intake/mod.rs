@@ -21,7 +21,7 @@ use std::sync::mpsc;
 
 use rayon::prelude::*;
 
-use crate::archive::{Archive, Extract, IdentifiedBy, Identity, Record};
+use crate::archive::{Archive, Batch, Extract, IdentifiedBy, Identity, Record, TakenMessage};
 use crate::error::Error;
 pub use crate::limits::Limits;
 use crate::registry::Registry;
@@ -82,10 +82,59 @@ pub fn receive(path: &Path, limits: Limits) -> Intake {
     }
 }
 
+/// One thing to take in: a path on disk (file or folder contents), or a
+/// message fetched from a mailbox.
+pub enum Input {
+    Path(PathBuf),
+    Message(Fetched),
+}
+
+/// A message fetched from the centre's mailbox, as the server gave it.
+pub struct Fetched {
+    pub raw: Vec<u8>,
+    /// Where it is, for messages (an RFC 5092 IMAP URL).
+    pub source: String,
+    /// How the store knows it was taken (its `hash`, `size` and `message_id`
+    /// are filled in here).
+    pub taken: TakenMessage,
+}
+
+impl Input {
+    fn receive(&self, limits: Limits) -> Intake {
+        match self {
+            Input::Path(path) => receive(path, limits),
+            Input::Message(m) if m.raw.len() as u64 > limits.max_file_bytes => Intake {
+                files: Vec::new(),
+                problems: vec![Problem::TooBig {
+                    source: m.source.clone(),
+                    size: crate::limits::mb(m.raw.len() as u64),
+                    limit: crate::limits::mb(limits.max_file_bytes),
+                }],
+            },
+            Input::Message(m) => mail::from_eml(&m.raw, &m.source, limits),
+        }
+    }
+
+    /// The message's row for the store, with its raw bytes to keep.
+    fn into_taken(self) -> Option<(TakenMessage, Vec<u8>)> {
+        match self {
+            Input::Path(_) => None,
+            Input::Message(m) => {
+                let mut taken = m.taken;
+                taken.hash = crate::hash::sha256_hex(&m.raw);
+                taken.size = m.raw.len() as u64;
+                Some((taken, m.raw))
+            }
+        }
+    }
+}
+
 /// What one intake run did.
 #[derive(Debug, Default, Clone)]
 pub struct Summary {
     pub received: usize,
+    /// Mailbox messages taken (each stored as received, besides its attachments).
+    pub messages: usize,
     pub new: usize,
     pub already: usize,
     pub quarantined: usize,
@@ -106,9 +155,9 @@ struct Ready {
     extract: Option<Extract>,
 }
 
-/// Files, records and extracts for the writer thread, in the order they must
-/// reach the disk.
-type Writes = Vec<(Record, Vec<u8>, Option<Extract>)>;
+/// Files, records and extracts (and mailbox messages) for the writer
+/// thread, in the order they must reach the disk.
+type Writes = Batch;
 
 /// What the writer made of one batch: each record numbered, or `None` when
 /// another process recorded the same reception first.
@@ -125,6 +174,18 @@ pub fn take_in(
 ) -> Result<Summary, Error> {
     let files = crate::inputs::collect(paths);
     bar.set_length(files.len() as u64);
+    take_in_from(files.into_iter().map(Input::Path), archive, rules, bar)
+}
+
+/// Take inputs in as they come (a mailbox's messages while they are still
+/// being fetched), a batch at a time; each batch is durable once written.
+pub fn take_in_from(
+    inputs: impl Iterator<Item = Input>,
+    archive: &mut Archive,
+    rules: Rules<'_>,
+    bar: &indicatif::ProgressBar,
+) -> Result<Summary, Error> {
+    let mut inputs = inputs.peekable();
     let fingerprint = crate::validate::fingerprint(rules.schema, rules.registry, rules.limits);
     let mut writer = archive.writer(&fingerprint)?;
     let schema = rules.schema;
@@ -141,7 +202,8 @@ pub fn take_in(
         });
         let mut summary = Summary::default();
         let mut result = Ok(());
-        for batch in files.chunks(BATCH) {
+        while inputs.peek().is_some() {
+            let batch: Vec<Input> = inputs.by_ref().take(BATCH).collect();
             let writes = match take_batch(batch, archive, rules, bar, &mut summary) {
                 Ok(w) => w,
                 Err(e) => {
@@ -188,7 +250,7 @@ fn count(done: Written, archive: &mut Archive, summary: &mut Summary) {
 /// Receive, identify and validate one batch of input files in parallel, and
 /// number its new receptions in order.
 fn take_batch(
-    batch: &[PathBuf],
+    batch: Vec<Input>,
     archive: &Archive,
     rules: Rules<'_>,
     bar: &indicatif::ProgressBar,
@@ -197,8 +259,8 @@ fn take_batch(
     let shared = archive;
     let checked: Vec<(Intake, Vec<Option<Ready>>)> = batch
         .par_iter()
-        .map(|path| {
-            let got = receive(path, *rules.limits);
+        .map(|input| {
+            let got = input.receive(*rules.limits);
             let ready = got
                 .files
                 .par_iter()
@@ -224,7 +286,11 @@ fn take_batch(
         .collect();
     // Within the batch, the same reception twice (one inbox file named twice).
     let mut seen = std::collections::HashSet::new();
-    let mut out = Vec::new();
+    let mut out = Batch {
+        files: Vec::new(),
+        messages: batch.into_iter().filter_map(Input::into_taken).collect(),
+    };
+    summary.messages += out.messages.len();
     for (got, ready) in checked {
         summary.problems.extend(got.problems);
         for (received, ready) in got.files.into_iter().zip(ready) {
@@ -234,7 +300,7 @@ fn take_batch(
                 continue;
             };
             let record = Record::new(&received, &c.identity, c.hash);
-            out.push((record, received.bytes, c.extract));
+            out.files.push((record, received.bytes, c.extract));
         }
     }
     Ok(out)

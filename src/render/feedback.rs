@@ -253,6 +253,7 @@ fn stand_in(checked: &Checked, unit: Option<&Unit>) -> Unit {
         note: None,
         duty: None,
         secretary: None,
+        email: None,
         row: 0,
     }
 }

@@ -57,6 +57,7 @@ pub fn write(
                 Some(RegistryKey::Note) => Some(text(&unit.note)),
                 Some(RegistryKey::Duty) => unit.duty.clone(),
                 Some(RegistryKey::Secretary) => unit.secretary.clone(),
+                Some(RegistryKey::Email) => unit.email.clone(),
                 _ => None,
             };
             match key {

@@ -44,6 +44,8 @@ struct SeedUnit {
     secretary: Option<String>,
     #[serde(default)]
     duty: Option<String>,
+    #[serde(default)]
+    email: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -113,6 +115,7 @@ pub fn dongsheng() -> (Vec<Unit>, Vec<String>) {
                 rules: 2 + (n % 3) as i64,
                 opened: station.unit.opened + chrono::Days::new(7 * (w as u64 + 1)),
                 secretary: None,
+                email: None,
                 duty: Some(seed.workroom_duty.replace("{kind}", &station.kind)),
             };
             units.push(unit(
@@ -150,6 +153,7 @@ fn unit(
         note: None,
         duty: u.duty.clone(),
         secretary: u.secretary.clone(),
+        email: u.email.clone(),
         row: 0,
     }
 }
@@ -172,6 +176,7 @@ pub fn synthetic(centre: &str, stations: usize, rooms: usize) -> (Vec<Unit>, Vec
         rules: 3,
         opened: NaiveDate::from_ymd_opt(2022, 6, 1).unwrap_or_default(),
         secretary: (n == 0).then(|| HEADS[HEADS.len() - 1].to_string()),
+        email: None,
         duty: Some(SYNTHETIC_DUTY.to_string()),
     };
     let mut units = vec![unit(

@@ -73,13 +73,18 @@ keys! {
         Note = "note",
         Duty = "duty",
         Secretary = "secretary",
+        Email = "email",
     }
 }
 
 impl RegistryKey {
     /// Columns a district's registry may leave out (added after the first
     /// release, so older schemas still load).
-    pub(super) const OPTIONAL: [RegistryKey; 2] = [RegistryKey::Duty, RegistryKey::Secretary];
+    pub(super) const OPTIONAL: [RegistryKey; 3] = [
+        RegistryKey::Duty,
+        RegistryKey::Secretary,
+        RegistryKey::Email,
+    ];
 }
 
 /// Fields of a key/value sheet (the cover, the registry) with what each is to jucai.

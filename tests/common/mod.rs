@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: reading back what jucai wrote.
 #![allow(dead_code)]
 
+pub mod servers;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -479,12 +481,14 @@ fn package_of(tool: &str) -> &'static str {
         "soffice" => "libreoffice-calc",
         "pdftotext" | "pdfinfo" | "pdffonts" => "poppler-utils",
         "python3" => "python3",
+        "dovecot" | "doveadm" => "dovecot-imapd",
+        "openssl" => "openssl",
         _ => "the package that provides it",
     }
 }
 
 /// Whether `tool` is an executable on `PATH`.
-fn on_path(tool: &str) -> bool {
+pub fn on_path(tool: &str) -> bool {
     use std::os::unix::fs::PermissionsExt;
     std::env::var_os("PATH").is_some_and(|paths| {
         std::env::split_paths(&paths).any(|dir| {
