@@ -47,6 +47,18 @@ pub enum Command {
     /// 给各单位的邮件：回执、退回（附校验反馈表）、催报（附空白台账）；--send 时发出
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Notify(NotifyArgs),
+    /// 启动网页工作台（浏览器中查看报送情况、上传台账、下载报告）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Serve(ServeArgs),
+    /// 管理网页工作台的账号：add、list、remove
+    #[command(
+        subcommand,
+        help_template = HELP_TEMPLATE,
+        subcommand_help_heading = "命令",
+        subcommand_value_name = "命令",
+        next_help_heading = "选项"
+    )]
+    User(UserCommand),
     /// 某一报送期的报送情况：已报、未报、逾期、退回，以及催报名单
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Status(StatusArgs),
@@ -134,6 +146,81 @@ pub struct IntakeArgs {
     /// 收取后把邮件移到这个文件夹
     #[arg(long, value_name = "FOLDER", requires = "mailbox")]
     pub move_to: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(flatten)]
+    pub archive: ArchiveArg,
+    /// 监听的地址和端口（默认只允许本机访问）
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// 访问日志（默认：报送档案目录下的 access.log）；不记录密码和 Cookie
+    #[arg(long, value_name = "FILE")]
+    pub access_log: Option<PathBuf>,
+}
+
+/// The role of a web desk account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RoleArg {
+    /// 中心：查看全部
+    Centre,
+    /// 工作站负责人：本站及所属工作室
+    Station,
+    /// 工作室负责人：只看本单位
+    Workroom,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// 添加账号（密码从标准输入读取，不出现在命令行上）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Add(UserAddArgs),
+    /// 列出账号
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    List(UserListArgs),
+    /// 删除账号（同时注销它的登录）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Remove(UserRemoveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(flatten)]
+    pub archive: ArchiveArg,
+    /// 用户名
+    pub name: String,
+    /// 角色
+    #[arg(long, value_enum)]
+    pub role: RoleArg,
+    /// 所属单位编码（工作站、工作室账号必填）
+    #[arg(long, value_name = "CODE")]
+    pub unit: Option<String>,
+    /// 从标准输入读取密码（第一行）
+    #[arg(long, required = true)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UserListArgs {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(flatten)]
+    pub archive: ArchiveArg,
+}
+
+#[derive(Debug, Args)]
+pub struct UserRemoveArgs {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(flatten)]
+    pub archive: ArchiveArg,
+    /// 用户名
+    pub name: String,
 }
 
 #[derive(Debug, Args)]

@@ -13,6 +13,7 @@
 //! ```text
 //! commands    one module per subcommand: parse → call the library → print
 //! cli         flags and their help
+//! web         jucai serve: pages, sessions, access rules (templates/web)
 //! config      jucai.toml: where things are, what a district may change
 //! sample      deterministic, realistic test data
 //! docs        README's generated field table and diagnostics catalogue
@@ -72,4 +73,5 @@ pub mod status;
 pub mod targets;
 pub mod text;
 pub mod validate;
+pub mod web;
 pub mod wording;

@@ -35,3 +35,5 @@ mod six_haves;
 mod template;
 mod validate;
 mod validate_cli;
+mod web;
+mod web_browser;

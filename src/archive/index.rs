@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
+use super::accounts::{Account, Role, Session};
 use super::extract::Validation;
 use super::mail::{Notice, TakenMessage};
 use super::record::{IdentifiedBy, ReceivedFrom, Record};
@@ -19,7 +20,7 @@ use crate::error::Error;
 use crate::period::Period;
 
 /// The index's layout version, kept in SQLite's `user_version`.
-pub const SCHEMA_VERSION: i32 = 3;
+pub const SCHEMA_VERSION: i32 = 4;
 
 /// File name of the index in an archive folder.
 pub const FILE: &str = "index.sqlite";
@@ -94,6 +95,22 @@ CREATE TABLE notices (
 CREATE INDEX notices_by_submission ON notices(unit, period);
 ";
 
+/// Version 4: the web desk's accounts and sessions.
+const CREATE_ACCOUNTS: &str = "
+CREATE TABLE users (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    unit TEXT,
+    password_hash TEXT NOT NULL
+);
+CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+    csrf TEXT NOT NULL,
+    expires INTEGER NOT NULL
+);
+";
+
 pub struct Index {
     path: PathBuf,
     conn: Connection,
@@ -132,9 +149,10 @@ impl Index {
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .map_err(|e| Error::index(&path, e))?;
         let upgrade = match version {
-            0 => vec![CREATE, CREATE_VALIDATIONS, CREATE_MAIL],
-            1 => vec![CREATE_VALIDATIONS, CREATE_MAIL],
-            2 => vec![CREATE_MAIL],
+            0 => vec![CREATE, CREATE_VALIDATIONS, CREATE_MAIL, CREATE_ACCOUNTS],
+            1 => vec![CREATE_VALIDATIONS, CREATE_MAIL, CREATE_ACCOUNTS],
+            2 => vec![CREATE_MAIL, CREATE_ACCOUNTS],
+            3 => vec![CREATE_ACCOUNTS],
             SCHEMA_VERSION => Vec::new(),
             newer => {
                 return Err(Error::IndexVersion {
@@ -413,6 +431,18 @@ impl Index {
         Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
     }
 
+    /// How many receptions there are and the newest number: a reception
+    /// added by any process changes it.
+    pub fn stamp(&self) -> Result<(i64, i64), Error> {
+        self.conn
+            .query_row(
+                "SELECT count(*), coalesce(max(seq), 0) FROM receptions",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .map_err(|e| self.fail(e))
+    }
+
     /// Every reception, in the order they were numbered.
     pub fn receptions(&self) -> Result<Vec<Record>, Error> {
         let mut stmt = self
@@ -424,6 +454,89 @@ impl Index {
         let rows = stmt.query_map([], record_of).map_err(|e| self.fail(e))?;
         rows.collect::<Result<Vec<_>, _>>()
             .map_err(|e| self.fail(e))
+    }
+}
+
+impl Index {
+    /// Add an account; `false` when the name is taken.
+    pub fn add_account(&mut self, a: &Account) -> Result<bool, Error> {
+        let n = self
+            .conn
+            .execute(
+                "INSERT OR IGNORE INTO users (name, role, unit, password_hash) VALUES (?1, ?2, ?3, ?4)",
+                params![a.name, a.role.key(), a.unit, a.password_hash],
+            )
+            .map_err(|e| self.fail(e))?;
+        Ok(n == 1)
+    }
+
+    /// Remove an account and its sessions; `false` when there was none.
+    pub fn remove_account(&mut self, name: &str) -> Result<bool, Error> {
+        let n = self
+            .conn
+            .execute("DELETE FROM users WHERE name = ?1", [name])
+            .map_err(|e| self.fail(e))?;
+        Ok(n == 1)
+    }
+
+    /// Every account, by name.
+    pub fn accounts(&self) -> Result<Vec<Account>, Error> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name, role, unit, password_hash FROM users ORDER BY name")
+            .map_err(|e| self.fail(e))?;
+        let rows = stmt
+            .query_map([], |row| {
+                let role: String = row.get(1)?;
+                Ok(Account {
+                    name: row.get(0)?,
+                    role: Role::of_key(&role).unwrap_or(Role::Workroom),
+                    unit: row.get(2)?,
+                    password_hash: row.get(3)?,
+                })
+            })
+            .map_err(|e| self.fail(e))?;
+        rows.collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.fail(e))
+    }
+
+    /// Start a session (stored by its token's hash); old expired ones go.
+    pub fn insert_session(&mut self, token_hash: &str, s: &Session, now: i64) -> Result<(), Error> {
+        self.conn
+            .execute("DELETE FROM sessions WHERE expires < ?1", [now])
+            .map_err(|e| self.fail(e))?;
+        self.conn
+            .execute(
+                "INSERT INTO sessions (token_hash, user, csrf, expires) VALUES (?1, ?2, ?3, ?4)",
+                params![token_hash, s.user, s.csrf, s.expires],
+            )
+            .map_err(|e| self.fail(e))?;
+        Ok(())
+    }
+
+    /// The session of a token's hash, if it exists and has not expired.
+    pub fn session(&self, token_hash: &str, now: i64) -> Result<Option<Session>, Error> {
+        self.conn
+            .query_row(
+                "SELECT user, csrf, expires FROM sessions WHERE token_hash = ?1 AND expires >= ?2",
+                params![token_hash, now],
+                |row| {
+                    Ok(Session {
+                        user: row.get(0)?,
+                        csrf: row.get(1)?,
+                        expires: row.get(2)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.fail(e))
+    }
+
+    pub fn remove_session(&mut self, token_hash: &str) -> Result<(), Error> {
+        self.conn
+            .execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])
+            .map_err(|e| self.fail(e))?;
+        Ok(())
     }
 }
 

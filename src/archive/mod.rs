@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use crate::error::Error;
 use crate::period::Period;
 
+mod accounts;
 pub mod extract;
 mod index;
 mod mail;
@@ -22,6 +23,7 @@ mod objects;
 mod reception;
 mod record;
 
+pub use accounts::{Account, Role, Session};
 pub use extract::{Extract, Validation};
 pub use index::SCHEMA_VERSION;
 pub use mail::{Notice, NoticeKind, TakenMessage};
@@ -76,6 +78,11 @@ impl Archive {
         &self.records
     }
 
+    /// The record of a reception, by its key.
+    pub fn record(&self, key: &str) -> Option<&Record> {
+        self.keys.get(key).map(|&i| &self.records[i])
+    }
+
     /// Whether this reception is recorded.
     pub fn contains(&self, key: &str) -> bool {
         self.keys.contains_key(key)
@@ -98,6 +105,12 @@ impl Archive {
         })
     }
 
+    /// What changes whenever a reception is recorded (by any process): to
+    /// tell whether an archive opened earlier is still current.
+    pub fn stamp(dir: &Path) -> Result<(i64, i64), Error> {
+        index::Index::open(dir)?.stamp()
+    }
+
     /// The UIDs of `mailbox` taken in under `uidvalidity`.
     pub fn taken(&self, mailbox: &str, uidvalidity: u32) -> Result<HashSet<u32>, Error> {
         index::Index::open(&self.dir)?.taken(mailbox, uidvalidity)
@@ -115,6 +128,13 @@ impl Archive {
             self.objects.put(hash, message)?;
         }
         index::Index::open(&self.dir)?.insert_notice(notice, message.len() as u64)
+    }
+
+    /// The web desk's accounts and sessions (see [`Accounts`]).
+    pub fn accounts(&self) -> Result<Accounts, Error> {
+        Ok(Accounts {
+            index: index::Index::open(&self.dir)?,
+        })
     }
 
     /// The archive's folder.
@@ -274,5 +294,52 @@ impl Writer {
         let validations = self.extracts.write(schema)?;
         self.index
             .insert_validations(&self.fingerprint, &validations)
+    }
+}
+
+/// Accounts and sessions in the archive's index, through one connection.
+pub struct Accounts {
+    index: index::Index,
+}
+
+impl Accounts {
+    /// Open them in an archive folder without loading its receptions.
+    pub fn open(dir: &Path) -> Result<Accounts, Error> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        Ok(Accounts {
+            index: index::Index::open(dir)?,
+        })
+    }
+
+    /// Add an account; `false` when the name is taken.
+    pub fn add(&mut self, account: &Account) -> Result<bool, Error> {
+        self.index.add_account(account)
+    }
+
+    /// Remove an account and its sessions; `false` when there was none.
+    pub fn remove(&mut self, name: &str) -> Result<bool, Error> {
+        self.index.remove_account(name)
+    }
+
+    /// Every account, by name.
+    pub fn list(&self) -> Result<Vec<Account>, Error> {
+        self.index.accounts()
+    }
+
+    /// One account.
+    pub fn get(&self, name: &str) -> Result<Option<Account>, Error> {
+        Ok(self.list()?.into_iter().find(|a| a.name == name))
+    }
+
+    pub fn start_session(&mut self, token_hash: &str, s: &Session, now: i64) -> Result<(), Error> {
+        self.index.insert_session(token_hash, s, now)
+    }
+
+    pub fn session(&self, token_hash: &str, now: i64) -> Result<Option<Session>, Error> {
+        self.index.session(token_hash, now)
+    }
+
+    pub fn end_session(&mut self, token_hash: &str) -> Result<(), Error> {
+        self.index.remove_session(token_hash)
     }
 }

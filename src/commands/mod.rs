@@ -12,8 +12,10 @@ pub mod report;
 mod run;
 mod sample;
 mod schema;
+mod serve;
 mod status;
 mod template;
+mod user;
 mod validate;
 
 use crate::cli::{Cli, Command};
@@ -25,6 +27,8 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Run(args) => run::run(args),
         Command::Intake(args) => intake::run(args),
         Command::Notify(args) => notify::run(args),
+        Command::Serve(args) => serve::run(args),
+        Command::User(cmd) => user::run(cmd),
         Command::Status(args) => status::run(args),
         Command::Report(cmd) => report::run(cmd),
         Command::Validate(args) => validate::run(args),

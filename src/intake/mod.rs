@@ -82,11 +82,23 @@ pub fn receive(path: &Path, limits: Limits) -> Intake {
     }
 }
 
-/// One thing to take in: a path on disk (file or folder contents), or a
-/// message fetched from a mailbox.
+/// One thing to take in: a path on disk (file or folder contents), a
+/// message fetched from a mailbox, or a file handed in on the web desk.
 pub enum Input {
     Path(PathBuf),
     Message(Fetched),
+    Upload(Upload),
+}
+
+/// A file handed in through the web desk.
+pub struct Upload {
+    /// The name the browser gave (a name only: never used as a path).
+    pub name: String,
+    pub bytes: Vec<u8>,
+    /// Who handed it in, and how (for the archive's record).
+    pub source: String,
+    /// When it arrived, which counts as its received time (as a mail's Date does).
+    pub at: chrono::DateTime<chrono::FixedOffset>,
 }
 
 /// A message fetched from the centre's mailbox, as the server gave it.
@@ -100,9 +112,11 @@ pub struct Fetched {
 }
 
 impl Input {
-    fn receive(&self, limits: Limits) -> Intake {
+    /// What this input holds: the files received in it, and what could not be read.
+    pub fn receive(&self, limits: Limits) -> Intake {
         match self {
             Input::Path(path) => receive(path, limits),
+            Input::Upload(u) => upload(u, limits),
             Input::Message(m) if m.raw.len() as u64 > limits.max_file_bytes => Intake {
                 files: Vec::new(),
                 problems: vec![Problem::TooBig {
@@ -118,12 +132,47 @@ impl Input {
     /// The message's row for the store, with its raw bytes to keep.
     fn into_taken(self) -> Option<(TakenMessage, Vec<u8>)> {
         match self {
-            Input::Path(_) => None,
+            Input::Path(_) | Input::Upload(_) => None,
             Input::Message(m) => {
                 let mut taken = m.taken;
                 taken.hash = crate::hash::sha256_hex(&m.raw);
                 taken.size = m.raw.len() as u64;
                 Some((taken, m.raw))
+            }
+        }
+    }
+}
+
+/// An uploaded file by its kind, as [`receive`] does for a file on disk.
+fn upload(u: &Upload, limits: Limits) -> Intake {
+    if u.bytes.len() as u64 > limits.max_file_bytes {
+        return Intake {
+            files: Vec::new(),
+            problems: vec![Problem::TooBig {
+                source: u.source.clone(),
+                size: crate::limits::mb(u.bytes.len() as u64),
+                limit: crate::limits::mb(limits.max_file_bytes),
+            }],
+        };
+    }
+    let ext = Path::new(&u.name)
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "eml" => mail::from_eml(&u.bytes, &u.source, limits),
+        "zip" => {
+            // What the zip's entries take their received time from.
+            let mut envelope = loose(Vec::new(), u.name.clone(), u.source.clone());
+            envelope.date = Some(u.at);
+            zip::from_zip(&u.bytes, &u.name, &u.source, Some(&envelope), limits)
+        }
+        _ => {
+            let mut file = loose(u.bytes.clone(), u.name.clone(), u.source.clone());
+            file.date = Some(u.at);
+            Intake {
+                files: vec![file],
+                problems: Vec::new(),
             }
         }
     }

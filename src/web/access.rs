@@ -1,0 +1,42 @@
+//! Who may see what, decided on the server for every page and download:
+//! the centre everything; a station head the station and its workrooms; a
+//! workroom head its own unit only.
+
+use crate::archive::{Account, Role};
+use crate::registry::{Registry, Unit};
+
+/// Whether `account` may see unit `code` (its submissions, files, status).
+pub fn may_see(account: &Account, registry: &Registry, code: &str) -> bool {
+    let own = account.unit.as_deref();
+    match account.role {
+        Role::Centre => true,
+        Role::Workroom => own == Some(code),
+        Role::Station => {
+            own == Some(code)
+                || registry
+                    .unit(code)
+                    .and_then(|u| u.parent.as_deref())
+                    .is_some_and(|p| Some(p) == own)
+        }
+    }
+}
+
+/// Whether `account` may hand in workbooks for unit `code`: the same
+/// units it may see.
+pub fn may_upload_for(account: &Account, registry: &Registry, code: &str) -> bool {
+    may_see(account, registry, code)
+}
+
+/// The units `account` may see, in tree order.
+pub fn visible<'a>(account: &Account, registry: &'a Registry) -> Vec<&'a Unit> {
+    registry
+        .tree_order()
+        .into_iter()
+        .filter(|u| may_see(account, registry, &u.code))
+        .collect()
+}
+
+/// Whether `account` sees the whole district (status sheets, notices, all reports).
+pub fn is_centre(account: &Account) -> bool {
+    account.role == Role::Centre
+}

@@ -1,0 +1,308 @@
+//! 工作台 (`/`) and 报送情况 (`/periods/<P>`): the period at a glance and
+//! every visible unit's state, grouped by station.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::response::Html;
+use serde::Serialize;
+use serde_json::json;
+
+use super::access;
+use super::desk::Desk;
+use super::error::WebError;
+use super::session::Viewer;
+use crate::archive::{Account, Archive};
+use crate::period::Period;
+use crate::render::ledger_template::chinese_date;
+use crate::render::status_xlsx::StatusWriter;
+use crate::status::{StatusReport, Timeliness, UnitStatus, Validation};
+
+/// A unit's state in one word: 已报, 逾期, 未报 or 退回.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitState {
+    Submitted,
+    Late,
+    Missing,
+    Returned,
+}
+
+fn state(u: &UnitStatus) -> UnitState {
+    match (u.submitted, u.validation, u.timeliness) {
+        (false, _, _) => UnitState::Missing,
+        (true, Some(Validation::Returned(_)), _) => UnitState::Returned,
+        (true, _, Timeliness::Late) => UnitState::Late,
+        _ => UnitState::Submitted,
+    }
+}
+
+/// The period the desk opens on: the newest with anything received.
+fn current(desk: &Desk, archive: &Archive) -> Period {
+    archive
+        .periods()
+        .last()
+        .copied()
+        .unwrap_or(desk.config.template_period)
+}
+
+#[derive(Serialize, Default)]
+struct Counts {
+    units: usize,
+    submitted: usize,
+    late: usize,
+    missing: usize,
+    returned: usize,
+}
+
+impl Counts {
+    fn add(&mut self, s: UnitState) {
+        self.units += 1;
+        match s {
+            UnitState::Submitted => self.submitted += 1,
+            UnitState::Late => {
+                self.submitted += 1;
+                self.late += 1
+            }
+            UnitState::Missing => self.missing += 1,
+            UnitState::Returned => {
+                self.submitted += 1;
+                self.returned += 1
+            }
+        }
+    }
+}
+
+/// A station's row of the board's chart.
+#[derive(Serialize)]
+struct Bar {
+    name: String,
+    units: usize,
+    submitted: usize,
+    /// Percent of its units that sent something (0–100).
+    percent: usize,
+}
+
+pub async fn board(
+    State(desk): State<Arc<Desk>>,
+    viewer: Viewer,
+) -> Result<Html<String>, WebError> {
+    let d = desk.clone();
+    let account = viewer.account.clone();
+    let data = tokio::task::spawn_blocking(move || board_data(&d, &account)).await??;
+    let page = json!({ "viewer": viewer.page(), "board": data });
+    Ok(Html(desk.views.render("board.html", &page)?))
+}
+
+fn board_data(desk: &Desk, account: &Account) -> Result<serde_json::Value, WebError> {
+    let archive = desk.archive()?;
+    let period = current(desk, &archive);
+    let report = StatusReport::build(&desk.registry, &archive, period, desk.config.deadline_days);
+    let mut total = Counts::default();
+    let mut bars = Vec::new();
+    for group in &report.groups {
+        let mut counts = Counts::default();
+        for u in group
+            .units
+            .iter()
+            .filter(|u| access::may_see(account, &desk.registry, &u.code))
+        {
+            counts.add(state(u));
+            total.add(state(u));
+        }
+        if counts.units > 0 {
+            bars.push(Bar {
+                name: group.name.clone(),
+                units: counts.units,
+                submitted: counts.submitted,
+                percent: counts.submitted * 100 / counts.units,
+            });
+        }
+    }
+    let periods: Vec<serde_json::Value> = archive
+        .periods()
+        .iter()
+        .rev()
+        .map(|p| json!({ "code": p.code(), "name": p.chinese() }))
+        .collect();
+    Ok(json!({
+        "period": { "code": period.code(), "name": period.chinese() },
+        "deadline": chinese_date(period.deadline(desk.config.deadline_days)),
+        "next": { "name": period.next().chinese(), "deadline": chinese_date(period.next().deadline(desk.config.deadline_days)) },
+        "counts": total,
+        "chart_height": bars.len() * 28 + 8,
+        "bars": bars,
+        "periods": periods,
+    }))
+}
+
+pub async fn period(
+    State(desk): State<Arc<Desk>>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+) -> Result<Html<String>, WebError> {
+    let period: Period = code.parse().map_err(|_| WebError::NotFound)?;
+    let d = desk.clone();
+    let account = viewer.account.clone();
+    let data = tokio::task::spawn_blocking(move || period_data(&d, &account, period)).await??;
+    let page = json!({ "viewer": viewer.page(), "period": data });
+    Ok(Html(desk.views.render("period.html", &page)?))
+}
+
+fn period_data(
+    desk: &Desk,
+    account: &Account,
+    period: Period,
+) -> Result<serde_json::Value, WebError> {
+    let archive = desk.archive()?;
+    let report = StatusReport::build(&desk.registry, &archive, period, desk.config.deadline_days);
+    let words = StatusWriter::new()?;
+    let mut groups = Vec::new();
+    let mut total = Counts::default();
+    for group in &report.groups {
+        let mut rows = Vec::new();
+        for u in group
+            .units
+            .iter()
+            .filter(|u| access::may_see(account, &desk.registry, &u.code))
+        {
+            let [_, timely, result] = words.words(u)?;
+            total.add(state(u));
+            rows.push(json!({
+                "code": u.code,
+                "name": u.name,
+                "level": u.level,
+                "state": state(u),
+                "versions": u.versions,
+                "newest": u.newest_received.map(|t| t.format("%Y-%m-%d %H:%M").to_string()),
+                "timely": timely,
+                "result": result,
+            }));
+        }
+        if !rows.is_empty() {
+            groups.push(json!({ "name": group.name, "units": rows }));
+        }
+    }
+    Ok(json!({
+        "code": period.code(),
+        "name": period.chinese(),
+        "deadline": chinese_date(report.deadline),
+        "groups": groups,
+        "counts": total,
+        "centre": access::is_centre(account),
+        "mail": desk.config.mail.as_ref().is_some_and(|m| m.smtp.is_some()),
+    }))
+}
+
+/// `/periods/<P>/status.xlsx`: the district's status sheet (centre only).
+pub async fn status_xlsx(
+    State(desk): State<Arc<Desk>>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+) -> Result<axum::response::Response, WebError> {
+    let period: Period = code.parse().map_err(|_| WebError::NotFound)?;
+    if !access::is_centre(&viewer.account) {
+        return Err(WebError::Forbidden);
+    }
+    let d = desk.clone();
+    tokio::task::spawn_blocking(move || {
+        let archive = d.archive()?;
+        let report = StatusReport::build(&d.registry, &archive, period, d.config.deadline_days);
+        let dir = tempfile::tempdir().map_err(|e| WebError::Internal(e.to_string()))?;
+        let path = StatusWriter::new()?.write(&report, dir.path())?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let bytes = std::fs::read(&path).map_err(|e| WebError::Internal(e.to_string()))?;
+        Ok(super::unit::download(
+            &name,
+            crate::mail::compose::XLSX,
+            bytes,
+        ))
+    })
+    .await?
+}
+
+#[derive(serde::Deserialize)]
+pub struct NotifyForm {
+    #[serde(default)]
+    csrf: String,
+    /// `reminder` (催报) or `return` (退回).
+    kind: String,
+}
+
+/// `POST /periods/<P>/notify`: send the period's 催报 or 退回 mail, as
+/// `jucai notify --send` does (centre only, when `[mail]` is set).
+pub async fn notify(
+    State(desk): State<Arc<Desk>>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+    axum::Form(form): axum::Form<NotifyForm>,
+) -> Result<Html<String>, WebError> {
+    viewer.check(&form.csrf)?;
+    let period: Period = code.parse().map_err(|_| WebError::NotFound)?;
+    if !access::is_centre(&viewer.account) {
+        return Err(WebError::Forbidden);
+    }
+    let kind = crate::archive::NoticeKind::of_key(&form.kind)
+        .filter(|k| *k != crate::archive::NoticeKind::Receipt)
+        .ok_or_else(|| WebError::BadRequest(form.kind.clone()))?;
+    let d = desk.clone();
+    let sent = tokio::task::spawn_blocking(move || send_notices(&d, period, kind)).await??;
+    let page = json!({ "viewer": viewer.page(), "period": { "code": period.code(), "name": period.chinese() }, "sent": sent });
+    Ok(Html(desk.views.render("notified.html", &page)?))
+}
+
+fn send_notices(
+    desk: &Desk,
+    period: Period,
+    kind: crate::archive::NoticeKind,
+) -> Result<Vec<serde_json::Value>, WebError> {
+    use crate::mail::notify::{self, Context, Outcome};
+    let settings = desk
+        .config
+        .mail
+        .as_ref()
+        .ok_or_else(|| WebError::BadRequest("没有设置邮箱".into()))?;
+    let from = settings
+        .from
+        .as_ref()
+        .ok_or_else(|| WebError::BadRequest("没有设置发件人".into()))?;
+    let archive = desk.archive()?;
+    let feedback_dir = desk
+        .config
+        .output
+        .join(period.code())
+        .join(crate::render::console::word("folder_feedback")?);
+    let ctx = Context {
+        schema: &desk.config.schema,
+        registry: &desk.registry,
+        archive: &archive,
+        limits: &desk.config.limits,
+        deadline_days: desk.config.deadline_days,
+        from,
+        feedback_dir: &feedback_dir,
+    };
+    let fail = |e: crate::mail::MailError| WebError::Internal(e.to_string());
+    let plans: Vec<_> = notify::plan(&ctx, period)
+        .map_err(fail)?
+        .into_iter()
+        .filter(|p| p.kind == kind)
+        .collect();
+    let outcomes =
+        notify::send(&plans, period, settings, &archive, false, |_, _| {}).map_err(fail)?;
+    Ok(plans
+        .iter()
+        .zip(outcomes)
+        .map(|(p, o)| {
+            let (state, reason) = match o {
+                Outcome::Sent => ("sent", None),
+                Outcome::Failed(r) => ("failed", Some(r)),
+                Outcome::AlreadySent => ("already", None),
+                Outcome::Unreachable => ("unreachable", None),
+            };
+            json!({ "unit": p.name, "to": p.to.as_ref().map(|t| t.0.address.clone()), "state": state, "reason": reason })
+        })
+        .collect())
+}

@@ -1,0 +1,110 @@
+//! `jucai serve`: the web desk. Server-rendered pages in Chinese for the
+//! centre's clerk, station heads and workroom heads, from the same archive
+//! and store as the CLI; templates and the style sheet are compiled in
+//! (`templates/web/`), nothing is loaded from elsewhere.
+//!
+//! Data flow: request → [`session`] (who is asking; CSRF) → [`access`]
+//! (may they see it) → a page module ([`board`], [`unit`], [`upload`],
+//! [`reports`]) reading the archive → [`view`] (tera, escaped) → response.
+//! Every request gets a line in the access log (no cookie, no password).
+
+pub mod access;
+mod board;
+mod desk;
+mod error;
+mod limiter;
+mod reports;
+pub mod session;
+mod unit;
+mod upload;
+mod view;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+pub use desk::{Desk, Regenerate, ReportJob};
+pub use error::WebError;
+
+/// The desk's routes.
+pub fn router(desk: Arc<Desk>) -> Router {
+    // Multipart bodies are cut off past the limit (413) even without a length.
+    let limit = usize::try_from(upload::limit(&desk)).unwrap_or(usize::MAX);
+    Router::new()
+        .route("/login", get(session::login_page).post(session::login))
+        .route("/logout", post(session::logout))
+        .route("/", get(board::board))
+        .route("/periods/{period}", get(board::period))
+        .route("/periods/{period}/status.xlsx", get(board::status_xlsx))
+        .route("/periods/{period}/notify", post(board::notify))
+        .route("/upload", get(upload::form).post(upload::receive))
+        .route("/units/{code}", get(unit::page))
+        .route("/units/{code}/files/{seq}", get(unit::original))
+        .route("/units/{code}/feedback/{seq}", get(unit::feedback))
+        .route("/reports", get(reports::page))
+        .route("/reports/generate", post(reports::generate))
+        .route("/reports/files/{*path}", get(reports::file))
+        .route("/static/style.css", get(style))
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(middleware::from_fn_with_state(desk.clone(), access_log))
+        .with_state(desk)
+}
+
+async fn style() -> Response {
+    ([(CONTENT_TYPE, "text/css; charset=utf-8")], view::STYLE).into_response()
+}
+
+/// One line per request: time, client, method, path, status, milliseconds.
+async fn access_log(
+    State(desk): State<Arc<Desk>>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    // The path only: no query string, no headers (so no cookie) in the log.
+    let path = request.uri().path().to_string();
+    let response = next.run(request).await;
+    desk.log(&format!(
+        "{} {} {method} {path} {} {}ms",
+        chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        addr.ip(),
+        response.status().as_u16(),
+        started.elapsed().as_millis()
+    ));
+    response
+}
+
+/// Serve until the process is stopped. `ready` is told the address once
+/// the desk listens.
+pub fn serve(
+    desk: Desk,
+    listen: SocketAddr,
+    ready: impl FnOnce(SocketAddr),
+) -> Result<(), WebError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|e| WebError::Internal(format!("无法在 {listen} 上监听：{e}")))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| WebError::Internal(e.to_string()))?;
+        ready(addr);
+        let app = router(Arc::new(desk)).into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, app)
+            .await
+            .map_err(|e| WebError::Internal(e.to_string()))
+    })
+}

@@ -1,0 +1,152 @@
+//! 报告 (`/reports`): the quarterly and annual reports, packets and the
+//! directory already written into the output folder, PDF and XLSX, to
+//! download; the centre can have one made again. A station head sees its
+//! own station's reports; a workroom head has none.
+
+use std::path::{Path as FsPath, PathBuf};
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::access;
+use super::desk::{Desk, ReportJob};
+use super::error::WebError;
+use super::session::Viewer;
+use crate::archive::{Account, Role};
+
+/// A report file in the output folder, by its path under it.
+struct Listed {
+    path: String,
+    /// The folder it is in (a period or a year), or empty.
+    group: String,
+    name: String,
+}
+
+/// Every report file the viewer may have, by folder then name.
+fn listing(desk: &Desk, account: &Account) -> Vec<Listed> {
+    let out = &desk.config.output;
+    let own = account
+        .unit
+        .as_deref()
+        .and_then(|u| desk.registry.unit(u))
+        .map(|u| u.name.clone());
+    let mut files: Vec<Listed> = walkdir::WalkDir::new(out)
+        .max_depth(2)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(out).ok()?.to_path_buf();
+            report_file(&rel)
+        })
+        .filter(|l| match account.role {
+            Role::Centre => true,
+            Role::Station => own.as_deref().is_some_and(|n| l.name.contains(n)),
+            Role::Workroom => false,
+        })
+        .collect();
+    files.sort_by(|a, b| b.group.cmp(&a.group).then(a.name.cmp(&b.name)));
+    files
+}
+
+/// A PDF or XLSX report of a period or year folder (or the directory at the top).
+fn report_file(rel: &FsPath) -> Option<Listed> {
+    let name = rel.file_name()?.to_string_lossy().into_owned();
+    let ext = rel.extension()?.to_string_lossy().to_lowercase();
+    if !matches!(ext.as_str(), "pdf" | "xlsx") || name.starts_with('.') {
+        return None;
+    }
+    let group = match rel.parent().map(FsPath::as_os_str) {
+        Some(g) if g.is_empty() => String::new(),
+        Some(g) => g.to_string_lossy().into_owned(),
+        None => String::new(),
+    };
+    let is_period = group.len() == 6 && group.as_bytes().get(4) == Some(&b'Q');
+    let is_year = group.len() == 4 && group.bytes().all(|b| b.is_ascii_digit());
+    (group.is_empty() || is_period || is_year).then(|| Listed {
+        path: rel.to_string_lossy().into_owned(),
+        group,
+        name,
+    })
+}
+
+pub async fn page(State(desk): State<Arc<Desk>>, viewer: Viewer) -> Result<Html<String>, WebError> {
+    let files: Vec<serde_json::Value> = listing(&desk, &viewer.account)
+        .into_iter()
+        .map(|l| json!({ "path": l.path, "group": l.group, "name": l.name }))
+        .collect();
+    let archive = desk.archive()?;
+    let periods: Vec<String> = archive.periods().iter().rev().map(|p| p.code()).collect();
+    let mut years: Vec<i32> = archive.periods().iter().map(|p| p.year).collect();
+    years.dedup();
+    years.reverse();
+    let page = json!({
+        "viewer": viewer.page(),
+        "files": files,
+        "centre": access::is_centre(&viewer.account),
+        "periods": periods,
+        "years": years,
+    });
+    Ok(Html(desk.views.render("reports.html", &page)?))
+}
+
+/// `/reports/files/<path>`: only a file the listing offers this viewer.
+pub async fn file(
+    State(desk): State<Arc<Desk>>,
+    viewer: Viewer,
+    Path(path): Path<String>,
+) -> Result<Response, WebError> {
+    let listed = listing(&desk, &viewer.account)
+        .into_iter()
+        .find(|l| l.path == path)
+        .ok_or(WebError::NotFound)?;
+    let full: PathBuf = desk.config.output.join(&listed.path);
+    let bytes = std::fs::read(&full).map_err(|_| WebError::NotFound)?;
+    let mime = if listed.name.ends_with(".pdf") {
+        "application/pdf"
+    } else {
+        crate::mail::compose::XLSX
+    };
+    Ok(super::unit::download(&listed.name, mime, bytes))
+}
+
+#[derive(Deserialize)]
+pub struct Generate {
+    #[serde(default)]
+    csrf: String,
+    kind: String,
+    #[serde(default)]
+    period: String,
+    #[serde(default)]
+    year: String,
+}
+
+pub async fn generate(
+    State(desk): State<Arc<Desk>>,
+    viewer: Viewer,
+    Form(form): Form<Generate>,
+) -> Result<Response, WebError> {
+    viewer.check(&form.csrf)?;
+    if !access::is_centre(&viewer.account) {
+        return Err(WebError::Forbidden);
+    }
+    let job = match form.kind.as_str() {
+        "quarterly" => ReportJob::Quarterly(form.period.parse().map_err(|_| bad("报送期"))?),
+        "annual" => ReportJob::Annual(form.year.parse().map_err(|_| bad("年份"))?),
+        "directory" => ReportJob::Directory,
+        _ => return Err(bad("报告种类")),
+    };
+    let d = desk.clone();
+    tokio::task::spawn_blocking(move || (d.regenerate)(&job))
+        .await?
+        .map_err(WebError::Internal)?;
+    Ok(Redirect::to("/reports?done=1").into_response())
+}
+
+fn bad(what: &str) -> WebError {
+    WebError::BadRequest(format!("{what}不对"))
+}

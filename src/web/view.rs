@@ -1,0 +1,66 @@
+//! The pages' templates (`templates/web/*.html`, tera, HTML-escaped) and
+//! the style sheet, compiled into the binary: the desk needs no files
+//! besides its archive, and loads nothing from the internet.
+
+use serde::Serialize;
+
+use super::error::WebError;
+
+/// Every page template, by name.
+const PAGES: [(&str, &str); 9] = [
+    ("base.html", include_str!("../../templates/web/base.html")),
+    ("login.html", include_str!("../../templates/web/login.html")),
+    ("board.html", include_str!("../../templates/web/board.html")),
+    (
+        "period.html",
+        include_str!("../../templates/web/period.html"),
+    ),
+    (
+        "upload.html",
+        include_str!("../../templates/web/upload.html"),
+    ),
+    (
+        "uploaded.html",
+        include_str!("../../templates/web/uploaded.html"),
+    ),
+    ("unit.html", include_str!("../../templates/web/unit.html")),
+    (
+        "reports.html",
+        include_str!("../../templates/web/reports.html"),
+    ),
+    (
+        "notified.html",
+        include_str!("../../templates/web/notified.html"),
+    ),
+];
+
+pub const STYLE: &str = include_str!("../../templates/web/static/style.css");
+
+pub struct Views {
+    tera: tera::Tera,
+}
+
+impl Views {
+    pub fn new() -> Result<Views, tera::Error> {
+        let mut tera = tera::Tera::new();
+        // Every template is HTML: everything a user typed is escaped.
+        tera.autoescape_on(vec![".html"]);
+        tera.add_raw_templates(PAGES.to_vec())?;
+        Ok(Views { tera })
+    }
+
+    pub fn render(&self, name: &str, data: &impl Serialize) -> Result<String, WebError> {
+        let ctx = tera::Context::from_serialize(data)?;
+        Ok(self.tera.render(name, &ctx)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_page_template_parses() {
+        Views::new().unwrap();
+    }
+}

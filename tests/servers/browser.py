@@ -1,0 +1,95 @@
+"""Drive the web desk in a real browser: Chromium headless through
+chromedriver (Debian's, given by path, so nothing is downloaded), with
+Selenium from PyPI.
+
+    python3 browser.py BASE_URL USER PASSWORD WORKBOOK DOWNLOADS SCREENSHOTS
+
+Logs in, opens the board and a period's status, uploads WORKBOOK through
+the file input, reads the diagnostics on the result page, downloads the
+feedback workbook, and opens the unit's page; a PNG of each page goes to
+SCREENSHOTS. Prints JSON: {"board": h1, "diagnostics": [...], "download": name}.
+"""
+import glob
+import json
+import os
+import sys
+import tempfile
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+base, user, password, workbook, downloads, shots = sys.argv[1:7]
+os.makedirs(downloads, exist_ok=True)
+os.makedirs(shots, exist_ok=True)
+
+options = webdriver.ChromeOptions()
+options.binary_location = "/usr/bin/chromium"
+for flag in [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+    "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--window-size=1280,900",
+    "--user-data-dir=" + tempfile.mkdtemp(prefix="jucai-chromium-"),
+]:
+    options.add_argument(flag)
+options.add_experimental_option("prefs", {
+    "download.default_directory": downloads,
+    "download.prompt_for_download": False,
+})
+driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+out = {}
+
+
+def wait_for(css):
+    """The element once the page that has it is there (a loaded machine is slow)."""
+    return WebDriverWait(driver, 60).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+
+
+try:
+    driver.get(base + "/login")
+    driver.save_screenshot(os.path.join(shots, "login.png"))
+    driver.find_element(By.NAME, "username").send_keys(user)
+    driver.find_element(By.NAME, "password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    wait_for(".tiles")
+    out["board"] = driver.find_element(By.TAG_NAME, "h1").text
+    out["tiles"] = [li.text for li in driver.find_elements(By.CSS_SELECTOR, ".tiles li")]
+    driver.save_screenshot(os.path.join(shots, "board.png"))
+
+    driver.find_element(By.PARTIAL_LINK_TEXT, "查看报送情况").click()
+    wait_for("table.status")
+    out["period"] = driver.find_element(By.TAG_NAME, "h1").text
+    driver.save_screenshot(os.path.join(shots, "period.png"))
+
+    driver.get(base + "/upload")
+    wait_for("form.upload")
+    driver.save_screenshot(os.path.join(shots, "upload.png"))
+    driver.find_element(By.CSS_SELECTOR, "input[type=file][name=files]").send_keys(workbook)
+    driver.find_element(By.CSS_SELECTOR, "form.upload button[type=submit]").click()
+    out["result"] = wait_for(".part .result").text
+    out["diagnostics"] = [
+        [td.text for td in row.find_elements(By.TAG_NAME, "td")]
+        for row in driver.find_elements(By.CSS_SELECTOR, "table.diagnostics tbody tr")
+    ]
+    driver.save_screenshot(os.path.join(shots, "uploaded.png"))
+
+    driver.find_element(By.CSS_SELECTOR, "a.feedback").click()
+    deadline = time.time() + 30
+    got = []
+    while time.time() < deadline:
+        got = [f for f in glob.glob(os.path.join(downloads, "*.xlsx"))]
+        if got and not glob.glob(os.path.join(downloads, "*.crdownload")):
+            break
+        time.sleep(0.2)
+    out["download"] = os.path.basename(got[0]) if got else None
+
+    driver.find_element(By.CSS_SELECTOR, ".part a[href^='/units/']").click()
+    wait_for(".version")
+    out["unit"] = driver.find_element(By.TAG_NAME, "h1").text
+    driver.save_screenshot(os.path.join(shots, "unit.png"))
+finally:
+    driver.quit()
+print(json.dumps(out, ensure_ascii=False))

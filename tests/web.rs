@@ -1,0 +1,643 @@
+//! The web desk over HTTP: every access rule (each role × each kind of
+//! page and download), CSRF on every form, the upload limit (413 before the
+//! body is read), escaping of user text, the login limit and the access
+//! log. Each test starts its own `jucai serve` on a free loopback port and
+//! stops it when done. The browser tests are in `web_browser.rs`.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::servers::free_port;
+use crate::common::{root, sample_platform};
+
+pub const PASSWORD: &str = "Desk-pw-4471-secret";
+
+/// A `jucai serve` of a test's own, with accounts and the sample's 2023Q3 mail.
+pub struct Desk {
+    pub dir: tempfile::TempDir,
+    pub port: u16,
+    child: Child,
+}
+
+/// Accounts every desk has: (name, role, unit).
+pub const ACCOUNTS: [(&str, &str, Option<&str>); 5] = [
+    ("clerk", "centre", None),
+    ("baihe", "station", Some("150602-01")),
+    ("hantai", "workroom", Some("150602-01-01")),
+    ("tongchuan", "workroom", Some("150602-01-03")),
+    ("xinhai", "workroom", Some("150602-02-01")),
+];
+
+impl Desk {
+    pub fn start(extra_config: &str) -> Desk {
+        Desk::start_with(extra_config, &sample_platform(), true)
+    }
+
+    pub fn start_with(extra_config: &str, platform: &str, sample_mail: bool) -> Desk {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("jucai.toml"),
+            format!(
+                "platform = \"{platform}\"\ninput = \"inbox\"\narchive = \"archive\"\noutput = \"output\"\n{extra_config}\n"
+            ),
+        )
+        .unwrap();
+        if sample_mail {
+            let inbox = root().join("sample-input/inbox/2023Q3");
+            crate::common::jucai_ok(dir.path(), &["intake", inbox.to_str().unwrap()]);
+        }
+        for (name, role, unit) in ACCOUNTS {
+            if !sample_mail && unit.is_some() {
+                continue;
+            }
+            add_user(dir.path(), name, role, unit);
+        }
+        let port = free_port();
+        let child = Command::new(env!("CARGO_BIN_EXE_jucai"))
+            .current_dir(dir.path())
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "jucai serve did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Desk { dir, port, child }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// Log in as `name`; returns the session cookie and the page's CSRF token.
+    pub fn login(&self, name: &str) -> Session {
+        let page = self.get("/login", None);
+        let pre = page.cookie("jucai_login").expect("login cookie");
+        let csrf = page.hidden("csrf").expect("login form token");
+        let body = format!("username={name}&password={PASSWORD}&csrf={csrf}");
+        let r = self.request(
+            "POST",
+            "/login",
+            Some(&format!("jucai_login={pre}")),
+            Some(("application/x-www-form-urlencoded", body.as_bytes())),
+        );
+        assert_eq!(r.status, 303, "{name} logs in: {}", r.body);
+        let cookie = format!(
+            "jucai_session={}",
+            r.cookie("jucai_session").expect("session cookie")
+        );
+        let board = self.get("/", Some(&cookie));
+        assert_eq!(board.status, 200);
+        let csrf = board.hidden("csrf").expect("page token");
+        Session { cookie, csrf }
+    }
+
+    pub fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
+        self.request("GET", path, cookie, None)
+    }
+
+    pub fn post_form(&self, path: &str, s: &Session, fields: &[(&str, &str)]) -> Reply {
+        let body: Vec<String> = fields
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{k}={}",
+                    percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC)
+                )
+            })
+            .collect();
+        self.request(
+            "POST",
+            path,
+            Some(&s.cookie),
+            Some((
+                "application/x-www-form-urlencoded",
+                body.join("&").as_bytes(),
+            )),
+        )
+    }
+
+    /// POST a multipart form: the token field, then files.
+    pub fn upload(&self, s: &Session, csrf: &str, files: &[(&str, &[u8])]) -> Reply {
+        let boundary = "jucai-test-boundary-7f3a";
+        let mut body = Vec::new();
+        write!(
+            body,
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n"
+        )
+        .unwrap();
+        for (name, bytes) in files {
+            write!(
+                body,
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .unwrap();
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        write!(body, "--{boundary}--\r\n").unwrap();
+        let ct = format!("multipart/form-data; boundary={boundary}");
+        self.request("POST", "/upload", Some(&s.cookie), Some((&ct, &body)))
+    }
+
+    /// One HTTP/1.1 request (no redirects followed).
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        cookie: Option<&str>,
+        body: Option<(&str, &[u8])>,
+    ) -> Reply {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(60)))
+            .unwrap();
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n",
+            self.port
+        );
+        if let Some(c) = cookie {
+            head.push_str(&format!("Cookie: {c}\r\n"));
+        }
+        if let Some((ct, b)) = body {
+            head.push_str(&format!(
+                "Content-Type: {ct}\r\nContent-Length: {}\r\n",
+                b.len()
+            ));
+        }
+        head.push_str("\r\n");
+        stream.write_all(head.as_bytes()).unwrap();
+        if let Some((_, b)) = body {
+            // The server may answer (413) and close before reading it all.
+            let _ = stream.write_all(b);
+        }
+        let mut raw = Vec::new();
+        let _ = stream.read_to_end(&mut raw);
+        Reply::parse(&raw)
+    }
+}
+
+impl Drop for Desk {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn add_user(dir: &Path, name: &str, role: &str, unit: Option<&str>) {
+    let mut args = vec!["user", "add", name, "--role", role, "--password-stdin"];
+    if let Some(u) = unit {
+        args.extend(["--unit", u]);
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jucai"))
+        .current_dir(dir)
+        .args(&args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{PASSWORD}\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "user add {name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Reply {
+    fn parse(raw: &[u8]) -> Reply {
+        let split = raw
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .unwrap_or(raw.len());
+        let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let headers: Vec<(String, String)> = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        let mut bytes = raw.get(split + 4..).unwrap_or_default().to_vec();
+        if headers
+            .iter()
+            .any(|(k, v)| k == "transfer-encoding" && v == "chunked")
+        {
+            bytes = dechunk(&bytes);
+        }
+        Reply {
+            status,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+            headers,
+            bytes,
+        }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .iter()
+            .filter(|(k, _)| k == "set-cookie")
+            .filter_map(|(_, v)| v.split(';').next()?.split_once('='))
+            .find(|(k, v)| *k == name && !v.is_empty())
+            .map(|(_, v)| v.to_string())
+    }
+
+    /// The value of the first hidden input named `name`.
+    pub fn hidden(&self, name: &str) -> Option<String> {
+        let re = regex::Regex::new(&format!(r#"name="{name}" value="([^"]*)""#)).unwrap();
+        re.captures(&self.body).map(|c| c[1].to_string())
+    }
+}
+
+fn dechunk(mut b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(end) = b.windows(2).position(|w| w == b"\r\n") {
+        let size =
+            usize::from_str_radix(String::from_utf8_lossy(&b[..end]).trim(), 16).unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        out.extend_from_slice(&b[end + 2..end + 2 + size]);
+        b = &b[end + 4 + size..];
+    }
+    out
+}
+
+/// A unit's first reception in the desk's archive.
+fn seq_of(dir: &Path, unit: &str) -> u64 {
+    let a = jucai::archive::Archive::open(&dir.join("archive")).unwrap();
+    a.records()
+        .iter()
+        .find(|r| r.unit.as_deref() == Some(unit))
+        .unwrap()
+        .seq
+}
+
+#[test]
+fn every_page_and_download_checks_who_may_see_it() {
+    let desk = Desk::start("");
+    let dir = desk.dir.path().to_path_buf();
+    // 罕台镇 (社工站 01) and 鑫海 (养老站 02) each sent something in 2023Q3.
+    let hantai = seq_of(&dir, "150602-01-01");
+    let xinhai = seq_of(&dir, "150602-02-01");
+    let pages: Vec<(String, [u16; 5])> = vec![
+        //                                   clerk baihe hantai tongchuan xinhai
+        ("/".into(), [200, 200, 200, 200, 200]),
+        ("/periods/2023Q3".into(), [200, 200, 200, 200, 200]),
+        (
+            "/periods/2023Q3/status.xlsx".into(),
+            [200, 403, 403, 403, 403],
+        ),
+        ("/units/150602-01-01".into(), [200, 200, 200, 403, 403]),
+        ("/units/150602-01".into(), [200, 200, 403, 403, 403]),
+        ("/units/150602-02-01".into(), [200, 403, 403, 403, 200]),
+        ("/units/150602".into(), [200, 403, 403, 403, 403]),
+        (
+            format!("/units/150602-01-01/files/{hantai}"),
+            [200, 200, 200, 403, 403],
+        ),
+        (
+            format!("/units/150602-01-01/feedback/{hantai}"),
+            [200, 200, 200, 403, 403],
+        ),
+        (
+            format!("/units/150602-02-01/files/{xinhai}"),
+            [200, 403, 403, 403, 200],
+        ),
+        // A reception asked for under another unit's address is not found.
+        (
+            format!("/units/150602-01-03/files/{hantai}"),
+            [404, 404, 403, 404, 403],
+        ),
+        ("/units/999999".into(), [404, 404, 404, 404, 404]),
+        ("/reports".into(), [200, 200, 200, 200, 200]),
+        ("/upload".into(), [200, 200, 200, 200, 200]),
+    ];
+    for (page, _) in &pages {
+        let r = desk.get(page, None);
+        assert_eq!(r.status, 303, "{page} without logging in");
+        assert_eq!(r.header("location"), Some("/login"));
+    }
+    for (i, (name, _, _)) in ACCOUNTS.iter().enumerate() {
+        let s = desk.login(name);
+        for (page, expected) in &pages {
+            let r = desk.get(page, Some(&s.cookie));
+            assert_eq!(r.status, expected[i], "{name} GET {page}");
+        }
+        // The status page lists only the units in the viewer's scope.
+        let status = desk.get("/periods/2023Q3", Some(&s.cookie)).body;
+        let sees = |code: &str| status.contains(&format!("/units/{code}\""));
+        match *name {
+            "clerk" => assert!(sees("150602-01-01") && sees("150602-02-01") && sees("150602")),
+            "baihe" => assert!(
+                sees("150602-01-01")
+                    && sees("150602-01-03")
+                    && !sees("150602-02-01")
+                    && !sees("150602")
+            ),
+            "hantai" => {
+                assert!(sees("150602-01-01") && !sees("150602-01-03") && !sees("150602-01"))
+            }
+            _ => {}
+        }
+    }
+    // A forged session cookie is nobody.
+    let r = desk.get("/", Some("jucai_session=00ff"));
+    assert_eq!(r.status, 303);
+}
+
+#[test]
+fn every_form_needs_the_session_token() {
+    let desk = Desk::start("");
+    let s = desk.login("clerk");
+    let forged = Session {
+        cookie: s.cookie.clone(),
+        csrf: "0".repeat(64),
+    };
+    for (path, fields) in [
+        ("/logout", vec![]),
+        ("/reports/generate", vec![("kind", "directory")]),
+        ("/periods/2023Q3/notify", vec![("kind", "reminder")]),
+    ] {
+        let mut with = fields.clone();
+        with.push(("csrf", &forged.csrf));
+        assert_eq!(
+            desk.post_form(path, &s, &with).status,
+            403,
+            "{path} with a wrong token"
+        );
+        assert_eq!(
+            desk.post_form(path, &s, &fields).status,
+            403,
+            "{path} without a token"
+        );
+    }
+    let book = crate::common::clean_book().bytes();
+    assert_eq!(desk.upload(&s, "wrong", &[("a.xlsx", &book)]).status, 403);
+    // The login form too: without its own cookie the token is refused.
+    let page = desk.get("/login", None);
+    let csrf = page.hidden("csrf").unwrap();
+    let body = format!("username=clerk&password={PASSWORD}&csrf={csrf}");
+    let r = desk.request(
+        "POST",
+        "/login",
+        None,
+        Some(("application/x-www-form-urlencoded", body.as_bytes())),
+    );
+    assert_eq!(r.status, 403);
+    // With the right token the same forms work.
+    let r = desk.post_form(
+        "/reports/generate",
+        &s,
+        &[("kind", "directory"), ("csrf", &s.csrf)],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(desk.dir.path().join("output/平台名录.pdf").exists());
+    assert_eq!(
+        desk.post_form("/logout", &s, &[("csrf", &s.csrf)]).status,
+        303
+    );
+    assert_eq!(desk.get("/", Some(&s.cookie)).status, 303, "logged out");
+}
+
+#[test]
+fn an_upload_over_the_limit_is_refused_with_413() {
+    let desk = Desk::start("[limits]\nmax_file_mb = 1");
+    let s = desk.login("clerk");
+    let big = vec![b'x'; 3_000_000];
+    let r = desk.upload(&s, &s.csrf, &[("big.xlsx", &big)]);
+    assert_eq!(r.status, 413, "{}", r.body);
+    assert!(r.body.contains("超过大小上限"));
+    // The desk keeps serving.
+    assert_eq!(desk.get("/", Some(&s.cookie)).status, 200);
+}
+
+#[test]
+fn a_workroom_head_uploads_only_its_own_unit_and_reads_every_diagnostic() {
+    let desk = Desk::start("");
+    let s = desk.login("tongchuan");
+    // 罕台镇's workbook, from 铜川镇's head: refused, nothing stored.
+    let before = jucai::archive::Archive::open(&desk.dir.path().join("archive"))
+        .unwrap()
+        .records()
+        .len();
+    let book = crate::common::clean_book().bytes();
+    let r = desk.upload(&s, &s.csrf, &[("罕台镇.xlsx", &book)]);
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("没有收下"), "{}", r.body);
+    let after = jucai::archive::Archive::open(&desk.dir.path().join("archive"))
+        .unwrap()
+        .records()
+        .len();
+    assert_eq!(before, after);
+
+    // 罕台镇's own head: taken in, with the cell of each problem.
+    let s = desk.login("hantai");
+    let mut bad = crate::common::clean_book();
+    bad.set("人才信息台账", 0, "姓名", crate::common::Cell::Empty);
+    let r = desk.upload(&s, &s.csrf, &[("../../etc/罕台镇-更正.xlsx", &bad.bytes())]);
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body.contains("退回") && r.body.contains("人才信息台账!B3"),
+        "{}",
+        r.body
+    );
+    let a = jucai::archive::Archive::open(&desk.dir.path().join("archive")).unwrap();
+    let newest = a.records().last().unwrap();
+    assert_eq!(
+        newest.original_name, "罕台镇-更正.xlsx",
+        "a name, never a path"
+    );
+    let link = regex::Regex::new(r#"href="(/units/150602-01-01/feedback/\d+)""#).unwrap();
+    let href = link.captures(&r.body).expect("feedback link")[1].to_string();
+    let xlsx = desk.get(&href, Some(&s.cookie));
+    assert_eq!(xlsx.status, 200);
+    assert!(xlsx.bytes.starts_with(b"PK"), "an xlsx");
+    assert!(xlsx
+        .header("content-disposition")
+        .unwrap()
+        .contains("filename*=UTF-8''"));
+}
+
+#[test]
+fn user_text_is_escaped_on_every_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let platform = dir.path().join("platform.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("平台名录").unwrap();
+    let rows = [
+        ["单位编码", "单位名称", "层级", "上级编码"],
+        ["900000", "示例中心", "中心", ""],
+        ["900000-01", "<b>粗</b>工作站", "工作站", "900000"],
+        [
+            "900000-01-01",
+            "<script>alert(1)</script>工作室",
+            "工作室",
+            "900000-01",
+        ],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                sheet.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
+    }
+    book.save(&platform).unwrap();
+    let desk = Desk::start_with("", platform.to_str().unwrap(), false);
+    let s = desk.login("clerk");
+    let unit = desk.get("/units/900000-01-01", Some(&s.cookie));
+    assert_eq!(unit.status, 200);
+    assert!(
+        unit.body.contains("&lt;script&gt;alert(1)"),
+        "{}",
+        unit.body
+    );
+    let status = desk.get("/periods/2023Q3", Some(&s.cookie));
+    for page in [&unit.body, &status.body] {
+        assert!(!page.contains("<script>alert"), "{page}");
+        assert!(!page.contains("<b>粗</b>"));
+    }
+}
+
+#[test]
+fn failed_logins_are_limited_and_the_access_log_keeps_no_secret() {
+    let desk = Desk::start("");
+    for _ in 0..5 {
+        let page = desk.get("/login", None);
+        let pre = page.cookie("jucai_login").unwrap();
+        let csrf = page.hidden("csrf").unwrap();
+        let body = format!("username=clerk&password=wrong-guess&csrf={csrf}");
+        let r = desk.request(
+            "POST",
+            "/login",
+            Some(&format!("jucai_login={pre}")),
+            Some(("application/x-www-form-urlencoded", body.as_bytes())),
+        );
+        assert_eq!(r.status, 200);
+        assert!(r.body.contains("用户名或密码不对"));
+    }
+    let page = desk.get("/login", None);
+    let pre = page.cookie("jucai_login").unwrap();
+    let csrf = page.hidden("csrf").unwrap();
+    let body = format!("username=clerk&password={PASSWORD}&csrf={csrf}");
+    let r = desk.request(
+        "POST",
+        "/login",
+        Some(&format!("jucai_login={pre}")),
+        Some(("application/x-www-form-urlencoded", body.as_bytes())),
+    );
+    assert_eq!(
+        r.status, 429,
+        "even the right password waits after five failures"
+    );
+
+    let log = std::fs::read_to_string(desk.dir.path().join("archive/access.log")).unwrap();
+    assert!(log.lines().count() >= 12, "{log}");
+    assert!(log.contains("POST /login 429"), "{log}");
+    assert!(
+        !log.contains(PASSWORD) && !log.contains("wrong-guess") && !log.contains("jucai_"),
+        "{log}"
+    );
+    // The account's password is stored only as an argon2 hash.
+    let index = std::fs::read(desk.dir.path().join("archive/index.sqlite")).unwrap();
+    assert!(!index
+        .windows(PASSWORD.len())
+        .any(|w| w == PASSWORD.as_bytes()));
+    assert!(String::from_utf8_lossy(&index).contains("$argon2id$"));
+}
+
+#[test]
+fn concurrent_uploads_and_a_cli_intake_lose_nothing() {
+    let desk = Desk::start("");
+    let dir = desk.dir.path().to_path_buf();
+    let before = jucai::archive::Archive::open(&dir.join("archive"))
+        .unwrap()
+        .records()
+        .len();
+    let s = desk.login("clerk");
+    let book = crate::common::clean_book().bytes();
+    let inbox = root().join("sample-input/inbox/2023Q2");
+    let expected_cli = std::fs::read_dir(&inbox).unwrap().count();
+    std::thread::scope(|scope| {
+        let uploads: Vec<_> = (0..6)
+            .map(|i| {
+                let (desk, s, book) = (&desk, &s, &book);
+                scope.spawn(move || {
+                    desk.upload(s, &s.csrf, &[(&format!("并发-{i}.xlsx"), book)])
+                        .status
+                })
+            })
+            .collect();
+        let cli = scope.spawn(|| crate::common::jucai(&dir, &["intake", inbox.to_str().unwrap()]));
+        for u in uploads {
+            assert_eq!(u.join().unwrap(), 200);
+        }
+        assert!(cli.join().unwrap().status.success());
+    });
+    let a = jucai::archive::Archive::open(&dir.join("archive")).unwrap();
+    let names: Vec<&str> = a
+        .records()
+        .iter()
+        .map(|r| r.original_name.as_str())
+        .collect();
+    for i in 0..6 {
+        assert!(
+            names.contains(&format!("并发-{i}.xlsx").as_str()),
+            "upload {i} kept"
+        );
+    }
+    let seqs: std::collections::HashSet<u64> = a.records().iter().map(|r| r.seq).collect();
+    assert_eq!(seqs.len(), a.records().len(), "no number given twice");
+    // Every file of the CLI's inbox folder is there too (its mail holds at least one file each).
+    assert!(
+        a.records().len() >= before + 6 + expected_cli,
+        "{} records",
+        a.records().len()
+    );
+}
+
+/// Where the browser tests put their screenshots (for looking at).
+pub fn screenshots() -> PathBuf {
+    root().join("target/web-screenshots")
+}

@@ -1,0 +1,68 @@
+//! The web desk in a real browser: Chromium headless driven by Selenium
+//! (`tests/servers/browser.py`). Screenshots land in
+//! `target/web-screenshots/` to be looked at.
+
+use crate::common::require_tool;
+use crate::web::{Desk, PASSWORD};
+
+#[test]
+fn a_workroom_head_logs_in_uploads_reads_the_diagnostics_and_downloads_the_feedback() {
+    for tool in ["chromium", "chromedriver", "python3"] {
+        require_tool(tool);
+    }
+    let desk = Desk::start("");
+    let work = tempfile::tempdir().unwrap();
+    let mut book = crate::common::clean_book();
+    book.set("人才信息台账", 0, "姓名", crate::common::Cell::Empty);
+    let workbook = work
+        .path()
+        .join("罕台镇社工人才工作室-2023年第三季度台账.xlsx");
+    std::fs::write(&workbook, book.bytes()).unwrap();
+    let downloads = work.path().join("downloads");
+    let shots = crate::web::screenshots();
+    let out = std::process::Command::new("python3")
+        .arg(crate::common::root().join("tests/servers/browser.py"))
+        .arg(desk.url(""))
+        .arg("hantai")
+        .arg(PASSWORD)
+        .arg(&workbook)
+        .arg(&downloads)
+        .arg(&shots)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "browser.py (is selenium installed? scripts/test installs it): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        got["board"].as_str().unwrap().starts_with("工作台"),
+        "{got}"
+    );
+    assert!(
+        got["period"].as_str().unwrap().contains("2023年第三季度"),
+        "{got}"
+    );
+    assert_eq!(got["result"], "退回", "{got}");
+    let rows = got["diagnostics"].as_array().unwrap();
+    assert!(
+        rows.iter()
+            .any(|r| r[0] == "人才信息台账!B3" && r[1].as_str().unwrap().contains("姓名")),
+        "{got}"
+    );
+    let name = got["download"]
+        .as_str()
+        .expect("a downloaded feedback workbook");
+    assert!(name.ends_with("校验反馈.xlsx"), "{name}");
+    let bytes = std::fs::read(downloads.join(name)).unwrap();
+    assert!(bytes.starts_with(b"PK"));
+    assert_eq!(got["unit"], "罕台镇社工人才工作室");
+    for png in ["login", "board", "period", "upload", "uploaded", "unit"] {
+        let path = shots.join(format!("{png}.png"));
+        assert!(
+            std::fs::metadata(&path).unwrap().len() > 5_000,
+            "{png}.png was taken"
+        );
+    }
+}
