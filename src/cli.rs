@@ -160,6 +160,9 @@ pub struct ServeArgs {
     /// 访问日志（默认：报送档案目录下的 access.log）；不记录密码和 Cookie
     #[arg(long, value_name = "FILE")]
     pub access_log: Option<PathBuf>,
+    /// 前面有提供 HTTPS 的反向代理：Cookie 只经加密连接发送，不再警告
+    #[arg(long)]
+    pub behind_https: bool,
 }
 
 /// The role of a web desk account.

@@ -9,7 +9,7 @@ use crate::archive::{Archive, Record};
 use crate::period::Period;
 use crate::registry::{Level, Registry, Unit};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Timeliness {
     OnTime,
@@ -19,7 +19,7 @@ pub enum Timeliness {
     Missing,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case", tag = "result", content = "count")]
 pub enum Validation {
     Passed,

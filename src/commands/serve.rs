@@ -19,7 +19,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
     let dir = super::common::archive_dir(&config, &args.archive);
     // Opened (and migrated, or moved from its old place) once before serving.
     drop(super::common::open_archive(&config, &dir)?);
-    if !args.listen.ip().is_loopback() {
+    if !args.listen.ip().is_loopback() && !args.behind_https {
         let vars = json!({ "addr": args.listen.to_string() });
         eprintln!(
             "{}",
@@ -39,7 +39,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
         .open(&log_path)
         .map_err(|e| crate::error::Error::io(&log_path, e))?;
     let regenerate = regenerate(config.clone(), registry.clone(), dir.clone());
-    let desk = Desk::new(config, registry, dir, Some(log), regenerate)?;
+    let mut desk = Desk::new(config, registry, dir, Some(log), regenerate)?;
+    desk.tls = args.behind_https;
     crate::web::serve(desk, args.listen, |addr| {
         let vars =
             json!({ "url": format!("http://{addr}/"), "log": log_path.display().to_string() });

@@ -160,10 +160,21 @@ fn upload(u: &Upload, limits: Limits) -> Intake {
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
     match ext.as_str() {
-        "eml" => mail::from_eml(&u.bytes, &u.source, limits),
+        "eml" => {
+            // Handed in, not mailed: it arrived now, from the account that
+            // uploaded it (its Date and From are the uploader's to write).
+            let mut got = mail::from_eml(&u.bytes, &u.source, limits);
+            for f in &mut got.files {
+                f.date = Some(u.at);
+                f.sender = None;
+            }
+            got
+        }
         "zip" => {
-            // What the zip's entries take their received time from.
+            // What the zip's entries take their received time and keys from:
+            // keyed by the zip's own content, as a zip on disk is.
             let mut envelope = loose(Vec::new(), u.name.clone(), u.source.clone());
+            envelope.key = format!("file:{}:{}", crate::hash::sha256_hex(&u.bytes), u.name);
             envelope.date = Some(u.at);
             zip::from_zip(&u.bytes, &u.name, &u.source, Some(&envelope), limits)
         }

@@ -86,7 +86,11 @@ impl Letter {
 /// characters each, on folded lines: how Outlook and Thunderbird write a
 /// name, and what clients that ignore RFC 2231 read.
 fn encoded_words(text: &str) -> String {
-    if text.is_ascii() && !text.contains(['"', '\\']) {
+    if text.is_ascii()
+        && !text
+            .chars()
+            .any(|c| c.is_control() || c == '"' || c == '\\')
+    {
         return text.to_string();
     }
     let mut words = Vec::new();

@@ -93,8 +93,10 @@ pub fn take_in(
         stopped,
     };
     if !read_only && summary.stopped.is_none() {
+        // Every message of the folder that is taken, also those an earlier,
+        // interrupted run took but never got to mark or move.
         let now_taken = archive.taken(&mailbox, validity)?;
-        let done: Vec<u32> = new
+        let done: Vec<u32> = uids
             .iter()
             .copied()
             .filter(|u| now_taken.contains(u))

@@ -275,17 +275,18 @@ fn read_private(path: &Path) -> Result<String, super::error::MailError> {
         path: path.to_path_buf(),
         reason: e.kind().to_string(),
     };
-    let mode = std::fs::metadata(path)
-        .map_err(unreadable)?
-        .permissions()
-        .mode();
+    use std::io::Read;
+    // Checked and read through one handle, so the file checked is the file read.
+    let mut file = std::fs::File::open(path).map_err(unreadable)?;
+    let mode = file.metadata().map_err(unreadable)?.permissions().mode();
     if mode & 0o077 != 0 {
         return Err(super::error::MailError::PasswordFileOpen {
             path: path.to_path_buf(),
             mode: mode & 0o777,
         });
     }
-    let text = std::fs::read_to_string(path).map_err(unreadable)?;
+    let mut text = String::new();
+    file.read_to_string(&mut text).map_err(unreadable)?;
     let line = text.lines().next().unwrap_or("").trim_end_matches('\r');
     if line.is_empty() {
         return Err(super::error::MailError::PasswordFile {

@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::access;
-use super::desk::Desk;
+use super::desk::{Desk, PeriodShown};
 use super::error::WebError;
 use super::session::Viewer;
 use crate::archive::{Account, Archive};
@@ -144,9 +144,37 @@ pub async fn period(
     let period: Period = code.parse().map_err(|_| WebError::NotFound)?;
     let d = desk.clone();
     let account = viewer.account.clone();
-    let data = tokio::task::spawn_blocking(move || period_data(&d, &account, period)).await??;
-    let page = json!({ "viewer": viewer.page(), "period": data });
+    let shown = tokio::task::spawn_blocking(move || period_shown(&d, &account, period)).await??;
+    let page =
+        json!({ "viewer": viewer.page(), "period": *shown.data, "table": shown.table.as_str() });
     Ok(Html(desk.views.render("period.html", &page)?))
+}
+
+fn period_shown(desk: &Desk, account: &Account, period: Period) -> Result<PeriodShown, WebError> {
+    let stamp = Archive::stamp(&desk.archive_dir)?;
+    let key = format!(
+        "{}|{}|{}",
+        period.code(),
+        account.role.key(),
+        account.unit.as_deref().unwrap_or("")
+    );
+    if let Some(shown) = desk.period_pages.get(&key, stamp) {
+        return Ok(shown);
+    }
+    let mut data = period_data(desk, account, period)?;
+    let groups = data
+        .as_object_mut()
+        .and_then(|d| d.remove("groups"))
+        .unwrap_or_default();
+    let table = desk
+        .views
+        .render("period_table.html", &json!({ "groups": groups }))?;
+    let shown = PeriodShown {
+        data: Arc::new(data),
+        table: Arc::new(table),
+    };
+    desk.period_pages.put(key, stamp, shown.clone());
+    Ok(shown)
 }
 
 fn period_data(
@@ -157,6 +185,9 @@ fn period_data(
     let archive = desk.archive()?;
     let report = StatusReport::build(&desk.registry, &archive, period, desk.config.deadline_days);
     let words = StatusWriter::new()?;
+    // A district has thousands of units but a handful of distinct states:
+    // each state is worded once.
+    let mut worded: std::collections::HashMap<_, [String; 3]> = std::collections::HashMap::new();
     let mut groups = Vec::new();
     let mut total = Counts::default();
     for group in &report.groups {
@@ -166,7 +197,15 @@ fn period_data(
             .iter()
             .filter(|u| access::may_see(account, &desk.registry, &u.code))
         {
-            let [_, timely, result] = words.words(u)?;
+            let key = (u.submitted, u.timeliness, u.validation);
+            let [_, timely, result] = match worded.get(&key) {
+                Some(w) => w.clone(),
+                None => {
+                    let w = words.words(u)?;
+                    worded.insert(key, w.clone());
+                    w
+                }
+            };
             total.add(state(u));
             rows.push(json!({
                 "code": u.code,
@@ -269,7 +308,9 @@ fn send_notices(
         .from
         .as_ref()
         .ok_or_else(|| WebError::BadRequest("没有设置发件人".into()))?;
-    let archive = desk.archive()?;
+    let _one_at_a_time = desk.sending.lock().unwrap_or_else(|p| p.into_inner());
+    // Opened after the lock: what an earlier click sent is recorded by now.
+    let archive = desk.archive_to_write()?;
     let feedback_dir = desk
         .config
         .output

@@ -36,6 +36,10 @@ pub struct Desk {
     pub tls: bool,
     pub regenerate: Regenerate,
     log: Mutex<Option<std::fs::File>>,
+    /// Period pages already rendered, by period and scope.
+    pub period_pages: Kept<PeriodShown>,
+    /// Held while the desk sends mail, so a double click sends once.
+    pub sending: Mutex<()>,
     /// The archive as last opened, with its stamp (see [`Archive::stamp`]).
     cached: Mutex<Option<Opened>>,
 }
@@ -60,6 +64,8 @@ impl Desk {
             tls: false,
             regenerate,
             log: Mutex::new(access_log),
+            period_pages: Kept::default(),
+            sending: Mutex::new(()),
             cached: Mutex::new(None),
         })
     }
@@ -95,5 +101,50 @@ impl Desk {
         if let Some(file) = log.as_mut() {
             let _ = writeln!(file, "{line}");
         }
+    }
+}
+
+/// A period page's figures and its rendered tables, kept while the archive
+/// is unchanged: the centre's page of a province lists thousands of units.
+#[derive(Clone)]
+pub struct PeriodShown {
+    pub data: Arc<serde_json::Value>,
+    /// HTML, every text in it escaped when it was rendered.
+    pub table: Arc<String>,
+}
+
+/// Things made from the archive, kept while its stamp is unchanged (at most
+/// [`Kept::MAX`] of them; all are dropped when that is reached).
+pub struct Kept<T> {
+    map: Mutex<std::collections::HashMap<String, Stamped<T>>>,
+}
+
+/// A value and the archive stamp it was made at.
+type Stamped<T> = ((i64, i64), T);
+
+impl<T> Default for Kept<T> {
+    fn default() -> Self {
+        Kept {
+            map: Mutex::new(std::collections::HashMap::new()),
+        }
+    }
+}
+
+impl<T: Clone> Kept<T> {
+    const MAX: usize = 64;
+
+    pub fn get(&self, key: &str, stamp: (i64, i64)) -> Option<T> {
+        let map = self.map.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(key)
+            .filter(|(s, _)| *s == stamp)
+            .map(|(_, v)| v.clone())
+    }
+
+    pub fn put(&self, key: String, stamp: (i64, i64), value: T) {
+        let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() >= Self::MAX {
+            map.clear();
+        }
+        map.insert(key, (stamp, value));
     }
 }

@@ -19,7 +19,8 @@ pub enum WebError {
     TooManyAttempts(u64),
     #[error("请求有误：{0}")]
     BadRequest(String),
-    #[error("服务器出错：{0}")]
+    /// The detail goes to the server's standard error, not to the page.
+    #[error("服务器出错，请稍后再试；如果一直这样，请联系中心")]
     Internal(String),
 }
 
@@ -62,6 +63,9 @@ impl WebError {
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
+        if let WebError::Internal(detail) = &self {
+            eprintln!("jucai serve: {detail}");
+        }
         let status = self.status();
         let text = escape(&self.to_string());
         let page = format!(

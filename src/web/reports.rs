@@ -45,7 +45,10 @@ fn listing(desk: &Desk, account: &Account) -> Vec<Listed> {
         })
         .filter(|l| match account.role {
             Role::Centre => true,
-            Role::Station => own.as_deref().is_some_and(|n| l.name.contains(n)),
+            // Report files are named 季度报告-<单位名称>-<报送期> and so on.
+            Role::Station => own
+                .as_deref()
+                .is_some_and(|n| l.name.contains(&format!("-{n}-"))),
             Role::Workroom => false,
         })
         .collect();

@@ -163,10 +163,12 @@ pub async fn login(
     if expected.is_empty() || !constant_time_eq(expected.as_bytes(), form.csrf.as_bytes()) {
         return Err(WebError::Csrf);
     }
-    if desk.limiter.blocked(addr.ip()) {
+    let name = form.username.trim().to_string();
+    let keys = [format!("ip:{}", addr.ip()), format!("user:{name}")];
+    if !desk.limiter.attempt(&keys) {
         return Err(WebError::TooManyAttempts(WINDOW.as_secs() / 60));
     }
-    let account = desk.accounts()?.get(form.username.trim())?;
+    let account = desk.accounts()?.get(&name)?;
     let password = form.password;
     let ok = {
         let stored = account
@@ -175,9 +177,9 @@ pub async fn login(
         tokio::task::spawn_blocking(move || verify(&password, &stored)).await?
     };
     let Some(account) = account.filter(|_| ok) else {
-        desk.limiter.failed(addr.ip());
         return login_form(&desk, Some("wrong"));
     };
+    desk.limiter.succeeded(&keys);
     let token = random_token();
     let session = Session {
         user: account.name.clone(),

@@ -21,7 +21,7 @@ use crate::archive::{Account, Archive};
 use crate::intake::{Input, Rules, Upload};
 
 pub async fn form(State(desk): State<Arc<Desk>>, viewer: Viewer) -> Result<Html<String>, WebError> {
-    let page = json!({ "viewer": viewer.page(), "limit_mb": limit(&desk) / 1_000_000 });
+    let page = json!({ "viewer": viewer.page(), "limit_mb": crate::limits::mb(limit(&desk)) });
     Ok(Html(desk.views.render("upload.html", &page)?))
 }
 
@@ -40,9 +40,11 @@ pub async fn receive(
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
+    let limit_mb = crate::limits::mb(limit(&desk));
     if declared.is_some_and(|n| n > limit(&desk)) {
-        return Err(WebError::TooLarge(limit(&desk) / 1_000_000));
+        return Err(WebError::TooLarge(limit_mb));
     }
+    let bad = |e| bad(e, limit_mb);
     // The token comes first in the form: nothing is read before it is checked.
     let first = form
         .next_field()
@@ -74,9 +76,9 @@ pub async fn receive(
     Ok(Html(desk.views.render("uploaded.html", &page)?))
 }
 
-fn bad(e: axum::extract::multipart::MultipartError) -> WebError {
+fn bad(e: axum::extract::multipart::MultipartError, limit_mb: u64) -> WebError {
     if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-        WebError::TooLarge(0)
+        WebError::TooLarge(limit_mb)
     } else {
         WebError::BadRequest(e.body_text())
     }
@@ -106,6 +108,7 @@ fn take_in(
     };
     let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
     let now = chrono::Utc::now().with_timezone(&cst);
+    let mut archive = desk.archive_to_write()?;
     let mut allowed = Vec::new();
     let mut results = Vec::new();
     for (name, bytes) in files {
@@ -127,7 +130,8 @@ fn take_in(
                     .as_deref()
                     .is_some_and(|u| access::may_upload_for(account, &desk.registry, u));
             refused |= !ok;
-            parts.push((r.key.clone(), r.name.clone(), identity, checked));
+            let already = archive.contains(&r.key);
+            parts.push((r.key.clone(), r.name.clone(), identity, checked, already));
         }
         let problems: Vec<String> = got.problems.iter().map(ToString::to_string).collect();
         results.push((name, parts, problems, refused));
@@ -135,7 +139,6 @@ fn take_in(
             allowed.push(input);
         }
     }
-    let mut archive = desk.archive_to_write()?;
     let bar = indicatif::ProgressBar::hidden();
     crate::intake::take_in_from(allowed.into_iter(), &mut archive, rules, &bar)?;
     Ok(results
@@ -146,11 +149,14 @@ fn take_in(
         .collect())
 }
 
+/// A received part: key, name, identity, what validating it found, and
+/// whether the archive had it before this upload.
 type Part = (
     String,
     String,
     crate::archive::Identity,
     crate::validate::Checked,
+    bool,
 );
 
 /// What the page says of one uploaded file and each workbook in it.
@@ -164,7 +170,7 @@ fn file_result(
 ) -> serde_json::Value {
     let parts: Vec<serde_json::Value> = parts
         .into_iter()
-        .map(|(key, part_name, identity, checked)| {
+        .map(|(key, part_name, identity, checked, already)| {
             let unit = identity.unit.as_deref().and_then(|u| desk.registry.unit(u));
             let record = archive.record(&key);
             let errors = checked.error_count();
@@ -175,6 +181,7 @@ fn file_result(
                 "code": unit.map(|u| &u.code),
                 "period": identity.period.map(|p| p.chinese()),
                 "workbook": identity.workbook,
+                "already": already,
                 "identified": identity.unit.is_some(),
                 "result": if errors > 0 { "returned" } else if warnings > 0 { "warnings" } else { "passed" },
                 "errors": errors,

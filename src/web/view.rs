@@ -7,13 +7,17 @@ use serde::Serialize;
 use super::error::WebError;
 
 /// Every page template, by name.
-const PAGES: [(&str, &str); 9] = [
+const PAGES: [(&str, &str); 10] = [
     ("base.html", include_str!("../../templates/web/base.html")),
     ("login.html", include_str!("../../templates/web/login.html")),
     ("board.html", include_str!("../../templates/web/board.html")),
     (
         "period.html",
         include_str!("../../templates/web/period.html"),
+    ),
+    (
+        "period_table.html",
+        include_str!("../../templates/web/period_table.html"),
     ),
     (
         "upload.html",
