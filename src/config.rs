@@ -42,6 +42,8 @@ pub enum ConfigProblem {
     Targets(#[from] crate::targets::TargetsError),
     #[error("{0}")]
     Mail(#[from] crate::mail::SettingsError),
+    #[error("[web] 的 cert（证书）和 key（私钥）要一起设置")]
+    WebTls,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -64,6 +66,17 @@ struct ConfigFile {
     export: Option<ExportFile>,
     /// The centre's mailbox and outgoing server.
     mail: Option<crate::mail::MailFile>,
+    /// The web desk.
+    web: Option<WebFile>,
+}
+
+/// `[web]` in `jucai.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WebFile {
+    /// The desk's certificate chain (PEM): with `key`, it serves HTTPS.
+    cert: Option<PathBuf>,
+    key: Option<PathBuf>,
 }
 
 /// `[export]` in `jucai.toml`.
@@ -105,6 +118,8 @@ pub struct Config {
     pub talent_key_secret: Option<String>,
     /// `[mail]`: the centre's mailbox and outgoing server, when set.
     pub mail: Option<crate::mail::Settings>,
+    /// `[web] cert` and `key`: the desk serves HTTPS with them.
+    pub web_tls: Option<(PathBuf, PathBuf)>,
 }
 
 impl Config {
@@ -141,6 +156,16 @@ impl Config {
             None => ConfigFile::default(),
         };
         let mut raw = raw;
+        let web_tls = match raw.web.take().map(|w| (w.cert, w.key)) {
+            None | Some((None, None)) => None,
+            Some((Some(cert), Some(key))) => Some((base.join(cert), base.join(key))),
+            Some(_) => {
+                return Err(ConfigError::File {
+                    path: file.map(Path::to_path_buf).unwrap_or_default(),
+                    problem: ConfigProblem::WebTls,
+                })
+            }
+        };
         let mail = match (raw.mail.take(), file) {
             (Some(m), Some(p)) => {
                 Some(
@@ -164,6 +189,7 @@ impl Config {
             targets,
             limits: raw.limits.unwrap_or_default().resolve(),
             mail,
+            web_tls,
             talent_key_secret: raw
                 .export
                 .and_then(|e| e.talent_key_secret)

@@ -641,3 +641,41 @@ fn concurrent_uploads_and_a_cli_intake_lose_nothing() {
 pub fn screenshots() -> PathBuf {
     root().join("target/web-screenshots")
 }
+
+#[test]
+fn with_a_certificate_the_desk_speaks_only_https_and_its_cookies_are_secure() {
+    let certs = tempfile::tempdir().unwrap();
+    crate::common::servers::self_signed(certs.path());
+    let cert = certs.path().join("cert.pem");
+    let key = certs.path().join("key.pem");
+    let desk = Desk::start(&format!(
+        "[web]\ncert = \"{}\"\nkey = \"{}\"",
+        cert.display(),
+        key.display()
+    ));
+    // A real TLS client (Python's ssl) that trusts the certificate.
+    let script = "import ssl,sys,urllib.request\n\
+        ctx=ssl.create_default_context(cafile=sys.argv[2])\n\
+        r=urllib.request.urlopen(sys.argv[1]+'/login',context=ctx)\n\
+        print(r.status);print(r.headers.get('set-cookie'))\n";
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(format!("https://127.0.0.1:{}", desk.port))
+        .arg(&cert)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.starts_with("200"), "{text}");
+    assert!(
+        text.contains("jucai_login=") && text.contains("Secure"),
+        "{text}"
+    );
+    // Plain HTTP on the same port gets no page.
+    let r = desk.get("/login", None);
+    assert_ne!(r.status, 200);
+}

@@ -19,7 +19,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
     let dir = super::common::archive_dir(&config, &args.archive);
     // Opened (and migrated, or moved from its old place) once before serving.
     drop(super::common::open_archive(&config, &dir)?);
-    if !args.listen.ip().is_loopback() && !args.behind_https {
+    let https = config.web_tls.clone();
+    if !args.listen.ip().is_loopback() && !args.behind_https && https.is_none() {
         let vars = json!({ "addr": args.listen.to_string() });
         eprintln!(
             "{}",
@@ -41,9 +42,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
     let regenerate = regenerate(config.clone(), registry.clone(), dir.clone());
     let mut desk = Desk::new(config, registry, dir, Some(log), regenerate)?;
     desk.tls = args.behind_https;
-    crate::web::serve(desk, args.listen, |addr| {
+    let scheme = if https.is_some() { "https" } else { "http" };
+    crate::web::serve(desk, args.listen, https, |addr| {
         let vars =
-            json!({ "url": format!("http://{addr}/"), "log": log_path.display().to_string() });
+            json!({ "url": format!("{scheme}://{addr}/"), "log": log_path.display().to_string() });
         if let Ok(line) = say("serve_ready", &vars) {
             println!("{line}");
         }

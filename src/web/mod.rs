@@ -15,11 +15,13 @@ mod error;
 mod limiter;
 mod reports;
 pub mod session;
+mod tls;
 mod unit;
 mod upload;
 mod view;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -64,7 +66,7 @@ async fn style() -> Response {
 /// One line per request: time, client, method, path, status, milliseconds.
 async fn access_log(
     State(desk): State<Arc<Desk>>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ConnectInfo(tls::ClientAddr(addr)): ConnectInfo<tls::ClientAddr>,
     request: Request,
     next: Next,
 ) -> Response {
@@ -83,13 +85,19 @@ async fn access_log(
     response
 }
 
-/// Serve until the process is stopped. `ready` is told the address once
-/// the desk listens.
+/// Serve until the process is stopped, over HTTPS when `tls` gives the
+/// certificate and key files. `ready` is told the address once the desk listens.
 pub fn serve(
-    desk: Desk,
+    mut desk: Desk,
     listen: SocketAddr,
+    tls: Option<(PathBuf, PathBuf)>,
     ready: impl FnOnce(SocketAddr),
 ) -> Result<(), WebError> {
+    let acceptor = tls
+        .as_ref()
+        .map(|(cert, key)| tls::acceptor(cert, key))
+        .transpose()?;
+    desk.tls |= acceptor.is_some();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -102,9 +110,14 @@ pub fn serve(
             .local_addr()
             .map_err(|e| WebError::Internal(e.to_string()))?;
         ready(addr);
-        let app = router(Arc::new(desk)).into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(listener, app)
-            .await
-            .map_err(|e| WebError::Internal(e.to_string()))
+        let app = router(Arc::new(desk)).into_make_service_with_connect_info::<tls::ClientAddr>();
+        let failed = |e: std::io::Error| WebError::Internal(e.to_string());
+        match acceptor {
+            Some(acceptor) => {
+                let listener = tls::TlsListener::new(listener, acceptor).map_err(failed)?;
+                axum::serve(listener, app).await.map_err(failed)
+            }
+            None => axum::serve(listener, app).await.map_err(failed),
+        }
     })
 }

@@ -4,7 +4,6 @@
 //! on every POST; passwords checked with argon2; failed logins limited per
 //! client address.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
@@ -155,7 +154,7 @@ pub struct LoginForm {
 
 pub async fn login(
     State(desk): State<Arc<Desk>>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ConnectInfo(super::tls::ClientAddr(addr)): ConnectInfo<super::tls::ClientAddr>,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, WebError> {

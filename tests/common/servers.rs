@@ -224,7 +224,7 @@ fn chmod(path: &Path, mode: u32) {
 }
 
 /// A self-signed certificate for 127.0.0.1 (`cert.pem`, `key.pem` in `dir`).
-fn self_signed(dir: &Path) {
+pub fn self_signed(dir: &Path) {
     require_tool("openssl");
     let status = Command::new("openssl")
         .args([
