@@ -119,6 +119,7 @@ fn board_data(desk: &Desk, account: &Account) -> Result<serde_json::Value, WebEr
             });
         }
     }
+    let figures = figures(desk, account, &archive, period)?;
     let periods: Vec<serde_json::Value> = archive
         .periods()
         .iter()
@@ -130,10 +131,81 @@ fn board_data(desk: &Desk, account: &Account) -> Result<serde_json::Value, WebEr
         "deadline": chinese_date(period.deadline(desk.config.deadline_days)),
         "next": { "name": period.next().chinese(), "deadline": chinese_date(period.next().deadline(desk.config.deadline_days)) },
         "counts": total,
+        "figures": figures,
         "chart_height": bars.len() * 28 + 8,
         "bars": bars,
         "periods": periods,
     }))
+}
+
+/// The key figures of the viewer's own scope (the centre's for the centre)
+/// from the report model, which is made once per period while the archive
+/// is unchanged.
+fn figures(
+    desk: &Desk,
+    account: &Account,
+    archive: &Archive,
+    period: Period,
+) -> Result<Option<serde_json::Value>, WebError> {
+    let scope = match account.unit.clone() {
+        Some(u) => u,
+        None => match desk.registry.centre() {
+            Some(c) => c.code.clone(),
+            None => return Ok(None),
+        },
+    };
+    let stamp = Archive::stamp(&desk.archive_dir)?;
+    let cached = desk.models.get(&period.code(), stamp);
+    let _making = cached
+        .is_none()
+        .then(|| desk.making.lock().unwrap_or_else(|p| p.into_inner()));
+    // Another request may have made it while this one waited.
+    let reports = match cached.or_else(|| desk.models.get(&period.code(), stamp)) {
+        Some(r) => r,
+        None => {
+            let c = &desk.config;
+            let inputs = crate::aggregate::report::Inputs {
+                registry: &desk.registry,
+                schema: &c.schema,
+                archive,
+                deadline_days: c.deadline_days,
+                targets: &c.targets,
+                limits: &c.limits,
+            };
+            let built = Arc::new(crate::aggregate::report::build(&inputs, period)?);
+            desk.models.put(period.code(), stamp, built.clone());
+            built
+        }
+    };
+    let Some(r) = reports.iter().find(|r| r.unit == scope) else {
+        return Ok(None);
+    };
+    let (q, ytd) = (&r.quarter, &r.year_to_date);
+    let change = r.previous_quarter.as_ref().map(|p| {
+        crate::numbers::signed(q.talents.in_library as f64 - p.talents.in_library as f64, 0)
+    });
+    let mut kinds: Vec<(&String, &u64)> = q.talents.by_kind.iter().collect();
+    kinds.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let most = kinds.first().map_or(1, |k| (*k.1).max(1));
+    let kinds: Vec<serde_json::Value> = kinds
+        .iter()
+        .take(6)
+        .map(|(name, n)| json!({ "name": name, "n": n, "width": **n * 300 / most }))
+        .collect();
+    Ok(Some(json!({
+        "name": r.name,
+        "talents": q.talents.in_library,
+        "change": change,
+        "joined": q.talents.joined,
+        "activities": q.activities.count,
+        "activities_ytd": ytd.activities.count,
+        "problems_open": q.problems.open,
+        "problems_rate": ytd.problems.closure_rate.map(crate::numbers::rate),
+        "needs_open": q.needs.open,
+        "achievements_ytd": ytd.achievements.count,
+        "kinds_height": kinds.len() * 24 + 6,
+        "kinds": kinds,
+    })))
 }
 
 pub async fn period(

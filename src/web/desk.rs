@@ -36,6 +36,11 @@ pub struct Desk {
     pub tls: bool,
     pub regenerate: Regenerate,
     log: Mutex<Option<std::fs::File>>,
+    /// Every unit's report model of a period, by period.
+    pub models: Kept<Arc<Vec<crate::model::UnitReport>>>,
+    /// Held while a model is made, so that clients arriving together wait
+    /// for the one being made instead of each making it.
+    pub making: Mutex<()>,
     /// Period pages already rendered, by period and scope.
     pub period_pages: Kept<PeriodShown>,
     /// Held while the desk sends mail, so a double click sends once.
@@ -64,6 +69,8 @@ impl Desk {
             tls: false,
             regenerate,
             log: Mutex::new(access_log),
+            models: Kept::default(),
+            making: Mutex::new(()),
             period_pages: Kept::default(),
             sending: Mutex::new(()),
             cached: Mutex::new(None),
