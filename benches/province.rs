@@ -280,7 +280,7 @@ fn step_models(dir: &Path) -> String {
     let years: BTreeSet<i32> = periods.iter().map(|p| p.year).collect();
     let annual: Vec<_> = years
         .iter()
-        .map(|&y| jucai::aggregate::annual::fold(y, &quarterly))
+        .map(|&y| jucai::aggregate::annual::fold(jucai::period::Span::year(y), &quarterly))
         .collect();
     let mut assessed = 0;
     for reports in &annual {
@@ -301,10 +301,10 @@ fn step_models(dir: &Path) -> String {
     let t = Instant::now();
     let out = dir.join("run/output");
     for reports in quarterly.values() {
-        jucai::commands::report::write_quarterly(reports, schema, &out).expect("quarterly");
+        jucai::commands::report::write_quarterly(reports, schema, &out, &|| ()).expect("quarterly");
     }
     for (reports, &year) in annual.iter().zip(&years) {
-        jucai::commands::report::write_annual(reports, schema, config.deadline_days, &out)
+        jucai::commands::report::write_annual(reports, schema, config.deadline_days, &out, &|| ())
             .expect("annual");
         jucai::commands::packet::write(&config, &registry, reports, year, &out).expect("packets");
     }

@@ -124,7 +124,7 @@ pub fn assess(rubric: &Rubric, schema: &Schema, r: &AnnualReport) -> Result<Asse
 /// The fraction of `item`'s weight earned, and the evidence in words.
 /// Counts go to the wording as text, so 4.0 reads "4".
 fn score_item(item: &Item, schema: &Schema, r: &AnnualReport) -> Result<(f64, String), Error> {
-    let y = &r.year_total;
+    let y = &r.total;
     let say = |key: &str, vars: serde_json::Value| WORDS.get().render(key, &vars);
     Ok(match item.key.as_str() {
         "six_haves" => {
@@ -226,7 +226,7 @@ pub fn rank_workrooms(reports: &[AnnualReport]) -> Result<Vec<Ranked>, Error> {
         .iter()
         .filter(|r| r.level_kind == crate::registry::Level::Workroom)
         .map(|r| {
-            let y = &r.year_total;
+            let y = &r.total;
             let on_time = r.own_on_time_quarters as f64 / 4.0;
             let activities = (y.activities.count as f64 / 6.0).min(1.0);
             let closure = y.problems.closure_rate.unwrap_or(1.0);

@@ -268,21 +268,43 @@ pub enum ReportCommand {
     /// 年度人才调研报告：中心和各工作站的全年总结、结构、问题需求、活动、成果、不足与建议
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Annual(AnnualArgs),
+    /// 半年人才工作总结：中心和各工作站上半年或下半年的总结，与上年同期比较，不足与下步工作谋划
+    #[command(name = "half-year", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    HalfYear(HalfYearArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HalfYearArgs {
+    #[command(flatten)]
+    pub summary: SummaryArgs,
+    /// 年份，如 2023
+    #[arg(long, value_name = "YEAR")]
+    pub year: i32,
+    /// 上半年 1，下半年 2
+    #[arg(long, value_name = "1|2", value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub half: u8,
 }
 
 #[derive(Debug, Args)]
 pub struct AnnualArgs {
     #[command(flatten)]
-    pub common: Common,
-    #[command(flatten)]
-    pub archive: ArchiveArg,
+    pub summary: SummaryArgs,
     /// 年份，如 2023
     #[arg(long, value_name = "YEAR")]
     pub year: i32,
+}
+
+/// What the annual and the half-year summaries are asked with, besides their span.
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(flatten)]
+    pub archive: ArchiveArg,
     /// 只输出该单位的报告
     #[arg(long, value_name = "CODE")]
     pub unit: Option<String>,
-    /// 输出格式：text（默认，写出 PDF 和 XLSX）或 json（只打印年度报告模型）
+    /// 输出格式：text（默认，写出 PDF 和 XLSX）或 json（只打印报告模型）
     #[arg(long, value_name = "FORMAT", default_value = "text")]
     pub format: Format,
     /// 输出目录（默认：output/）；报告写到其中的 <年份>/ 下

@@ -164,6 +164,9 @@ pub struct UnitReport {
     pub period: Period,
     pub quarter: Figures,
     pub year_to_date: Figures,
+    /// From the first day of the half-year (the year to date in the first
+    /// half): what a half-year summary counts.
+    pub half_to_date: Figures,
     /// The unit's own year to date, without the units below it.
     pub own_year_to_date: Figures,
     /// The same figures for the previous quarter and the same quarter last
@@ -193,7 +196,8 @@ pub struct YearReporting {
     pub irregular: Vec<String>,
 }
 
-/// The annual research summary's numbers for one unit (with everything below it).
+/// The numbers of a summary over a year or a half-year (the annual research
+/// summary, the half-year work summary) for one unit with everything below it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AnnualReport {
     pub unit: String,
@@ -201,17 +205,20 @@ pub struct AnnualReport {
     pub level: String,
     pub level_kind: crate::registry::Level,
     pub year: i32,
-    /// The last quarter of the year in the archive: the figures are as of its end.
+    /// 1 or 2 for a half-year summary; none for the whole year.
+    pub half: Option<u8>,
+    /// The last quarter of the span in the archive: the figures are as of its end.
     pub as_of: Period,
-    pub year_total: Figures,
-    /// Last year's totals as of the same quarter, when the archive has them.
+    /// The span's figures: events dated in it, the roster at its end.
+    pub total: Figures,
+    /// The same span of last year, as of the same quarter, when the archive has it.
     pub previous_year: Option<Figures>,
     /// Each quarter's own figures, in order.
     pub quarters: Vec<(Period, Figures)>,
     pub targets: Vec<Target>,
     pub reporting: YearReporting,
     pub quality: Quality,
-    /// The 六有 checks at the year's last quarter.
+    /// The 六有 checks at the span's last quarter.
     pub six_haves: Vec<Check>,
     /// Quarters the unit itself reported on time.
     pub own_on_time_quarters: u64,
@@ -221,7 +228,16 @@ pub struct AnnualReport {
     pub own_activity_types: Vec<String>,
     /// The unit's own submission status in each quarter.
     pub own_quarters: Vec<(Period, crate::status::UnitStatus)>,
-    /// The unit's own activities and achievements of the year.
+    /// The unit's own activities and achievements of the span.
     pub own_activities: Vec<EventItem>,
     pub own_achievements: Vec<EventItem>,
+}
+
+impl AnnualReport {
+    pub fn span(&self) -> crate::period::Span {
+        crate::period::Span {
+            year: self.year,
+            half: self.half,
+        }
+    }
 }

@@ -45,6 +45,15 @@ impl Period {
         next.pred_opt().expect("a quarter end exists")
     }
 
+    /// The first day of the half-year the quarter is in.
+    pub fn half_start(self) -> NaiveDate {
+        Period {
+            quarter: if self.quarter > 2 { 3 } else { 1 },
+            ..self
+        }
+        .start()
+    }
+
     /// The submission deadline: `days` days after the quarter ends.
     pub fn deadline(self, days: u32) -> NaiveDate {
         self.end() + Days::new(u64::from(days))
@@ -90,6 +99,58 @@ impl Period {
             self.year,
             QUARTER_NAMES[usize::from(self.quarter - 1)]
         )
+    }
+}
+
+/// What a summary covers: a whole year, or one half of it (1 or 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Span {
+    pub year: i32,
+    pub half: Option<u8>,
+}
+
+impl Span {
+    pub fn year(year: i32) -> Span {
+        Span { year, half: None }
+    }
+
+    pub fn half(year: i32, half: u8) -> Option<Span> {
+        (1..=2).contains(&half).then_some(Span {
+            year,
+            half: Some(half),
+        })
+    }
+
+    /// Its quarters, in order.
+    pub fn quarters(self) -> Vec<Period> {
+        let (first, last) = match self.half {
+            None => (1, 4),
+            Some(1) => (1, 2),
+            Some(_) => (3, 4),
+        };
+        (first..=last)
+            .map(|quarter| Period {
+                year: self.year,
+                quarter,
+            })
+            .collect()
+    }
+
+    pub fn contains(self, p: Period) -> bool {
+        self.quarters().contains(&p)
+    }
+
+    /// Its first day.
+    pub fn start(self) -> NaiveDate {
+        self.quarters()[0].start()
+    }
+
+    /// The same span a year earlier.
+    pub fn year_before(self) -> Span {
+        Span {
+            year: self.year - 1,
+            ..self
+        }
     }
 }
 
@@ -185,6 +246,23 @@ mod tests {
         for s in ["2023", "2023Q5", "23Q3", "2023年第五季度", "第三季度", ""] {
             assert!(s.parse::<Period>().is_err(), "{s}");
         }
+    }
+
+    #[test]
+    fn a_half_year_has_its_two_quarters_and_starts_on_its_first_day() {
+        let h2 = Span::half(2023, 2).unwrap();
+        let q = |quarter| Period::new(2023, quarter).unwrap();
+        assert_eq!(h2.quarters(), vec![q(3), q(4)]);
+        assert!(h2.contains(q(4)) && !h2.contains(q(2)));
+        assert_eq!(h2.start(), NaiveDate::from_ymd_opt(2023, 7, 1).unwrap());
+        assert_eq!(q(4).half_start(), h2.start());
+        assert_eq!(
+            q(2).half_start(),
+            NaiveDate::from_ymd_opt(2023, 1, 1).unwrap()
+        );
+        assert_eq!(Span::year(2023).quarters().len(), 4);
+        assert_eq!(Span::half(2023, 1).unwrap().year_before().year, 2022);
+        assert!(Span::half(2023, 3).is_none());
     }
 
     #[test]

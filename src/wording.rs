@@ -93,9 +93,9 @@ impl Texts {
         self.tera.render(key, &ctx).map_err(|e| self.fail(key, e))
     }
 
-    /// Whether the wording file has the text `key` (for optional texts).
+    /// Whether the wording file has the text or list `key` (for optional ones).
     pub fn has(&self, key: &str) -> bool {
-        self.tera.get_template_names().any(|name| name == key)
+        self.lists.contains_key(key) || self.tera.get_template_names().any(|name| name == key)
     }
 
     /// A list: table headers, values the wording names.

@@ -70,7 +70,7 @@ fn narrative_numbers_and_findings_follow_the_model() {
                 .join(format!("年度人才调研报告-{name}-{year}.pdf"));
             // Set as a document, the text has no space between Chinese and figures.
             let text = common::pdf_text(&pdf, None, false).replace(['\n', ' '], "");
-            let y = &r["year_total"];
+            let y = &r["total"];
             for expected in [
                 format!("在库人才 {} 人", y["talents"]["in_library"]),
                 format!("持证社工 {} 人", y["talents"]["certified_social_workers"]),

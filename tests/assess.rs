@@ -28,11 +28,12 @@ fn good(name: &str) -> AnnualReport {
         level: "工作站".into(),
         level_kind: Level::Station,
         year: 2023,
+        half: None,
         as_of: Period {
             year: 2023,
             quarter: 4,
         },
-        year_total: y,
+        total: y,
         previous_year: None,
         quarters: Vec::new(),
         targets: Vec::new(),
@@ -124,7 +125,7 @@ fn hand_computed_scores() {
     e.own_five_kinds = 0;
     e.own_activity_types.clear();
     e.own_research_reports = 0;
-    e.year_total.achievements.count = 0;
+    e.total.achievements.count = 0;
     let e = assess(&rubric, &Schema::builtin(), &e).unwrap();
     assert_eq!((e.total, e.grade.as_str()), (11.0, "不合格"));
 }
@@ -370,11 +371,11 @@ fn grades_change_exactly_at_90_75_and_60() {
     r.own_five_kinds = 2;
     r.own_activity_types = vec!["学术交流".into(), "技能竞赛".into()];
     r.own_research_reports = 0;
-    r.year_total.problems.closed = 6;
-    r.year_total.problems.open = 4;
-    r.year_total.problems.closure_rate = Some(0.6);
-    r.year_total.needs.satisfied = 3;
-    r.year_total.achievements.count = 1;
+    r.total.problems.closed = 6;
+    r.total.problems.open = 4;
+    r.total.problems.closure_rate = Some(0.6);
+    r.total.needs.satisfied = 3;
+    r.total.achievements.count = 1;
     let a = assess(&rubric, &Schema::builtin(), &r).unwrap();
     assert_eq!((a.total, a.grade.as_str()), (63.7, "合格"));
 }

@@ -17,6 +17,7 @@ mod exit_codes;
 mod export;
 mod feedback;
 mod fuzz_regressions;
+mod half_year;
 mod hostile;
 mod intake;
 mod layers;

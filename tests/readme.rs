@@ -98,7 +98,7 @@ fn readme_layout_table_matches_the_tree() {
 }
 
 /// One command's documented `--format json` output.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Shape {
     /// The command as README writes it, e.g. `jucai packet --format json`.
     command: String,
@@ -106,6 +106,8 @@ struct Shape {
     array: bool,
     /// (key, type) rows; `a[].b` is key `b` of each element of array `a`.
     keys: Vec<(String, String)>,
+    /// "与 `jucai … --format json` 相同": that section's shape.
+    same_as: Option<String>,
 }
 
 /// README's “JSON 输出” section, parsed.
@@ -116,7 +118,7 @@ fn json_shapes(readme: &str) -> Vec<Shape> {
         "<!-- END: json-shapes -->",
     )
     .expect("README has the json-shapes section");
-    section
+    let mut shapes: Vec<Shape> = section
         .split("#### `")
         .skip(1)
         .map(|part| {
@@ -138,9 +140,28 @@ fn json_shapes(readme: &str) -> Vec<Shape> {
                 command,
                 array: intro.starts_with("数组"),
                 keys,
+                same_as: intro
+                    .strip_prefix("与 `")
+                    .and_then(|rest| rest.split('`').next())
+                    .map(str::to_string),
             }
         })
-        .collect()
+        .collect();
+    // A section that is the same as another takes its keys.
+    let named = shapes.clone();
+    for shape in &mut shapes {
+        if let Some(other) = &shape.same_as {
+            let of = named
+                .iter()
+                .find(|s| &s.command == other)
+                .unwrap_or_else(|| {
+                    panic!("{} is the same as {other}: no such section", shape.command)
+                });
+            shape.array = of.array;
+            shape.keys = of.keys.clone();
+        }
+    }
+    shapes
 }
 
 fn has_type(v: &serde_json::Value, types: &str) -> bool {
@@ -276,6 +297,7 @@ fn readme_json_shapes_match_what_each_command_prints() {
             // 2024Q4 has both the previous quarter and the previous year.
             "report quarterly" => args.extend(["--period", "2024Q4"]),
             "report annual" => args.extend(["--year", "2024"]),
+            "report half-year" => args.extend(["--year", "2024", "--half", "1"]),
             "packet" => args.extend(["--year", "2023"]),
             "platform" | "validate" => {}
             other => panic!("no way to run `jucai {other}` here: add it to this test"),

@@ -102,6 +102,25 @@ impl Desk {
         Session { cookie, csrf }
     }
 
+    /// A report job's page once the job is over (it reloads itself until then).
+    pub fn finished_job(&self, s: &Session, location: &str) -> Reply {
+        assert!(location.starts_with("/reports/jobs/"), "{location}");
+        let start = Instant::now();
+        loop {
+            let page = self.get(location, Some(&s.cookie));
+            assert_eq!(page.status, 200, "{}", page.body);
+            if !page.body.contains("http-equiv=\"refresh\"") {
+                return page;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(120),
+                "the job at {location} did not finish: {}",
+                page.body
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     pub fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
         self.request("GET", path, cookie, None)
     }
@@ -351,6 +370,8 @@ fn every_page_and_download_checks_who_may_see_it() {
         ),
         ("/units/999999".into(), [404, 404, 404, 404, 404]),
         ("/reports".into(), [200, 200, 200, 200, 200]),
+        // Report jobs are the centre's: others are refused before the lookup.
+        ("/reports/jobs/1".into(), [404, 403, 403, 403, 403]),
         ("/upload".into(), [200, 200, 200, 200, 200]),
     ];
     for (page, _) in &pages {
@@ -432,12 +453,63 @@ fn every_form_needs_the_session_token() {
         &[("kind", "directory"), ("csrf", &s.csrf)],
     );
     assert_eq!(r.status, 303, "{}", r.body);
+    let job = desk.finished_job(&s, r.header("location").unwrap());
+    assert!(job.body.contains("已完成"), "{}", job.body);
     assert!(desk.dir.path().join("output/平台名录.pdf").exists());
     assert_eq!(
         desk.post_form("/logout", &s, &[("csrf", &s.csrf)]).status,
         303
     );
     assert_eq!(desk.get("/", Some(&s.cookie)).status, 303, "logged out");
+}
+
+#[test]
+fn a_report_job_shows_how_far_it_has_got_and_what_it_wrote() {
+    let desk = Desk::start("");
+    let s = desk.login("clerk");
+    let r = desk.post_form(
+        "/reports/generate",
+        &s,
+        &[
+            ("kind", "quarterly"),
+            ("period", "2023Q3"),
+            ("csrf", &s.csrf),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let location = r.header("location").unwrap().to_string();
+    // The job's page answers at once, while the reports are being written.
+    let first = desk.get(&location, Some(&s.cookie));
+    assert_eq!(first.status, 200);
+    assert!(first.body.contains("2023Q3 季度报告"), "{}", first.body);
+    let done = desk.finished_job(&s, &location);
+    assert!(
+        done.body.contains("class=\"job finished done\""),
+        "{}",
+        done.body
+    );
+    // Every file the page counts is in the period's folder: the centre's and
+    // the four stations' reports, PDF and XLSX each.
+    let written = std::fs::read_dir(desk.dir.path().join("output/2023Q3"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with("季度报告"))
+        .count();
+    assert_eq!(written, 10);
+    assert!(done.body.contains("已完成：10 个文件"), "{}", done.body);
+    // The reports page lists the job and the files.
+    let reports = desk.get("/reports", Some(&s.cookie)).body;
+    assert!(
+        reports.contains(&format!("href=\"{location}\"")),
+        "{reports}"
+    );
+    assert!(
+        reports.contains("季度报告-东胜区民政人才工作中心-2023Q3.pdf"),
+        "{reports}"
+    );
+    // A station head may not look at the centre's jobs.
+    let baihe = desk.login("baihe");
+    assert_eq!(desk.get(&location, Some(&baihe.cookie)).status, 403);
 }
 
 #[test]

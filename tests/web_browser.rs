@@ -20,22 +20,17 @@ fn a_workroom_head_logs_in_uploads_reads_the_diagnostics_and_downloads_the_feedb
     std::fs::write(&workbook, book.bytes()).unwrap();
     let downloads = work.path().join("downloads");
     let shots = crate::web::screenshots();
-    let out = std::process::Command::new("python3")
-        .arg(crate::common::root().join("tests/servers/browser.py"))
-        .arg(desk.url(""))
-        .arg("hantai")
-        .arg(PASSWORD)
-        .arg(&workbook)
-        .arg(&downloads)
-        .arg(&shots)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "browser.py (is selenium installed? scripts/test installs it): {}",
-        String::from_utf8_lossy(&out.stderr)
+    let shots_arg = shots.to_str().unwrap();
+    let got = browse(
+        &desk,
+        &[
+            "upload",
+            "hantai",
+            shots_arg,
+            workbook.to_str().unwrap(),
+            downloads.to_str().unwrap(),
+        ],
     );
-    let got: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(
         got["board"].as_str().unwrap().starts_with("工作台"),
         "{got}"
@@ -65,4 +60,59 @@ fn a_workroom_head_logs_in_uploads_reads_the_diagnostics_and_downloads_the_feedb
             "{png}.png was taken"
         );
     }
+}
+
+#[test]
+fn the_clerk_asks_for_the_quarterly_reports_again_and_follows_the_progress() {
+    for tool in ["chromium", "chromedriver", "python3"] {
+        require_tool(tool);
+    }
+    let desk = Desk::start("");
+    let shots = crate::web::screenshots();
+    let got = browse(&desk, &["reports", "clerk", shots.to_str().unwrap()]);
+    assert_eq!(got["job_title"], "2023Q3 季度报告", "{got}");
+    assert!(
+        got["job"]
+            .as_str()
+            .unwrap()
+            .starts_with("已完成：10 个文件"),
+        "{got}"
+    );
+    let files: Vec<&str> = got["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f.as_str())
+        .collect();
+    assert_eq!(
+        files.iter().filter(|f| f.starts_with("季度报告-")).count(),
+        10,
+        "{got}"
+    );
+    for png in ["job", "reports"] {
+        let path = shots.join(format!("{png}.png"));
+        assert!(
+            std::fs::metadata(&path).unwrap().len() > 5_000,
+            "{png}.png was taken"
+        );
+    }
+}
+
+/// Run `tests/servers/browser.py FLOW` against the desk (the flow's user
+/// logs in with the tests' password); what it read, as JSON.
+fn browse(desk: &Desk, args: &[&str]) -> serde_json::Value {
+    let url = desk.url("");
+    let mut all = vec![args[0], url.as_str(), args[1], PASSWORD];
+    all.extend_from_slice(&args[2..]);
+    let out = std::process::Command::new("python3")
+        .arg(crate::common::root().join("tests/servers/browser.py"))
+        .args(&all)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "browser.py (is selenium installed? scripts/test installs it): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
 }

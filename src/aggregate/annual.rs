@@ -1,34 +1,40 @@
-//! The annual model: a year's quarterly reports folded into one per unit.
+//! The annual model, and the half-year one: the quarterly reports of a span
+//! (a year, or one of its halves) folded into one per unit. The span's total
+//! is a window the quarterly models already count (the year to date, or the
+//! half to date, at the span's last quarter).
 
 use std::collections::{BTreeMap, HashMap};
 
 use crate::aggregate::report::{build_all, Inputs};
 use crate::error::Error;
-use crate::model::{AnnualReport, Quality, UnitReport, YearReporting};
-use crate::period::Period;
+use crate::model::{AnnualReport, Figures, Quality, UnitReport, YearReporting};
+use crate::period::{Period, Span};
 use crate::status::Timeliness;
 
 /// The annual reports of every unit for `year`, or none if the archive has
 /// nothing for that year.
 pub fn build(inputs: &Inputs<'_>, year: i32) -> Result<Vec<AnnualReport>, Error> {
-    let wanted = periods_for(&inputs.archive.periods(), year);
-    let built = build_all(inputs, &wanted)?;
-    Ok(fold(year, &wanted.iter().copied().zip(built).collect()))
+    build_span(inputs, Span::year(year))
 }
 
-/// The periods an annual report of `year` reads: the year's quarters and,
-/// for comparison, the same quarter last year.
-pub fn periods_for(archived: &[Period], year: i32) -> Vec<Period> {
+/// The summaries of every unit for a year or half-year, or none if the
+/// archive has nothing for it.
+pub fn build_span(inputs: &Inputs<'_>, span: Span) -> Result<Vec<AnnualReport>, Error> {
+    let wanted = periods_for(&inputs.archive.periods(), span);
+    let built = build_all(inputs, &wanted)?;
+    Ok(fold(span, &wanted.iter().copied().zip(built).collect()))
+}
+
+/// The periods a summary of `span` reads: its quarters and, for comparison,
+/// the same quarter last year.
+pub fn periods_for(archived: &[Period], span: Span) -> Vec<Period> {
     let mut wanted: Vec<Period> = archived
         .iter()
         .copied()
-        .filter(|p| p.year == year)
+        .filter(|p| span.contains(*p))
         .collect();
     if let Some(&as_of) = wanted.last() {
-        let last_year = Period {
-            year: year - 1,
-            quarter: as_of.quarter,
-        };
+        let last_year = same_quarter_last_year(as_of);
         if archived.contains(&last_year) {
             wanted.push(last_year);
         }
@@ -36,21 +42,42 @@ pub fn periods_for(archived: &[Period], year: i32) -> Vec<Period> {
     wanted
 }
 
-/// Fold quarterly report models (at least those of [`periods_for`]) into the
-/// annual ones.
-pub fn fold(year: i32, by_period: &BTreeMap<Period, Vec<UnitReport>>) -> Vec<AnnualReport> {
+/// The halves of `year` whose both quarters are in the archive.
+pub fn complete_halves(archived: &[Period], year: i32) -> Vec<Span> {
+    (1..=2)
+        .filter_map(|h| Span::half(year, h))
+        .filter(|s| s.quarters().iter().all(|q| archived.contains(q)))
+        .collect()
+}
+
+fn same_quarter_last_year(p: Period) -> Period {
+    Period {
+        year: p.year - 1,
+        quarter: p.quarter,
+    }
+}
+
+/// The span's total in a quarterly model of its last quarter.
+fn total_of(span: Span, r: &UnitReport) -> Figures {
+    match span.half {
+        Some(_) => r.half_to_date.clone(),
+        None => r.year_to_date.clone(),
+    }
+}
+
+/// Fold quarterly report models (at least those of [`periods_for`]) into
+/// the summaries of `span`.
+pub fn fold(span: Span, by_period: &BTreeMap<Period, Vec<UnitReport>>) -> Vec<AnnualReport> {
     let quarters: Vec<Period> = by_period
         .keys()
         .copied()
-        .filter(|p| p.year == year)
+        .filter(|p| span.contains(*p))
         .collect();
     let Some(&as_of) = quarters.last() else {
         return Vec::new();
     };
-    let last_year = Period {
-        year: year - 1,
-        quarter: as_of.quarter,
-    };
+    let last_year = same_quarter_last_year(as_of);
+    let since = span.start().to_string();
     // Each period's reports by unit: a scan per unit and quarter grew with
     // the square of the registry.
     let by_unit: BTreeMap<Period, HashMap<&str, &UnitReport>> = by_period
@@ -98,10 +125,11 @@ pub fn fold(year: i32, by_period: &BTreeMap<Period, Vec<UnitReport>>) -> Vec<Ann
             name: current.name.clone(),
             level: current.level.clone(),
             level_kind: current.level_kind,
-            year,
+            year: span.year,
+            half: span.half,
             as_of,
-            year_total: current.year_to_date.clone(),
-            previous_year: find(last_year, &current.unit).map(|r| r.year_to_date.clone()),
+            total: total_of(span, current),
+            previous_year: find(last_year, &current.unit).map(|r| total_of(span, r)),
             quarters: per_quarter,
             targets: current.targets.clone(),
             reporting,
@@ -118,15 +146,20 @@ pub fn fold(year: i32, by_period: &BTreeMap<Period, Vec<UnitReport>>) -> Vec<Ann
                 .cloned()
                 .collect(),
             own_quarters,
-            own_activities: sorted(&current.own_activities),
-            own_achievements: sorted(&current.own_achievements),
+            own_activities: sorted(&current.own_activities, &since),
+            own_achievements: sorted(&current.own_achievements, &since),
         });
     }
     out
 }
 
-fn sorted(items: &[crate::model::EventItem]) -> Vec<crate::model::EventItem> {
-    let mut v = items.to_vec();
+/// The events dated from `since` (an ISO date) on, by date and name.
+fn sorted(items: &[crate::model::EventItem], since: &str) -> Vec<crate::model::EventItem> {
+    let mut v: Vec<_> = items
+        .iter()
+        .filter(|e| e.date.as_str() >= since)
+        .cloned()
+        .collect();
     v.sort_by(|a, b| (&a.date, &a.name).cmp(&(&b.date, &b.name)));
     v
 }

@@ -42,9 +42,13 @@ impl Inputs<'_> {
     }
 }
 
-/// Figures of every scope for one as-of point: (quarter, year to date).
+/// Figures of every scope for one as-of point.
 struct Computed {
-    rolled: (BTreeMap<String, Figures>, BTreeMap<String, Figures>),
+    quarter: BTreeMap<String, Figures>,
+    year_to_date: BTreeMap<String, Figures>,
+    /// From the first day of the point's half-year (the year to date in
+    /// the first half).
+    half_to_date: BTreeMap<String, Figures>,
     own_ytd: BTreeMap<String, Figures>,
 }
 
@@ -58,11 +62,16 @@ fn compute(asof: &AsOf, rolled: &DataFrame, own: &DataFrame) -> Result<Computed,
     .start());
     let (start, end) = (day(p.start()), day(p.end()));
     let rolled = frames.scoped(rolled);
+    let year_to_date = rolled.figures(year_start, end, year_start)?;
+    let half_to_date = if p.quarter > 2 {
+        rolled.figures(day(p.half_start()), end, year_start)?
+    } else {
+        year_to_date.clone()
+    };
     Ok(Computed {
-        rolled: (
-            rolled.figures(start, end, year_start)?,
-            rolled.figures(year_start, end, year_start)?,
-        ),
+        quarter: rolled.figures(start, end, year_start)?,
+        year_to_date,
+        half_to_date,
         own_ytd: frames.figures(own, year_start, end, year_start)?,
     })
 }
@@ -196,11 +205,12 @@ fn build_with(
             level: registry.level_name(unit.level).to_string(),
             level_kind: unit.level,
             period,
-            quarter: get(&current.rolled.0),
-            year_to_date: get(&current.rolled.1),
+            quarter: get(&current.quarter),
+            year_to_date: get(&current.year_to_date),
+            half_to_date: get(&current.half_to_date),
             own_year_to_date: get(&current.own_ytd),
-            previous_quarter: before.map(|c| get(&c.rolled.0)),
-            previous_year: year_ago.map(|c| get(&c.rolled.0)),
+            previous_quarter: before.map(|c| get(&c.quarter)),
+            previous_year: year_ago.map(|c| get(&c.quarter)),
             targets: targets(inputs.targets, unit, &get(&current.own_ytd)),
             six_haves: six_haves::checks(&six_haves::Facts {
                 registry,

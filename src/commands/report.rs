@@ -7,9 +7,10 @@ use serde_json::json;
 
 use super::common::Outcome;
 use crate::aggregate::report::build;
-use crate::cli::{AnnualArgs, Format, QuarterlyArgs, ReportCommand};
+use crate::cli::{Format, QuarterlyArgs, ReportCommand, SummaryArgs};
 use crate::error::Error;
 use crate::model::{AnnualReport, UnitReport};
+use crate::period::Span;
 use crate::registry::Level;
 use crate::render::annual::Annual;
 use crate::render::console;
@@ -18,25 +19,38 @@ use crate::render::quarterly::Quarterly;
 pub fn run(cmd: ReportCommand) -> anyhow::Result<Outcome> {
     match cmd {
         ReportCommand::Quarterly(args) => quarterly(args),
-        ReportCommand::Annual(args) => annual(args),
+        ReportCommand::Annual(args) => summary(args.summary, Span::year(args.year)),
+        ReportCommand::HalfYear(args) => {
+            let span = Span::half(args.year, args.half)
+                .ok_or_else(|| anyhow::anyhow!("--half 只能是 1 或 2"))?;
+            summary(args.summary, span)
+        }
     }
 }
 
-fn annual(args: AnnualArgs) -> anyhow::Result<Outcome> {
+fn summary(args: SummaryArgs, span: Span) -> anyhow::Result<Outcome> {
     let loaded = super::common::Loaded::new(&args.common, &args.archive)?;
     let config = &loaded.config;
-    let reports: Vec<AnnualReport> = crate::aggregate::annual::build(&loaded.inputs(), args.year)?
+    let reports: Vec<AnnualReport> = crate::aggregate::annual::build_span(&loaded.inputs(), span)?
         .into_iter()
         .filter(|r| args.unit.as_ref().is_none_or(|u| *u == r.unit))
         .collect();
     if reports.is_empty() {
-        anyhow::bail!(console::say("no_year", &json!({ "year": args.year }))?);
+        let key = if span.half.is_some() {
+            "no_half"
+        } else {
+            "no_year"
+        };
+        let vars = json!({ "year": span.year, "half": span.half });
+        anyhow::bail!(console::say(key, &vars)?);
     }
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&reports)?),
         Format::Text => {
             let out = args.out.clone().unwrap_or_else(|| config.output.clone());
-            for (pdf, _) in write_annual(&reports, &config.schema, config.deadline_days, &out)? {
+            for (pdf, _) in
+                write_annual(&reports, &config.schema, config.deadline_days, &out, &|| ())?
+            {
                 let path = super::common::shown(&pdf);
                 println!(
                     "{}",
@@ -48,12 +62,15 @@ fn annual(args: AnnualArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-/// The annual reports of the centre and the stations, into `out/<year>/`.
+/// The annual reports (or half-year summaries) of the centre and the
+/// stations, into `out/<year>/`;
+/// `written` is told after each report (several threads at once).
 pub fn write_annual(
     reports: &[AnnualReport],
     schema: &crate::schema::Schema,
     deadline_days: u32,
     out: &std::path::Path,
+    written: &(dyn Fn() + Sync),
 ) -> anyhow::Result<Vec<(std::path::PathBuf, std::path::PathBuf)>> {
     let builder = Annual::new(schema, deadline_days)?;
     reports
@@ -61,7 +78,9 @@ pub fn write_annual(
         .filter(|r| r.level_kind != Level::Workroom)
         .map(|r| {
             let doc = builder.build(r)?;
-            Ok(doc.write(&out.join(r.year.to_string()), &builder.file_stem(r)?)?)
+            let files = doc.write(&out.join(r.year.to_string()), &builder.file_stem(r)?)?;
+            written();
+            Ok(files)
         })
         .collect()
 }
@@ -84,7 +103,7 @@ fn quarterly(args: QuarterlyArgs) -> anyhow::Result<Outcome> {
         Format::Json => println!("{}", serde_json::to_string_pretty(&reports)?),
         Format::Text => {
             let out = args.out.clone().unwrap_or_else(|| config.output.clone());
-            for (pdf, _) in write_quarterly(&reports, &config.schema, &out)? {
+            for (pdf, _) in write_quarterly(&reports, &config.schema, &out, &|| ())? {
                 let path = super::common::shown(&pdf);
                 println!(
                     "{}",
@@ -97,11 +116,12 @@ fn quarterly(args: QuarterlyArgs) -> anyhow::Result<Outcome> {
 }
 
 /// The quarterly reports of the centre and the stations among `reports`, into
-/// `out/<P>/`; returns the (pdf, xlsx) paths.
+/// `out/<P>/`; returns the (pdf, xlsx) paths. `written` is told after each.
 pub fn write_quarterly(
     reports: &[UnitReport],
     schema: &crate::schema::Schema,
     out: &std::path::Path,
+    written: &(dyn Fn() + Sync),
 ) -> anyhow::Result<Vec<(std::path::PathBuf, std::path::PathBuf)>> {
     let builder = Quarterly::new(schema)?;
     reports
@@ -110,7 +130,9 @@ pub fn write_quarterly(
         .map(|r| {
             let doc = builder.build(r)?;
             let dir = out.join(r.period.code());
-            Ok(doc.write(&dir, &builder.file_stem(r)?)?)
+            let files = doc.write(&dir, &builder.file_stem(r)?)?;
+            written();
+            Ok(files)
         })
         .collect()
 }

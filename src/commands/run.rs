@@ -19,7 +19,7 @@ use crate::cli::RunArgs;
 use crate::config::Config;
 use crate::intake::Summary;
 use crate::model::UnitReport;
-use crate::period::Period;
+use crate::period::{Period, Span};
 use crate::registry::Registry;
 use crate::render::console::{say, word};
 use crate::render::feedback::{FeedbackWriter, Returned};
@@ -61,10 +61,12 @@ struct PeriodDone {
     dir: PathBuf,
 }
 
-struct YearDone {
+pub(super) struct YearDone {
     year: i32,
-    annual: usize,
-    packets: usize,
+    pub(super) annual: usize,
+    /// Half-year summaries written, by half (only halves with both quarters).
+    pub(super) halves: Vec<(u8, usize)>,
+    pub(super) packets: usize,
     dir: PathBuf,
 }
 
@@ -123,7 +125,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
     console.print(write_next_templates(&config, &registry, next)?)?;
     for year in years {
         console.print(Done::Year(write_year(
-            &config, &registry, &by_period, year,
+            &config,
+            &registry,
+            &by_period,
+            year,
+            &|| (),
         )?))?;
         console.step();
     }
@@ -224,7 +230,8 @@ fn write_period(
     let report = StatusReport::build(registry, archive, period, config.deadline_days);
     let dir = config.output.join(period.code());
     let status = StatusWriter::new()?.write(&report, &dir)?;
-    let quarterly = super::report::write_quarterly(reports, &config.schema, &config.output)?;
+    let quarterly =
+        super::report::write_quarterly(reports, &config.schema, &config.output, &|| ())?;
     Ok(PeriodDone {
         period,
         totals: report.totals,
@@ -253,24 +260,38 @@ fn write_next_templates(
     })
 }
 
-/// A year's annual reports and assessment packets.
-fn write_year(
+/// A year's annual reports and assessment packets, and the summaries of
+/// its halves that have both quarters in the archive; `written` is told
+/// after each report.
+pub(super) fn write_year(
     config: &Config,
     registry: &Registry,
     by_period: &BTreeMap<Period, Vec<UnitReport>>,
     year: i32,
+    written: &(dyn Fn() + Sync),
 ) -> anyhow::Result<YearDone> {
-    let reports = crate::aggregate::annual::fold(year, by_period);
-    let annual = super::report::write_annual(
-        &reports,
-        &config.schema,
-        config.deadline_days,
-        &config.output,
-    )?;
+    let write = |span: Span| {
+        let reports = crate::aggregate::annual::fold(span, by_period);
+        let written = super::report::write_annual(
+            &reports,
+            &config.schema,
+            config.deadline_days,
+            &config.output,
+            written,
+        )?;
+        anyhow::Ok((reports, written.len()))
+    };
+    let archived: Vec<Period> = by_period.keys().copied().collect();
+    let mut halves = Vec::new();
+    for span in crate::aggregate::annual::complete_halves(&archived, year) {
+        halves.push((span.half.unwrap_or_default(), write(span)?.1));
+    }
+    let (reports, annual) = write(Span::year(year))?;
     let packets = super::packet::write(config, registry, &reports, year, &config.output)?;
     Ok(YearDone {
         year,
-        annual: annual.len(),
+        annual,
+        halves,
         packets: packets.len(),
         dir: config.output.join(year.to_string()),
     })
@@ -435,16 +456,19 @@ fn lines(done: Done) -> anyhow::Result<Vec<String>> {
         )?],
         Done::Year(y) => {
             let dir = shown(&y.dir);
-            vec![
-                say(
-                    "run_annual",
-                    &json!({ "year": y.year, "n": y.annual, "path": dir }),
-                )?,
-                say(
-                    "run_packets",
-                    &json!({ "year": y.year, "n": y.packets, "path": dir }),
-                )?,
-            ]
+            let mut lines = vec![say(
+                "run_annual",
+                &json!({ "year": y.year, "n": y.annual, "path": dir }),
+            )?];
+            for (half, n) in &y.halves {
+                let vars = json!({ "year": y.year, "half": half, "n": n, "path": dir });
+                lines.push(say("run_half", &vars)?);
+            }
+            lines.push(say(
+                "run_packets",
+                &json!({ "year": y.year, "n": y.packets, "path": dir }),
+            )?);
+            lines
         }
         Done::Directory { xlsx, pdf } => vec![say(
             "run_directory",

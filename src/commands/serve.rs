@@ -9,9 +9,10 @@ use serde_json::json;
 use super::common::Outcome;
 use crate::cli::ServeArgs;
 use crate::config::Config;
-use crate::registry::Registry;
+use crate::period::{Period, Span};
+use crate::registry::{Level, Registry};
 use crate::render::console::say;
-use crate::web::{Desk, ReportJob};
+use crate::web::{Desk, Progress, ReportJob, Stage};
 
 pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
     let config = super::common::config(&args.common)?;
@@ -59,15 +60,19 @@ fn regenerate(
     registry: Registry,
     dir: std::path::PathBuf,
 ) -> crate::web::Regenerate {
-    Arc::new(move |job: &ReportJob| make(&config, &registry, &dir, job).map_err(|e| e.to_string()))
+    Arc::new(move |job: &ReportJob, progress: &Progress| {
+        make(&config, &registry, &dir, job, progress).map_err(|e| e.to_string())
+    })
 }
 
+/// Make a job's files, telling `progress` each stage; the files written.
 fn make(
     config: &Config,
     registry: &Registry,
     dir: &std::path::Path,
     job: &ReportJob,
-) -> anyhow::Result<()> {
+    progress: &Progress,
+) -> anyhow::Result<usize> {
     let archive = crate::archive::Archive::open(dir)?;
     let inputs = crate::aggregate::report::Inputs {
         registry,
@@ -77,24 +82,49 @@ fn make(
         targets: &config.targets,
         limits: &config.limits,
     };
-    match job {
+    let step = || progress.step();
+    let files = match job {
         ReportJob::Quarterly(period) => {
+            progress.stage(Stage::Model, 0);
             let reports = crate::aggregate::report::build(&inputs, *period)?;
-            super::report::write_quarterly(&reports, &config.schema, &config.output)?;
+            progress.stage(
+                Stage::Reports,
+                written_of(registry.units().iter().map(|u| u.level)),
+            );
+            let written =
+                super::report::write_quarterly(&reports, &config.schema, &config.output, &step)?;
+            written.len() * 2
         }
         ReportJob::Annual(year) => {
-            let reports = crate::aggregate::annual::build(&inputs, *year)?;
-            super::report::write_annual(
-                &reports,
-                &config.schema,
-                config.deadline_days,
-                &config.output,
-            )?;
-            super::packet::write(config, registry, &reports, *year, &config.output)?;
+            progress.stage(Stage::Model, 0);
+            let archived = archive.periods();
+            let mut spans = crate::aggregate::annual::complete_halves(&archived, *year);
+            spans.push(Span::year(*year));
+            let periods: Vec<Period> = spans
+                .iter()
+                .flat_map(|s| crate::aggregate::annual::periods_for(&archived, *s))
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let built = crate::aggregate::report::build_all(&inputs, &periods)?;
+            let by_period = periods.iter().copied().zip(built).collect();
+            let per_span = written_of(registry.units().iter().map(|u| u.level));
+            progress.stage(Stage::Reports, per_span * spans.len());
+            let done = super::run::write_year(config, registry, &by_period, *year, &step)?;
+            let halves: usize = done.halves.iter().map(|(_, n)| n).sum();
+            (done.annual + halves) * 2 + done.packets
         }
         ReportJob::Directory => {
+            progress.stage(Stage::Directory, 0);
             super::directory::write(registry, &config.output)?;
+            2
         }
-    }
-    Ok(())
+    };
+    Ok(files)
+}
+
+/// How many reports are written for these units: the centre's and the
+/// stations' (workrooms get none).
+fn written_of(levels: impl Iterator<Item = Level>) -> usize {
+    levels.filter(|l| *l != Level::Workroom).count()
 }

@@ -1,7 +1,8 @@
-//! The annual research summary (年度人才调研报告): an official-style written
-//! summary with the year's numbers filled in, tables and charts, and the
-//! shortcomings and suggestions that the data calls for. Wording in
-//! `templates/annual.toml`.
+//! The annual research summary (年度人才调研报告) and the half-year work
+//! summary (半年人才工作总结): an official-style written summary with the
+//! span's numbers filled in, tables and charts, and the shortcomings and
+//! suggestions that the data calls for. One set of wording,
+//! `templates/annual.toml`: a half-year uses a `half_` key where there is one.
 
 use serde_json::json;
 
@@ -92,15 +93,35 @@ impl Annual {
         Ok(self.texts.render(key, &vars)?)
     }
 
+    /// The wording key for `r`: a half-year's own `half_<key>` if there is one.
+    fn key(&self, r: &AnnualReport, key: &str) -> String {
+        let half = format!("half_{key}");
+        if r.half.is_some() && self.texts.has(&half) {
+            half
+        } else {
+            key.to_string()
+        }
+    }
+
+    /// How the text names the span (`w`, `span`, `end_of`, `at_end`, `than`).
+    fn span_words(&self, r: &AnnualReport) -> Result<serde_json::Value, Error> {
+        let at = json!({ "year": r.year, "half": r.half });
+        let mut words = json!({ "year": r.year, "half": r.half });
+        for key in ["w", "span", "end_of", "at_end", "than"] {
+            words[key] = json!(self.texts.render(key, &at)?);
+        }
+        Ok(words)
+    }
+
     pub fn file_stem(&self, r: &AnnualReport) -> Result<String, Error> {
-        Ok(self
-            .texts
-            .render("file_stem", &json!({ "name": r.name, "year": r.year }))?)
+        let mut vars = self.span_words(r)?;
+        vars["name"] = json!(r.name);
+        Ok(self.texts.render(&self.key(r, "file_stem"), &vars)?)
     }
 
     /// The numbers the narrative uses, by name (tests check them against the model).
     pub fn vars(&self, r: &AnnualReport) -> Result<serde_json::Value, Error> {
-        let y = &r.year_total;
+        let y = &r.total;
         let t = &y.talents;
         let growth = r
             .previous_year
@@ -134,9 +155,9 @@ impl Annual {
             Level::Station => "unit_word_station",
             Level::Workroom => "unit_word_workroom",
         };
-        Ok(json!({
+        let mut vars = self.span_words(r)?;
+        let more = json!({
             "name": r.name,
-            "year": r.year,
             "end": chinese_date(r.as_of.end()),
             "rooms": 0,
             "unit_word": self.texts.plain(unit_word)?,
@@ -159,24 +180,43 @@ impl Annual {
             "need_top": cases(&y.needs.by_category, &o.need_category)?,
             "funds": numbers::money(y.activities.funds),
             "levels": levels,
-        }))
+        });
+        merge(&mut vars, more);
+        Ok(vars)
     }
 
     /// Shortcomings and suggestions the data calls for, as (shortcoming, suggestion).
     pub fn findings(&self, r: &AnnualReport) -> Result<Vec<(String, String)>, Error> {
-        let y = &r.year_total;
+        let y = &r.total;
+        let words = self.span_words(r)?;
         let mut out = Vec::new();
         let mut pair = |short: &str, suggest: &str, vars: serde_json::Value| -> Result<(), Error> {
+            let mut all = words.clone();
+            merge(&mut all, vars);
             out.push((
-                self.texts.render(short, &vars)?,
-                self.texts.render(suggest, &vars)?,
+                self.texts.render(short, &all)?,
+                self.texts.render(suggest, &all)?,
             ));
             Ok(())
         };
-        for t in r.targets.iter().filter(|t| !t.met) {
+        // Half-way through the year, half of each annual target is due.
+        let first_half = r.half == Some(1);
+        let behind = |t: &&crate::model::Target| {
+            if first_half {
+                t.actual * 2 < t.target
+            } else {
+                !t.met
+            }
+        };
+        let (short, suggest) = if first_half {
+            ("h1_short_target", "h1_suggest_target")
+        } else {
+            ("short_target", "suggest_target")
+        };
+        for t in r.targets.iter().filter(behind) {
             pair(
-                "short_target",
-                "suggest_target",
+                short,
+                suggest,
                 json!({ "target": t.name, "actual": t.actual, "goal": t.target, "unit": t.unit }),
             )?;
         }
@@ -227,7 +267,7 @@ impl Annual {
     pub fn build(&self, r: &AnnualReport) -> Result<ReportDoc, Error> {
         let mut vars = self.vars(r)?;
         vars["rooms"] = json!(r.reporting.due / r.quarters.len().max(1) as u64 - 1);
-        let p = |key: &str| self.texts.render(key, &vars);
+        let p = |key: &str| self.texts.render(&self.key(r, key), &vars);
         let mut pieces = vec![
             Piece::Heading(p("h1")?),
             Piece::Paragraph(p("p1")?),
@@ -235,11 +275,11 @@ impl Annual {
             Piece::Table(self.quarters_table(r)?),
         ];
         if let Some(prev) = &r.previous_year {
-            pieces.push(Piece::Table(self.yoy_table(&r.year_total, prev)?));
+            pieces.push(Piece::Table(self.yoy_table(r, prev)?));
         }
         pieces.push(Piece::Heading(p("h2")?));
         pieces.push(Piece::Paragraph(p("p2")?));
-        let t = &r.year_total.talents;
+        let t = &r.total.talents;
         let o = &self.orders;
         for (key, b, order) in [
             ("education", &t.by_education, &o.education),
@@ -255,7 +295,7 @@ impl Annual {
         pieces.push(Piece::Paragraph(p("p3")?));
         pieces.push(Piece::Heading(p("h4")?));
         pieces.push(Piece::Paragraph(p("p4")?));
-        let a = &r.year_total.activities;
+        let a = &r.total.activities;
         pieces.push(Piece::Table(self.breakdown_table(
             "activity_type",
             (&a.by_type, &o.activity_type),
@@ -309,7 +349,7 @@ impl Annual {
             })
             .collect();
         Ok(SimpleTable {
-            name: self.texts.plain("quarters_name")?,
+            name: self.texts.plain(&self.key(r, "quarters_name"))?,
             headers: self.texts.list("quarters_headers")?,
             widths: vec![2.2, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
             rows,
@@ -317,7 +357,8 @@ impl Annual {
         })
     }
 
-    fn yoy_table(&self, now: &Figures, before: &Figures) -> Result<SimpleTable, Error> {
+    fn yoy_table(&self, r: &AnnualReport, before: &Figures) -> Result<SimpleTable, Error> {
+        let now = &r.total;
         type Get = fn(&Figures) -> u64;
         let items: [(&str, Get); 8] = [
             ("yoy_in_library", |f| f.talents.in_library),
@@ -342,8 +383,8 @@ impl Annual {
             })
             .collect::<Result<_, Error>>()?;
         Ok(SimpleTable {
-            name: self.texts.plain("yoy_name")?,
-            headers: self.texts.list("yoy_headers")?,
+            name: self.texts.plain(&self.key(r, "yoy_name"))?,
+            headers: self.texts.list(&self.key(r, "yoy_headers"))?,
             widths: vec![3.0, 1.2, 1.2, 1.2],
             rows,
             chart: None,
@@ -383,5 +424,12 @@ impl Annual {
             rows: share_rows(b, total, order),
             chart,
         })
+    }
+}
+
+/// `more`'s fields added to `into` (both JSON objects).
+fn merge(into: &mut serde_json::Value, more: serde_json::Value) {
+    if let (Some(into), serde_json::Value::Object(more)) = (into.as_object_mut(), more) {
+        into.extend(more);
     }
 }

@@ -161,7 +161,7 @@ impl Packets {
 
     /// The activities: counts by type, then the station's own list.
     fn activity_blocks(&self, r: &AnnualReport) -> Result<Vec<Block>, Error> {
-        let y = &r.year_total;
+        let y = &r.total;
         let mut b = vec![Block::Heading(self.t("h_activities")?)];
         b.push(Block::Paragraph(self.texts.render(
             "activities",
@@ -207,7 +207,7 @@ impl Packets {
 
     /// The research reports and other achievements.
     fn result_blocks(&self, r: &AnnualReport) -> Result<Vec<Block>, Error> {
-        let y = &r.year_total;
+        let y = &r.total;
         let mut b = vec![Block::Heading(self.t("h_results")?)];
         b.push(Block::Paragraph(self.texts.render(
             "results",
@@ -240,7 +240,7 @@ impl Packets {
 
     /// Problem and need closure.
     fn case_blocks(&self, r: &AnnualReport) -> Result<Vec<Block>, Error> {
-        let y = &r.year_total;
+        let y = &r.total;
         Ok(vec![
             Block::Heading(self.t("h_cases")?),
             Block::Paragraph(

@@ -6,25 +6,15 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use super::error::WebError;
+use super::jobs::{Jobs, Progress, ReportJob};
 use super::limiter::Limiter;
 use super::view::Views;
 use crate::archive::{Accounts, Archive};
 use crate::config::Config;
 use crate::registry::Registry;
 
-/// A report to make again, asked for on the reports page; the command
-/// layer knows how (see [`super::serve`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReportJob {
-    /// Quarterly reports of a period.
-    Quarterly(crate::period::Period),
-    /// Annual reports and packets of a year.
-    Annual(i32),
-    /// The platform directory.
-    Directory,
-}
-
-pub type Regenerate = Arc<dyn Fn(&ReportJob) -> Result<(), String> + Send + Sync>;
+/// Makes a job's reports, telling the progress as it goes; the files written.
+pub type Regenerate = Arc<dyn Fn(&ReportJob, &Progress) -> Result<usize, String> + Send + Sync>;
 
 pub struct Desk {
     pub config: Config,
@@ -35,6 +25,8 @@ pub struct Desk {
     /// Whether pages are served over TLS (cookies are then `Secure`).
     pub tls: bool,
     pub regenerate: Regenerate,
+    /// Report jobs started from the reports page.
+    pub jobs: Jobs,
     log: Mutex<Option<std::fs::File>>,
     /// Every unit's report model of a period, by period.
     pub models: Kept<Arc<Vec<crate::model::UnitReport>>>,
@@ -68,6 +60,7 @@ impl Desk {
             limiter: Limiter::default(),
             tls: false,
             regenerate,
+            jobs: Jobs::default(),
             log: Mutex::new(access_log),
             models: Kept::default(),
             making: Mutex::new(()),

@@ -5,13 +5,14 @@
 //!
 //! Data flow: request → [`session`] (who is asking; CSRF) → [`access`]
 //! (may they see it) → a page module ([`board`], [`unit`], [`upload`],
-//! [`reports`]) reading the archive → [`view`] (tera, escaped) → response.
+//! [`reports`], with its [`jobs`]) reading the archive → [`view`] (tera, escaped) → response.
 //! Every request gets a line in the access log (no cookie, no password).
 
 pub mod access;
 mod board;
 mod desk;
 mod error;
+mod jobs;
 mod limiter;
 mod reports;
 pub mod session;
@@ -32,8 +33,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-pub use desk::{Desk, Regenerate, ReportJob};
+pub use desk::{Desk, Regenerate};
 pub use error::WebError;
+pub use jobs::{Progress, ReportJob, Stage};
 
 /// The desk's routes.
 pub fn router(desk: Arc<Desk>) -> Router {
@@ -52,6 +54,7 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .route("/units/{code}/feedback/{seq}", get(unit::feedback))
         .route("/reports", get(reports::page))
         .route("/reports/generate", post(reports::generate))
+        .route("/reports/jobs/{id}", get(reports::job))
         .route("/reports/files/{*path}", get(reports::file))
         .route("/static/style.css", get(style))
         .layer(DefaultBodyLimit::max(limit))

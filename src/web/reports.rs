@@ -1,7 +1,8 @@
 //! 报告 (`/reports`): the quarterly and annual reports, packets and the
 //! directory already written into the output folder, PDF and XLSX, to
 //! download; the centre can have one made again. A station head sees its
-//! own station's reports; a workroom head has none.
+//! own station's reports; a workroom head has none. A job to make reports
+//! runs on its own thread; its page shows how far it has got ([`super::jobs`]).
 
 use std::path::{Path as FsPath, PathBuf};
 use std::sync::Arc;
@@ -13,8 +14,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::access;
-use super::desk::{Desk, ReportJob};
+use super::desk::Desk;
 use super::error::WebError;
+use super::jobs::ReportJob;
 use super::session::Viewer;
 use crate::archive::{Account, Role};
 
@@ -93,6 +95,7 @@ pub async fn page(State(desk): State<Arc<Desk>>, viewer: Viewer) -> Result<Html<
         "centre": access::is_centre(&viewer.account),
         "periods": periods,
         "years": years,
+        "jobs": if access::is_centre(&viewer.account) { desk.jobs.all() } else { Vec::new() },
     });
     Ok(Html(desk.views.render("reports.html", &page)?))
 }
@@ -143,11 +146,35 @@ pub async fn generate(
         "directory" => ReportJob::Directory,
         _ => return Err(bad("报告种类")),
     };
+    let (id, progress) = match desk.jobs.start(job.clone()) {
+        Ok(started) => started,
+        // One job at a time: the running one's page instead.
+        Err(running) => {
+            return Ok(Redirect::to(&format!("/reports/jobs/{running}")).into_response())
+        }
+    };
     let d = desk.clone();
-    tokio::task::spawn_blocking(move || (d.regenerate)(&job))
-        .await?
-        .map_err(WebError::Internal)?;
-    Ok(Redirect::to("/reports?done=1").into_response())
+    tokio::spawn(async move {
+        let maker = progress.clone();
+        let made = tokio::task::spawn_blocking(move || (d.regenerate)(&job, &maker)).await;
+        // A maker that panicked is a failed job, not one running for ever.
+        progress.finish(made.unwrap_or_else(|_| Err("内部错误".into())));
+    });
+    Ok(Redirect::to(&format!("/reports/jobs/{id}")).into_response())
+}
+
+/// `/reports/jobs/<id>`: how far a job has got; the centre's only.
+pub async fn job(
+    State(desk): State<Arc<Desk>>,
+    viewer: Viewer,
+    Path(id): Path<u64>,
+) -> Result<Html<String>, WebError> {
+    if !access::is_centre(&viewer.account) {
+        return Err(WebError::Forbidden);
+    }
+    let job = desk.jobs.get(id).ok_or(WebError::NotFound)?;
+    let page = json!({ "viewer": viewer.page(), "j": job });
+    Ok(Html(desk.views.render("job.html", &page)?))
 }
 
 fn bad(what: &str) -> WebError {

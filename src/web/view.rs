@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::error::WebError;
 
 /// Every page template, by name.
-const PAGES: [(&str, &str); 10] = [
+const PAGES: [(&str, &str); 13] = [
     ("base.html", include_str!("../../templates/web/base.html")),
     ("login.html", include_str!("../../templates/web/login.html")),
     ("board.html", include_str!("../../templates/web/board.html")),
@@ -31,6 +31,15 @@ const PAGES: [(&str, &str); 10] = [
     (
         "reports.html",
         include_str!("../../templates/web/reports.html"),
+    ),
+    ("job.html", include_str!("../../templates/web/job.html")),
+    (
+        "job_name.html",
+        include_str!("../../templates/web/job_name.html"),
+    ),
+    (
+        "job_stage.html",
+        include_str!("../../templates/web/job_stage.html"),
     ),
     (
         "notified.html",
@@ -66,5 +75,23 @@ mod tests {
     #[test]
     fn every_page_template_parses() {
         Views::new().unwrap();
+    }
+
+    #[test]
+    fn a_failed_jobs_message_is_escaped_in_the_included_parts_too() {
+        let job = serde_json::json!({
+            "id": 3, "kind": "annual", "of": "2023", "stage": "failed", "done": 0,
+            "total": 0, "files": 0, "error": "<b>坏</b>", "seconds": 1, "finished": true,
+        });
+        let page = Views::new()
+            .unwrap()
+            .render("job.html", &serde_json::json!({ "j": job }))
+            .unwrap();
+        assert!(page.contains("未完成：&lt;b&gt;坏"), "{page}");
+        assert!(
+            page.contains("<h1>2023 年度报告、半年总结和考核材料</h1>"),
+            "{page}"
+        );
+        assert!(!page.contains("http-equiv"), "a finished job's page stays");
     }
 }

@@ -2,12 +2,15 @@
 chromedriver (Debian's, given by path, so nothing is downloaded), with
 Selenium from PyPI.
 
-    python3 browser.py BASE_URL USER PASSWORD WORKBOOK DOWNLOADS SCREENSHOTS
+    python3 browser.py upload BASE_URL USER PASSWORD SCREENSHOTS WORKBOOK DOWNLOADS
+    python3 browser.py reports BASE_URL USER PASSWORD SCREENSHOTS
 
-Logs in, opens the board and a period's status, uploads WORKBOOK through
-the file input, reads the diagnostics on the result page, downloads the
-feedback workbook, and opens the unit's page; a PNG of each page goes to
-SCREENSHOTS. Prints JSON: {"board": h1, "diagnostics": [...], "download": name}.
+upload: logs in, opens the board and a period's status, uploads WORKBOOK
+through the file input, reads the diagnostics on the result page, downloads
+the feedback workbook, and opens the unit's page.
+reports: logs in, asks for a period's quarterly reports again, follows the
+job's progress page until it is done, and reads the reports list.
+A PNG of each page goes to SCREENSHOTS. Prints what it read as JSON.
 """
 import glob
 import json
@@ -22,7 +25,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-base, user, password, workbook, downloads, shots = sys.argv[1:7]
+flow, base, user, password, shots = sys.argv[1:6]
+downloads = sys.argv[7] if flow == "upload" else tempfile.mkdtemp(prefix="jucai-downloads-")
 os.makedirs(downloads, exist_ok=True)
 os.makedirs(shots, exist_ok=True)
 
@@ -48,13 +52,16 @@ def wait_for(css):
     return WebDriverWait(driver, 60).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
 
 
-try:
+def login():
     driver.get(base + "/login")
     driver.save_screenshot(os.path.join(shots, "login.png"))
     driver.find_element(By.NAME, "username").send_keys(user)
     driver.find_element(By.NAME, "password").send_keys(password)
     driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
     wait_for(".tiles")
+
+
+def upload(workbook):
     out["board"] = driver.find_element(By.TAG_NAME, "h1").text
     out["tiles"] = [li.text for li in driver.find_elements(By.CSS_SELECTOR, ".tiles li")]
     driver.save_screenshot(os.path.join(shots, "board.png"))
@@ -90,6 +97,31 @@ try:
     wait_for(".version")
     out["unit"] = driver.find_element(By.TAG_NAME, "h1").text
     driver.save_screenshot(os.path.join(shots, "unit.png"))
+
+
+def reports():
+    driver.get(base + "/reports")
+    wait_for("form[action='/reports/generate']")
+    driver.find_element(
+        By.XPATH, "//button[contains(., '重新生成季度报告')]").click()
+    wait_for(".job")
+    out["job_title"] = driver.find_element(By.TAG_NAME, "h1").text
+    # The page reloads itself each second until the job is over.
+    out["progress_seen"] = bool(driver.find_elements(By.CSS_SELECTOR, ".job progress"))
+    out["job"] = wait_for(".job.finished").text
+    driver.save_screenshot(os.path.join(shots, "job.png"))
+    driver.find_element(By.LINK_TEXT, "返回报告列表").click()
+    wait_for("table.reports")
+    out["files"] = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "table.reports a")]
+    driver.save_screenshot(os.path.join(shots, "reports.png"))
+
+
+try:
+    login()
+    if flow == "upload":
+        upload(sys.argv[6])
+    else:
+        reports()
 finally:
     driver.quit()
 print(json.dumps(out, ensure_ascii=False))
