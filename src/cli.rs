@@ -271,6 +271,26 @@ pub enum ReportCommand {
     /// 半年人才工作总结：中心和各工作站上半年或下半年的总结，与上年同期比较，不足与下步工作谋划
     #[command(name = "half-year", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     HalfYear(HalfYearArgs),
+    /// 月调度表：中心按月调度各工作站（含所属工作室）的活动、目标、问题需求、超期未办结和未报送单位
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Monthly(MonthlyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MonthlyArgs {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(flatten)]
+    pub archive: ArchiveArg,
+    /// 月份，如 2023-08
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: crate::period::Month,
+    /// 输出格式：text（默认，写出 PDF 和 XLSX）或 json（只打印调度表模型）
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub format: Format,
+    /// 输出目录（默认：output/）；调度表写到其中的 <报送期>/ 下
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

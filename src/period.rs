@@ -154,6 +154,84 @@ impl Span {
     }
 }
 
+/// One calendar month, such as `2023-08` (the monthly dispatch sheet's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    pub year: i32,
+    pub month: u32,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+#[error("无法识别的月份“{0}”，应为如“2023-08”或“2023年8月”的形式")]
+pub struct MonthParseError(pub String);
+
+impl Month {
+    pub fn of_date(d: NaiveDate) -> Month {
+        Month {
+            year: d.year(),
+            month: d.month(),
+        }
+    }
+
+    pub fn start(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("a month's first day exists")
+    }
+
+    pub fn end(self) -> NaiveDate {
+        let next = if self.month == 12 {
+            NaiveDate::from_ymd_opt(self.year + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(self.year, self.month + 1, 1)
+        };
+        next.and_then(|d| d.pred_opt())
+            .expect("a month's last day exists")
+    }
+
+    /// The quarter it is in.
+    pub fn period(self) -> Period {
+        Period::of_date(self.start())
+    }
+
+    /// `2023-08`, the form used in flags and file names.
+    pub fn code(self) -> String {
+        format!("{}-{:02}", self.year, self.month)
+    }
+
+    /// `2023年8月`.
+    pub fn chinese(self) -> String {
+        format!("{}年{}月", self.year, self.month)
+    }
+}
+
+impl FromStr for Month {
+    type Err = MonthParseError;
+
+    /// Accepts `2023-08`, `2023-8`, `2023年8月`, full-width digits.
+    fn from_str(input: &str) -> Result<Month, MonthParseError> {
+        let err = || MonthParseError(input.to_string());
+        let s: String = half_width(input)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let s = s.strip_suffix('月').unwrap_or(&s);
+        let (year, month) = s
+            .split_once('-')
+            .or_else(|| s.split_once('年'))
+            .ok_or_else(err)?;
+        let year: i32 = year.parse().map_err(|_| err())?;
+        let month: u32 = month.parse().map_err(|_| err())?;
+        ((1..=12).contains(&month) && (1900..=2999).contains(&year))
+            .then_some(Month { year, month })
+            .ok_or_else(err)
+    }
+}
+
+impl Serialize for Month {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.code())
+    }
+}
+
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.chinese())
@@ -263,6 +341,28 @@ mod tests {
         assert_eq!(Span::year(2023).quarters().len(), 4);
         assert_eq!(Span::half(2023, 1).unwrap().year_before().year, 2022);
         assert!(Span::half(2023, 3).is_none());
+    }
+
+    #[test]
+    fn a_month_parses_and_knows_its_days_and_quarter() {
+        let aug = Month {
+            year: 2023,
+            month: 8,
+        };
+        for s in ["2023-08", "2023-8", "2023年8月", "２０２３－０８"] {
+            assert_eq!(s.parse::<Month>(), Ok(aug), "{s}");
+        }
+        for s in ["2023-13", "2023", "08-2023", ""] {
+            assert!(s.parse::<Month>().is_err(), "{s}");
+        }
+        assert_eq!(aug.end(), NaiveDate::from_ymd_opt(2023, 8, 31).unwrap());
+        assert_eq!(aug.period(), Period::new(2023, 3).unwrap());
+        let dec = Month {
+            year: 2023,
+            month: 12,
+        };
+        assert_eq!(dec.end(), NaiveDate::from_ymd_opt(2023, 12, 31).unwrap());
+        assert_eq!(aug.code(), "2023-08");
     }
 
     #[test]

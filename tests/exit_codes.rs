@@ -128,6 +128,21 @@ fn every_command_exits_0_when_it_succeeds() {
         &["report", "annual", "--year", "2023", "--format", "json"],
         0,
     );
+    expect(
+        root,
+        &[
+            "report",
+            "half-year",
+            "--year",
+            "2023",
+            "--half",
+            "2",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    expect(root, &["report", "monthly", "--month", "2023-09"], 0);
     expect(root, &["packet", "--year", "2023", "--format", "json"], 0);
     expect(root, &["directory", "--out", "名录"], 0);
     expect(root, &["export", "--period", "2023Q3", "--out", "导出"], 0);
@@ -213,7 +228,15 @@ fn usage_errors_exit_2_with_a_chinese_message() {
             &["report", "annual", "--year", "二〇二三"],
             "的值“二〇二三”无效",
         ),
-        (&["report", "monthly"], "没有“monthly”这个命令"),
+        (&["report", "weekly"], "没有“weekly”这个命令"),
+        (
+            &["report", "monthly", "--month", "2023-13"],
+            "无法识别的月份",
+        ),
+        (
+            &["report", "half-year", "--year", "2023", "--half", "3"],
+            "--half",
+        ),
         (&["directory", "--bogus"], "不认识的参数“--bogus”"),
         (&["packet"], "缺少参数：--year"),
         (

@@ -13,15 +13,16 @@ use serde_json::Value;
 
 use crate::common;
 
-const CODE: &str = "990200";
-const SEED: &str = "5";
+pub const CODE: &str = "990200";
+pub const SEED: &str = "5";
 
-struct District {
-    dir: tempfile::TempDir,
+pub struct District {
+    pub dir: tempfile::TempDir,
 }
 
-/// A 21-unit district of 2023 and 2024, taken in once for every test here.
-fn district() -> &'static District {
+/// A 21-unit district of 2023 and 2024, taken in once for every test here
+/// and in `monthly`.
+pub fn district() -> &'static District {
     static DISTRICT: OnceLock<District> = OnceLock::new();
     DISTRICT.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
@@ -34,7 +35,7 @@ fn district() -> &'static District {
     })
 }
 
-fn with_district<'a>(head: &[&'a str]) -> Vec<&'a str> {
+pub fn with_district<'a>(head: &[&'a str]) -> Vec<&'a str> {
     let mut all = head.to_vec();
     all.extend(["--platform", "d/platform.xlsx", "--archive", "d/archive"]);
     all
@@ -42,23 +43,32 @@ fn with_district<'a>(head: &[&'a str]) -> Vec<&'a str> {
 
 /// The half's summaries as JSON (and written as PDF and XLSX into `out/`).
 fn half_year(root: &Path, year: &str, half: &str) -> Vec<Value> {
-    let base = ["report", "half-year", "--year", year, "--half", half];
+    let got = printed_and_written(
+        root,
+        &["report", "half-year", "--year", year, "--half", half],
+    );
+    serde_json::from_value(got).unwrap()
+}
+
+/// What `jucai <report>` prints with `--format json`; the same report is
+/// also written into `out/`.
+pub fn printed_and_written(root: &Path, report: &[&str]) -> Value {
     let json = common::jucai_ok(
         root,
-        &with_district(&[&base[..], &["--format", "json"]].concat()),
+        &with_district(&[report, &["--format", "json"]].concat()),
     );
-    common::jucai_ok(
-        root,
-        &with_district(&[&base[..], &["--out", "out"]].concat()),
-    );
+    common::jucai_ok(root, &with_district(&[report, &["--out", "out"]].concat()));
     serde_json::from_slice(&json.stdout).unwrap()
 }
 
-/// What the generator made for the whole district: talents in the library
-/// on `end`, and activities, achievements and problems dated from `start`
-/// to `end`, as known at the end of `as_of`: the unit the generator has
-/// miss a quarter sends that quarter's events only with the next one.
-fn generated(root: &Path, start: NaiveDate, end: NaiveDate, as_of: Period) -> [u64; 4] {
+/// What the generator made for the district: every unit's history, and
+/// the cases it planted (a missing quarter, a late one, …).
+pub fn made(
+    root: &Path,
+) -> (
+    Vec<jucai::sample::history::History>,
+    jucai::sample::submissions::Cases,
+) {
     let schema = jucai::schema::Schema::builtin();
     let (registry, _) =
         jucai::registry::Registry::load(&root.join("d/platform.xlsx"), &schema).unwrap();
@@ -69,7 +79,19 @@ fn generated(root: &Path, start: NaiveDate, end: NaiveDate, as_of: Period) -> [u
     let tree = registry.tree_order();
     let (histories, _, _) =
         jucai::sample::submissions::generate(&tree, &periods, SEED.parse().unwrap(), 1);
-    let missing = jucai::sample::submissions::Cases::choose(&tree, &periods).missing;
+    (
+        histories,
+        jucai::sample::submissions::Cases::choose(&tree, &periods),
+    )
+}
+
+/// What the generator made for the whole district: talents in the library
+/// on `end`, and activities, achievements and problems dated from `start`
+/// to `end`, as known at the end of `as_of`: the unit the generator has
+/// miss a quarter sends that quarter's events only with the next one.
+fn generated(root: &Path, start: NaiveDate, end: NaiveDate, as_of: Period) -> [u64; 4] {
+    let (histories, cases) = made(root);
+    let missing = cases.missing;
     let mut n = [0; 4];
     for h in &histories {
         let unknown = |d: NaiveDate| {

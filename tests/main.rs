@@ -23,6 +23,7 @@ mod intake;
 mod layers;
 mod libreoffice_fixtures;
 mod mail;
+mod monthly;
 mod pdf;
 mod quarterly;
 mod readme;

@@ -298,6 +298,7 @@ fn readme_json_shapes_match_what_each_command_prints() {
             "report quarterly" => args.extend(["--period", "2024Q4"]),
             "report annual" => args.extend(["--year", "2024"]),
             "report half-year" => args.extend(["--year", "2024", "--half", "1"]),
+            "report monthly" => args.extend(["--month", "2024-08"]),
             "packet" => args.extend(["--year", "2023"]),
             "platform" | "validate" => {}
             other => panic!("no way to run `jucai {other}` here: add it to this test"),

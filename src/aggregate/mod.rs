@@ -8,5 +8,6 @@ pub mod annual;
 pub mod bands;
 pub mod frames;
 pub mod load;
+pub mod monthly;
 pub mod report;
 pub mod six_haves;

@@ -102,19 +102,7 @@ struct Point {
 /// and each as-of point (a period is also the previous quarter of the next,
 /// and last year's quarter of the next year's) computed once.
 pub fn build_all(inputs: &Inputs<'_>, periods: &[Period]) -> Result<Vec<Vec<UnitReport>>, Error> {
-    let needed: BTreeSet<Period> = periods
-        .iter()
-        .flat_map(|p| needed_for(inputs.archive, *p))
-        .collect();
-    let subs = Submissions::load(
-        inputs.archive,
-        inputs.registry,
-        inputs.schema,
-        &needed,
-        &inputs.fingerprint(),
-        inputs.limits,
-    )?;
-    let records = Records::read(inputs.archive, inputs.schema, &subs)?;
+    let (subs, records) = load(inputs, periods)?;
     let rolled = membership(inputs.registry, true)?;
     let own = membership(inputs.registry, false)?;
     let archived: BTreeSet<Period> = inputs.archive.periods().into_iter().collect();
@@ -137,6 +125,61 @@ pub fn build_all(inputs: &Inputs<'_>, periods: &[Period]) -> Result<Vec<Vec<Unit
         .par_iter()
         .map(|p| build_with(inputs, &subs, &points, *p))
         .collect()
+}
+
+/// The submissions that can matter for `periods`, and their validated records.
+fn load(inputs: &Inputs<'_>, periods: &[Period]) -> Result<(Submissions, Records), Error> {
+    let needed: BTreeSet<Period> = periods
+        .iter()
+        .flat_map(|p| needed_for(inputs.archive, *p))
+        .collect();
+    let subs = Submissions::load(
+        inputs.archive,
+        inputs.registry,
+        inputs.schema,
+        &needed,
+        &inputs.fingerprint(),
+        inputs.limits,
+    )?;
+    let records = Records::read(inputs.archive, inputs.schema, &subs)?;
+    Ok((subs, records))
+}
+
+/// What is known at one period's end, to count windows other than the
+/// quarter's (the monthly dispatch sheet's month, its year to date).
+pub struct Known {
+    pub asof: AsOf,
+    rolled: DataFrame,
+    own: DataFrame,
+}
+
+impl Known {
+    pub fn load(inputs: &Inputs<'_>, period: Period) -> Result<Known, Error> {
+        let (subs, records) = load(inputs, &[period])?;
+        Ok(Known {
+            asof: AsOf::build(period, &subs, &records, inputs.registry)?,
+            rolled: membership(inputs.registry, true)?,
+            own: membership(inputs.registry, false)?,
+        })
+    }
+
+    /// Figures of every scope (`rolled`: with the units below; else each
+    /// unit's own) for the days `start` to `end`, cases from the year's start.
+    pub fn figures(
+        &self,
+        start: chrono::NaiveDate,
+        end: chrono::NaiveDate,
+        rolled: bool,
+    ) -> Result<BTreeMap<String, Figures>, Error> {
+        let frames = Frames::new(&self.asof)?;
+        let year_start = day(Period {
+            year: self.asof.period.year,
+            quarter: 1,
+        }
+        .start());
+        let members = if rolled { &self.rolled } else { &self.own };
+        Ok(frames.figures(members, day(start), day(end), year_start)?)
+    }
 }
 
 fn same_quarter_last_year(p: Period) -> Period {
@@ -252,7 +295,7 @@ fn build_with(
 }
 
 /// The unit and everything below it.
-fn scope_units(registry: &Registry, unit: &Unit) -> BTreeSet<String> {
+pub fn scope_units(registry: &Registry, unit: &Unit) -> BTreeSet<String> {
     let mut out = BTreeSet::from([unit.code.clone()]);
     let mut frontier = vec![unit.code.clone()];
     while let Some(code) = frontier.pop() {
@@ -266,7 +309,7 @@ fn scope_units(registry: &Registry, unit: &Unit) -> BTreeSet<String> {
 
 /// The unit's annual targets (`templates/targets.toml` or `[targets]`),
 /// counted in its own year-to-date figures.
-fn targets(targets: &Targets, unit: &Unit, own_ytd: &Figures) -> Vec<Target> {
+pub fn targets(targets: &Targets, unit: &Unit, own_ytd: &Figures) -> Vec<Target> {
     targets
         .for_level(unit.level)
         .iter()

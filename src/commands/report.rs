@@ -7,13 +7,14 @@ use serde_json::json;
 
 use super::common::Outcome;
 use crate::aggregate::report::build;
-use crate::cli::{Format, QuarterlyArgs, ReportCommand, SummaryArgs};
+use crate::cli::{Format, MonthlyArgs, QuarterlyArgs, ReportCommand, SummaryArgs};
 use crate::error::Error;
-use crate::model::{AnnualReport, UnitReport};
+use crate::model::{AnnualReport, MonthlyReport, UnitReport};
 use crate::period::Span;
 use crate::registry::Level;
 use crate::render::annual::Annual;
 use crate::render::console;
+use crate::render::monthly::Monthly;
 use crate::render::quarterly::Quarterly;
 
 pub fn run(cmd: ReportCommand) -> anyhow::Result<Outcome> {
@@ -25,7 +26,39 @@ pub fn run(cmd: ReportCommand) -> anyhow::Result<Outcome> {
                 .ok_or_else(|| anyhow::anyhow!("--half 只能是 1 或 2"))?;
             summary(args.summary, span)
         }
+        ReportCommand::Monthly(args) => monthly(args),
     }
+}
+
+fn monthly(args: MonthlyArgs) -> anyhow::Result<Outcome> {
+    let loaded = super::common::Loaded::new(&args.common, &args.archive)?;
+    let report = crate::aggregate::monthly::build(&loaded.inputs(), args.month)?;
+    match args.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        Format::Text => {
+            let out = args
+                .out
+                .clone()
+                .unwrap_or_else(|| loaded.config.output.clone());
+            let (pdf, _) = write_monthly(&report, &out)?;
+            let path = super::common::shown(&pdf);
+            println!(
+                "{}",
+                console::say("wrote_report", &json!({ "path": path }))?
+            );
+        }
+    }
+    Ok(Outcome::Clean)
+}
+
+/// The dispatch sheet into `out/<P>/`, P the month's quarter.
+pub fn write_monthly(
+    report: &MonthlyReport,
+    out: &std::path::Path,
+) -> anyhow::Result<(std::path::PathBuf, std::path::PathBuf)> {
+    let builder = Monthly::new()?;
+    let doc = builder.build(report)?;
+    Ok(doc.write(&out.join(report.period.code()), &builder.file_stem(report)?)?)
 }
 
 fn summary(args: SummaryArgs, span: Span) -> anyhow::Result<Outcome> {

@@ -46,6 +46,11 @@ enum Done {
         dir: PathBuf,
     },
     Year(YearDone),
+    /// The dispatch sheet of the last month with data.
+    Monthly {
+        month: crate::period::Month,
+        pdf: PathBuf,
+    },
     Directory {
         xlsx: PathBuf,
         pdf: PathBuf,
@@ -133,6 +138,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         )?))?;
         console.step();
     }
+    if let Some(done) = write_last_month(&config, &registry, &archive)? {
+        console.print(done)?;
+    }
     let (xlsx, pdf) = super::directory::write(&registry, &config.output)?;
     console.print(Done::Directory { xlsx, pdf })?;
     console.finish();
@@ -204,14 +212,7 @@ fn aggregate(
     archive: &Archive,
     periods: &[Period],
 ) -> anyhow::Result<BTreeMap<Period, Vec<UnitReport>>> {
-    let inputs = crate::aggregate::report::Inputs {
-        registry,
-        schema: &config.schema,
-        archive,
-        deadline_days: config.deadline_days,
-        targets: &config.targets,
-        limits: &config.limits,
-    };
+    let inputs = super::common::inputs(config, registry, archive);
     let spinner = super::common::spinner(&word("run_aggregating")?);
     let built = crate::aggregate::report::build_all(&inputs, periods)?;
     spinner.finish_and_clear();
@@ -295,6 +296,23 @@ pub(super) fn write_year(
         packets: packets.len(),
         dir: config.output.join(year.to_string()),
     })
+}
+
+/// The monthly dispatch sheet of the last month that has data.
+fn write_last_month(
+    config: &Config,
+    registry: &Registry,
+    archive: &Archive,
+) -> anyhow::Result<Option<Done>> {
+    let inputs = super::common::inputs(config, registry, archive);
+    let Some(report) = crate::aggregate::monthly::build_last(&inputs)? else {
+        return Ok(None);
+    };
+    let (pdf, _) = super::report::write_monthly(&report, &config.output)?;
+    Ok(Some(Done::Monthly {
+        month: report.month,
+        pdf,
+    }))
 }
 
 /// Feedback workbooks for every version of the period with problems, into
@@ -470,6 +488,10 @@ fn lines(done: Done) -> anyhow::Result<Vec<String>> {
             )?);
             lines
         }
+        Done::Monthly { month, pdf } => vec![say(
+            "run_monthly",
+            &json!({ "month": month.chinese(), "path": shown(&pdf) }),
+        )?],
         Done::Directory { xlsx, pdf } => vec![say(
             "run_directory",
             &json!({ "xlsx": shown(&xlsx), "pdf": shown(&pdf) }),

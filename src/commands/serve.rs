@@ -74,14 +74,7 @@ fn make(
     progress: &Progress,
 ) -> anyhow::Result<usize> {
     let archive = crate::archive::Archive::open(dir)?;
-    let inputs = crate::aggregate::report::Inputs {
-        registry,
-        schema: &config.schema,
-        archive: &archive,
-        deadline_days: config.deadline_days,
-        targets: &config.targets,
-        limits: &config.limits,
-    };
+    let inputs = super::common::inputs(config, registry, &archive);
     let step = || progress.step();
     let files = match job {
         ReportJob::Quarterly(period) => {

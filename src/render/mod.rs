@@ -7,6 +7,7 @@ pub mod feedback;
 pub mod field_view;
 pub mod ledger_content;
 pub mod ledger_template;
+pub mod monthly;
 pub mod orders;
 pub mod packet;
 pub mod pdf;

@@ -68,6 +68,8 @@ pub enum Piece {
     Heading(String),
     Paragraph(String),
     Table(SimpleTable),
+    /// The PDF goes on on a new page (the XLSX has each table on a sheet anyway).
+    PageBreak,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -107,6 +109,7 @@ impl ReportDoc {
                     }
                     blocks.push(Block::Table(pdf_table(t)));
                 }
+                Piece::PageBreak => blocks.push(Block::PageBreak),
             }
         }
         pdf::render(&Document {
@@ -200,7 +203,8 @@ impl ReportDoc {
         line(sheet, 0, &self.title, &s.title, 30.0)?;
         line(sheet, 1, &self.subtitle, &s.subtitle, 18.0)?;
         let mut notes = notes.iter();
-        for (row, piece) in (3u32..).zip(&self.pieces) {
+        let shown = self.pieces.iter().filter(|p| **p != Piece::PageBreak);
+        for (row, piece) in (3u32..).zip(shown) {
             match piece {
                 Piece::Heading(h) => line(sheet, row, h, &s.heading, 22.0)?,
                 Piece::Paragraph(p) => {
@@ -211,6 +215,7 @@ impl ReportDoc {
                     let note = notes.next().map_or("", String::as_str);
                     line(sheet, row, note, &s.paragraph, 16.0)?
                 }
+                Piece::PageBreak => {}
             }
         }
         xlsx::print_setup(sheet, false, None)?;

@@ -1,0 +1,150 @@
+//! The centre's monthly dispatch sheet (月调度表): for one month, every
+//! station with its workrooms rolled in, and each station's workrooms — what
+//! they did in the month and the year so far, against their targets, the
+//! problems and needs of the month, what has stayed open too long, and who
+//! has sent nothing yet for the quarter. Units send running ledgers, so the
+//! sheet counts what has arrived: the newest ledgers of the month's quarter.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::aggregate::report::{scope_units, targets, Inputs, Known};
+use crate::error::Error;
+use crate::model::{Figures, MonthlyReport, MonthlyRow, MonthlyStation};
+use crate::period::{date_of, day, Month, Period};
+use crate::registry::{Level, Unit};
+
+/// Problems and needs open longer than this at the month's end are listed.
+const OPEN_TOO_LONG_DAYS: i32 = 30;
+
+/// The dispatch sheet of `month`.
+pub fn build(inputs: &Inputs<'_>, month: Month) -> Result<MonthlyReport, Error> {
+    let known = Known::load(inputs, month.period())?;
+    build_from(inputs, &known, month)
+}
+
+/// The dispatch sheet of the last month of the archive's last quarter that
+/// has anything dated in it (an activity, an achievement, a problem or need
+/// registered or closed), if any has.
+pub fn build_last(inputs: &Inputs<'_>) -> Result<Option<MonthlyReport>, Error> {
+    let Some(&period) = inputs.archive.periods().last() else {
+        return Ok(None);
+    };
+    let known = Known::load(inputs, period)?;
+    let rows = known.asof.rows()?;
+    let (start, end) = (day(period.start()), day(period.end()));
+    let last = rows
+        .activities
+        .iter()
+        .map(|a| a.date)
+        .chain(rows.achievements.iter().map(|a| a.date))
+        .chain(
+            rows.cases
+                .iter()
+                .flat_map(|c| [Some(c.registered), c.closed])
+                .flatten(),
+        )
+        .filter(|d| (start..=end).contains(d))
+        .max();
+    last.map(|d| build_from(inputs, &known, Month::of_date(date_of(d))))
+        .transpose()
+}
+
+fn build_from(inputs: &Inputs<'_>, known: &Known, month: Month) -> Result<MonthlyReport, Error> {
+    let period = month.period();
+    let year_start = Period {
+        year: month.year,
+        quarter: 1,
+    }
+    .start();
+    let counts = Counts {
+        month: known.figures(month.start(), month.end(), true)?,
+        year_to_date: known.figures(year_start, month.end(), true)?,
+        own_year_to_date: known.figures(year_start, month.end(), false)?,
+        open_too_long: open_too_long(known, month)?,
+    };
+    let registry = inputs.registry;
+    let row = |unit: &Unit| counts.row(inputs, unit, period);
+    let centre = registry.centre().ok_or_else(|| Error::NoCentre)?;
+    let stations = registry
+        .children(&centre.code)
+        .filter(|s| s.level == Level::Station)
+        .map(|s| MonthlyStation {
+            station: row(s),
+            workrooms: registry.children(&s.code).map(row).collect(),
+        })
+        .collect();
+    Ok(MonthlyReport {
+        month,
+        period,
+        received_until: received_until(inputs, period),
+        centre: row(centre),
+        stations,
+    })
+}
+
+/// What the rows are made from, by unit code.
+struct Counts {
+    month: BTreeMap<String, Figures>,
+    year_to_date: BTreeMap<String, Figures>,
+    own_year_to_date: BTreeMap<String, Figures>,
+    /// Each unit's own items open too long.
+    open_too_long: HashMap<String, u64>,
+}
+
+impl Counts {
+    fn row(&self, inputs: &Inputs<'_>, unit: &Unit, period: Period) -> MonthlyRow {
+        let get = |m: &BTreeMap<String, Figures>| m.get(&unit.code).cloned().unwrap_or_default();
+        let (month, ytd) = (get(&self.month), get(&self.year_to_date));
+        let scope: BTreeSet<String> = scope_units(inputs.registry, unit);
+        MonthlyRow {
+            unit: unit.code.clone(),
+            name: unit.name.clone(),
+            level_kind: unit.level,
+            activities: month.activities.count,
+            activities_year_to_date: ytd.activities.count,
+            targets: targets(inputs.targets, unit, &get(&self.own_year_to_date)),
+            problems_new: month.problems.new,
+            problems_closed: month.problems.closed,
+            needs_new: month.needs.new,
+            needs_closed: month.needs.closed,
+            open_over_30_days: scope.iter().filter_map(|u| self.open_too_long.get(u)).sum(),
+            not_sent: inputs
+                .registry
+                .tree_order()
+                .into_iter()
+                .filter(|u| scope.contains(&u.code))
+                .filter(|u| inputs.archive.versions(&u.code, period).is_empty())
+                .map(|u| u.name.clone())
+                .collect(),
+        }
+    }
+}
+
+/// Per unit, its problems and needs registered this year and open at the
+/// month's end for more than [`OPEN_TOO_LONG_DAYS`].
+fn open_too_long(known: &Known, month: Month) -> Result<HashMap<String, u64>, Error> {
+    let end = day(month.end());
+    let mut out = HashMap::new();
+    for c in known.asof.rows()?.cases {
+        let open = c.registered <= end && c.closed.is_none_or(|d| d > end);
+        if open && end - c.registered > OPEN_TOO_LONG_DAYS {
+            *out.entry(c.unit).or_default() += 1;
+        }
+    }
+    Ok(out)
+}
+
+/// The day the newest workbook of the year up to `period` was received.
+fn received_until(inputs: &Inputs<'_>, period: Period) -> Option<String> {
+    inputs
+        .archive
+        .records()
+        .iter()
+        .filter(|r| {
+            r.period
+                .is_some_and(|p| p.year == period.year && p <= period)
+        })
+        .filter_map(|r| r.received)
+        .max()
+        .map(|t| t.date().to_string())
+}

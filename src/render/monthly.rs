@@ -1,0 +1,136 @@
+//! The monthly dispatch sheet (月调度表) as PDF (landscape, a page per
+//! sheet where it fits) and XLSX (a summary sheet of the stations, then a
+//! sheet per station with its workrooms). Wording in `templates/monthly.toml`.
+
+use serde_json::json;
+
+use crate::error::Error;
+use crate::model::{MonthlyReport, MonthlyRow};
+use crate::render::ledger_template::chinese_date;
+use crate::render::report_doc::{Piece, ReportDoc, SimpleTable, Val};
+use crate::wording::Texts;
+
+pub const WORDING: &str = include_str!("../../templates/monthly.toml");
+
+/// Column widths: the unit, eight figures, the targets and who has not sent.
+const WIDTHS: [f32; 10] = [3.4, 1.0, 1.1, 3.8, 1.0, 1.0, 1.0, 1.0, 1.1, 2.2];
+
+pub struct Monthly {
+    texts: Texts,
+}
+
+impl Monthly {
+    pub fn new() -> Result<Monthly, Error> {
+        Ok(Monthly {
+            texts: Texts::parse("templates/monthly.toml", WORDING)?,
+        })
+    }
+
+    fn vars(&self, r: &MonthlyReport) -> serde_json::Value {
+        let received = r
+            .received_until
+            .as_deref()
+            .and_then(|d| d.parse().ok())
+            .map(chinese_date);
+        json!({
+            "centre": r.centre.name,
+            "month": r.month.chinese(),
+            "month_code": r.month.code(),
+            "period": r.period.chinese(),
+            "received": received,
+        })
+    }
+
+    pub fn file_stem(&self, r: &MonthlyReport) -> Result<String, Error> {
+        Ok(self.texts.render("file_stem", &self.vars(r))?)
+    }
+
+    pub fn build(&self, r: &MonthlyReport) -> Result<ReportDoc, Error> {
+        let vars = self.vars(r);
+        let mut rows = r
+            .stations
+            .iter()
+            .map(|s| self.row(&s.station, &s.station.name, true))
+            .collect::<Result<Vec<_>, Error>>()?;
+        let total = self
+            .texts
+            .render("total_name", &json!({ "name": r.centre.name }))?;
+        rows.push(self.row(&r.centre, &total, true)?);
+        let mut pieces = vec![
+            Piece::Paragraph(self.texts.render("lead", &vars)?),
+            Piece::Table(self.table(self.texts.plain("summary_name")?, rows)?),
+        ];
+        for s in &r.stations {
+            let mut rows = s
+                .workrooms
+                .iter()
+                .map(|w| self.row(w, &w.name, false))
+                .collect::<Result<Vec<_>, Error>>()?;
+            let total = self
+                .texts
+                .render("total_name", &json!({ "name": s.station.name }))?;
+            rows.push(self.row(&s.station, &total, true)?);
+            pieces.push(Piece::PageBreak);
+            let heading = json!({ "name": s.station.name });
+            pieces.push(Piece::Heading(
+                self.texts.render("station_heading", &heading)?,
+            ));
+            pieces.push(Piece::Table(self.table(s.station.name.clone(), rows)?));
+        }
+        Ok(ReportDoc {
+            title: self.texts.render("title", &vars)?,
+            subtitle: self.texts.render("subtitle", &vars)?,
+            date: r.month.end(),
+            footer: self.texts.plain("footer_pdf")?,
+            landscape: true,
+            style: crate::render::pdf::Style::Report,
+            pieces,
+        })
+    }
+
+    fn table(&self, name: String, rows: Vec<Vec<Val>>) -> Result<SimpleTable, Error> {
+        Ok(SimpleTable {
+            name,
+            headers: self.texts.list("headers")?,
+            widths: WIDTHS.to_vec(),
+            rows,
+            chart: None,
+        })
+    }
+
+    /// One unit's row; `rolled` rows name who has not sent, a workroom's
+    /// says whether it has.
+    fn row(&self, r: &MonthlyRow, name: &str, rolled: bool) -> Result<Vec<Val>, Error> {
+        let n = |v: u64| Val::Int(v as i64);
+        let targets = r
+            .targets
+            .iter()
+            .map(|t| self.texts.render("target_item", t))
+            .collect::<Result<Vec<_>, _>>()?;
+        let targets = if targets.is_empty() {
+            self.texts.plain("targets_none")?
+        } else {
+            targets.join("；")
+        };
+        let not_sent = match (r.not_sent.len(), rolled) {
+            (0, _) => self.texts.plain("not_sent_none")?,
+            (_, false) => self.texts.plain("not_sent_self")?,
+            (k, true) => self.texts.render(
+                "not_sent_some",
+                &json!({ "n": k, "names": r.not_sent.join("、") }),
+            )?,
+        };
+        Ok(vec![
+            Val::Text(name.to_string()),
+            n(r.activities),
+            n(r.activities_year_to_date),
+            Val::Text(targets),
+            n(r.problems_new),
+            n(r.problems_closed),
+            n(r.needs_new),
+            n(r.needs_closed),
+            n(r.open_over_30_days),
+            Val::Text(not_sent),
+        ])
+    }
+}
