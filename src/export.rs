@@ -61,20 +61,7 @@ impl Export<'_> {
     /// The period's records of every ledger.
     fn ledgers(&self, p: Period, out: &Path, district: &str) -> Result<Vec<PathBuf>, Error> {
         let inputs = &self.inputs;
-        let needed = inputs
-            .archive
-            .periods()
-            .into_iter()
-            .filter(|q| *q <= p && q.year >= p.year - 2)
-            .collect();
-        let subs = Submissions::load(
-            inputs.archive,
-            inputs.registry,
-            inputs.schema,
-            &needed,
-            &crate::validate::fingerprint(inputs.schema, inputs.registry, inputs.limits),
-            inputs.limits,
-        )?;
+        let subs = crate::aggregate::report::submissions(inputs, &[p])?;
         let codes = unit_codes(inputs.registry)?;
         let mut written = Vec::new();
         for ledger in &inputs.schema.ledgers {

@@ -233,15 +233,6 @@ pub struct AnnualReport {
     pub own_achievements: Vec<EventItem>,
 }
 
-impl AnnualReport {
-    pub fn span(&self) -> crate::period::Span {
-        crate::period::Span {
-            year: self.year,
-            half: self.half,
-        }
-    }
-}
-
 /// One row of the monthly dispatch sheet: a unit with the units below it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MonthlyRow {

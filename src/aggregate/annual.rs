@@ -42,6 +42,18 @@ pub fn periods_for(archived: &[Period], span: Span) -> Vec<Period> {
     wanted
 }
 
+/// What a year's summaries are: its halves that have both quarters in the
+/// archive and the year itself, and the periods they read between them.
+pub fn summaries_of(archived: &[Period], year: i32) -> (Vec<Span>, Vec<Period>) {
+    let mut spans = complete_halves(archived, year);
+    spans.push(Span::year(year));
+    let periods: std::collections::BTreeSet<Period> = spans
+        .iter()
+        .flat_map(|s| periods_for(archived, *s))
+        .collect();
+    (spans, periods.into_iter().collect())
+}
+
 /// The halves of `year` whose both quarters are in the archive.
 pub fn complete_halves(archived: &[Period], year: i32) -> Vec<Span> {
     (1..=2)

@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use crate::aggregate::load::Rows;
 use crate::aggregate::report::{scope_units, targets, Inputs, Known};
 use crate::error::Error;
 use crate::model::{Figures, MonthlyReport, MonthlyRow, MonthlyStation};
@@ -19,7 +20,8 @@ const OPEN_TOO_LONG_DAYS: i32 = 30;
 /// The dispatch sheet of `month`.
 pub fn build(inputs: &Inputs<'_>, month: Month) -> Result<MonthlyReport, Error> {
     let known = Known::load(inputs, month.period())?;
-    build_from(inputs, &known, month)
+    let rows = known.asof.rows()?;
+    build_from(inputs, &known, &rows, month)
 }
 
 /// The dispatch sheet of the last month of the archive's last quarter that
@@ -45,11 +47,18 @@ pub fn build_last(inputs: &Inputs<'_>) -> Result<Option<MonthlyReport>, Error> {
         )
         .filter(|d| (start..=end).contains(d))
         .max();
-    last.map(|d| build_from(inputs, &known, Month::of_date(date_of(d))))
+    last.map(|d| build_from(inputs, &known, &rows, Month::of_date(date_of(d))))
         .transpose()
 }
 
-fn build_from(inputs: &Inputs<'_>, known: &Known, month: Month) -> Result<MonthlyReport, Error> {
+/// The sheet of `month` from what is known at its quarter's end (`rows`:
+/// that point's events, as rows).
+fn build_from(
+    inputs: &Inputs<'_>,
+    known: &Known,
+    rows: &Rows,
+    month: Month,
+) -> Result<MonthlyReport, Error> {
     let period = month.period();
     let year_start = Period {
         year: month.year,
@@ -60,10 +69,17 @@ fn build_from(inputs: &Inputs<'_>, known: &Known, month: Month) -> Result<Monthl
         month: known.figures(month.start(), month.end(), true)?,
         year_to_date: known.figures(year_start, month.end(), true)?,
         own_year_to_date: known.figures(year_start, month.end(), false)?,
-        open_too_long: open_too_long(known, month)?,
+        open_too_long: open_too_long(rows, month),
+        not_sent: inputs
+            .registry
+            .tree_order()
+            .into_iter()
+            .filter(|u| inputs.archive.versions(&u.code, period).is_empty())
+            .map(|u| (u.code.clone(), u.name.clone()))
+            .collect(),
     };
     let registry = inputs.registry;
-    let row = |unit: &Unit| counts.row(inputs, unit, period);
+    let row = |unit: &Unit| counts.row(inputs, unit);
     let centre = registry.centre().ok_or_else(|| Error::NoCentre)?;
     let stations = registry
         .children(&centre.code)
@@ -89,10 +105,12 @@ struct Counts {
     own_year_to_date: BTreeMap<String, Figures>,
     /// Each unit's own items open too long.
     open_too_long: HashMap<String, u64>,
+    /// (code, name) of every unit with nothing received for the quarter, in tree order.
+    not_sent: Vec<(String, String)>,
 }
 
 impl Counts {
-    fn row(&self, inputs: &Inputs<'_>, unit: &Unit, period: Period) -> MonthlyRow {
+    fn row(&self, inputs: &Inputs<'_>, unit: &Unit) -> MonthlyRow {
         let get = |m: &BTreeMap<String, Figures>| m.get(&unit.code).cloned().unwrap_or_default();
         let (month, ytd) = (get(&self.month), get(&self.year_to_date));
         let scope: BTreeSet<String> = scope_units(inputs.registry, unit);
@@ -108,13 +126,11 @@ impl Counts {
             needs_new: month.needs.new,
             needs_closed: month.needs.closed,
             open_over_30_days: scope.iter().filter_map(|u| self.open_too_long.get(u)).sum(),
-            not_sent: inputs
-                .registry
-                .tree_order()
-                .into_iter()
-                .filter(|u| scope.contains(&u.code))
-                .filter(|u| inputs.archive.versions(&u.code, period).is_empty())
-                .map(|u| u.name.clone())
+            not_sent: self
+                .not_sent
+                .iter()
+                .filter(|(code, _)| scope.contains(code))
+                .map(|(_, name)| name.clone())
                 .collect(),
         }
     }
@@ -122,16 +138,16 @@ impl Counts {
 
 /// Per unit, its problems and needs registered this year and open at the
 /// month's end for more than [`OPEN_TOO_LONG_DAYS`].
-fn open_too_long(known: &Known, month: Month) -> Result<HashMap<String, u64>, Error> {
+fn open_too_long(rows: &Rows, month: Month) -> HashMap<String, u64> {
     let end = day(month.end());
     let mut out = HashMap::new();
-    for c in known.asof.rows()?.cases {
+    for c in &rows.cases {
         let open = c.registered <= end && c.closed.is_none_or(|d| d > end);
         if open && end - c.registered > OPEN_TOO_LONG_DAYS {
-            *out.entry(c.unit).or_default() += 1;
+            *out.entry(c.unit.clone()).or_default() += 1;
         }
     }
-    Ok(out)
+    out
 }
 
 /// The day the newest workbook of the year up to `period` was received.

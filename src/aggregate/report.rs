@@ -127,20 +127,25 @@ pub fn build_all(inputs: &Inputs<'_>, periods: &[Period]) -> Result<Vec<Vec<Unit
         .collect()
 }
 
-/// The submissions that can matter for `periods`, and their validated records.
-fn load(inputs: &Inputs<'_>, periods: &[Period]) -> Result<(Submissions, Records), Error> {
+/// The submissions that can matter for `periods` (see [`needed_for`]).
+pub fn submissions(inputs: &Inputs<'_>, periods: &[Period]) -> Result<Submissions, Error> {
     let needed: BTreeSet<Period> = periods
         .iter()
         .flat_map(|p| needed_for(inputs.archive, *p))
         .collect();
-    let subs = Submissions::load(
+    Submissions::load(
         inputs.archive,
         inputs.registry,
         inputs.schema,
         &needed,
         &inputs.fingerprint(),
         inputs.limits,
-    )?;
+    )
+}
+
+/// The submissions that can matter for `periods`, and their validated records.
+fn load(inputs: &Inputs<'_>, periods: &[Period]) -> Result<(Submissions, Records), Error> {
+    let subs = submissions(inputs, periods)?;
     let records = Records::read(inputs.archive, inputs.schema, &subs)?;
     Ok((subs, records))
 }

@@ -188,9 +188,7 @@ impl Index {
             .map_err(fail)?;
         let mut out = Vec::with_capacity(records.len());
         {
-            let mut object = tx
-                .prepare_cached("INSERT OR IGNORE INTO objects (hash, size) VALUES (?1, ?2)")
-                .map_err(fail)?;
+            let mut object = tx.prepare_cached(INSERT_OBJECT).map_err(fail)?;
             let mut reception = tx.prepare_cached(INSERT_RECEPTION).map_err(fail)?;
             for mut r in records {
                 object.execute(params![r.hash, r.size]).map_err(fail)?;
@@ -251,11 +249,8 @@ impl Index {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(fail)?;
-        tx.execute(
-            "INSERT OR IGNORE INTO objects (hash, size) VALUES (?1, ?2)",
-            params![n.hash, size as i64],
-        )
-        .map_err(fail)?;
+        tx.execute(INSERT_OBJECT, params![n.hash, size as i64])
+            .map_err(fail)?;
         tx.execute(
             "INSERT INTO notices (unit, period, kind, state, recipient, message_id, hash, \
              outcome, error, time) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -323,9 +318,7 @@ impl Index {
         }
         let mut n = 0;
         {
-            let mut object = tx
-                .prepare_cached("INSERT OR IGNORE INTO objects (hash, size) VALUES (?1, ?2)")
-                .map_err(fail)?;
+            let mut object = tx.prepare_cached(INSERT_OBJECT).map_err(fail)?;
             let mut reception = tx.prepare_cached(INSERT_RECEPTION).map_err(fail)?;
             for r in records {
                 object.execute(params![r.hash, r.size]).map_err(fail)?;
@@ -565,6 +558,9 @@ const COLUMNS: &str = "r.seq, r.key, r.hash, o.size, r.original_name, r.sender, 
 
 const INSERT_MESSAGE: &str = "INSERT OR IGNORE INTO mail_messages (mailbox, uidvalidity, uid, \
     hash, message_id, intake_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+/// An object (a stored file or message) by its hash, once.
+const INSERT_OBJECT: &str = "INSERT OR IGNORE INTO objects (hash, size) VALUES (?1, ?2)";
 
 const INSERT_RECEPTION: &str = "INSERT INTO receptions (seq, key, hash, original_name, sender, \
     email_date, subject, message_id, source, intake_time, received, received_from, unit, period, \

@@ -9,7 +9,6 @@ use serde_json::json;
 use super::common::Outcome;
 use crate::cli::ServeArgs;
 use crate::config::Config;
-use crate::period::{Period, Span};
 use crate::registry::{Level, Registry};
 use crate::render::console::say;
 use crate::web::{Desk, Progress, ReportJob, Stage};
@@ -76,33 +75,28 @@ fn make(
     let archive = crate::archive::Archive::open(dir)?;
     let inputs = super::common::inputs(config, registry, &archive);
     let step = || progress.step();
+    // A report for the centre and one for each station (workrooms get none).
+    let reported_units = registry
+        .units()
+        .iter()
+        .filter(|u| u.level != Level::Workroom)
+        .count();
     let files = match job {
         ReportJob::Quarterly(period) => {
             progress.stage(Stage::Model, 0);
             let reports = crate::aggregate::report::build(&inputs, *period)?;
-            progress.stage(
-                Stage::Reports,
-                written_of(registry.units().iter().map(|u| u.level)),
-            );
+            progress.stage(Stage::Reports, reported_units);
             let written =
                 super::report::write_quarterly(&reports, &config.schema, &config.output, &step)?;
             written.len() * 2
         }
         ReportJob::Annual(year) => {
             progress.stage(Stage::Model, 0);
-            let archived = archive.periods();
-            let mut spans = crate::aggregate::annual::complete_halves(&archived, *year);
-            spans.push(Span::year(*year));
-            let periods: Vec<Period> = spans
-                .iter()
-                .flat_map(|s| crate::aggregate::annual::periods_for(&archived, *s))
-                .collect::<std::collections::BTreeSet<_>>()
-                .into_iter()
-                .collect();
+            let (spans, periods) =
+                crate::aggregate::annual::summaries_of(&archive.periods(), *year);
             let built = crate::aggregate::report::build_all(&inputs, &periods)?;
             let by_period = periods.iter().copied().zip(built).collect();
-            let per_span = written_of(registry.units().iter().map(|u| u.level));
-            progress.stage(Stage::Reports, per_span * spans.len());
+            progress.stage(Stage::Reports, reported_units * spans.len());
             let done = super::run::write_year(config, registry, &by_period, *year, &step)?;
             let halves: usize = done.halves.iter().map(|(_, n)| n).sum();
             (done.annual + halves) * 2 + done.packets
@@ -114,10 +108,4 @@ fn make(
         }
     };
     Ok(files)
-}
-
-/// How many reports are written for these units: the centre's and the
-/// stations' (workrooms get none).
-fn written_of(levels: impl Iterator<Item = Level>) -> usize {
-    levels.filter(|l| *l != Level::Workroom).count()
 }

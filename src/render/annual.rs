@@ -106,7 +106,7 @@ impl Annual {
     /// How the text names the span (`w`, `span`, `end_of`, `at_end`, `than`).
     fn span_words(&self, r: &AnnualReport) -> Result<serde_json::Value, Error> {
         let at = json!({ "year": r.year, "half": r.half });
-        let mut words = json!({ "year": r.year, "half": r.half });
+        let mut words = at.clone();
         for key in ["w", "span", "end_of", "at_end", "than"] {
             words[key] = json!(self.texts.render(key, &at)?);
         }

@@ -143,18 +143,15 @@ pub async fn original(
     viewer: Viewer,
     Path((code, seq)): Path<(String, u64)>,
 ) -> Result<Response, WebError> {
-    let d = desk.clone();
-    let account = viewer.account.clone();
-    tokio::task::spawn_blocking(move || {
-        let (archive, r) = record(&d, &account, &code, seq)?;
-        let bytes = archive.bytes(&r)?;
+    with_record(desk, viewer, code, seq, |_, archive, r| {
+        let bytes = archive.bytes(r)?;
         Ok(download(
             &r.original_name,
             "application/octet-stream",
             bytes,
         ))
     })
-    .await?
+    .await
 }
 
 pub async fn feedback(
@@ -162,12 +159,26 @@ pub async fn feedback(
     viewer: Viewer,
     Path((code, seq)): Path<(String, u64)>,
 ) -> Result<Response, WebError> {
-    let d = desk.clone();
-    let account = viewer.account.clone();
-    tokio::task::spawn_blocking(move || {
-        let (archive, r) = record(&d, &account, &code, seq)?;
-        let (name, bytes) = feedback_workbook(&d, &archive, &r)?;
+    with_record(desk, viewer, code, seq, |d, archive, r| {
+        let (name, bytes) = feedback_workbook(d, archive, r)?;
         Ok(download(&name, crate::mail::compose::XLSX, bytes))
+    })
+    .await
+}
+
+/// `make` the response from reception `seq` of unit `code`, if the viewer
+/// may see it, off the async threads (it reads and may validate a file).
+async fn with_record(
+    desk: Arc<Desk>,
+    viewer: Viewer,
+    code: String,
+    seq: u64,
+    make: impl FnOnce(&Desk, &Archive, &Record) -> Result<Response, WebError> + Send + 'static,
+) -> Result<Response, WebError> {
+    let account = viewer.account;
+    tokio::task::spawn_blocking(move || {
+        let (archive, r) = record(&desk, &account, &code, seq)?;
+        make(&desk, &archive, &r)
     })
     .await?
 }
