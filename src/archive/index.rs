@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::accounts::{Account, Role, Session};
 use super::extract::Validation;
@@ -138,6 +138,26 @@ impl Index {
         Error::index(&self.path, e)
     }
 
+    /// A write transaction (waiting for other writers, not failing on
+    /// them), and how its errors name the index.
+    fn begin(
+        &mut self,
+    ) -> Result<
+        (
+            Transaction<'_>,
+            impl Fn(rusqlite::Error) -> Error + Copy + '_,
+        ),
+        Error,
+    > {
+        let path = &self.path;
+        let fail = move |e| Error::index(path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(fail)?;
+        Ok((tx, fail))
+    }
+
     /// Create the tables of a new index; refuse one made by a newer jucai.
     fn create(&mut self) -> Result<(), Error> {
         let path = self.path.clone();
@@ -180,12 +200,7 @@ impl Index {
         records: Vec<Record>,
         messages: &[TakenMessage],
     ) -> Result<Vec<Option<Record>>, Error> {
-        let path = self.path.clone();
-        let fail = |e| Error::index(&path, e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(fail)?;
+        let (tx, fail) = self.begin()?;
         let mut out = Vec::with_capacity(records.len());
         {
             let mut object = tx.prepare_cached(INSERT_OBJECT).map_err(fail)?;
@@ -243,12 +258,7 @@ impl Index {
     /// Record a notice sent (or tried); `hash` names the message as sent,
     /// stored in the archive's objects beforehand.
     pub fn insert_notice(&mut self, n: &Notice, size: u64) -> Result<(), Error> {
-        let path = self.path.clone();
-        let fail = |e| Error::index(&path, e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(fail)?;
+        let (tx, fail) = self.begin()?;
         tx.execute(INSERT_OBJECT, params![n.hash, size as i64])
             .map_err(fail)?;
         tx.execute(
@@ -304,12 +314,7 @@ impl Index {
     /// into an index that has none yet (checked in the same transaction, so
     /// two processes opening an old archive at once import it once).
     pub fn import(&mut self, records: &[Record]) -> Result<usize, Error> {
-        let path = self.path.clone();
-        let fail = |e| Error::index(&path, e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(fail)?;
+        let (tx, fail) = self.begin()?;
         let existing: i64 = tx
             .query_row("SELECT count(*) FROM receptions", [], |r| r.get(0))
             .map_err(fail)?;
@@ -344,12 +349,7 @@ impl Index {
         fingerprint: &str,
         validations: &[Validation],
     ) -> Result<(), Error> {
-        let path = self.path.clone();
-        let fail = |e| Error::index(&path, e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(fail)?;
+        let (tx, fail) = self.begin()?;
         {
             let mut insert = tx
                 .prepare_cached(
