@@ -127,6 +127,18 @@ fn the_dispatch_sheet_is_a_landscape_page_per_station_after_the_summary() {
         let station = s["station"]["name"].as_str().unwrap();
         assert!(sheets.iter().any(|n| n == station), "{station}: {sheets:?}");
     }
+    // The table sheets print as the PDF does (they came out upright and
+    // tiny), with their wrapping headers' row tall enough to read.
+    for (i, name) in sheets.iter().enumerate().skip(1) {
+        let xml = common::sheet_xml(&pdf.with_extension("xlsx"), i);
+        assert!(xml.contains("orientation=\"landscape\""), "{name}");
+        let header_row = xml.split("<row r=\"1\"").nth(1).unwrap_or_default();
+        let header_row = &header_row[..header_row.find('>').unwrap_or(0)];
+        assert!(
+            header_row.contains("customHeight=\"1\""),
+            "{name}: {header_row}"
+        );
+    }
 }
 
 #[test]

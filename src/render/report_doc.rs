@@ -220,7 +220,7 @@ impl ReportDoc {
         }
         xlsx::print_setup(sheet, false, None)?;
         for (t, name) in self.tables().zip(sheets) {
-            table_sheet(&mut book, name, t, &s)?;
+            table_sheet(&mut book, name, t, &s, self.landscape)?;
         }
         Ok(book)
     }
@@ -262,13 +262,21 @@ fn table_sheet(
     name: &str,
     t: &SimpleTable,
     s: &Styles,
+    landscape: bool,
 ) -> Result<(), XlsxError> {
     let sheet = book.add_worksheet();
     sheet.set_name(name)?;
+    let mut header_lines = 1;
     for (c, h) in t.headers.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, h, &s.header)?;
-        let w = t.widths.get(c).copied().unwrap_or(1.0);
-        sheet.set_column_width(c as u16, f64::from(w) * 8.0 + 4.0)?;
+        let w = f64::from(t.widths.get(c).copied().unwrap_or(1.0)) * 8.0 + 4.0;
+        sheet.set_column_width(c as u16, w)?;
+        header_lines = header_lines.max(xlsx::wrapped_lines(h, w));
+    }
+    // Row heights are not fitted when the file is opened: a header that
+    // wraps gets the lines it needs.
+    if header_lines > 1 {
+        sheet.set_row_height(0, 15.0 * f64::from(header_lines) + 4.0)?;
     }
     let int = s.cell.clone().set_num_format("#,##0");
     let pct = s.cell.clone().set_num_format("0.0%");
@@ -297,7 +305,8 @@ fn table_sheet(
         }
     }
     sheet.set_freeze_panes(1, 0)?;
-    xlsx::print_setup(sheet, false, Some((0, 0)))?;
+    // Printed as the PDF is: a landscape report's tables are too wide upright.
+    xlsx::print_setup(sheet, landscape, Some((0, 0)))?;
     if let Some((title, label, value)) = &t.chart {
         if !t.rows.is_empty() {
             let last = t.rows.len() as u32;
