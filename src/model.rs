@@ -3,13 +3,83 @@
 //! beyond what a report may show (no ID numbers, no phones).
 
 use std::collections::BTreeMap;
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::period::Period;
 
-/// Counts by a category's values (e.g. 学历 → 大学本科 → 12).
-pub type Breakdown = BTreeMap<String, u64>;
+/// Counts by a category's values (e.g. 学历 → 大学本科 → 12), in the
+/// values' order, serialised as a map. A sorted list with shared value
+/// names, not a map: a report model holds a dozen of these per window, most
+/// with a handful of entries, and a map's nodes were most of its memory.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Breakdown(Vec<(Arc<str>, u64)>);
+
+impl Breakdown {
+    fn find(&self, key: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| (**k).cmp(key))
+    }
+
+    /// The count of `key`.
+    pub fn get(&self, key: &str) -> Option<&u64> {
+        self.find(key).ok().map(|i| &self.0[i].1)
+    }
+
+    /// Set the count of `key`.
+    pub fn insert(&mut self, key: impl Into<Arc<str>> + AsRef<str>, n: u64) {
+        match self.find(key.as_ref()) {
+            Ok(i) => self.0[i].1 = n,
+            Err(i) => self.0.insert(i, (key.into(), n)),
+        }
+    }
+
+    /// Add `n` to the count of `key`.
+    pub fn add(&mut self, key: &str, n: u64) {
+        match self.find(key) {
+            Ok(i) => self.0[i].1 += n,
+            Err(i) => self.0.insert(i, (key.into(), n)),
+        }
+    }
+
+    /// Values and counts, in the values' order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &u64)> {
+        self.0.iter().map(|(k, n)| (&**k, n))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(k, _)| &**k)
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &u64> {
+        self.0.iter().map(|(_, n)| n)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<K: AsRef<str>> FromIterator<(K, u64)> for Breakdown {
+    fn from_iter<I: IntoIterator<Item = (K, u64)>>(entries: I) -> Breakdown {
+        let mut b = Breakdown::default();
+        for (k, n) in entries {
+            b.insert(k.as_ref(), n);
+        }
+        b
+    }
+}
+
+impl Serialize for Breakdown {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
+    }
+}
 
 /// Figures for one window (a quarter, or the year to date).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -83,6 +153,51 @@ pub struct Figures {
     pub achievements: AchievementFigures,
 }
 
+/// A value shared by the reports that show it: a quarter's figures are also
+/// the next quarter's previous quarter and a line of the annual summary, a
+/// workroom's own year to date is its year to date, and an open item is
+/// listed by its workroom, its station and the centre. At province size
+/// copies of these were most of the report models' memory. Serialised as
+/// the value itself.
+#[derive(Debug, Default, PartialEq)]
+pub struct Shared<T>(Arc<T>);
+
+/// Figures shared between reports (see [`Shared`]).
+pub type SharedFigures = Shared<Figures>;
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Shared<T> {
+        Shared(Arc::clone(&self.0))
+    }
+}
+
+impl<T> Deref for Shared<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// A change makes the changed report's own copy (copy on write).
+impl<T: Clone> DerefMut for Shared<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+impl<T> From<T> for Shared<T> {
+    fn from(value: T) -> Shared<T> {
+        Shared(Arc::new(value))
+    }
+}
+
+impl<T: Serialize> Serialize for Shared<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
 /// An annual target and how far the year has come.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Target {
@@ -122,7 +237,7 @@ pub struct Reporting {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Quality {
     /// Rows left out of the figures because they had errors, by ledger.
-    pub rows_excluded: Breakdown,
+    pub rows_excluded: BTreeMap<String, u64>,
     pub files_with_errors: u64,
     pub warnings: u64,
 }
@@ -162,22 +277,22 @@ pub struct UnitReport {
     /// The level as the program knows it (centre, station, workroom).
     pub level_kind: crate::registry::Level,
     pub period: Period,
-    pub quarter: Figures,
-    pub year_to_date: Figures,
+    pub quarter: SharedFigures,
+    pub year_to_date: SharedFigures,
     /// From the first day of the half-year (the year to date in the first
     /// half): what a half-year summary counts.
-    pub half_to_date: Figures,
+    pub half_to_date: SharedFigures,
     /// The unit's own year to date, without the units below it.
-    pub own_year_to_date: Figures,
+    pub own_year_to_date: SharedFigures,
     /// The same figures for the previous quarter and the same quarter last
     /// year, when the archive has them.
-    pub previous_quarter: Option<Figures>,
-    pub previous_year: Option<Figures>,
+    pub previous_quarter: Option<SharedFigures>,
+    pub previous_year: Option<SharedFigures>,
     pub targets: Vec<Target>,
     pub six_haves: Vec<Check>,
     pub reporting: Reporting,
     pub quality: Quality,
-    pub open_items: Vec<OpenItem>,
+    pub open_items: Vec<Shared<OpenItem>>,
     /// The unit's own activities and achievements this year to date.
     pub own_activities: Vec<EventItem>,
     pub own_achievements: Vec<EventItem>,
@@ -210,11 +325,11 @@ pub struct AnnualReport {
     /// The last quarter of the span in the archive: the figures are as of its end.
     pub as_of: Period,
     /// The span's figures: events dated in it, the roster at its end.
-    pub total: Figures,
+    pub total: SharedFigures,
     /// The same span of last year, as of the same quarter, when the archive has it.
-    pub previous_year: Option<Figures>,
+    pub previous_year: Option<SharedFigures>,
     /// Each quarter's own figures, in order.
-    pub quarters: Vec<(Period, Figures)>,
+    pub quarters: Vec<(Period, SharedFigures)>,
     pub targets: Vec<Target>,
     pub reporting: YearReporting,
     pub quality: Quality,
@@ -273,4 +388,29 @@ pub struct MonthlyReport {
     pub received_until: Option<String>,
     pub centre: MonthlyRow,
     pub stations: Vec<MonthlyStation>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_breakdown_keeps_its_values_in_order_and_serialises_as_a_map() {
+        let mut b = Breakdown::default();
+        b.insert("男", 2);
+        b.add("女", 3);
+        b.add("男", 1);
+        b.insert(Arc::<str>::from("未填"), 1);
+        assert_eq!(b.get("男"), Some(&3));
+        assert_eq!(b.get("其他"), None);
+        let map: BTreeMap<&str, u64> = b.iter().map(|(k, n)| (k, *n)).collect();
+        assert_eq!(
+            b.keys().collect::<Vec<_>>(),
+            map.keys().copied().collect::<Vec<_>>()
+        );
+        assert_eq!(
+            serde_json::to_string(&b).unwrap(),
+            serde_json::to_string(&map).unwrap()
+        );
+    }
 }

@@ -41,13 +41,21 @@ pub fn is_match_key(s: &str) -> bool {
 
 /// The key two headers (or enum values, or sheet names) are compared by.
 pub fn match_key(s: &str) -> String {
+    match_key_of(s).into_owned()
+}
+
+/// [`match_key`], borrowed when `s` is already its own key (scanning many
+/// cells for a few labels copies none of them).
+pub fn match_key_of(s: &str) -> Cow<'_, str> {
     if is_match_key(s) {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
-    nfkc(s)
-        .chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '*' | '★' | '☆'))
-        .collect()
+    Cow::Owned(
+        nfkc(s)
+            .chars()
+            .filter(|c| !c.is_whitespace() && !matches!(c, '*' | '★' | '☆'))
+            .collect(),
+    )
 }
 
 /// The key a sheet name is matched by: like [`match_key`], without a trailing `台账`.

@@ -687,6 +687,18 @@ fn figures_match_the_hand_computed_values() {
         json!({"县区级": 1, "市级": 1})
     );
     assert_eq!(y("9", "achievements.research_reports"), json!(1));
+
+    // Own figures: a workroom's are its year to date (shared, not counted
+    // again); a station with nothing of its own has none, though its
+    // workroom has some.
+    let own = |unit: &str, path: &str| at(&r[unit], &format!("own_year_to_date.{path}")).clone();
+    assert_eq!(
+        r["9-01-01"]["own_year_to_date"],
+        r["9-01-01"]["year_to_date"]
+    );
+    assert_eq!(y("9-02", "talents.in_library"), json!(1));
+    assert_eq!(own("9-02", "talents.in_library"), json!(0));
+    assert_eq!(own("9-01", "talents.in_library"), json!(1), "甲 itself");
 }
 
 #[test]

@@ -33,7 +33,7 @@ fn good(name: &str) -> AnnualReport {
             year: 2023,
             quarter: 4,
         },
-        total: y,
+        total: y.into(),
         previous_year: None,
         quarters: Vec::new(),
         targets: Vec::new(),

@@ -123,8 +123,8 @@ fn facts(codes: &[String], picks: &[(usize, i32, i32, u8)]) -> AsOf {
 }
 
 fn add_breakdown(a: &mut Breakdown, b: &Breakdown) {
-    for (k, v) in b {
-        *a.entry(k.clone()).or_default() += v;
+    for (k, v) in b.iter() {
+        a.add(k, *v);
     }
 }
 

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::aggregate::report::{build_all, Inputs};
 use crate::error::Error;
-use crate::model::{AnnualReport, Figures, Quality, UnitReport, YearReporting};
+use crate::model::{AnnualReport, Quality, SharedFigures, UnitReport, YearReporting};
 use crate::period::{Period, Span};
 use crate::status::Timeliness;
 
@@ -70,7 +70,7 @@ fn same_quarter_last_year(p: Period) -> Period {
 }
 
 /// The span's total in a quarterly model of its last quarter.
-fn total_of(span: Span, r: &UnitReport) -> Figures {
+fn total_of(span: Span, r: &UnitReport) -> SharedFigures {
     match span.half {
         Some(_) => r.half_to_date.clone(),
         None => r.year_to_date.clone(),
@@ -155,7 +155,7 @@ pub fn fold(span: Span, by_period: &BTreeMap<Period, Vec<UnitReport>>) -> Vec<An
                 .activities
                 .by_type
                 .keys()
-                .cloned()
+                .map(str::to_string)
                 .collect(),
             own_quarters,
             own_activities: sorted(&current.own_activities, &since),

@@ -6,7 +6,8 @@
 //! them afterwards), so counting per unit first gives the same figures as
 //! counting per scope, without a copy of every fact for each of its scopes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use polars::prelude::*;
 
@@ -411,10 +412,17 @@ impl Scoped<'_> {
         let scopes = df.column("scope")?.str()?;
         let keys = df.column(by)?.str()?;
         let n = df.column("n")?.u64()?;
+        // One copy of each value's name, shared by every scope's breakdown.
+        let mut names: HashMap<&str, Arc<str>> = HashMap::new();
         for ((s, k), n) in scopes.iter().zip(keys.iter()).zip(n.iter()) {
             if let (Some(s), Some(k), Some(n)) = (s, k, n) {
-                let key = if k.is_empty() { &bands().blank } else { k };
-                slot(out.entry(s.to_string()).or_default()).insert(key.to_string(), n);
+                let key = if k.is_empty() {
+                    bands().blank.as_str()
+                } else {
+                    k
+                };
+                let name = names.entry(key).or_insert_with(|| Arc::from(key)).clone();
+                slot(out.entry(s.to_string()).or_default()).insert(name, n);
             }
         }
         Ok(())

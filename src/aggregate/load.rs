@@ -28,10 +28,16 @@ const CARRY_BACK: usize = 8;
 pub struct Submissions {
     /// (unit, period) → the workbook that counts.
     newest: BTreeMap<(String, Period), Validation>,
+    /// Each counted workbook's number (by content hash): the records carry
+    /// it instead of the 64-letter hash, which was a sixth of their memory.
+    numbers: HashMap<String, u32>,
 }
 
+/// The column of a counted workbook's number on its records.
+pub const WORKBOOK: &str = "_workbook";
+
 /// The records of the counted workbooks, one frame per kind, each row with
-/// its workbook's `_hash`.
+/// its workbook's number ([`WORKBOOK`]).
 pub struct Records {
     pub talents: DataFrame,
     pub cases: DataFrame,
@@ -74,7 +80,19 @@ impl Submissions {
             .into_iter()
             .filter_map(|(u, p, h)| Some(((u, p), known.get(&h)?.clone())))
             .collect();
-        Ok(Submissions { newest })
+        let hashes: BTreeSet<&str> = newest.values().map(|v| v.hash.as_str()).collect();
+        let numbers = hashes
+            .into_iter()
+            .zip(0u32..)
+            .map(|(h, n)| (h.to_string(), n))
+            .collect();
+        Ok(Submissions { newest, numbers })
+    }
+
+    /// The number of a counted workbook (see [`WORKBOOK`]).
+    fn number(&self, hash: &str) -> u32 {
+        // Every counted workbook is numbered when loaded; u32::MAX matches no record.
+        self.numbers.get(hash).copied().unwrap_or(u32::MAX)
     }
 
     /// What validating the newest submission of `unit` for `period` gave.
@@ -82,8 +100,9 @@ impl Submissions {
         self.newest.get(&(unit.to_string(), period))
     }
 
-    /// The records of ledger `key` of every counted workbook: `_hash`, `_id`
-    /// and `columns` (expressions over the extract's field columns).
+    /// The records of ledger `key` of every counted workbook: its number
+    /// ([`WORKBOOK`]), `_id` and `columns` (expressions over the extract's
+    /// field columns).
     pub fn ledger(
         &self,
         archive: &Archive,
@@ -104,11 +123,12 @@ impl Submissions {
         let keys = df!(
             extract::HASH => pairs.iter().map(|(h, _)| *h).collect::<Vec<_>>(),
             extract::BATCH => pairs.iter().map(|(_, b)| *b).collect::<Vec<_>>(),
+            WORKBOOK => pairs.iter().map(|(h, _)| self.number(h)).collect::<Vec<_>>(),
         )?;
         let Some(scan) = archive.scan(key, &batches)? else {
             return Ok(DataFrame::empty());
         };
-        let mut all = vec![col(extract::HASH), col(extract::ID)];
+        let mut all = vec![col(WORKBOOK), col(extract::ID)];
         all.extend(columns);
         Ok(scan
             .join(
@@ -372,7 +392,7 @@ fn unit_quality(v: &Validation) -> UnitQuality {
 pub struct Picks {
     units: Vec<String>,
     quarters: Vec<u32>,
-    hashes: Vec<String>,
+    workbooks: Vec<u32>,
 }
 
 impl Picks {
@@ -393,7 +413,7 @@ impl Picks {
                 if from != period {
                     carried_forward.insert(unit.code.clone());
                 }
-                picks.add(&unit.code, 0, &v.hash);
+                picks.add(&unit.code, 0, subs.number(&v.hash));
             }
         }
         (picks, carried_forward)
@@ -409,30 +429,30 @@ impl Picks {
                     quarter: q,
                 };
                 if let Some(v) = subs.get(&unit.code, p) {
-                    picks.add(&unit.code, q, &v.hash);
+                    picks.add(&unit.code, q, subs.number(&v.hash));
                 }
             }
         }
         picks
     }
 
-    fn add(&mut self, unit: &str, quarter: u8, hash: &str) {
+    fn add(&mut self, unit: &str, quarter: u8, workbook: u32) {
         self.units.push(unit.to_string());
         self.quarters.push(u32::from(quarter));
-        self.hashes.push(hash.to_string());
+        self.workbooks.push(workbook);
     }
 
     fn frame(&self) -> PolarsResult<DataFrame> {
         df!(
             "unit" => self.units.clone(),
             "_quarter" => self.quarters.clone(),
-            extract::HASH => self.hashes.clone(),
+            WORKBOOK => self.workbooks.clone(),
         )
     }
 
     /// The picked workbooks' rows, each with its unit (without the columns
     /// that picked them: every later step joins each row to its scopes, and
-    /// a 64-letter hash on every row and scope was most of the memory).
+    /// a hash on every row and scope was most of the memory).
     pub fn join(&self, rows: &DataFrame) -> Result<DataFrame, Error> {
         if rows.width() == 0 {
             return Ok(DataFrame::empty());
@@ -442,8 +462,8 @@ impl Picks {
             .lazy()
             .join(
                 rows.clone().lazy(),
-                [col(extract::HASH)],
-                [col(extract::HASH)],
+                [col(WORKBOOK)],
+                [col(WORKBOOK)],
                 JoinArgs::new(JoinType::Inner),
             )
             .collect()?
@@ -470,8 +490,8 @@ impl Picks {
             .lazy()
             .join(
                 rows.clone().lazy(),
-                [col(extract::HASH)],
-                [col(extract::HASH)],
+                [col(WORKBOOK)],
+                [col(WORKBOOK)],
                 JoinArgs::new(JoinType::Inner),
             )
             .sort(
@@ -488,7 +508,7 @@ impl Picks {
 }
 
 /// The columns a pick adds to the rows, dropped once the rows are picked.
-const PICKED: [&str; 2] = [extract::HASH, "_quarter"];
+const PICKED: [&str; 2] = [WORKBOOK, "_quarter"];
 
 /// The roster frame with each talent's age band at `end` (`age`).
 fn with_age_bands(mut talents: DataFrame, end: NaiveDate) -> Result<DataFrame, Error> {

@@ -15,7 +15,9 @@ use crate::aggregate::load::{
 };
 use crate::archive::Archive;
 use crate::error::Error;
-use crate::model::{EventItem, Figures, OpenItem, Quality, Reporting, Target, UnitReport};
+use crate::model::{
+    EventItem, Figures, OpenItem, Quality, Reporting, Shared, SharedFigures, Target, UnitReport,
+};
 use crate::period::Period;
 use crate::period::{date_of, day};
 use crate::registry::{Registry, Unit};
@@ -42,14 +44,34 @@ impl Inputs<'_> {
     }
 }
 
-/// Figures of every scope for one as-of point.
+/// Figures of every scope for one as-of point, each shared by the reports
+/// that show it.
 struct Computed {
-    quarter: BTreeMap<String, Figures>,
-    year_to_date: BTreeMap<String, Figures>,
+    quarter: BTreeMap<String, SharedFigures>,
+    year_to_date: BTreeMap<String, SharedFigures>,
     /// From the first day of the point's half-year (the year to date in
     /// the first half).
-    half_to_date: BTreeMap<String, Figures>,
-    own_ytd: BTreeMap<String, Figures>,
+    half_to_date: BTreeMap<String, SharedFigures>,
+    /// Only for units with units below them: a unit without any has its
+    /// year to date as its own.
+    own_ytd: BTreeMap<String, SharedFigures>,
+}
+
+impl Computed {
+    /// The unit's own year to date (`leaf`: it has no units below it). A
+    /// unit with units below it but nothing of its own has none.
+    fn own(&self, unit: &str, leaf: bool) -> Option<&SharedFigures> {
+        let figures = if leaf {
+            &self.year_to_date
+        } else {
+            &self.own_ytd
+        };
+        figures.get(unit)
+    }
+}
+
+fn shared(figures: BTreeMap<String, Figures>) -> BTreeMap<String, SharedFigures> {
+    figures.into_iter().map(|(k, f)| (k, f.into())).collect()
 }
 
 fn compute(asof: &AsOf, rolled: &DataFrame, own: &DataFrame) -> Result<Computed, Error> {
@@ -62,17 +84,17 @@ fn compute(asof: &AsOf, rolled: &DataFrame, own: &DataFrame) -> Result<Computed,
     .start());
     let (start, end) = (day(p.start()), day(p.end()));
     let rolled = frames.scoped(rolled);
-    let year_to_date = rolled.figures(year_start, end, year_start)?;
+    let year_to_date = shared(rolled.figures(year_start, end, year_start)?);
     let half_to_date = if p.quarter > 2 {
-        rolled.figures(day(p.half_start()), end, year_start)?
+        shared(rolled.figures(day(p.half_start()), end, year_start)?)
     } else {
         year_to_date.clone()
     };
     Ok(Computed {
-        quarter: rolled.figures(start, end, year_start)?,
+        quarter: shared(rolled.figures(start, end, year_start)?),
         year_to_date,
         half_to_date,
-        own_ytd: frames.figures(own, year_start, end, year_start)?,
+        own_ytd: shared(frames.figures(own, year_start, end, year_start)?),
     })
 }
 
@@ -104,7 +126,7 @@ struct Point {
 pub fn build_all(inputs: &Inputs<'_>, periods: &[Period]) -> Result<Vec<Vec<UnitReport>>, Error> {
     let (subs, records) = load(inputs, periods)?;
     let rolled = membership(inputs.registry, true)?;
-    let own = membership(inputs.registry, false)?;
+    let own = own_of_parents(inputs.registry)?;
     let archived: BTreeSet<Period> = inputs.archive.periods().into_iter().collect();
     let wanted: BTreeSet<Period> = periods
         .iter()
@@ -121,10 +143,29 @@ pub fn build_all(inputs: &Inputs<'_>, periods: &[Period]) -> Result<Vec<Vec<Unit
             Ok((p, Point { asof, computed }))
         })
         .collect::<Result<_, Error>>()?;
+    // Every point has picked its rows: the extracts' columns are not read again.
+    drop(records);
     periods
         .par_iter()
         .map(|p| build_with(inputs, &subs, &points, *p))
         .collect()
+}
+
+/// The units with units below them.
+fn parents(registry: &Registry) -> BTreeSet<&str> {
+    registry
+        .units()
+        .iter()
+        .filter_map(|u| u.parent.as_deref())
+        .filter(|p| registry.unit(p).is_some())
+        .collect()
+}
+
+/// Unit → itself for the units with units below them (the others' own
+/// figures are their rolled ones).
+fn own_of_parents(registry: &Registry) -> Result<DataFrame, Error> {
+    let parents: Vec<&str> = parents(registry).into_iter().collect();
+    Ok(polars::df!("unit" => &parents, "scope" => &parents)?)
 }
 
 /// The submissions that can matter for `periods` (see [`needed_for`]).
@@ -199,17 +240,23 @@ fn same_quarter_last_year(p: Period) -> Period {
 struct ByUnit<'a> {
     activities: HashMap<&'a str, Vec<&'a ActivityRow>>,
     achievements: HashMap<&'a str, Vec<&'a AchievementRow>>,
-    cases: HashMap<&'a str, Vec<&'a CaseRow>>,
+    /// Each unit's own open problems and needs.
+    open: HashMap<&'a str, Vec<Shared<OpenItem>>>,
     /// Position of each unit in the status sheet's order.
     status: HashMap<&'a str, (usize, &'a UnitStatus)>,
 }
 
 impl<'a> ByUnit<'a> {
-    fn new(rows: &'a Rows, status: &'a StatusReport) -> ByUnit<'a> {
+    fn new(
+        rows: &'a Rows,
+        status: &'a StatusReport,
+        registry: &Registry,
+        period: Period,
+    ) -> ByUnit<'a> {
         ByUnit {
             activities: by_unit(&rows.activities, |a| &a.unit),
             achievements: by_unit(&rows.achievements, |a| &a.unit),
-            cases: by_unit(&rows.cases, |c| &c.unit),
+            open: open_by_unit(&by_unit(&rows.cases, |c| &c.unit), registry, period),
             status: status
                 .groups
                 .iter()
@@ -240,10 +287,14 @@ fn build_with(
     let year_ago = point(same_quarter_last_year(period)).map(|p| &p.computed);
     let status = StatusReport::build(registry, inputs.archive, period, inputs.deadline_days);
     let rows = now.rows()?;
-    let by_unit = ByUnit::new(&rows, &status);
+    let by_unit = ByUnit::new(&rows, &status, registry, period);
+    let parents = parents(registry);
     let mut reports = Vec::new();
     for unit in registry.tree_order() {
-        let get = |m: &BTreeMap<String, Figures>| m.get(&unit.code).cloned().unwrap_or_default();
+        let get =
+            |m: &BTreeMap<String, SharedFigures>| m.get(&unit.code).cloned().unwrap_or_default();
+        let leaf = !parents.contains(unit.code.as_str());
+        let own = current.own(&unit.code, leaf).cloned().unwrap_or_default();
         let scope = scope_units(registry, unit);
         let activities = by_unit.activities.get(unit.code.as_str());
         let achievements = by_unit.achievements.get(unit.code.as_str());
@@ -256,10 +307,10 @@ fn build_with(
             quarter: get(&current.quarter),
             year_to_date: get(&current.year_to_date),
             half_to_date: get(&current.half_to_date),
-            own_year_to_date: get(&current.own_ytd),
+            own_year_to_date: own.clone(),
             previous_quarter: before.map(|c| get(&c.quarter)),
             previous_year: year_ago.map(|c| get(&c.quarter)),
-            targets: targets(inputs.targets, unit, &get(&current.own_ytd)),
+            targets: targets(inputs.targets, unit, &own),
             six_haves: six_haves::checks(&six_haves::Facts {
                 registry,
                 unit,
@@ -271,7 +322,7 @@ fn build_with(
             })?,
             reporting: reporting(&by_unit, &scope, now),
             quality: quality(now, &scope),
-            open_items: open_items(&by_unit, &scope, registry, period),
+            open_items: open_items(&by_unit, &scope),
             own_activities: activities
                 .into_iter()
                 .flatten()
@@ -374,31 +425,12 @@ fn quality(now: &AsOf, scope: &BTreeSet<String>) -> Quality {
 }
 
 /// Problems and needs open at the period's end, longest open first.
-fn open_items(
-    by_unit: &ByUnit<'_>,
-    scope: &BTreeSet<String>,
-    registry: &Registry,
-    period: Period,
-) -> Vec<OpenItem> {
-    let end = day(period.end());
-    let mut items: Vec<OpenItem> = scope
+fn open_items(by_unit: &ByUnit<'_>, scope: &BTreeSet<String>) -> Vec<Shared<OpenItem>> {
+    let mut items: Vec<Shared<OpenItem>> = scope
         .iter()
-        .filter_map(|u| by_unit.cases.get(u.as_str()))
+        .filter_map(|u| by_unit.open.get(u.as_str()))
         .flatten()
-        .filter(|c| c.registered <= end && c.closed.is_none_or(|d| d > end))
-        .map(|c| OpenItem {
-            unit: registry
-                .unit(&c.unit)
-                .map(|u| u.name.clone())
-                .unwrap_or_default(),
-            ledger: c.ledger,
-            id: c.id.clone(),
-            registered: date_of(c.registered).to_string(),
-            category: c.category.clone(),
-            description: c.description.clone(),
-            status: c.status.clone(),
-            days_open: i64::from(end - c.registered),
-        })
+        .cloned()
         .collect();
     items.sort_by(|a, b| {
         b.days_open
@@ -407,4 +439,37 @@ fn open_items(
             .then_with(|| a.id.cmp(&b.id))
     });
     items
+}
+
+/// Each unit's own problems and needs open at `period`'s end, made once
+/// and listed by every scope the unit is in.
+fn open_by_unit<'a>(
+    cases: &HashMap<&'a str, Vec<&'a CaseRow>>,
+    registry: &Registry,
+    period: Period,
+) -> HashMap<&'a str, Vec<Shared<OpenItem>>> {
+    let end = day(period.end());
+    cases
+        .iter()
+        .map(|(&unit, rows)| {
+            let name = registry.unit(unit).map(|u| u.name.as_str()).unwrap_or("");
+            let open = rows
+                .iter()
+                .filter(|c| c.registered <= end && c.closed.is_none_or(|d| d > end))
+                .map(|c| {
+                    Shared::from(OpenItem {
+                        unit: name.to_string(),
+                        ledger: c.ledger,
+                        id: c.id.clone(),
+                        registered: date_of(c.registered).to_string(),
+                        category: c.category.clone(),
+                        description: c.description.clone(),
+                        status: c.status.clone(),
+                        days_open: i64::from(end - c.registered),
+                    })
+                })
+                .collect();
+            (unit, open)
+        })
+        .collect()
 }

@@ -179,15 +179,16 @@ fn ledger_frame(
         ROW.into(),
         records().map(|(_, r)| r.row).collect::<Vec<u32>>(),
     ));
-    columns.push(Column::new(
-        ID.into(),
-        records()
-            .map(|(_, r)| {
-                let id = r.values.get(ledger.id).and_then(Option::as_ref);
-                crate::text::match_key(&id.map(Value::display).unwrap_or_default())
-            })
-            .collect::<Vec<_>>(),
-    ));
+    let ids: Vec<String> = records()
+        .map(|(_, r)| {
+            let id = r.values.get(ledger.id).and_then(Option::as_ref);
+            match id.map(Value::text) {
+                Some(text) => crate::text::match_key_of(&text).into_owned(),
+                None => String::new(),
+            }
+        })
+        .collect();
+    columns.push(Column::new(ID.into(), ids));
     for (f, field) in ledger.fields.iter().enumerate() {
         let values = records().map(move |(_, r)| r.values.get(f).and_then(Option::as_ref));
         columns.push(field_column(&field.name, field.ty, values)?);
@@ -224,10 +225,11 @@ fn field_column<'v>(
                 .map(|v| v.and_then(Value::as_f64))
                 .collect::<Vec<_>>(),
         ),
-        _ => Column::new(
-            name,
-            values.map(|v| v.map(Value::display)).collect::<Vec<_>>(),
-        ),
+        _ => {
+            let texts: Vec<Option<std::borrow::Cow<'_, str>>> =
+                values.map(|v| v.map(Value::text)).collect();
+            Column::new(name, texts.iter().map(|t| t.as_deref()).collect::<Vec<_>>())
+        }
     })
 }
 

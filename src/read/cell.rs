@@ -25,6 +25,15 @@ pub fn cell_text(cell: &Data) -> String {
     }
 }
 
+/// [`cell_text`], borrowed from a text cell (no copy for the common case
+/// of scanning many cells for a label).
+pub fn cell_str(cell: &Data) -> std::borrow::Cow<'_, str> {
+    match cell {
+        Data::String(s) => std::borrow::Cow::Borrowed(s),
+        other => std::borrow::Cow::Owned(cell_text(other)),
+    }
+}
+
 /// A number as text, without a trailing `.0` for whole numbers.
 pub fn format_number(f: f64) -> String {
     if f.fract() == 0.0 && f.abs() < 1e15 {

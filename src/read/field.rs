@@ -46,6 +46,20 @@ impl Value {
 
     /// The value as people read it (dates as `2023-07-15`).
     pub fn display(&self) -> String {
+        self.text().into_owned()
+    }
+
+    /// [`Value::display`], borrowed for text (no copy per cell when a
+    /// ledger's values are written out).
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        use std::borrow::Cow::{Borrowed, Owned};
+        match self {
+            Value::Text(s) => Borrowed(s),
+            other => Owned(other.formatted()),
+        }
+    }
+
+    fn formatted(&self) -> String {
         match self {
             Value::Text(s) => s.clone(),
             Value::Date(d) => d.format("%Y-%m-%d").to_string(),

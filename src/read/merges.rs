@@ -59,15 +59,44 @@ fn xlsx_merges(bytes: &[u8]) -> Option<HashMap<String, Vec<Dimensions>>> {
             Some(absolute) => absolute.to_string(),
             None => format!("xl/{target}"),
         };
-        let Some(xml) = entry(&mut zip, &path) else {
+        let Some(fragment) = merge_fragment(&mut zip, &path) else {
             continue;
         };
-        let areas = merge_cells(&xml);
+        let areas = merge_cells(&fragment);
         if !areas.is_empty() {
             out.insert(name, areas);
         }
     }
     Some(out)
+}
+
+/// The part of a sheet's XML from `<mergeCells` on (it comes after the
+/// cells), found while the part is inflated a chunk at a time: the cells
+/// themselves are neither kept nor copied.
+fn merge_fragment(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<Vec<u8>> {
+    const TAG: &[u8] = b"<mergeCells";
+    let mut part = zip.by_name(name).ok()?;
+    let mut chunk = vec![0u8; 64 * 1024];
+    // The end of the chunk before, in case the tag straddles two chunks.
+    let mut window: Vec<u8> = Vec::with_capacity(chunk.len() + TAG.len());
+    let mut found: Option<Vec<u8>> = None;
+    loop {
+        let n = part.read(&mut chunk).ok()?;
+        if n == 0 {
+            return Some(found.unwrap_or_default());
+        }
+        if let Some(fragment) = &mut found {
+            fragment.extend_from_slice(&chunk[..n]);
+            continue;
+        }
+        window.extend_from_slice(&chunk[..n]);
+        if let Some(at) = memchr::memmem::find(&window, TAG) {
+            found = Some(window[at..].to_vec());
+        } else {
+            let keep = window.len().min(TAG.len() - 1);
+            window.drain(..window.len() - keep);
+        }
+    }
 }
 
 fn entry(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<Vec<u8>> {
@@ -100,7 +129,7 @@ fn relationship_targets(rels: &[u8]) -> HashMap<String, String> {
 
 /// The merged areas listed in a sheet's `<mergeCells>` element.
 fn merge_cells(sheet_xml: &[u8]) -> Vec<Dimensions> {
-    let Some(start) = memchr::memmem::rfind(sheet_xml, b"<mergeCells") else {
+    let Some(start) = memchr::memmem::find(sheet_xml, b"<mergeCells") else {
         return Vec::new();
     };
     let fragment = &sheet_xml[start..];
@@ -155,6 +184,31 @@ mod tests {
                 end: (4, 2)
             })
         );
+    }
+
+    /// A sheet part inflated in 64 KiB chunks: the tag across two chunks
+    /// is still found (regression guard for the chunked search).
+    #[test]
+    fn merge_cells_found_across_a_chunk_boundary() {
+        use std::io::Write;
+        let tail = br#"<mergeCells count="1"><mergeCell ref="B2:C3"/></mergeCells></worksheet>"#;
+        for before in [64 * 1024 - 5, 64 * 1024, 3] {
+            let mut xml = b"<worksheet><sheetData>".to_vec();
+            xml.resize(before, b' ');
+            xml.extend_from_slice(b"</sheetData>");
+            xml.extend_from_slice(tail);
+            let mut buf = Vec::new();
+            let mut w = zip::ZipWriter::new(Cursor::new(&mut buf));
+            w.start_file("s.xml", zip::write::SimpleFileOptions::default())
+                .unwrap();
+            w.write_all(&xml).unwrap();
+            w.finish().unwrap();
+            let mut zip = zip::ZipArchive::new(Cursor::new(buf.as_slice())).unwrap();
+            let fragment = merge_fragment(&mut zip, "s.xml").unwrap();
+            let areas = merge_cells(&fragment);
+            assert_eq!(areas.len(), 1, "{before}");
+            assert_eq!(areas[0].start, (1, 1));
+        }
     }
 
     #[test]

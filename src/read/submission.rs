@@ -6,12 +6,12 @@ use calamine::{Data, Range};
 use crate::diagnostic::{Finding, Msg};
 use crate::limits::Limits;
 use crate::read::budget::Budget;
-use crate::read::cell::cell_text;
+use crate::read::cell::cell_str;
 use crate::read::merges::Merges;
 use crate::read::table::{self, Header};
 use crate::read::workbook;
 use crate::schema::Schema;
-use crate::text::match_key;
+use crate::text::{match_key, match_key_of};
 
 /// One cover item as found: the value cell's position and content.
 #[derive(Debug, Clone)]
@@ -134,14 +134,14 @@ fn cover_value(range: &Range<Data>, label: &str) -> Option<CoverCell> {
             let Some(cell) = range.get_value((row, col)) else {
                 continue;
             };
-            if match_key(&cell_text(cell)) != label {
+            if match_key_of(&cell_str(cell)) != label {
                 continue;
             }
             let value_col = (col + 1..=end.1 + 1)
                 .find(|&c| {
                     range
                         .get_value((row, c))
-                        .is_none_or(|v| match_key(&cell_text(v)) != label)
+                        .is_none_or(|v| match_key_of(&cell_str(v)) != label)
                 })
                 .unwrap_or(col + 1);
             let value = range

@@ -1,10 +1,12 @@
 //! Locating a ledger's header row and mapping its columns to schema fields.
 
+use std::borrow::Cow;
+
 use calamine::{Data, Range};
 
-use crate::read::cell::cell_text;
+use crate::read::cell::cell_str;
 use crate::schema::Field;
-use crate::text::match_key;
+use crate::text::{match_key, match_key_of};
 
 /// How many rows from the top of a sheet the header may be found in.
 pub const HEADER_SCAN_ROWS: u32 = 10;
@@ -33,7 +35,10 @@ pub fn find_header(range: &Range<Data>, fields: &[Field]) -> Option<Header> {
     let mut best: Option<(usize, u32)> = None;
     for row in start_row..=last {
         let hits = header_cells(range, row)
-            .filter(|(_, text)| keys.contains(&match_key(text)))
+            .filter(|(_, text)| {
+                let key = match_key_of(text);
+                keys.iter().any(|k| *k == key)
+            })
             .count();
         if hits >= needed && best.is_none_or(|(b, _)| hits > b) {
             best = Some((hits, row));
@@ -50,23 +55,24 @@ fn map_columns(range: &Range<Data>, row: u32, keys: &[String]) -> Header {
         extras: Vec::new(),
     };
     for (col, text) in header_cells(range, row) {
-        match keys.iter().position(|k| *k == match_key(&text)) {
+        let key = match_key_of(&text);
+        match keys.iter().position(|k| *k == key) {
             Some(i) if header.columns[i].is_none() => header.columns[i] = Some(col),
             Some(i) => header.duplicates.push((col, i)),
-            None => header.extras.push((col, text)),
+            None => header.extras.push((col, text.into_owned())),
         }
     }
     header
 }
 
 /// Non-empty cells of one sheet row with their 0-based columns.
-fn header_cells(range: &Range<Data>, row: u32) -> impl Iterator<Item = (u32, String)> + '_ {
+fn header_cells(range: &Range<Data>, row: u32) -> impl Iterator<Item = (u32, Cow<'_, str>)> + '_ {
     let (start_col, end_col) = match (range.start(), range.end()) {
         (Some((_, s)), Some((_, e))) => (s, e),
         _ => (1, 0),
     };
     (start_col..=end_col).filter_map(move |col| {
-        let text = cell_text(range.get_value((row, col))?);
+        let text = cell_str(range.get_value((row, col))?);
         (!text.trim().is_empty()).then_some((col, text))
     })
 }

@@ -132,7 +132,7 @@ impl Annual {
         let o = &self.orders;
         let deputies: Vec<_> = in_order(&t.by_deputy, &o.deputy)
             .into_iter()
-            .filter(|(k, _)| !self.not_deputies.contains(k))
+            .filter(|(k, _)| !self.not_deputies.iter().any(|d| d == k))
             .map(|(k, n)| json!({ "name": k, "n": n }))
             .collect();
         let deputies = self.items("deputy_item", deputies)?;

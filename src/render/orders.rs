@@ -48,8 +48,8 @@ impl Orders {
 }
 
 /// A breakdown's entries in `order`; values not in it after, in key order.
-pub fn in_order<'b>(b: &'b Breakdown, order: &[String]) -> Vec<(&'b String, u64)> {
-    let mut entries: Vec<(&String, u64)> = b.iter().map(|(k, n)| (k, *n)).collect();
+pub fn in_order<'b>(b: &'b Breakdown, order: &[String]) -> Vec<(&'b str, u64)> {
+    let mut entries: Vec<(&str, u64)> = b.iter().map(|(k, n)| (k, *n)).collect();
     // Stable: entries outside the order keep the map's (sorted) order.
     entries.sort_by_key(|(k, _)| rank(order, k));
     entries
@@ -73,10 +73,7 @@ mod tests {
         let order: Vec<String> = ["研究生", "大学本科", "高中及以下"]
             .map(String::from)
             .to_vec();
-        let keys: Vec<&str> = in_order(&b, &order)
-            .into_iter()
-            .map(|(k, _)| k.as_str())
-            .collect();
+        let keys: Vec<&str> = in_order(&b, &order).into_iter().map(|(k, _)| k).collect();
         assert_eq!(keys, ["研究生", "高中及以下", "旧值", "未填"]);
     }
 }

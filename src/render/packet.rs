@@ -169,7 +169,7 @@ impl Packets {
         )?));
         let types = in_order(&y.activities.by_type, &self.orders.activity_type)
             .into_iter()
-            .map(|(k, n)| vec![k.clone(), n.to_string()])
+            .map(|(k, n)| vec![k.to_string(), n.to_string()])
             .collect();
         b.push(table(
             &self.texts.list("activity_headers")?,

@@ -233,7 +233,7 @@ impl Quarterly {
             .iter()
             .map(|(key, get)| {
                 let now = get(&r.quarter);
-                let before = r.previous_quarter.as_ref().map(get).unwrap_or(Val::Empty);
+                let before = r.previous_quarter.as_deref().map(get).unwrap_or(Val::Empty);
                 let delta = match (&now, &before) {
                     (Val::Int(a), Val::Int(b)) => Val::Change((a - b) as f64, 0),
                     (Val::Num(a, d), Val::Num(b, _)) => Val::Change(a - b, *d),

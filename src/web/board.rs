@@ -184,7 +184,7 @@ fn figures(
     let change = r.previous_quarter.as_ref().map(|p| {
         crate::numbers::signed(q.talents.in_library as f64 - p.talents.in_library as f64, 0)
     });
-    let mut kinds: Vec<(&String, &u64)> = q.talents.by_kind.iter().collect();
+    let mut kinds: Vec<(&str, &u64)> = q.talents.by_kind.iter().collect();
     kinds.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     let most = kinds.first().map_or(1, |k| (*k.1).max(1));
     let kinds: Vec<serde_json::Value> = kinds
