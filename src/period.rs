@@ -203,16 +203,21 @@ impl Month {
     }
 }
 
+/// A period or month as typed, half-width and without spaces.
+fn squeezed(input: &str) -> String {
+    half_width(input)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
 impl FromStr for Month {
     type Err = MonthParseError;
 
     /// Accepts `2023-08`, `2023-8`, `2023年8月`, full-width digits.
     fn from_str(input: &str) -> Result<Month, MonthParseError> {
         let err = || MonthParseError(input.to_string());
-        let s: String = half_width(input)
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
+        let s = squeezed(input);
         let s = s.strip_suffix('月').unwrap_or(&s);
         let (year, month) = s
             .split_once('-')
@@ -245,11 +250,7 @@ impl FromStr for Period {
     /// full-width digits and stray spaces.
     fn from_str(input: &str) -> Result<Period, PeriodParseError> {
         let err = || PeriodParseError(input.to_string());
-        let s: String = half_width(input)
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_uppercase();
+        let s = squeezed(input).to_uppercase();
         let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
         if digits.len() != 4 {
             return Err(err());

@@ -52,29 +52,21 @@ struct Computed {
     /// From the first day of the point's half-year (the year to date in
     /// the first half).
     half_to_date: BTreeMap<String, SharedFigures>,
-    /// Only for units with units below them: a unit without any has its
-    /// year to date as its own.
+    /// Each unit's own year to date: counted for the units with units below
+    /// them; a unit without any has its year to date as its own.
     own_ytd: BTreeMap<String, SharedFigures>,
-}
-
-impl Computed {
-    /// The unit's own year to date (`leaf`: it has no units below it). A
-    /// unit with units below it but nothing of its own has none.
-    fn own(&self, unit: &str, leaf: bool) -> Option<&SharedFigures> {
-        let figures = if leaf {
-            &self.year_to_date
-        } else {
-            &self.own_ytd
-        };
-        figures.get(unit)
-    }
 }
 
 fn shared(figures: BTreeMap<String, Figures>) -> BTreeMap<String, SharedFigures> {
     figures.into_iter().map(|(k, f)| (k, f.into())).collect()
 }
 
-fn compute(asof: &AsOf, rolled: &DataFrame, own: &DataFrame) -> Result<Computed, Error> {
+fn compute(
+    asof: &AsOf,
+    rolled: &DataFrame,
+    own: &DataFrame,
+    parents: &BTreeSet<&str>,
+) -> Result<Computed, Error> {
     let frames = Frames::new(asof)?;
     let p = asof.period;
     let year_start = day(Period {
@@ -90,11 +82,17 @@ fn compute(asof: &AsOf, rolled: &DataFrame, own: &DataFrame) -> Result<Computed,
     } else {
         year_to_date.clone()
     };
+    let mut own_ytd = shared(frames.figures(own, year_start, end, year_start)?);
+    for (unit, f) in &year_to_date {
+        if !parents.contains(unit.as_str()) {
+            own_ytd.insert(unit.clone(), f.clone());
+        }
+    }
     Ok(Computed {
         quarter: shared(rolled.figures(start, end, year_start)?),
         year_to_date,
         half_to_date,
-        own_ytd: shared(frames.figures(own, year_start, end, year_start)?),
+        own_ytd,
     })
 }
 
@@ -126,7 +124,8 @@ struct Point {
 pub fn build_all(inputs: &Inputs<'_>, periods: &[Period]) -> Result<Vec<Vec<UnitReport>>, Error> {
     let (subs, records) = load(inputs, periods)?;
     let rolled = membership(inputs.registry, true)?;
-    let own = own_of_parents(inputs.registry)?;
+    let parents = parents(inputs.registry);
+    let own = own_of(&parents)?;
     let archived: BTreeSet<Period> = inputs.archive.periods().into_iter().collect();
     let wanted: BTreeSet<Period> = periods
         .iter()
@@ -137,7 +136,7 @@ pub fn build_all(inputs: &Inputs<'_>, periods: &[Period]) -> Result<Vec<Vec<Unit
         .into_par_iter()
         .map(|p| {
             let mut asof = AsOf::build(p, &subs, &records, inputs.registry)?;
-            let computed = compute(&asof, &rolled, &own)?;
+            let computed = compute(&asof, &rolled, &own, &parents)?;
             // The roster is all in the figures now; the reports list events only.
             asof.talents = DataFrame::empty();
             Ok((p, Point { asof, computed }))
@@ -161,11 +160,11 @@ fn parents(registry: &Registry) -> BTreeSet<&str> {
         .collect()
 }
 
-/// Unit → itself for the units with units below them (the others' own
-/// figures are their rolled ones).
-fn own_of_parents(registry: &Registry) -> Result<DataFrame, Error> {
-    let parents: Vec<&str> = parents(registry).into_iter().collect();
-    Ok(polars::df!("unit" => &parents, "scope" => &parents)?)
+/// Unit → itself for `units` (the units with units below them: the
+/// others' own figures are their rolled ones).
+fn own_of(units: &BTreeSet<&str>) -> Result<DataFrame, Error> {
+    let units: Vec<&str> = units.iter().copied().collect();
+    Ok(polars::df!("unit" => &units, "scope" => &units)?)
 }
 
 /// The submissions that can matter for `periods` (see [`needed_for`]).
@@ -288,13 +287,11 @@ fn build_with(
     let status = StatusReport::build(registry, inputs.archive, period, inputs.deadline_days);
     let rows = now.rows()?;
     let by_unit = ByUnit::new(&rows, &status, registry, period);
-    let parents = parents(registry);
     let mut reports = Vec::new();
     for unit in registry.tree_order() {
         let get =
             |m: &BTreeMap<String, SharedFigures>| m.get(&unit.code).cloned().unwrap_or_default();
-        let leaf = !parents.contains(unit.code.as_str());
-        let own = current.own(&unit.code, leaf).cloned().unwrap_or_default();
+        let own = get(&current.own_ytd);
         let scope = scope_units(registry, unit);
         let activities = by_unit.activities.get(unit.code.as_str());
         let achievements = by_unit.achievements.get(unit.code.as_str());

@@ -41,14 +41,20 @@ fn monthly(args: MonthlyArgs) -> anyhow::Result<Outcome> {
                 .clone()
                 .unwrap_or_else(|| loaded.config.output.clone());
             let (pdf, _) = write_monthly(&report, &out)?;
-            let path = super::common::shown(&pdf);
-            println!(
-                "{}",
-                console::say("wrote_report", &json!({ "path": path }))?
-            );
+            say_wrote(&pdf)?;
         }
     }
     Ok(Outcome::Clean)
+}
+
+/// Tell the clerk a report was written.
+fn say_wrote(pdf: &std::path::Path) -> anyhow::Result<()> {
+    let path = super::common::shown(pdf);
+    println!(
+        "{}",
+        console::say("wrote_report", &json!({ "path": path }))?
+    );
+    Ok(())
 }
 
 /// The dispatch sheet into `out/<P>/`, P the month's quarter.
@@ -84,11 +90,7 @@ fn summary(args: SummaryArgs, span: Span) -> anyhow::Result<Outcome> {
             for (pdf, _) in
                 write_annual(&reports, &config.schema, config.deadline_days, &out, &|| ())?
             {
-                let path = super::common::shown(&pdf);
-                println!(
-                    "{}",
-                    console::say("wrote_report", &json!({ "path": path }))?
-                );
+                say_wrote(&pdf)?;
             }
         }
     }
@@ -137,11 +139,7 @@ fn quarterly(args: QuarterlyArgs) -> anyhow::Result<Outcome> {
         Format::Text => {
             let out = args.out.clone().unwrap_or_else(|| config.output.clone());
             for (pdf, _) in write_quarterly(&reports, &config.schema, &out, &|| ())? {
-                let path = super::common::shown(&pdf);
-                println!(
-                    "{}",
-                    console::say("wrote_report", &json!({ "path": path }))?
-                );
+                say_wrote(&pdf)?;
             }
         }
     }

@@ -55,17 +55,10 @@ impl Value {
         use std::borrow::Cow::{Borrowed, Owned};
         match self {
             Value::Text(s) => Borrowed(s),
-            other => Owned(other.formatted()),
-        }
-    }
-
-    fn formatted(&self) -> String {
-        match self {
-            Value::Text(s) => s.clone(),
-            Value::Date(d) => d.format("%Y-%m-%d").to_string(),
-            Value::Int(i) => i.to_string(),
-            Value::Money(m) => cell::format_number(*m),
-            Value::Refs(r) => r.join("、"),
+            Value::Date(d) => Owned(d.format("%Y-%m-%d").to_string()),
+            Value::Int(i) => Owned(i.to_string()),
+            Value::Money(m) => Owned(cell::format_number(*m)),
+            Value::Refs(r) => Owned(r.join("、")),
         }
     }
 }
