@@ -38,6 +38,7 @@
 //! schema      the ledgers, cover and registry columns, resolved once and checked
 //! diagnostic  findings and their wording (templates/messages.toml)
 //! limits      resource limits
+//! memory      when freed memory goes back to the system, by phase
 //! hash        content hashes
 //! period      reporting quarters
 //! numbers     numbers as a Chinese reader expects them (64,350.16, +108, 12.5%)
@@ -60,6 +61,7 @@ pub mod inputs;
 pub mod intake;
 pub mod limits;
 pub mod mail;
+pub mod memory;
 pub mod model;
 pub mod numbers;
 pub mod output;

@@ -8,6 +8,7 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    jucai::memory::purge_soon();
     // Like other Unix tools, stop quietly when the reader of our output goes
     // away (`jucai status | head`) instead of failing to print.
     #[cfg(unix)]

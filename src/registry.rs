@@ -105,7 +105,7 @@ impl Registry {
         let sheet = workbook::find_sheet(&book, &spec.sheet)
             .or_else(|| book.sheet_names().into_iter().next())
             .ok_or_else(|| fatal(Finding::new(Msg::SheetMissing).sheet(&spec.sheet)))?;
-        let merges = Merges::find(&mut book, bytes);
+        let merges = Merges::find(&mut book, bytes, |_| true);
         let mut budget = crate::read::budget::Budget::new(&limits);
         let range = workbook::range(&mut book, &sheet, &merges, &mut budget).map_err(fatal)?;
         let header = table::find_header(&range, &spec.fields).ok_or_else(|| {

@@ -15,12 +15,13 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::ScanArgsParquet;
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::read::field::Value;
 use crate::schema::{FieldType, Ledger, LedgerKey, Schema};
-use crate::validate::{Checked, LedgerRecords};
+use crate::validate::{Checked, LedgerRecords, Record};
 
 /// Columns every extract has besides the schema's fields.
 pub const HASH: &str = "_hash";
@@ -112,11 +113,17 @@ impl Batch {
         self.hashes.clear();
         self.rows = 0;
         let batch = batch_name(&self.fingerprint, &waiting);
-        for (i, ledger) in schema.ledgers.iter().enumerate() {
-            let mut df = ledger_frame(ledger, &batch, &waiting, i).map_err(Error::Aggregation)?;
-            let path = self.dir.join(file_name(&batch, ledger.key));
-            write_parquet(&path, &mut df)?;
-        }
+        // One ledger per task: the last batch is written after every
+        // workbook is checked, when the other core would be idle.
+        schema
+            .ledgers
+            .par_iter()
+            .enumerate()
+            .try_for_each(|(i, ledger)| {
+                let mut df =
+                    ledger_frame(ledger, &batch, &waiting, i).map_err(Error::Aggregation)?;
+                write_parquet(&self.dir.join(file_name(&batch, ledger.key)), &mut df)
+            })?;
         Ok(waiting.iter().map(|e| summary(e, &batch, schema)).collect())
     }
 }
@@ -160,26 +167,32 @@ fn ledger_frame(
     extracts: &[Extract],
     index: usize,
 ) -> PolarsResult<DataFrame> {
-    let records = || {
-        extracts.iter().flat_map(move |e| {
+    // Collected once, so every column below is built at its exact size.
+    let records: Vec<(&Extract, &Record)> = extracts
+        .iter()
+        .flat_map(|e| {
             let ledger: Option<&LedgerRecords> = e.checked.ledgers.get(index);
             ledger
                 .into_iter()
                 .flat_map(move |l| l.records.iter().map(move |r| (e, r)))
         })
-    };
-    let n = records().count();
+        .collect();
+    let n = records.len();
     let mut columns: Vec<Column> = Vec::with_capacity(ledger.fields.len() + 4);
     columns.push(Column::new(
         HASH.into(),
-        records().map(|(e, _)| e.hash.as_str()).collect::<Vec<_>>(),
+        records
+            .iter()
+            .map(|(e, _)| e.hash.as_str())
+            .collect::<Vec<_>>(),
     ));
     columns.push(Column::new(BATCH.into(), vec![batch; n]));
     columns.push(Column::new(
         ROW.into(),
-        records().map(|(_, r)| r.row).collect::<Vec<u32>>(),
+        records.iter().map(|(_, r)| r.row).collect::<Vec<u32>>(),
     ));
-    let ids: Vec<String> = records()
+    let ids: Vec<String> = records
+        .iter()
         .map(|(_, r)| {
             let id = r.values.get(ledger.id).and_then(Option::as_ref);
             match id.map(Value::text) {
@@ -190,7 +203,9 @@ fn ledger_frame(
         .collect();
     columns.push(Column::new(ID.into(), ids));
     for (f, field) in ledger.fields.iter().enumerate() {
-        let values = records().map(move |(_, r)| r.values.get(f).and_then(Option::as_ref));
+        let values = records
+            .iter()
+            .map(move |(_, r)| r.values.get(f).and_then(Option::as_ref));
         columns.push(field_column(&field.name, field.ty, values)?);
     }
     DataFrame::new(n, columns)

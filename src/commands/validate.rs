@@ -17,6 +17,8 @@ use crate::schema::Schema;
 use crate::validate::{self, Checked};
 
 pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
+    // Workbook after workbook, as intake checks them (src/memory.rs).
+    let _pages = crate::memory::PurgeDelay::keep();
     let config = super::common::config(&args.common)?;
     let registry = super::common::registry(&config)?;
     let files = crate::inputs::collect(&args.paths);

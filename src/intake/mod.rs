@@ -245,6 +245,7 @@ pub fn take_in_from(
     rules: Rules<'_>,
     bar: &indicatif::ProgressBar,
 ) -> Result<Summary, Error> {
+    let _pages = crate::memory::PurgeDelay::keep();
     let mut inputs = inputs.peekable();
     let fingerprint = crate::validate::fingerprint(rules.schema, rules.registry, rules.limits);
     let mut writer = archive.writer(&fingerprint)?;

@@ -18,16 +18,22 @@ use crate::read::xml::{attr, elements};
 pub struct Merges(HashMap<String, Vec<Dimensions>>);
 
 impl Merges {
-    /// Find the merged areas of every sheet. A workbook whose merges cannot be
-    /// read is treated as having none (its cells are still read).
-    pub fn find(workbook: &mut Sheets<Cursor<Cow<'_, [u8]>>>, bytes: &[u8]) -> Merges {
+    /// Find the merged areas of the sheets whose names `wanted` accepts (the
+    /// others are not inflated a second time). A workbook whose merges cannot
+    /// be read is treated as having none (its cells are still read).
+    pub fn find(
+        workbook: &mut Sheets<Cursor<Cow<'_, [u8]>>>,
+        bytes: &[u8],
+        wanted: impl Fn(&str) -> bool,
+    ) -> Merges {
         match workbook {
-            Sheets::Xlsx(_) => Merges(xlsx_merges(bytes).unwrap_or_default()),
+            Sheets::Xlsx(_) => Merges(xlsx_merges(bytes, &wanted).unwrap_or_default()),
             Sheets::Xls(x) => {
                 let names: Vec<String> = x.sheet_names();
                 Merges(
                     names
                         .into_iter()
+                        .filter(|n| wanted(n))
                         .filter_map(|n| {
                             let areas = x.merge_cells_by_sheet_name(&n).ok()?;
                             Some((n, areas))
@@ -45,13 +51,16 @@ impl Merges {
     }
 }
 
-fn xlsx_merges(bytes: &[u8]) -> Option<HashMap<String, Vec<Dimensions>>> {
+fn xlsx_merges(
+    bytes: &[u8],
+    wanted: &dyn Fn(&str) -> bool,
+) -> Option<HashMap<String, Vec<Dimensions>>> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
     let workbook = entry(&mut zip, "xl/workbook.xml")?;
     let rels = entry(&mut zip, "xl/_rels/workbook.xml.rels")?;
     let targets = relationship_targets(&rels);
     let mut out = HashMap::new();
-    for (name, rid) in sheet_ids(&workbook) {
+    for (name, rid) in sheet_ids(&workbook).into_iter().filter(|(n, _)| wanted(n)) {
         let Some(target) = targets.get(&rid) else {
             continue;
         };

@@ -46,15 +46,32 @@ pub struct RawWorkbook {
 /// Read the cover and the ledgers. `Err` only when the file cannot be opened.
 pub fn read(bytes: &[u8], schema: &Schema, limits: &Limits) -> Result<RawWorkbook, Finding> {
     let mut book = workbook::open(bytes, limits)?;
-    let merges = Merges::find(&mut book, bytes);
+    let cover_sheet = workbook::find_sheet(&book, &schema.cover.sheet);
+    let ledger_sheets: Vec<Option<String>> = schema
+        .ledgers
+        .iter()
+        .map(|ledger| workbook::find_sheet(&book, &ledger.name))
+        .collect();
+    let read_here = |name: &str| {
+        cover_sheet.as_deref() == Some(name) || ledger_sheets.iter().flatten().any(|s| s == name)
+    };
+    let merges = Merges::find(&mut book, bytes, read_here);
     let mut budget = Budget::new(limits);
     let mut findings = Vec::new();
-    let cover = read_cover(&mut book, &merges, schema, &mut budget, &mut findings);
+    let cover = read_cover(
+        &mut book,
+        cover_sheet,
+        &merges,
+        schema,
+        &mut budget,
+        &mut findings,
+    );
     let ledgers = schema
         .ledgers
         .iter()
-        .map(|ledger| {
-            let Some(sheet) = workbook::find_sheet(&book, &ledger.name) else {
+        .zip(ledger_sheets)
+        .map(|(ledger, sheet)| {
+            let Some(sheet) = sheet else {
                 findings.push(Finding::new(Msg::SheetMissing).sheet(&ledger.name));
                 return None;
             };
@@ -81,6 +98,11 @@ pub fn read(bytes: &[u8], schema: &Schema, limits: &Limits) -> Result<RawWorkboo
             })
         })
         .collect();
+    if findings.iter().any(|f| f.message == Msg::SheetBroken) {
+        if let Some(refusal) = crate::read::preflight::doctype_refusal(bytes) {
+            return Err(refusal);
+        }
+    }
     Ok(RawWorkbook {
         cover,
         ledgers,
@@ -90,13 +112,14 @@ pub fn read(bytes: &[u8], schema: &Schema, limits: &Limits) -> Result<RawWorkboo
 
 fn read_cover(
     book: &mut workbook::Workbook<'_>,
+    sheet: Option<String>,
     merges: &Merges,
     schema: &Schema,
     budget: &mut Budget,
     findings: &mut Vec<Finding>,
 ) -> Option<RawCover> {
     let spec = &schema.cover;
-    let Some(sheet) = workbook::find_sheet(book, &spec.sheet) else {
+    let Some(sheet) = sheet else {
         findings.push(Finding::new(Msg::CoverMissing).sheet(&spec.sheet));
         return None;
     };

@@ -56,7 +56,8 @@ pub fn open<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Workbook<'a>, Findin
     }
     if bytes.starts_with(&ZIP_MAGIC) {
         preflight::zip_package(bytes, limits)?;
-        return guarded(|| open_zip(bytes, limits))?;
+        return guarded(|| open_zip(bytes, limits))?
+            .map_err(|f| preflight::doctype_refusal(bytes).unwrap_or(f));
     }
     Err(Finding::new(Msg::FileNotSpreadsheet))
 }

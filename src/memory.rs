@@ -1,0 +1,80 @@
+//! When the allocator hands freed memory back to the system, phase by phase.
+//!
+//! jucai's binary allocates with mimalloc, which gives freed pages back to
+//! the kernel a second after they were freed (its purge delay). Two phases
+//! want otherwise, measured on the province bench (BENCHMARKS.md):
+//!
+//! * intake frees each workbook's cells and records and at once allocates the
+//!   next one's: pages given back came straight back as fresh ones the kernel
+//!   had to zero (8.5 % of intake's time in page faults). Kept instead, intake
+//!   took 16.4 s instead of 17.9 s for about 50 MB more at its peak;
+//! * building the report models frees polars' scratch columns while it makes
+//!   the next point's: given back within 100 ms, the models' peak was
+//!   834–861 MB over five runs instead of 928–989 MB, in the same time.
+//!
+//! So the binary starts with [`purge_soon`] (100 ms), and intake keeps its
+//! pages for as long as its [`PurgeDelay`] lives. Whoever set
+//! `MIMALLOC_PURGE_DELAY` in the environment keeps their own setting.
+
+use std::os::raw::c_long;
+use std::sync::OnceLock;
+
+/// mimalloc's `mi_option_purge_delay` (the same number in its v2 and v3
+/// headers; libmimalloc-sys names the options around it but not this one).
+const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Freed pages kept while this lives; the program's delay comes back when it
+/// is dropped (the program's, not the one before: two intakes on the web
+/// desk's threads may end in either order, and must not leave "keep" behind).
+#[must_use = "the delay is restored when this is dropped"]
+pub struct PurgeDelay {
+    set: bool,
+}
+
+/// The delay outside intake: the program's, as the first intake found it.
+static DEFAULT: OnceLock<c_long> = OnceLock::new();
+
+/// Give freed pages back 100 ms after they were freed, for the rest of the
+/// program (called first thing, before any thread starts).
+pub fn purge_soon() {
+    if !chosen_by_environment() {
+        set(100);
+    }
+}
+
+impl PurgeDelay {
+    /// Keep freed pages for reuse; none go back to the kernel.
+    pub fn keep() -> PurgeDelay {
+        if chosen_by_environment() {
+            return PurgeDelay { set: false };
+        }
+        DEFAULT.get_or_init(get);
+        set(-1);
+        PurgeDelay { set: true }
+    }
+}
+
+fn chosen_by_environment() -> bool {
+    std::env::var_os("MIMALLOC_PURGE_DELAY").is_some()
+}
+
+fn get() -> c_long {
+    // SAFETY: mi_option_get is mimalloc's public call for reading an option
+    // while the program runs.
+    unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) }
+}
+
+fn set(value: c_long) {
+    // SAFETY: mi_option_set is mimalloc's public call for changing an option
+    // while the program runs; the option is one word that mimalloc reads
+    // when it schedules a purge.
+    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, value) }
+}
+
+impl Drop for PurgeDelay {
+    fn drop(&mut self) {
+        if let (true, Some(&default)) = (self.set, DEFAULT.get()) {
+            set(default);
+        }
+    }
+}
