@@ -46,15 +46,23 @@ pub fn format_number(f: f64) -> String {
 /// Trimmed text exactly as typed (names and addresses keep their full-width
 /// brackets); `None` when the cell is blank.
 pub fn parse_text(cell: &Data) -> Option<String> {
-    let text = cell_text(cell);
-    let trimmed = text.trim();
-    (!trimmed.is_empty()).then(|| trimmed.to_string())
+    trimmed(cell).map(|t| t.into_owned())
+}
+
+/// [`parse_text`], borrowed from a text cell.
+pub fn trimmed(cell: &Data) -> Option<std::borrow::Cow<'_, str>> {
+    use std::borrow::Cow::{Borrowed, Owned};
+    match cell_str(cell) {
+        Borrowed(s) => Some(Borrowed(s.trim())),
+        Owned(s) => Some(Owned(s.trim().to_string())),
+    }
+    .filter(|t| !t.is_empty())
 }
 
 /// Trimmed, NFKC-normalised text (full-width digits become ASCII), for values
 /// that are numbers, dates or codes in disguise; `None` when blank.
 pub fn parse_normalised(cell: &Data) -> Option<String> {
-    let text = half_width(&cell_text(cell));
+    let text = half_width(&cell_str(cell));
     (!text.is_empty()).then_some(text)
 }
 

@@ -132,13 +132,13 @@ fn parse_money(field: &Field, n: f64) -> Result<Value, Finding> {
 }
 
 fn parse_enum(field: &Field, cell: &Data) -> Result<Option<Value>, Finding> {
-    let Some(text) = cell::parse_text(cell) else {
+    let Some(text) = cell::trimmed(cell) else {
         return Ok(None);
     };
     match field.enum_value(&text) {
         Some(v) => Ok(Some(Value::Text(v.to_string()))),
         None => Err(Finding::new(Msg::EnumInvalid)
-            .value(text)
+            .value(text.into_owned())
             .list("allowed", &field.values)),
     }
 }

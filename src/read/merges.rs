@@ -51,6 +51,9 @@ impl Merges {
     }
 }
 
+/// How much of a sheet is inflated at a time while looking for its merges.
+const CHUNK: usize = 64 * 1024;
+
 fn xlsx_merges(
     bytes: &[u8],
     wanted: &dyn Fn(&str) -> bool,
@@ -60,6 +63,8 @@ fn xlsx_merges(
     let rels = entry(&mut zip, "xl/_rels/workbook.xml.rels")?;
     let targets = relationship_targets(&rels);
     let mut out = HashMap::new();
+    // One buffer for every sheet's inflating.
+    let mut chunk = vec![0u8; CHUNK];
     for (name, rid) in sheet_ids(&workbook).into_iter().filter(|(n, _)| wanted(n)) {
         let Some(target) = targets.get(&rid) else {
             continue;
@@ -68,7 +73,7 @@ fn xlsx_merges(
             Some(absolute) => absolute.to_string(),
             None => format!("xl/{target}"),
         };
-        let Some(fragment) = merge_fragment(&mut zip, &path) else {
+        let Some(fragment) = merge_fragment(&mut zip, &path, &mut chunk) else {
             continue;
         };
         let areas = merge_cells(&fragment);
@@ -82,15 +87,18 @@ fn xlsx_merges(
 /// The part of a sheet's XML from `<mergeCells` on (it comes after the
 /// cells), found while the part is inflated a chunk at a time: the cells
 /// themselves are neither kept nor copied.
-fn merge_fragment(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<Vec<u8>> {
+fn merge_fragment(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+    chunk: &mut [u8],
+) -> Option<Vec<u8>> {
     const TAG: &[u8] = b"<mergeCells";
     let mut part = zip.by_name(name).ok()?;
-    let mut chunk = vec![0u8; 64 * 1024];
     // The end of the chunk before, in case the tag straddles two chunks.
     let mut window: Vec<u8> = Vec::with_capacity(chunk.len() + TAG.len());
     let mut found: Option<Vec<u8>> = None;
     loop {
-        let n = part.read(&mut chunk).ok()?;
+        let n = part.read(chunk).ok()?;
         if n == 0 {
             return Some(found.unwrap_or_default());
         }
@@ -213,7 +221,7 @@ mod tests {
             w.write_all(&xml).unwrap();
             w.finish().unwrap();
             let mut zip = zip::ZipArchive::new(Cursor::new(buf.as_slice())).unwrap();
-            let fragment = merge_fragment(&mut zip, "s.xml").unwrap();
+            let fragment = merge_fragment(&mut zip, "s.xml", &mut [0; CHUNK]).unwrap();
             let areas = merge_cells(&fragment);
             assert_eq!(areas.len(), 1, "{before}");
             assert_eq!(areas[0].start, (1, 1));

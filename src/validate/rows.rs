@@ -1,6 +1,7 @@
 //! Ledger rows: typed cells, required fields, cross-field rules, dates within
 //! the period, unique record ids and references to the roster.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use calamine::Data;
@@ -13,7 +14,7 @@ use crate::read::id_number;
 use crate::read::submission::RawLedger;
 use crate::read::table::Header;
 use crate::schema::{Check, Field, FieldType, Ledger, LedgerKey, Rule, Schema};
-use crate::text::match_key;
+use crate::text::match_key_of;
 
 /// Check every ledger; returns the valid records of each (schema order).
 pub fn check(
@@ -67,7 +68,7 @@ fn known_ids(raw: &[Option<RawLedger>], schema: &Schema) -> HashMap<LedgerKey, H
         };
         let ids = data_rows(raw)
             .filter_map(|row| raw.range.get_value((row, col)))
-            .map(|c| match_key(&crate::read::cell::cell_text(c)))
+            .map(|c| match_key_of(&crate::read::cell::cell_str(c)).into_owned())
             .filter(|k| !k.is_empty())
             .collect();
         out.insert(ledger.key, ids);
@@ -246,8 +247,8 @@ impl<'a> RowCheck<'a> {
                 exclusive,
             } => {
                 // Without a readable condition there is nothing to check.
-                let cond_value = shown(*if_field)?;
-                let holds = if_in.contains(&cond_value);
+                let cond_value = values[*if_field].as_ref()?.text();
+                let holds = if_in.iter().any(|v| *v == *cond_value);
                 let f = match (holds, values[*field].is_some(), *exclusive) {
                     (true, false, _) => Finding::new(Msg::RequiredIf),
                     (false, true, true) => Finding::new(Msg::OnlyIf)
@@ -257,7 +258,7 @@ impl<'a> RowCheck<'a> {
                 };
                 Some(
                     f.arg("if_field", name(*if_field))
-                        .arg("if_value", cond_value),
+                        .arg("if_value", cond_value.into_owned()),
                 )
             }
             Check::NotBefore { field, other } => {
@@ -319,8 +320,9 @@ impl<'a> RowCheck<'a> {
                 continue;
             }
             let Some(v) = &values[i] else { continue };
-            let key = match_key(&v.display());
-            match seen[i].get(&key) {
+            let text = v.text();
+            let key = match_key_of(&text);
+            match seen[i].get(key.as_ref()) {
                 Some(first) => {
                     let f = Finding::new(Msg::DuplicateId)
                         .value(v.display())
@@ -329,7 +331,7 @@ impl<'a> RowCheck<'a> {
                     self.findings.push(f);
                 }
                 None => {
-                    seen[i].insert(key, self.row);
+                    seen[i].insert(key.into_owned(), self.row);
                 }
             }
         }
@@ -344,14 +346,14 @@ impl<'a> RowCheck<'a> {
             let Some(known) = self.ledger.ids.get(&target) else {
                 continue;
             };
-            let ids: Vec<String> = match &values[i] {
-                Some(Value::Refs(ids)) => ids.clone(),
-                Some(v) if field.ty == FieldType::Ref => vec![v.display()],
+            let ids: Vec<Cow<'_, str>> = match &values[i] {
+                Some(Value::Refs(ids)) => ids.iter().map(|id| Cow::Borrowed(id.as_str())).collect(),
+                Some(v) if field.ty == FieldType::Ref => vec![v.text()],
                 _ => continue,
             };
             for id in ids {
-                if !known.contains(&match_key(&id)) {
-                    let f = self.at(i, Finding::new(Msg::UnknownTalent).value(id));
+                if !known.contains(match_key_of(&id).as_ref()) {
+                    let f = self.at(i, Finding::new(Msg::UnknownTalent).value(id.into_owned()));
                     self.findings.push(f);
                 }
             }
