@@ -98,7 +98,10 @@ pub fn read(bytes: &[u8], schema: &Schema, limits: &Limits) -> Result<RawWorkboo
             })
         })
         .collect();
-    if findings.iter().any(|f| f.message == Msg::SheetBroken) {
+    if findings
+        .iter()
+        .any(|f| matches!(f.message, Msg::SheetBroken | Msg::FileParserFailed))
+    {
         if let Some(refusal) = crate::read::preflight::doctype_refusal(bytes) {
             return Err(refusal);
         }
