@@ -195,10 +195,7 @@ fn ledger_frame(
         .iter()
         .map(|(_, r)| {
             let id = r.values.get(ledger.id).and_then(Option::as_ref);
-            match id.map(Value::text) {
-                Some(text) => crate::text::match_key_of(&text).into_owned(),
-                None => String::new(),
-            }
+            id.map_or_else(String::new, |v| crate::text::match_key(&v.text()))
         })
         .collect();
     columns.push(Column::new(ID.into(), ids));

@@ -14,7 +14,7 @@ use crate::read::id_number;
 use crate::read::submission::RawLedger;
 use crate::read::table::Header;
 use crate::schema::{Check, Field, FieldType, Ledger, LedgerKey, Rule, Schema};
-use crate::text::match_key_of;
+use crate::text::{match_key, match_key_of};
 
 /// Check every ledger; returns the valid records of each (schema order).
 pub fn check(
@@ -68,7 +68,7 @@ fn known_ids(raw: &[Option<RawLedger>], schema: &Schema) -> HashMap<LedgerKey, H
         };
         let ids = data_rows(raw)
             .filter_map(|row| raw.range.get_value((row, col)))
-            .map(|c| match_key_of(&crate::read::cell::cell_str(c)).into_owned())
+            .map(|c| match_key(&crate::read::cell::cell_str(c)))
             .filter(|k| !k.is_empty())
             .collect();
         out.insert(ledger.key, ids);
