@@ -120,25 +120,41 @@ impl Submissions {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        let keys = df!(
-            extract::HASH => pairs.iter().map(|(h, _)| *h).collect::<Vec<_>>(),
-            extract::BATCH => pairs.iter().map(|(_, b)| *b).collect::<Vec<_>>(),
-            WORKBOOK => pairs.iter().map(|(h, _)| self.number(h)).collect::<Vec<_>>(),
-        )?;
         let Some(scan) = archive.scan(key, &batches)? else {
             return Ok(DataFrame::empty());
         };
-        let mut all = vec![col(WORKBOOK), col(extract::ID)];
+        let mut all = vec![col(extract::HASH), col(extract::BATCH), col(extract::ID)];
         all.extend(columns);
-        Ok(scan
-            .join(
-                keys.lazy(),
-                [col(extract::HASH), col(extract::BATCH)],
-                [col(extract::HASH), col(extract::BATCH)],
-                JoinArgs::new(JoinType::Inner),
-            )
-            .select(all)
-            .collect()?)
+        let rows = scan.select(all).collect()?;
+        // Each row's workbook number, or none for a row of a workbook that does
+        // not count (an older version). Picked by a filter, not a join: a join
+        // on the two text columns encoded both for every row and copied every
+        // text of the result, a filter shares the texts.
+        let number: HashMap<(&str, &str), u32> = pairs
+            .iter()
+            .map(|&(h, b)| ((h, b), self.number(h)))
+            .collect();
+        let hashes = rows.column(extract::HASH)?.str()?;
+        let in_batches = rows.column(extract::BATCH)?.str()?;
+        let numbers: Vec<Option<u32>> = hashes
+            .iter()
+            .zip(in_batches.iter())
+            .map(|pair| match pair {
+                (Some(h), Some(b)) => number.get(&(h, b)).copied(),
+                _ => None,
+            })
+            .collect();
+        let counted: BooleanChunked = numbers.iter().map(|n| Some(n.is_some())).collect();
+        let workbooks: Vec<u32> = numbers.into_iter().flatten().collect();
+        let mut records = rows
+            .drop_many([extract::HASH, extract::BATCH])
+            .filter(&counted)?;
+        records.insert_column(0, Column::new(WORKBOOK.into(), workbooks))?;
+        // One chunk per column: every point picks rows from these frames, and
+        // polars gathers from a text column of several chunks by copying each
+        // text, from one chunk by sharing it.
+        records.rechunk_mut_par();
+        Ok(records)
     }
 }
 
@@ -170,7 +186,9 @@ fn stack(frames: Vec<DataFrame>) -> Result<DataFrame, Error> {
             None => out = Some(df),
         }
     }
-    Ok(out.unwrap_or_else(DataFrame::empty))
+    let mut out = out.unwrap_or_else(DataFrame::empty);
+    out.rechunk_mut_par();
+    Ok(out)
 }
 
 /// The columns aggregation reads, as expressions over an extract: each

@@ -1,6 +1,8 @@
 //! Reading a ledger workbook into raw cells: the cover's key/value cells and,
 //! for each ledger sheet, its header mapping and cell range. No typing yet.
 
+use std::borrow::Cow;
+
 use calamine::{Data, Range};
 
 use crate::diagnostic::{Finding, Msg};
@@ -133,11 +135,12 @@ fn read_cover(
             return None;
         }
     };
+    let labels = Labels::of(&range, &spec.fields);
     let cells = spec
         .fields
         .iter()
         .map(|field| {
-            let found = cover_value(&range, &match_key(&field.name));
+            let found = labels.value(&range, &match_key(&field.name));
             if found.is_none() && field.required {
                 findings.push(
                     Finding::new(Msg::CoverItemMissing)
@@ -151,37 +154,55 @@ fn read_cover(
     Some(RawCover { sheet, cells })
 }
 
-/// The cell holding the value for a label: the cell to its right, skipping
-/// cells that repeat the label (a merged label spans several columns).
-fn cover_value(range: &Range<Data>, label: &str) -> Option<CoverCell> {
-    let (start, end) = (range.start()?, range.end()?);
-    for row in start.0..=end.0 {
-        for col in start.1..=end.1 {
-            let Some(cell) = range.get_value((row, col)) else {
-                continue;
-            };
-            if match_key_of(&cell_str(cell)) != label {
-                continue;
-            }
-            let value_col = (col + 1..=end.1 + 1)
-                .find(|&c| {
-                    range
-                        .get_value((row, c))
-                        .is_none_or(|v| match_key_of(&cell_str(v)) != label)
-                })
-                .unwrap_or(col + 1);
-            let value = range
-                .get_value((row, value_col))
-                .cloned()
-                .unwrap_or(Data::Empty);
-            return Some(CoverCell {
-                row,
-                col: value_col,
-                value,
-            });
-        }
+/// The cover's cells that could be labels, each with its match key,
+/// row by row: keyed once, not once per label.
+struct Labels<'r> {
+    cells: Vec<(u32, u32, Cow<'r, str>)>,
+}
+
+impl<'r> Labels<'r> {
+    fn of(range: &'r Range<Data>, fields: &[crate::schema::Field]) -> Labels<'r> {
+        let texts_only = !fields
+            .iter()
+            .any(|f| table::could_be_printed_value(&match_key(&f.name)));
+        let cells = range
+            .cells()
+            .filter(|(_, _, cell)| !texts_only || matches!(cell, Data::String(_)))
+            .filter_map(|(row, col, cell)| {
+                let key = match cell_str(cell) {
+                    Cow::Borrowed(s) => match_key_of(s),
+                    Cow::Owned(s) => Cow::Owned(match_key(&s)),
+                };
+                let (start_row, start_col) = range.start()?;
+                Some((start_row + row as u32, start_col + col as u32, key))
+            })
+            .collect();
+        Labels { cells }
     }
-    None
+
+    /// The cell holding the value for a label: the cell to its right,
+    /// skipping cells that repeat the label (a merged label spans several
+    /// columns).
+    fn value(&self, range: &Range<Data>, label: &str) -> Option<CoverCell> {
+        let &(row, col, _) = self.cells.iter().find(|(_, _, key)| key == label)?;
+        let end_col = range.end()?.1;
+        let value_col = (col + 1..=end_col + 1)
+            .find(|&c| {
+                range
+                    .get_value((row, c))
+                    .is_none_or(|v| match_key_of(&cell_str(v)) != label)
+            })
+            .unwrap_or(col + 1);
+        let value = range
+            .get_value((row, value_col))
+            .cloned()
+            .unwrap_or(Data::Empty);
+        Some(CoverCell {
+            row,
+            col: value_col,
+            value,
+        })
+    }
 }
 
 fn header_findings(

@@ -32,9 +32,10 @@ pub fn find_header(range: &Range<Data>, fields: &[Field]) -> Option<Header> {
     let (end_row, _) = range.end()?;
     let last = end_row.min(start_row + HEADER_SCAN_ROWS - 1);
     let needed = keys.len().min(2);
+    let texts_only = !keys.iter().any(|k| could_be_printed_value(k));
     let mut best: Option<(usize, u32)> = None;
     for row in start_row..=last {
-        let hits = header_cells(range, row)
+        let hits = header_cells(range, row, texts_only)
             .filter(|(_, text)| {
                 let key = match_key_of(text);
                 keys.iter().any(|k| *k == key)
@@ -54,7 +55,7 @@ fn map_columns(range: &Range<Data>, row: u32, keys: &[String]) -> Header {
         duplicates: Vec::new(),
         extras: Vec::new(),
     };
-    for (col, text) in header_cells(range, row) {
+    for (col, text) in header_cells(range, row, false) {
         let key = match_key_of(&text);
         match keys.iter().position(|k| *k == key) {
             Some(i) if header.columns[i].is_none() => header.columns[i] = Some(col),
@@ -65,14 +66,31 @@ fn map_columns(range: &Range<Data>, row: u32, keys: &[String]) -> Header {
     header
 }
 
-/// Non-empty cells of one sheet row with their 0-based columns.
-fn header_cells(range: &Range<Data>, row: u32) -> impl Iterator<Item = (u32, Cow<'_, str>)> + '_ {
+/// Whether a name reads like a number, date or truth value as a cell prints
+/// it (digits, or the 是/否 of a boolean): only then can a cell that is not
+/// text match it.
+pub fn could_be_printed_value(key: &str) -> bool {
+    key.bytes().any(|b| b.is_ascii_digit()) || key == "是" || key == "否"
+}
+
+/// Non-empty cells of one sheet row with their 0-based columns; with
+/// `texts_only`, text cells only (the data rows under a header are mostly
+/// numbers and dates, which need not be printed to be told from a name).
+fn header_cells(
+    range: &Range<Data>,
+    row: u32,
+    texts_only: bool,
+) -> impl Iterator<Item = (u32, Cow<'_, str>)> + '_ {
     let (start_col, end_col) = match (range.start(), range.end()) {
         (Some((_, s)), Some((_, e))) => (s, e),
         _ => (1, 0),
     };
     (start_col..=end_col).filter_map(move |col| {
-        let text = cell_str(range.get_value((row, col))?);
+        let cell = range.get_value((row, col))?;
+        if texts_only && !matches!(cell, Data::String(_)) {
+            return None;
+        }
+        let text = cell_str(cell);
         (!text.trim().is_empty()).then_some((col, text))
     })
 }
