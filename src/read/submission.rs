@@ -135,12 +135,14 @@ fn read_cover(
             return None;
         }
     };
-    let labels = Labels::of(&range, &spec.fields);
+    let keys: Vec<String> = spec.fields.iter().map(|f| match_key(&f.name)).collect();
+    let labels = Labels::of(&range, &keys);
     let cells = spec
         .fields
         .iter()
-        .map(|field| {
-            let found = labels.value(&range, &match_key(&field.name));
+        .zip(&keys)
+        .map(|(field, key)| {
+            let found = labels.value(&range, key);
             if found.is_none() && field.required {
                 findings.push(
                     Finding::new(Msg::CoverItemMissing)
@@ -161,20 +163,19 @@ struct Labels<'r> {
 }
 
 impl<'r> Labels<'r> {
-    fn of(range: &'r Range<Data>, fields: &[crate::schema::Field]) -> Labels<'r> {
-        let texts_only = !fields
-            .iter()
-            .any(|f| table::could_be_printed_value(&match_key(&f.name)));
+    /// The cells that could hold one of `labels` (match keys).
+    fn of(range: &'r Range<Data>, labels: &[String]) -> Labels<'r> {
+        let texts_only = !labels.iter().any(|k| table::could_be_printed_value(k));
+        let (start_row, start_col) = range.start().unwrap_or_default();
         let cells = range
             .cells()
             .filter(|(_, _, cell)| !texts_only || matches!(cell, Data::String(_)))
-            .filter_map(|(row, col, cell)| {
+            .map(|(row, col, cell)| {
                 let key = match cell_str(cell) {
                     Cow::Borrowed(s) => match_key_of(s),
                     Cow::Owned(s) => Cow::Owned(match_key(&s)),
                 };
-                let (start_row, start_col) = range.start()?;
-                Some((start_row + row as u32, start_col + col as u32, key))
+                (start_row + row as u32, start_col + col as u32, key)
             })
             .collect();
         Labels { cells }

@@ -66,11 +66,11 @@ fn map_columns(range: &Range<Data>, row: u32, keys: &[String]) -> Header {
     header
 }
 
-/// Whether a name reads like a number, date or truth value as a cell prints
-/// it (digits, or the 是/否 of a boolean): only then can a cell that is not
-/// text match it.
+/// Whether a name reads like what a cell that is not text prints (a number,
+/// date or duration has digits, a truth value is 是/否, an error value starts
+/// with `#`): only then can such a cell match it.
 pub fn could_be_printed_value(key: &str) -> bool {
-    key.bytes().any(|b| b.is_ascii_digit()) || key == "是" || key == "否"
+    key.bytes().any(|b| b.is_ascii_digit()) || key.starts_with('#') || key == "是" || key == "否"
 }
 
 /// Non-empty cells of one sheet row with their 0-based columns; with
