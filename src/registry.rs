@@ -17,7 +17,6 @@ use crate::error::Error;
 use calamine::Reader;
 
 use crate::read::field::{self, Value};
-use crate::read::merges::Merges;
 use crate::read::{table, workbook};
 use crate::schema::{Field, RegistryKey, Schema};
 
@@ -100,12 +99,12 @@ impl Registry {
             message: f.into_diagnostic(file).message,
         };
         let limits = crate::limits::Limits::default();
-        let mut book = workbook::open(bytes, &limits).map_err(fatal)?;
+        let workbook::Opened { mut book, merges } =
+            workbook::open(bytes, &limits, &|_| true).map_err(fatal)?;
         let spec = &schema.registry;
         let sheet = workbook::find_sheet(&book, &spec.sheet)
             .or_else(|| book.sheet_names().into_iter().next())
             .ok_or_else(|| fatal(Finding::new(Msg::SheetMissing).sheet(&spec.sheet)))?;
-        let merges = Merges::find(&mut book, bytes, |_| true);
         let mut budget = crate::read::budget::Budget::new(&limits);
         let range = workbook::range(&mut book, &sheet, &merges, &mut budget).map_err(fatal)?;
         let header = table::find_header(&range, &spec.fields).ok_or_else(|| {

@@ -66,9 +66,11 @@ pub struct Batch {
     rows: usize,
 }
 
-/// Records buffered before a batch is written: large files read fast, and
-/// this many rows stay well inside memory.
-pub const ROWS_PER_BATCH: usize = 250_000;
+/// Records buffered before a batch is written. 250,000 held half of
+/// intake's peak on the province bench (637 MB); at 50,000 the peak was
+/// 290-320 MB in the same time, and the models read the five times as many
+/// files as fast (BENCHMARKS.md).
+pub const ROWS_PER_BATCH: usize = 50_000;
 
 impl Batch {
     pub fn new(archive: &Path, fingerprint: &str) -> Batch {

@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::io::{Cursor, Read};
+use std::io::{Cursor, Read, Seek};
 
 use calamine::{Dimensions, Reader, Sheets};
 
@@ -24,10 +24,10 @@ impl Merges {
     pub fn find(
         workbook: &mut Sheets<Cursor<Cow<'_, [u8]>>>,
         bytes: &[u8],
-        wanted: impl Fn(&str) -> bool,
+        wanted: &dyn Fn(&str) -> bool,
     ) -> Merges {
         match workbook {
-            Sheets::Xlsx(_) => Merges(xlsx_merges(bytes, &wanted).unwrap_or_default()),
+            Sheets::Xlsx(_) => Merges(xlsx_merges(bytes, wanted).unwrap_or_default()),
             Sheets::Xls(x) => {
                 let names: Vec<String> = x.sheet_names();
                 Merges(
@@ -46,6 +46,11 @@ impl Merges {
         }
     }
 
+    /// Merged areas already found, by sheet name.
+    pub(crate) fn from_areas(areas: HashMap<String, Vec<Dimensions>>) -> Merges {
+        Merges(areas)
+    }
+
     pub fn of(&self, sheet: &str) -> &[Dimensions] {
         self.0.get(sheet).map(Vec::as_slice).unwrap_or(&[])
     }
@@ -59,20 +64,10 @@ fn xlsx_merges(
     wanted: &dyn Fn(&str) -> bool,
 ) -> Option<HashMap<String, Vec<Dimensions>>> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
-    let workbook = entry(&mut zip, "xl/workbook.xml")?;
-    let rels = entry(&mut zip, "xl/_rels/workbook.xml.rels")?;
-    let targets = relationship_targets(&rels);
     let mut out = HashMap::new();
     // One buffer for every sheet's inflating.
     let mut chunk = vec![0u8; CHUNK];
-    for (name, rid) in sheet_ids(&workbook).into_iter().filter(|(n, _)| wanted(n)) {
-        let Some(target) = targets.get(&rid) else {
-            continue;
-        };
-        let path = match target.strip_prefix('/') {
-            Some(absolute) => absolute.to_string(),
-            None => format!("xl/{target}"),
-        };
+    for (name, path) in sheet_parts(&mut zip, wanted)? {
         let Some(fragment) = merge_fragment(&mut zip, &path, &mut chunk) else {
             continue;
         };
@@ -82,6 +77,30 @@ fn xlsx_merges(
         }
     }
     Some(out)
+}
+
+/// (sheet name, part path) of the sheets `wanted` accepts, in workbook
+/// order; `None` when the package has no `xl/workbook.xml` (not an xlsx).
+pub(crate) fn sheet_parts<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Option<Vec<(String, String)>> {
+    let workbook = entry(zip, "xl/workbook.xml")?;
+    let rels = entry(zip, "xl/_rels/workbook.xml.rels")?;
+    let targets = relationship_targets(&rels);
+    let parts = sheet_ids(&workbook)
+        .into_iter()
+        .filter(|(name, _)| wanted(name))
+        .filter_map(|(name, rid)| {
+            let target = targets.get(&rid)?;
+            let path = match target.strip_prefix('/') {
+                Some(absolute) => absolute.to_string(),
+                None => format!("xl/{target}"),
+            };
+            Some((name, path))
+        })
+        .collect();
+    Some(parts)
 }
 
 /// The part of a sheet's XML from `<mergeCells` on (it comes after the
@@ -116,7 +135,7 @@ fn merge_fragment(
     }
 }
 
-fn entry(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<Vec<u8>> {
+fn entry<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, name: &str) -> Option<Vec<u8>> {
     let mut file = zip.by_name(name).ok()?;
     let mut out = Vec::new();
     file.read_to_end(&mut out).ok()?;
@@ -145,7 +164,7 @@ fn relationship_targets(rels: &[u8]) -> HashMap<String, String> {
 }
 
 /// The merged areas listed in a sheet's `<mergeCells>` element.
-fn merge_cells(sheet_xml: &[u8]) -> Vec<Dimensions> {
+pub(crate) fn merge_cells(sheet_xml: &[u8]) -> Vec<Dimensions> {
     let Some(start) = memchr::memmem::find(sheet_xml, b"<mergeCells") else {
         return Vec::new();
     };

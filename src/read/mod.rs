@@ -6,6 +6,7 @@ pub mod cell;
 pub mod field;
 pub mod guard;
 pub mod id_number;
+pub mod inflate;
 pub mod merges;
 pub mod ole;
 pub mod preflight;

@@ -13,7 +13,7 @@ use crate::read::merges::Merges;
 use crate::read::table::{self, Header};
 use crate::read::workbook;
 use crate::schema::Schema;
-use crate::text::{match_key, match_key_of};
+use crate::text::{match_key, match_key_of, sheet_key};
 
 /// One cover item as found: the value cell's position and content.
 #[derive(Debug, Clone)]
@@ -47,17 +47,19 @@ pub struct RawWorkbook {
 
 /// Read the cover and the ledgers. `Err` only when the file cannot be opened.
 pub fn read(bytes: &[u8], schema: &Schema, limits: &Limits) -> Result<RawWorkbook, Finding> {
-    let mut book = workbook::open(bytes, limits)?;
+    // The sheets a name could match (`find_sheet` then picks among them).
+    let keys: Vec<String> = std::iter::once(&schema.cover.sheet)
+        .chain(schema.ledgers.iter().map(|l| &l.name))
+        .map(|name| sheet_key(name))
+        .collect();
+    let read_here = |name: &str| keys.contains(&sheet_key(name));
+    let workbook::Opened { mut book, merges } = workbook::open(bytes, limits, &read_here)?;
     let cover_sheet = workbook::find_sheet(&book, &schema.cover.sheet);
     let ledger_sheets: Vec<Option<String>> = schema
         .ledgers
         .iter()
         .map(|ledger| workbook::find_sheet(&book, &ledger.name))
         .collect();
-    let read_here = |name: &str| {
-        cover_sheet.as_deref() == Some(name) || ledger_sheets.iter().flatten().any(|s| s == name)
-    };
-    let merges = Merges::find(&mut book, bytes, read_here);
     let mut budget = Budget::new(limits);
     let mut findings = Vec::new();
     let cover = read_cover(

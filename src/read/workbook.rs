@@ -18,6 +18,7 @@ use calamine::{
 
 use crate::read::budget::{Budget, Extent};
 use crate::read::guard::guarded;
+use crate::read::inflate;
 use crate::read::merges::Merges;
 use crate::read::preflight;
 
@@ -32,8 +33,19 @@ pub type Workbook<'a> = Sheets<Cursor<Cow<'a, [u8]>>>;
 const OLE2_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 const ZIP_MAGIC: [u8; 4] = [b'P', b'K', 3, 4];
 
-/// Open a workbook; the format is detected from the bytes.
-pub fn open<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Workbook<'a>, Finding> {
+/// An open workbook and the merged areas of the sheets to be read.
+pub struct Opened<'a> {
+    pub book: Workbook<'a>,
+    pub merges: Merges,
+}
+
+/// Open a workbook to read the sheets `wanted` accepts (by name); the format
+/// is detected from the bytes.
+pub fn open<'a>(
+    bytes: &'a [u8],
+    limits: &Limits,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Result<Opened<'a>, Finding> {
     if bytes.is_empty() {
         return Err(Finding::new(Msg::FileEmpty));
     }
@@ -41,25 +53,50 @@ pub fn open<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Workbook<'a>, Findin
         return Err(too_big(bytes.len() as u64, limits));
     }
     if bytes.starts_with(&OLE2_MAGIC) {
-        // Excel stores a password-protected .xlsx inside an OLE2 container.
-        if contains_utf16(bytes, "EncryptedPackage") {
-            return Err(Finding::new(Msg::FileEncrypted));
-        }
-        let legacy = crate::read::ole::rebuild(bytes, limits)?;
-        preflight::xls(&legacy.stream, limits)?;
-        let container = Cow::Owned(legacy.container);
-        return match guarded(|| Xls::new(Cursor::new(container)))? {
-            Ok(xls) => Ok(Sheets::Xls(xls)),
-            Err(XlsError::Password) => Err(Finding::new(Msg::FileEncrypted)),
-            Err(_) => Err(Finding::new(Msg::FileBroken)),
-        };
+        let mut book = open_ole(bytes, limits)?;
+        let merges = Merges::find(&mut book, bytes, wanted);
+        return Ok(Opened { book, merges });
     }
     if bytes.starts_with(&ZIP_MAGIC) {
         preflight::zip_package(bytes, limits)?;
-        return guarded(|| open_zip(bytes, limits))?
-            .map_err(|f| preflight::doctype_refusal(bytes).unwrap_or(f));
+        // A panic while copying falls back to the original, whose reading
+        // reports it in the unit's words.
+        if let Some(opened) = guarded(|| open_inflated(bytes, wanted)).ok().flatten() {
+            return Ok(opened);
+        }
+        let mut book = guarded(|| open_zip(bytes, limits))?
+            .map_err(|f| preflight::doctype_refusal(bytes).unwrap_or(f))?;
+        let merges = Merges::find(&mut book, bytes, wanted);
+        return Ok(Opened { book, merges });
     }
     Err(Finding::new(Msg::FileNotSpreadsheet))
+}
+
+fn open_ole<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Workbook<'a>, Finding> {
+    // Excel stores a password-protected .xlsx inside an OLE2 container.
+    if contains_utf16(bytes, "EncryptedPackage") {
+        return Err(Finding::new(Msg::FileEncrypted));
+    }
+    let legacy = crate::read::ole::rebuild(bytes, limits)?;
+    preflight::xls(&legacy.stream, limits)?;
+    let container = Cow::Owned(legacy.container);
+    match guarded(|| Xls::new(Cursor::new(container)))? {
+        Ok(xls) => Ok(Sheets::Xls(xls)),
+        Err(XlsError::Password) => Err(Finding::new(Msg::FileEncrypted)),
+        Err(_) => Err(Finding::new(Msg::FileBroken)),
+    }
+}
+
+/// An xlsx read from a copy with its wanted sheets inflated once
+/// ([`inflate`]); `None` when that copy cannot be made or opened, and the
+/// original is read instead.
+fn open_inflated<'a>(bytes: &[u8], wanted: &dyn Fn(&str) -> bool) -> Option<Opened<'a>> {
+    let inflated = inflate::sheets(bytes, wanted)?;
+    let xlsx = Xlsx::new(Cursor::new(Cow::Owned(inflated.package))).ok()?;
+    Some(Opened {
+        book: Sheets::Xlsx(xlsx),
+        merges: inflated.merges,
+    })
 }
 
 fn open_zip<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Workbook<'a>, Finding> {
