@@ -3,7 +3,10 @@
 //! calamine finds an xlsx sheet's merged areas by parsing the whole sheet XML
 //! again, which doubled the cost of reading a large ledger. Here the
 //! `<mergeCells>` element is found with a byte search in the decompressed sheet
-//! and only that fragment is parsed (with quick-xml).
+//! and only that fragment is parsed (with quick-xml). An xlsx normally has its
+//! areas found by [`crate::read::inflate`], in the one inflate of each sheet;
+//! [`Merges::find`] inflates the sheets a second time, for a package that
+//! could not be copied.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
