@@ -11,13 +11,15 @@
 //! Called only after [`crate::read::preflight::zip_package`] has checked
 //! what the package inflates to.
 
-use std::collections::{HashMap, HashSet};
-use std::io::{Cursor, Read, Write};
+use std::collections::HashMap;
+use std::io::{Cursor, Read};
 
+use calamine::Dimensions;
+use zip::read::ZipFile;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
-use crate::read::merges::{merge_cells, sheet_parts, Merges};
+use crate::read::merges::{merge_cells, merge_fragment_copying, sheet_parts, Merges, CHUNK};
 
 /// The rewritten package and the merged areas of the sheets inflated.
 pub struct Inflated {
@@ -25,50 +27,109 @@ pub struct Inflated {
     pub merges: Merges,
 }
 
-/// Inflate the sheets `wanted` accepts. `None` when the package is not an
-/// xlsx or a part cannot be copied: the original is then read as it is.
-pub fn sheets(bytes: &[u8], wanted: &dyn Fn(&str) -> bool) -> Option<Inflated> {
+/// Inflate the sheets `wanted` accepts, at most `max_inflated` bytes of
+/// them. `None` when the package is not an xlsx, has no such sheet, or
+/// cannot be copied within that: the original is then read as it is.
+pub fn sheets(bytes: &[u8], wanted: &dyn Fn(&str) -> bool, max_inflated: u64) -> Option<Inflated> {
     let mut zip = ZipArchive::new(Cursor::new(bytes)).ok()?;
-    let parts = sheet_parts(&mut zip, wanted)?;
-    let names: HashMap<&str, &str> = parts
-        .iter()
-        .map(|(sheet, path)| (path.as_str(), sheet.as_str()))
-        .collect();
-    let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len() * 4)));
-    let stored = SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
+    // Which of two entries of one name calamine would find is the zip
+    // reader's business.
+    if zip.has_duplicate_names() {
+        return None;
+    }
+    let mut sheets_of: HashMap<String, Vec<String>> = HashMap::new();
+    for (sheet, path) in sheet_parts(&mut zip, wanted)? {
+        sheets_of.entry(path).or_default().push(sheet);
+    }
+    if sheets_of.is_empty() {
+        return None;
+    }
+    // Entries may share their bytes (the checks before counted each part's
+    // inflated size, not what copying them whole adds up to).
+    let size = copied_size(&mut zip, &sheets_of)?;
+    if size > max_inflated.saturating_add(bytes.len() as u64) {
+        return None;
+    }
+    let mut copy = Copy {
+        out: ZipWriter::new(Cursor::new(Vec::with_capacity(size as usize))),
+        left: max_inflated,
+        chunk: vec![0; CHUNK],
+    };
     let mut merges = HashMap::new();
-    let mut copied = HashSet::new();
-    let mut xml = Vec::new();
     for i in 0..zip.len() {
         let name = zip.name_for_index(i)?.ok()?.into_owned();
-        // A name twice in the central directory: which one calamine would
-        // find is the zip reader's business, so the original is read.
-        if !copied.insert(name.clone()) {
-            return None;
-        }
-        let Some(&sheet) = names.get(name.as_str()) else {
-            out.raw_copy_file(zip.by_index_raw(i).ok()?).ok()?;
+        let Some(sheets) = sheets_of.get(&name) else {
+            copy.out.raw_copy_file(zip.by_index_raw(i).ok()?).ok()?;
             continue;
         };
-        xml.clear();
-        zip.by_index(i).ok()?.read_to_end(&mut xml).ok()?;
-        let areas = merge_cells(&xml);
+        let areas = copy.stored(zip.by_index(i).ok()?, name)?;
         if !areas.is_empty() {
-            merges.insert(sheet.to_string(), areas);
+            for sheet in sheets {
+                merges.insert(sheet.clone(), areas.clone());
+            }
         }
-        out.start_file(name, stored).ok()?;
-        out.write_all(&xml).ok()?;
     }
-    let package = out.finish().ok()?.into_inner();
+    let package = copy.out.finish().ok()?.into_inner();
     Some(Inflated {
         package,
         merges: Merges::from_areas(merges),
     })
 }
 
+/// What the copy holds, as the zip's own headers tell: the wanted sheets
+/// inflated, every other part as compressed.
+fn copied_size(
+    zip: &mut ZipArchive<Cursor<&[u8]>>,
+    sheets_of: &HashMap<String, Vec<String>>,
+) -> Option<u64> {
+    let mut size = 0u64;
+    for i in 0..zip.len() {
+        let entry = zip.by_index_raw(i).ok()?;
+        let inflated = entry
+            .name()
+            .is_ok_and(|n| sheets_of.contains_key(n.as_ref()));
+        let part = if inflated {
+            entry.size()
+        } else {
+            entry.compressed_size()
+        };
+        size = size.saturating_add(part);
+    }
+    Some(size)
+}
+
+/// The copy being written, and how much more may be inflated into it.
+struct Copy {
+    out: ZipWriter<Cursor<Vec<u8>>>,
+    left: u64,
+    chunk: Vec<u8>,
+}
+
+impl Copy {
+    /// Inflate a sheet into the copy, stored, a chunk at a time; its merged
+    /// areas. `None` past the allowance (a part may inflate to more than
+    /// its header says).
+    fn stored(
+        &mut self,
+        part: ZipFile<'_, Cursor<&[u8]>>,
+        name: String,
+    ) -> Option<Vec<Dimensions>> {
+        let stored = SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
+        self.out.start_file(name, stored).ok()?;
+        let mut limited = part.take(self.left.saturating_add(1));
+        let fragment = merge_fragment_copying(&mut limited, &mut self.chunk, &mut self.out)?;
+        if limited.limit() == 0 {
+            return None;
+        }
+        self.left = limited.limit() - 1;
+        Some(merge_cells(&fragment))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
 
     fn package(parts: &[(&str, &str)]) -> Vec<u8> {
         let mut w = ZipWriter::new(Cursor::new(Vec::new()));
@@ -91,7 +152,7 @@ mod tests {
             ("xl/worksheets/sheet1.xml", SHEET),
             ("xl/worksheets/sheet2.xml", SHEET),
         ]);
-        let inflated = sheets(&bytes, &|name| name == "封面").expect("an xlsx");
+        let inflated = sheets(&bytes, &|name| name == "封面", 1 << 20).expect("an xlsx");
         assert_eq!(inflated.merges.of("封面").len(), 1);
         assert!(inflated.merges.of("说明").is_empty(), "not inflated");
         let mut zip = ZipArchive::new(Cursor::new(inflated.package)).unwrap();
@@ -114,8 +175,45 @@ mod tests {
     }
 
     #[test]
+    fn two_sheets_on_one_part_both_get_its_merged_areas() {
+        let workbook = WORKBOOK.replace("rId2", "rId1");
+        let bytes = package(&[
+            ("xl/workbook.xml", &workbook),
+            ("xl/_rels/workbook.xml.rels", RELS),
+            ("xl/worksheets/sheet1.xml", SHEET),
+        ]);
+        let inflated = sheets(&bytes, &|_| true, 1 << 20).expect("an xlsx");
+        assert_eq!(inflated.merges.of("封面").len(), 1);
+        assert_eq!(inflated.merges.of("说明").len(), 1);
+    }
+
+    /// A part may inflate to more than its header says: the copy stops at
+    /// the allowance and the original is read instead.
+    #[test]
+    fn a_sheet_past_the_allowance_is_not_copied() {
+        let bytes = package(&[
+            ("xl/workbook.xml", WORKBOOK),
+            ("xl/_rels/workbook.xml.rels", RELS),
+            ("xl/worksheets/sheet1.xml", SHEET),
+        ]);
+        let size = SHEET.len() as u64;
+        assert!(sheets(&bytes, &|_| true, size).is_some());
+        assert!(sheets(&bytes, &|_| true, size - 1).is_none());
+    }
+
+    #[test]
+    fn a_package_without_a_wanted_sheet_is_left_alone() {
+        let bytes = package(&[
+            ("xl/workbook.xml", WORKBOOK),
+            ("xl/_rels/workbook.xml.rels", RELS),
+            ("xl/worksheets/sheet1.xml", SHEET),
+        ]);
+        assert!(sheets(&bytes, &|_| false, 1 << 20).is_none());
+    }
+
+    #[test]
     fn a_package_without_a_workbook_part_is_left_alone() {
         let bytes = package(&[("xl/workbook.bin", "binary")]);
-        assert!(sheets(&bytes, &|_| true).is_none());
+        assert!(sheets(&bytes, &|_| true, 1 << 20).is_none());
     }
 }

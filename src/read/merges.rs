@@ -60,7 +60,7 @@ impl Merges {
 }
 
 /// How much of a sheet is inflated at a time while looking for its merges.
-const CHUNK: usize = 64 * 1024;
+pub(crate) const CHUNK: usize = 64 * 1024;
 
 fn xlsx_merges(
     bytes: &[u8],
@@ -114,8 +114,18 @@ fn merge_fragment(
     name: &str,
     chunk: &mut [u8],
 ) -> Option<Vec<u8>> {
-    const TAG: &[u8] = b"<mergeCells";
     let mut part = zip.by_name(name).ok()?;
+    merge_fragment_copying(&mut part, chunk, &mut std::io::sink())
+}
+
+/// [`merge_fragment`] of a part being read, every chunk also written to
+/// `copy` as it comes: a sheet is neither held whole nor read twice.
+pub(crate) fn merge_fragment_copying(
+    part: &mut impl Read,
+    chunk: &mut [u8],
+    copy: &mut impl std::io::Write,
+) -> Option<Vec<u8>> {
+    const TAG: &[u8] = b"<mergeCells";
     // The end of the chunk before, in case the tag straddles two chunks.
     let mut window: Vec<u8> = Vec::with_capacity(chunk.len() + TAG.len());
     let mut found: Option<Vec<u8>> = None;
@@ -124,6 +134,7 @@ fn merge_fragment(
         if n == 0 {
             return Some(found.unwrap_or_default());
         }
+        copy.write_all(&chunk[..n]).ok()?;
         if let Some(fragment) = &mut found {
             fragment.extend_from_slice(&chunk[..n]);
             continue;

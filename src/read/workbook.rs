@@ -61,7 +61,10 @@ pub fn open<'a>(
         preflight::zip_package(bytes, limits)?;
         // A panic while copying falls back to the original, whose reading
         // reports it in the unit's words.
-        if let Some(opened) = guarded(|| open_inflated(bytes, wanted)).ok().flatten() {
+        if let Some(opened) = guarded(|| open_inflated(bytes, wanted, limits))
+            .ok()
+            .flatten()
+        {
             return Ok(opened);
         }
         let mut book = guarded(|| open_zip(bytes, limits))?
@@ -90,8 +93,12 @@ fn open_ole<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Workbook<'a>, Findin
 /// An xlsx read from a copy with its wanted sheets inflated once
 /// ([`inflate`]); `None` when that copy cannot be made or opened, and the
 /// original is read instead.
-fn open_inflated<'a>(bytes: &[u8], wanted: &dyn Fn(&str) -> bool) -> Option<Opened<'a>> {
-    let inflated = inflate::sheets(bytes, wanted)?;
+fn open_inflated<'a>(
+    bytes: &[u8],
+    wanted: &dyn Fn(&str) -> bool,
+    limits: &Limits,
+) -> Option<Opened<'a>> {
+    let inflated = inflate::sheets(bytes, wanted, limits.max_uncompressed_bytes)?;
     let xlsx = Xlsx::new(Cursor::new(Cow::Owned(inflated.package))).ok()?;
     Some(Opened {
         book: Sheets::Xlsx(xlsx),
