@@ -68,7 +68,7 @@ pub struct Batch {
 
 /// Records buffered before a batch is written. 250,000 held half of
 /// intake's peak on the province bench (637 MB); at 50,000 the peak was
-/// 290-320 MB in the same time, and the models read the five times as many
+/// 290-320 MB in the same time, and the models read five times as many
 /// files as fast (BENCHMARKS.md).
 pub const ROWS_PER_BATCH: usize = 50_000;
 

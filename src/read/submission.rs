@@ -167,7 +167,7 @@ struct Labels<'r> {
 impl<'r> Labels<'r> {
     /// The cells that could hold one of `labels` (match keys).
     fn of(range: &'r Range<Data>, labels: &[String]) -> Labels<'r> {
-        let texts_only = !labels.iter().any(|k| table::could_be_printed_value(k));
+        let texts_only = table::only_texts_can_match(labels);
         let (start_row, start_col) = range.start().unwrap_or_default();
         let cells = range
             .cells()

@@ -32,7 +32,7 @@ pub fn find_header(range: &Range<Data>, fields: &[Field]) -> Option<Header> {
     let (end_row, _) = range.end()?;
     let last = end_row.min(start_row + HEADER_SCAN_ROWS - 1);
     let needed = keys.len().min(2);
-    let texts_only = !keys.iter().any(|k| could_be_printed_value(k));
+    let texts_only = only_texts_can_match(&keys);
     let mut best: Option<(usize, u32)> = None;
     for row in start_row..=last {
         let hits = header_cells(range, row, texts_only)
@@ -66,10 +66,16 @@ fn map_columns(range: &Range<Data>, row: u32, keys: &[String]) -> Header {
     header
 }
 
+/// Whether no cell but a text cell can match any of `keys` (match keys), so
+/// that a search for them may skip the others.
+pub fn only_texts_can_match(keys: &[String]) -> bool {
+    !keys.iter().any(|k| could_be_printed_value(k))
+}
+
 /// Whether a name reads like what a cell that is not text prints (a number,
 /// date or duration has digits, a truth value is 是/否, an error value starts
 /// with `#`): only then can such a cell match it.
-pub fn could_be_printed_value(key: &str) -> bool {
+fn could_be_printed_value(key: &str) -> bool {
     key.bytes().any(|b| b.is_ascii_digit()) || key.starts_with('#') || key == "是" || key == "否"
 }
 
