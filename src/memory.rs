@@ -18,14 +18,16 @@
 //!
 //! mimalloc is built without transparent huge pages (libmimalloc-sys's
 //! `no_thp` feature, in Cargo.toml). Where the kernel gives huge pages only
-//! to memory that asks for them (`madvise`, Debian's default), mimalloc asks
-//! for them for its arenas, and the kernel then zeroes (and may first
-//! compact memory for) a whole 2 MB page at its first touch; the models'
-//! short-lived scratch columns touch fresh pages all the time. With huge
-//! pages the report models spent 2.1 s of system time instead of 0.8 s and
-//! took 3.2–3.4 s instead of 2.4–2.6 s, with 50 MB more at the peak. It
-//! cannot be an option set here: mimalloc asks for its first arena's huge
-//! pages before `main`.
+//! to memory that asks for them (`madvise`, as on the bench's machine),
+//! mimalloc asks for them for its arenas, and the kernel then zeroes (and
+//! may first compact memory for) a whole 2 MB page at its first touch; the
+//! models' short-lived scratch columns touch fresh pages all the time. With
+//! huge pages the report models spent 1.4–2.4 s of system time instead of
+//! 0.7–0.9 s and took 3.0–3.7 s instead of 2.4–2.75 s, with 50 MB more at
+//! the peak (province bench, six runs each). It cannot be an option set
+//! here: mimalloc asks for its first arena's huge pages before `main`.
+//! Where the kernel gives huge pages to all memory (`always`), the feature
+//! changes nothing and `MIMALLOC_ALLOW_THP=0` turns them off for the process.
 
 use std::os::raw::c_long;
 use std::sync::OnceLock;
