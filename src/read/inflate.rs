@@ -141,13 +141,20 @@ mod tests {
         w.finish().unwrap().into_inner()
     }
 
+    const PACKAGE_RELS: &str = r#"<Relationships><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
     const WORKBOOK: &str = r#"<workbook><sheets><sheet name="封面" sheetId="1" r:id="rId1"/><sheet name="说明" sheetId="2" r:id="rId2"/></sheets></workbook>"#;
-    const RELS: &str = r#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Target="/xl/worksheets/sheet2.xml"/></Relationships>"#;
+    const RELS: &str = concat!(
+        r#"<Relationships>"#,
+        r#"<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>"#,
+        r#"<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/xl/worksheets/sheet2.xml"/>"#,
+        r#"</Relationships>"#
+    );
     const SHEET: &str = r#"<worksheet><sheetData/><mergeCells count="1"><mergeCell ref="A1:C1"/></mergeCells></worksheet>"#;
 
     #[test]
     fn wanted_sheets_are_stored_and_their_merges_found() {
         let bytes = package(&[
+            ("_rels/.rels", PACKAGE_RELS),
             ("xl/workbook.xml", WORKBOOK),
             ("xl/_rels/workbook.xml.rels", RELS),
             ("xl/worksheets/sheet1.xml", SHEET),
@@ -172,13 +179,51 @@ mod tests {
             .read_to_string(&mut copy)
             .unwrap();
         assert_eq!(copy, SHEET, "the part's bytes are unchanged");
-        assert_eq!(zip.len(), 4);
+        assert_eq!(zip.len(), 5);
+    }
+
+    /// calamine finds parts whatever their case and slashes, and where the
+    /// package relationships put the workbook: so must the merged areas.
+    #[test]
+    fn parts_named_unlike_their_relationships_still_give_merged_areas() {
+        let elsewhere_rels = PACKAGE_RELS.replace("xl/workbook.xml", "/book/wb.xml");
+        let elsewhere_wb_rels = RELS.replace("/xl/", "/book/");
+        let packages = [
+            package(&[
+                ("_rels/.rels", PACKAGE_RELS),
+                ("XL/Workbook.xml", WORKBOOK),
+                ("xl/_rels/workbook.xml.rels", RELS),
+                ("xl/worksheets/Sheet1.xml", SHEET),
+            ]),
+            package(&[
+                ("_rels/.rels", PACKAGE_RELS),
+                ("xl/workbook.xml", WORKBOOK),
+                ("xl/_rels/workbook.xml.rels", RELS),
+                ("xl\\worksheets\\sheet1.xml", SHEET),
+            ]),
+            package(&[
+                ("_rels/.rels", &elsewhere_rels),
+                ("book/wb.xml", WORKBOOK),
+                ("book/_rels/wb.xml.rels", &elsewhere_wb_rels),
+                ("book/worksheets/sheet1.xml", SHEET),
+            ]),
+        ];
+        for (i, bytes) in packages.iter().enumerate() {
+            let inflated = sheets(bytes, &|name| name == "封面", 1 << 20);
+            let inflated = inflated.unwrap_or_else(|| panic!("package {i}: an xlsx"));
+            assert_eq!(inflated.merges.of("封面").len(), 1, "package {i}");
+            use calamine::Reader as _;
+            let book = calamine::Xlsx::new(Cursor::new(inflated.package));
+            let range = book.and_then(|mut b| b.worksheet_range("封面"));
+            assert!(range.is_ok(), "package {i}: calamine reads the copy");
+        }
     }
 
     #[test]
     fn two_sheets_on_one_part_both_get_its_merged_areas() {
         let workbook = WORKBOOK.replace("rId2", "rId1");
         let bytes = package(&[
+            ("_rels/.rels", PACKAGE_RELS),
             ("xl/workbook.xml", &workbook),
             ("xl/_rels/workbook.xml.rels", RELS),
             ("xl/worksheets/sheet1.xml", SHEET),
@@ -193,6 +238,7 @@ mod tests {
     #[test]
     fn a_sheet_past_the_allowance_is_not_copied() {
         let bytes = package(&[
+            ("_rels/.rels", PACKAGE_RELS),
             ("xl/workbook.xml", WORKBOOK),
             ("xl/_rels/workbook.xml.rels", RELS),
             ("xl/worksheets/sheet1.xml", SHEET),
@@ -205,6 +251,7 @@ mod tests {
     #[test]
     fn a_package_without_a_wanted_sheet_is_left_alone() {
         let bytes = package(&[
+            ("_rels/.rels", PACKAGE_RELS),
             ("xl/workbook.xml", WORKBOOK),
             ("xl/_rels/workbook.xml.rels", RELS),
             ("xl/worksheets/sheet1.xml", SHEET),
