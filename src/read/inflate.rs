@@ -4,10 +4,11 @@
 //! merged areas too, which the XML lists after the cells: finding them meant
 //! a second inflate of every sheet read (the whole search was 14 % of
 //! intake's CPU on the province bench; going without the second inflate
-//! saved 2-5 %, BENCHMARKS.md). Here the sheets to be read are inflated once, into
-//! a copy of the package where they are stored uncompressed; their merged
-//! areas are taken from the inflated XML, and calamine reads them from the
-//! copy without inflating. Every other part is copied still compressed.
+//! saved 2-5 %, BENCHMARKS.md). Here the sheets to be read are inflated
+//! once, into a copy of the package where they are stored uncompressed;
+//! their merged areas are taken from the inflated XML, and calamine reads
+//! them from the copy without inflating. Every other part is copied still
+//! compressed.
 //!
 //! Called only after [`crate::read::preflight::zip_package`] has checked
 //! what the package inflates to.
