@@ -327,6 +327,42 @@ mod tests {
         }
     }
 
+    /// The search a package that cannot be copied gets: parts found as
+    /// calamine finds them, whatever their case.
+    #[test]
+    fn the_second_search_finds_parts_named_unlike_their_relationships() {
+        use std::io::Write;
+        const RELATIONSHIPS: &str =
+            "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+        let parts = [
+            (
+                "_rels/.rels",
+                format!(r#"<Relationships><Relationship Id="rId1" Type="{RELATIONSHIPS}/officeDocument" Target="/xl/workbook.xml"/></Relationships>"#),
+            ),
+            (
+                "xl/Workbook.xml",
+                r#"<workbook><sheets><sheet name="活动台账" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_string(),
+            ),
+            (
+                "xl/_rels/workbook.xml.rels",
+                r#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>"#.to_string(),
+            ),
+            (
+                "XL/Worksheets/Sheet1.xml",
+                r#"<worksheet><sheetData/><mergeCells count="1"><mergeCell ref="F3:F4"/></mergeCells></worksheet>"#.to_string(),
+            ),
+        ];
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, xml) in &parts {
+            w.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            w.write_all(xml.as_bytes()).unwrap();
+        }
+        let bytes = w.finish().unwrap().into_inner();
+        let found = xlsx_merges(&bytes, &|_| true).expect("an xlsx");
+        assert_eq!(found.get("活动台账").map(Vec::len), Some(1));
+    }
+
     #[test]
     fn merge_cells_fragment() {
         let xml = br#"<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData><mergeCells count="2"><mergeCell ref="A1:K1"/><mergeCell ref="F3:F4"/></mergeCells><pageSetup/></worksheet>"#;
