@@ -147,25 +147,12 @@ fn a_renamed_file_still_opens() {
     }
 }
 
-/// The package rewritten with each part renamed by `rename` (its bytes
-/// copied as they are).
-fn rename_parts(bytes: &[u8], rename: impl Fn(&str) -> String) -> Vec<u8> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for i in 0..zip.len() {
-        let part = zip.by_index_raw(i).unwrap();
-        let name = rename(&part.name().unwrap());
-        out.raw_copy_file_rename(part, name).unwrap();
-    }
-    out.finish().unwrap().into_inner()
-}
-
 /// Regression: a package whose sheet parts are named in another case than
 /// its relationships say (calamine reads it all the same) lost its merged
 /// areas, so every row of a merged block but the first came out empty.
 #[test]
 fn merged_cells_are_filled_when_part_names_differ_in_case_from_the_relationships() {
-    let bytes = rename_parts(&common::quirky_book().bytes(), |name| {
+    let bytes = common::rename_parts(&common::quirky_book().bytes(), |name| {
         name.replace("worksheets/sheet", "worksheets/Sheet")
     });
     assert!(

@@ -14,6 +14,7 @@ use std::io::{Cursor, Read, Seek};
 
 use calamine::{Dimensions, Reader, Sheets};
 
+use crate::read::package::{self, Layout};
 use crate::read::xml::{attr, elements};
 
 /// Merged areas by sheet name.
@@ -85,87 +86,27 @@ fn xlsx_merges(
 /// (sheet name, part name) of the sheets `wanted` accepts, in workbook
 /// order; `None` when the package has no workbook part (not an xlsx).
 ///
-/// The parts are found as calamine finds them, so that the sheets whose
-/// merged areas are taken are the sheets whose cells calamine reads: the
-/// workbook is where the package's relationships say, and a part name is
-/// matched with `\` read as `/` and ASCII case ignored (a package that
-/// names `xl/worksheets/Sheet1.xml` where its relationships say `sheet1.xml`
-/// is read by calamine, and once lost its merged areas here).
+/// The parts are found where calamine finds them ([`Layout`]), so that the
+/// sheets whose merged areas are taken are the sheets whose cells calamine
+/// reads (a package that names `xl/worksheets/Sheet1.xml` where its
+/// relationships say `sheet1.xml` once lost its merged areas here).
 pub(crate) fn sheet_parts<R: Read + Seek>(
     zip: &mut zip::ZipArchive<R>,
     wanted: &dyn Fn(&str) -> bool,
 ) -> Option<Vec<(String, String)>> {
-    let names = PartNames::of(zip);
-    let (dir, workbook_name) = workbook_part(zip, &names)?;
-    let workbook = entry(zip, &names, &format!("{dir}{workbook_name}"))?;
-    let rels = entry(zip, &names, &format!("{dir}_rels/{workbook_name}.rels"))?;
+    let layout = Layout::of(zip)?;
+    let workbook = package::read(zip, layout.workbook()?)?;
+    let rels = package::read(zip, layout.workbook_relationships()?)?;
     let targets = relationship_targets(&rels);
     let parts = sheet_ids(&workbook)
         .into_iter()
         .filter(|(name, _)| wanted(name))
         .filter_map(|(name, rid)| {
-            let target = targets.get(&rid)?;
-            let path = match target.strip_prefix('/') {
-                Some(absolute) => absolute.to_string(),
-                None => format!("{dir}{target}"),
-            };
-            Some((name, names.actual(&path)?.to_string()))
+            let part = layout.beside_workbook(targets.get(&rid)?)?;
+            Some((name, part.to_string()))
         })
         .collect();
     Some(parts)
-}
-
-/// A package's part names by the key calamine looks parts up by.
-struct PartNames(HashMap<String, String>);
-
-impl PartNames {
-    fn of<R: Read + Seek>(zip: &zip::ZipArchive<R>) -> PartNames {
-        PartNames(
-            zip.file_names()
-                .flatten()
-                .map(|name| (Self::key(&name), name.into_owned()))
-                .collect(),
-        )
-    }
-
-    fn key(path: &str) -> String {
-        path.replace('\\', "/").to_ascii_lowercase()
-    }
-
-    /// The name in the package of the part at `path`.
-    fn actual(&self, path: &str) -> Option<&str> {
-        self.0.get(&Self::key(path)).map(String::as_str)
-    }
-}
-
-/// The folder (ending in `/`, or empty) and file name of the workbook part,
-/// from the package relationships' office document.
-fn workbook_part<R: Read + Seek>(
-    zip: &mut zip::ZipArchive<R>,
-    names: &PartNames,
-) -> Option<(String, String)> {
-    const OFFICE_DOCUMENT: &str = "/relationships/officeDocument";
-    let rels = entry(zip, names, "_rels/.rels")?;
-    let mut target = None;
-    elements(&rels, "Relationship", |e| {
-        let is_document = attr(e, "Type").is_some_and(|t| t.ends_with(OFFICE_DOCUMENT));
-        if is_document && target.is_none() {
-            target = attr(e, "Target");
-        }
-    });
-    let target = target?;
-    let target = target.strip_prefix('/').unwrap_or(&target);
-    let (dir, name) = match target.rsplit_once('/') {
-        Some((dir, name)) => (format!("{dir}/"), name),
-        None => (String::new(), target),
-    };
-    // calamine's default, for a target that names a folder only.
-    let name = if name.is_empty() {
-        "workbook.xml"
-    } else {
-        name
-    };
-    Some((dir, name.to_string()))
 }
 
 /// The part of a sheet's XML from `<mergeCells` on (it comes after the
@@ -209,17 +150,6 @@ pub(crate) fn merge_fragment_copying(
             window.drain(..window.len() - keep);
         }
     }
-}
-
-fn entry<R: Read + Seek>(
-    zip: &mut zip::ZipArchive<R>,
-    names: &PartNames,
-    path: &str,
-) -> Option<Vec<u8>> {
-    let mut file = zip.by_name(names.actual(path)?).ok()?;
-    let mut out = Vec::new();
-    file.read_to_end(&mut out).ok()?;
-    Some(out)
 }
 
 /// (sheet name, relationship id) in workbook order.

@@ -9,6 +9,7 @@ pub mod id_number;
 pub mod inflate;
 pub mod merges;
 pub mod ole;
+mod package;
 pub mod preflight;
 pub mod submission;
 pub mod table;

@@ -34,6 +34,19 @@ pub fn zip_part(path: &Path, part: &str) -> String {
 }
 
 /// The worksheet XML of the `index`-th sheet (0-based, workbook order).
+/// The package rewritten with each part renamed by `rename` (its bytes
+/// copied as they are).
+pub fn rename_parts(bytes: &[u8], rename: impl Fn(&str) -> String) -> Vec<u8> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let part = zip.by_index_raw(i).unwrap();
+        let name = rename(&part.name().unwrap());
+        out.raw_copy_file_rename(part, name).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
 pub fn sheet_xml(path: &Path, index: usize) -> String {
     zip_part(path, &format!("xl/worksheets/sheet{}.xml", index + 1))
 }

@@ -15,6 +15,7 @@ use std::io::{Cursor, Read};
 
 use crate::diagnostic::{Finding, Msg};
 use crate::limits::{mb, Limits};
+use crate::read::package::Layout;
 use crate::read::xml;
 
 mod ods;
@@ -130,11 +131,19 @@ fn inflated_size(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, limits: &Limits) -> R
 
 /// calamine reserves `uniqueCount` strings when it opens an xlsx. A workbook
 /// has no more distinct strings than cells, so a larger claim is refused.
+/// The part is the one calamine reads: beside the workbook part, its name
+/// matched as calamine matches it.
 fn shared_string_count(
     zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
     limits: &Limits,
 ) -> Result<(), Finding> {
-    let Ok(part) = zip.by_name("xl/sharedStrings.xml") else {
+    let Some(layout) = Layout::of(zip) else {
+        return Ok(()); // calamine does not open it
+    };
+    let Some(name) = layout.beside_workbook("sharedStrings.xml") else {
+        return Ok(());
+    };
+    let Ok(part) = zip.by_name(name) else {
         return Ok(());
     };
     let mut head = Vec::new();
