@@ -96,12 +96,7 @@ fn main() {
     let frames = Frames::new(&asof).unwrap();
     let members = membership(&registry, true).unwrap();
     let figures = frames
-        .figures(
-            &members,
-            day(q4.start()),
-            day(q4.end()),
-            day(periods[0].start()),
-        )
+        .figures(&members, day(q4.start()), day(q4.end()))
         .unwrap();
     let polars_time = t.elapsed().as_secs_f64();
     let t = Instant::now();

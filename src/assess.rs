@@ -174,29 +174,26 @@ fn score_item(item: &Item, schema: &Schema, r: &AnnualReport) -> Result<(f64, St
             )?;
             ((n / target).min(1.0), why)
         }
-        "problem_closure" => match y.problems.closure_rate {
+        "problem_closure" => match y.problems.closure_rate.value() {
             Some(rate) => {
                 let why = say(
                     "problem_rate",
-                    json!({ "rate": numbers::rate(rate), "closed": y.problems.closed, "open": y.problems.open }),
+                    json!({ "rate": numbers::rate(rate), "c": y.problems }),
                 )?;
                 (rate, why)
             }
             None => (1.0, say("no_problems", json!({}))?),
         },
-        "need_satisfaction" => {
-            let total = y.needs.closed + y.needs.open;
-            if total == 0 {
-                (1.0, say("no_needs", json!({}))?)
-            } else {
-                let rate = y.needs.satisfied as f64 / total as f64;
+        "need_satisfaction" => match y.needs.satisfaction_rate.value() {
+            Some(rate) => {
                 let why = say(
                     "need_rate",
-                    json!({ "satisfied": y.needs.satisfied, "total": total, "rate": numbers::rate(rate) }),
+                    json!({ "rate": numbers::rate(rate), "c": y.needs }),
                 )?;
                 (rate, why)
             }
-        }
+            None => (1.0, say("no_needs", json!({}))?),
+        },
         "achievements" => {
             let target = item.target.unwrap_or(3.0);
             let n = y.achievements.count as f64;
@@ -229,7 +226,7 @@ pub fn rank_workrooms(reports: &[AnnualReport]) -> Result<Vec<Ranked>, Error> {
             let y = &r.total;
             let on_time = r.own_on_time_quarters as f64 / 4.0;
             let activities = (y.activities.count as f64 / 6.0).min(1.0);
-            let closure = y.problems.closure_rate.unwrap_or(1.0);
+            let closure = y.problems.closure_rate.value().unwrap_or(1.0);
             let achievements = (y.achievements.count as f64 / 2.0).min(1.0);
             let points = round1(25.0 * (on_time + activities + closure + achievements));
             let basis = WORDS.get().render(
@@ -237,7 +234,9 @@ pub fn rank_workrooms(reports: &[AnnualReport]) -> Result<Vec<Ranked>, Error> {
                 &json!({
                     "on_time": r.own_on_time_quarters,
                     "activities": y.activities.count,
-                    "rate": y.problems.closure_rate.map(numbers::rate),
+                    "rate": y.problems.closure_rate.value().map(numbers::rate),
+                    "closed": y.problems.closed,
+                    "caseload": y.problems.caseload(),
                     "achievements": y.achievements.count,
                 }),
             )?;

@@ -102,16 +102,65 @@ pub struct TalentFigures {
     pub by_deputy: Breakdown,
 }
 
+/// A rate with the two counts it divides, so that a report can state them
+/// and a reader can check it: `numerator ÷ denominator`. Rates of scopes add
+/// up count by count. Serialised with its value (none when nothing is divided).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Rate {
+    pub numerator: u64,
+    pub denominator: u64,
+}
+
+impl Rate {
+    pub fn new(numerator: u64, denominator: u64) -> Rate {
+        Rate {
+            numerator,
+            denominator,
+        }
+    }
+
+    /// The ratio, none when the denominator is zero.
+    pub fn value(self) -> Option<f64> {
+        (self.denominator > 0).then(|| self.numerator as f64 / self.denominator as f64)
+    }
+}
+
+impl std::ops::AddAssign for Rate {
+    fn add_assign(&mut self, other: Rate) {
+        self.numerator += other.numerator;
+        self.denominator += other.denominator;
+    }
+}
+
+impl Serialize for Rate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Rate", 3)?;
+        st.serialize_field("numerator", &self.numerator)?;
+        st.serialize_field("denominator", &self.denominator)?;
+        st.serialize_field("value", &self.value())?;
+        st.end()
+    }
+}
+
+/// Problems or needs in one window. The window's caseload is what was open
+/// at its start (`carried`) and what was registered in it (`new`); each case
+/// of it was either closed in the window or is open at its end, so
+/// `carried + new == closed + open`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CaseFigures {
+    /// Open at the start of the window (carried over from before it).
+    pub carried: u64,
     /// Registered in the window.
     pub new: u64,
     /// Closed in the window.
     pub closed: u64,
-    /// Open at the end of the window (registered this year).
+    /// Open at the end of the window.
     pub open: u64,
-    /// Closed ÷ (closed + open), over the year's cases, at the window's end.
-    pub closure_rate: Option<f64>,
+    /// Closed ÷ (carried + new).
+    pub closure_rate: Rate,
+    /// For needs: closed as 已满足 ÷ (carried + new).
+    pub satisfaction_rate: Rate,
     /// Mean days from registration to closing, for cases closed in the window.
     pub mean_days_to_close: Option<f64>,
     pub by_category: Breakdown,
@@ -119,6 +168,13 @@ pub struct CaseFigures {
     pub escalated: u64,
     /// For needs: closed as 已满足 (the rest closed as 无法满足).
     pub satisfied: u64,
+}
+
+impl CaseFigures {
+    /// The window's caseload: carried over and registered.
+    pub fn caseload(&self) -> u64 {
+        self.carried + self.new
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -307,7 +363,9 @@ pub struct YearReporting {
     pub on_time: u64,
     pub late: u64,
     pub missing: u64,
-    /// Units that missed or were late with a quarter, with the quarter.
+    /// Received but returned and not corrected (退回未改).
+    pub returned: u64,
+    /// Units that missed, were late with or did not correct a quarter, with the quarter.
     pub irregular: Vec<String>,
 }
 
@@ -373,7 +431,10 @@ pub struct MonthlyRow {
 /// A station's row on the dispatch sheet and its workrooms' rows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MonthlyStation {
+    /// The station with its workrooms: the total of `own` and `workrooms`.
     pub station: MonthlyRow,
+    /// The station's own work (本站), without its workrooms.
+    pub own: MonthlyRow,
     pub workrooms: Vec<MonthlyRow>,
 }
 
@@ -386,7 +447,10 @@ pub struct MonthlyReport {
     /// The day the newest ledger counted was received (what has arrived by
     /// then is what the sheet shows), if any was.
     pub received_until: Option<String>,
+    /// The centre with everything below it: the total of `centre_own` and the stations.
     pub centre: MonthlyRow,
+    /// The centre's own work (中心本级).
+    pub centre_own: MonthlyRow,
     pub stations: Vec<MonthlyStation>,
 }
 

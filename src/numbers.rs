@@ -1,6 +1,7 @@
 //! Numbers as a Chinese reader of a report expects them, the same in PDF
-//! text, in the assessment's evidence and in the XLSX number formats: thousands grouped
-//! (64,350.16), money with two decimals, rates with one, changes signed.
+//! text, in the assessment's evidence and in the XLSX number formats: money
+//! grouped with two decimals (64,350.16), counts plain as the sentences write
+//! them (1330), rates with one decimal, changes signed.
 
 /// `value` with `decimals` places and its thousands grouped: `1,706.80`.
 pub fn grouped(value: f64, decimals: usize) -> String {
@@ -36,6 +37,16 @@ pub fn signed(value: f64, decimals: usize) -> String {
         shown
     } else {
         format!("+{shown}")
+    }
+}
+
+/// A change of a count, signed and, like counts in the text, not grouped:
+/// `+1330`, `-2`, `0`.
+pub fn signed_count(value: i64) -> String {
+    if value > 0 {
+        format!("+{value}")
+    } else {
+        value.to_string()
     }
 }
 

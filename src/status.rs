@@ -12,8 +12,12 @@ use crate::registry::{Level, Registry, Unit};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Timeliness {
+    /// A submission without errors was received by the deadline.
     OnTime,
+    /// The first submission without errors came after the deadline.
     Late,
+    /// Received, but no version so far is free of errors (退回未改).
+    Returned,
     /// Submitted, but when is not known (a loose file with no 填报日期).
     Unknown,
     Missing,
@@ -32,6 +36,8 @@ pub struct UnitStatus {
     pub code: String,
     pub name: String,
     pub level: String,
+    /// 已报: the newest version has no errors. A unit whose newest version
+    /// was returned is chased (退回未改) like one that sent nothing.
     pub submitted: bool,
     pub versions: usize,
     pub first_received: Option<NaiveDateTime>,
@@ -52,6 +58,9 @@ pub struct Group {
 pub struct Chase {
     pub name: String,
     pub station: String,
+    /// Its newest version was returned and not yet corrected (退回未改);
+    /// otherwise nothing was received.
+    pub returned: bool,
     pub head: Option<String>,
     pub phone: Option<String>,
 }
@@ -65,6 +74,8 @@ pub struct Quarantined {
     pub workbook: bool,
 }
 
+/// The period's counts: `submitted + returned + missing == units`, and the
+/// submitted are `on_time + late` and those whose time is unknown.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Totals {
     pub units: usize,
@@ -72,6 +83,7 @@ pub struct Totals {
     pub on_time: usize,
     pub late: usize,
     pub missing: usize,
+    /// Received, newest version returned and not corrected (退回未改).
     pub returned: usize,
 }
 
@@ -118,6 +130,7 @@ impl StatusReport {
                             chase.push(Chase {
                                 name: u.name.clone(),
                                 station: name.clone(),
+                                returned: status.versions > 0,
                                 head: u.head.clone(),
                                 phone: u.phone.clone(),
                             });
@@ -153,17 +166,19 @@ impl StatusReport {
 
 fn count(t: &mut Totals, s: &UnitStatus) {
     t.units += 1;
+    if !s.submitted {
+        if s.versions > 0 {
+            t.returned += 1;
+        } else {
+            t.missing += 1;
+        }
+        return;
+    }
+    t.submitted += 1;
     match s.timeliness {
-        Timeliness::Missing => t.missing += 1,
         Timeliness::Late => t.late += 1,
         Timeliness::OnTime => t.on_time += 1,
-        Timeliness::Unknown => {}
-    }
-    if s.submitted {
-        t.submitted += 1;
-    }
-    if matches!(s.validation, Some(Validation::Returned(_))) {
-        t.returned += 1;
+        _ => {}
     }
 }
 
@@ -177,14 +192,6 @@ fn unit_status(
     let versions: Vec<&Record> = archive.versions(&u.code, period);
     let first = versions.iter().filter_map(|r| r.received).min();
     let newest = archive.newest(&u.code, period);
-    // A resubmission that corrects errors does not make a unit late: the first
-    // version's time decides.
-    let timeliness = match (versions.is_empty(), first) {
-        (true, _) => Timeliness::Missing,
-        (false, Some(t)) if t.date() <= deadline => Timeliness::OnTime,
-        (false, Some(_)) => Timeliness::Late,
-        (false, None) => Timeliness::Unknown,
-    };
     let validation = newest.map(|r| match (r.errors, r.warnings) {
         (0, 0) => Validation::Passed,
         (0, w) => Validation::Warnings(w),
@@ -194,12 +201,30 @@ fn unit_status(
         code: u.code.clone(),
         name: u.name.clone(),
         level: registry.level_name(u.level).to_string(),
-        submitted: !versions.is_empty(),
+        submitted: newest.is_some_and(|r| r.errors == 0),
         versions: versions.len(),
         first_received: first,
         newest_received: newest.and_then(|r| r.received),
-        timeliness,
+        timeliness: timeliness(&versions, deadline),
         validation,
+    }
+}
+
+/// 按时 is a submission without errors received by the deadline: the first
+/// version without errors decides. A unit whose every version so far had
+/// errors is 退回未改, however early it first wrote.
+fn timeliness(versions: &[&Record], deadline: NaiveDate) -> Timeliness {
+    if versions.is_empty() {
+        return Timeliness::Missing;
+    }
+    let clean = versions.iter().filter(|r| r.errors == 0);
+    if clean.clone().next().is_none() {
+        return Timeliness::Returned;
+    }
+    match clean.filter_map(|r| r.received).min() {
+        Some(t) if t.date() <= deadline => Timeliness::OnTime,
+        Some(_) => Timeliness::Late,
+        None => Timeliness::Unknown,
     }
 }
 

@@ -96,7 +96,7 @@ fn an_archive_of_json_records_is_imported_on_first_open_and_left_as_it_was() {
         ],
     );
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("已报 3"), "{text}");
+    assert!(text.contains("已报3个"), "{text}");
 }
 
 /// The sample's workrooms, as (code, name).
@@ -244,7 +244,7 @@ fn an_archive_at_the_old_default_place_is_moved_out_of_the_outputs() {
     std::fs::remove_dir_all(root.join("output")).unwrap();
     let out = common::jucai_ok(root, &["status", "--period", "2023Q1"]);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("已报 3"), "{text}");
+    assert!(text.contains("已报3个"), "{text}");
 }
 
 /// The sample inbox taken into `root/archive`, and the quarterly report model

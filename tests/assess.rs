@@ -5,7 +5,7 @@
 use crate::common;
 
 use jucai::assess::{assess, Rubric};
-use jucai::model::{AnnualReport, Check, Figures, Quality, YearReporting};
+use jucai::model::{AnnualReport, Check, Figures, Quality, Rate, YearReporting};
 use jucai::period::Period;
 use jucai::registry::Level;
 use jucai::schema::{Schema, BUILTIN_SCHEMA};
@@ -15,12 +15,15 @@ use jucai::schema::{Schema, BUILTIN_SCHEMA};
 /// closed, needs 6 of 10 satisfied, three achievements.
 fn good(name: &str) -> AnnualReport {
     let mut y = Figures::default();
+    y.problems.new = 10;
     y.problems.closed = 8;
     y.problems.open = 2;
-    y.problems.closure_rate = Some(0.8);
+    y.problems.closure_rate = Rate::new(8, 10);
+    y.needs.new = 10;
     y.needs.closed = 7;
     y.needs.open = 3;
     y.needs.satisfied = 6;
+    y.needs.satisfaction_rate = Rate::new(6, 10);
     y.achievements.count = 3;
     AnnualReport {
         unit: name.into(),
@@ -371,10 +374,12 @@ fn grades_change_exactly_at_90_75_and_60() {
     r.own_five_kinds = 2;
     r.own_activity_types = vec!["学术交流".into(), "技能竞赛".into()];
     r.own_research_reports = 0;
+    r.total.problems.new = 10;
     r.total.problems.closed = 6;
     r.total.problems.open = 4;
-    r.total.problems.closure_rate = Some(0.6);
+    r.total.problems.closure_rate = Rate::new(6, 10);
     r.total.needs.satisfied = 3;
+    r.total.needs.satisfaction_rate = Rate::new(3, 10);
     r.total.achievements.count = 1;
     let a = assess(&rubric, &Schema::builtin(), &r).unwrap();
     assert_eq!((a.total, a.grade.as_str()), (63.7, "合格"));

@@ -390,7 +390,7 @@ fn status_reports_on_time_late_missing_and_returned() {
         line("150602-01-05 ")
     );
     assert!(
-        text.contains("应报 27 个单位，已报 4 个（按时 3 个，逾期 1 个），未报 23 个"),
+        text.contains("应报27个单位：已报4个（按时3个，逾期1个），退回未改0个，未报23个"),
         "{text}"
     );
     assert!(text.contains("催报名单"));

@@ -28,6 +28,7 @@ mod pdf;
 mod quarterly;
 mod readme;
 mod registry;
+mod report_truth;
 mod rollup_property;
 mod run;
 mod sample;

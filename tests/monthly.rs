@@ -163,3 +163,46 @@ fn run_writes_the_dispatch_sheet_of_the_last_month_with_data() {
         .any(|e| e.file_name().to_string_lossy().ends_with("-2024-12.pdf"));
     assert!(written);
 }
+
+/// The columns of a dispatch row that add up.
+const ADDITIVE: [&str; 7] = [
+    "activities",
+    "activities_year_to_date",
+    "problems_new",
+    "problems_closed",
+    "needs_new",
+    "needs_closed",
+    "open_over_30_days",
+];
+
+/// `total` is `own` plus `rows`, column by column.
+fn closes(total: &Value, own: &Value, rows: &[Value]) {
+    for key in ADDITIVE {
+        let sum: u64 = std::iter::once(own)
+            .chain(rows)
+            .map(|r| r[key].as_u64().unwrap())
+            .sum();
+        assert_eq!(total[key].as_u64().unwrap(), sum, "{} {key}", total["name"]);
+    }
+}
+
+#[test]
+fn every_total_of_the_dispatch_sheet_is_its_own_row_plus_the_units_below() {
+    let d = district();
+    let root = d.dir.path();
+    for month in ["2024-03", "2024-08", "2024-12"] {
+        let sheet = monthly(root, month);
+        let stations = sheet["stations"].as_array().unwrap();
+        let station_rows: Vec<Value> = stations.iter().map(|s| s["station"].clone()).collect();
+        closes(&sheet["centre"], &sheet["centre_own"], &station_rows);
+        for s in stations {
+            closes(&s["station"], &s["own"], s["workrooms"].as_array().unwrap());
+        }
+        // The centre does work of its own, so leaving its row out would show.
+        let own: u64 = ADDITIVE
+            .iter()
+            .map(|k| sheet["centre_own"][k].as_u64().unwrap())
+            .sum();
+        assert!(own > 0, "{month}: {}", sheet["centre_own"]);
+    }
+}

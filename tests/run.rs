@@ -47,8 +47,8 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// One `jucai run` on a copy of the sample, shared by the tests below that
 /// only read what it wrote (a run takes a while in a debug build).
-struct SampleRun {
-    dir: tempfile::TempDir,
+pub struct SampleRun {
+    pub dir: tempfile::TempDir,
     /// The run, with stdout and stderr piped.
     first: std::process::Output,
     /// Every output but the archive, right after the run.
@@ -65,7 +65,7 @@ extern "C" fn remove_sample_run() {
     }
 }
 
-fn sample_run() -> &'static SampleRun {
+pub fn sample_run() -> &'static SampleRun {
     SAMPLE_RUN.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         copy_dir(

@@ -115,12 +115,16 @@ pub fn fold(span: Span, by_period: &BTreeMap<Period, Vec<UnitReport>>) -> Vec<An
             reporting.on_time += rep.on_time;
             reporting.late += rep.late;
             reporting.missing += rep.missing.len() as u64;
+            reporting.returned += rep.returned.len() as u64;
             for u in &rep.units {
                 if u.code == current.unit {
                     own_on_time += u64::from(u.timeliness == Timeliness::OnTime);
                     own_quarters.push((q, u.clone()));
                 }
-                if matches!(u.timeliness, Timeliness::Missing | Timeliness::Late) {
+                if matches!(
+                    u.timeliness,
+                    Timeliness::Missing | Timeliness::Late | Timeliness::Returned
+                ) {
                     reporting
                         .irregular
                         .push(format!("{}（{}）", u.name, q.chinese()));

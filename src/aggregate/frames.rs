@@ -13,7 +13,7 @@ use polars::prelude::*;
 
 use crate::aggregate::bands::bands;
 use crate::aggregate::load::AsOf;
-use crate::model::{Breakdown, CaseFigures, Figures, TalentFigures};
+use crate::model::{Breakdown, CaseFigures, Figures, Rate, TalentFigures};
 use crate::registry::Registry;
 use crate::schema::LedgerKey;
 
@@ -61,15 +61,14 @@ impl Frames {
     }
 
     /// Figures of every scope for the window `[start, end]` (days), the
-    /// roster taken as at `end`, cases counted from `year_start`.
+    /// roster taken as at `end`, cases open at `start` carried into the window.
     pub fn figures(
         &self,
         members: &DataFrame,
         start: i32,
         end: i32,
-        year_start: i32,
     ) -> PolarsResult<BTreeMap<String, Figures>> {
-        self.scoped(members).figures(start, end, year_start)
+        self.scoped(members).figures(start, end)
     }
 
     /// The fact tables with the scopes each unit counts toward.
@@ -102,16 +101,11 @@ fn between(c: &str, start: i32, end: i32) -> Expr {
 
 impl Scoped<'_> {
     /// Figures of every scope for the window `[start, end]` (days), the
-    /// roster taken as at `end`, cases counted from `year_start`.
-    pub fn figures(
-        &self,
-        start: i32,
-        end: i32,
-        year_start: i32,
-    ) -> PolarsResult<BTreeMap<String, Figures>> {
+    /// roster taken as at `end`, cases open at `start` carried into the window.
+    pub fn figures(&self, start: i32, end: i32) -> PolarsResult<BTreeMap<String, Figures>> {
         let mut out: BTreeMap<String, Figures> = BTreeMap::new();
         self.talents(start, end, &mut out)?;
-        self.cases(start, end, year_start, &mut out)?;
+        self.cases(start, end, &mut out)?;
         self.activities(start, end, &mut out)?;
         self.achievements(start, end, &mut out)?;
         Ok(out)
@@ -162,13 +156,7 @@ impl Scoped<'_> {
     }
 
     /// Problems and needs.
-    fn cases(
-        &self,
-        start: i32,
-        end: i32,
-        year_start: i32,
-        out: &mut BTreeMap<String, Figures>,
-    ) -> PolarsResult<()> {
+    fn cases(&self, start: i32, end: i32, out: &mut BTreeMap<String, Figures>) -> PolarsResult<()> {
         for (ledger, slot) in [
             (
                 LedgerKey::Problems.as_str(),
@@ -176,7 +164,7 @@ impl Scoped<'_> {
             ),
             (LedgerKey::Needs.as_str(), |f: &mut Figures| &mut f.needs),
         ] {
-            self.case_ledger(ledger, slot, start, end, year_start, out)?;
+            self.case_ledger(ledger, slot, start, end, out)?;
         }
         Ok(())
     }
@@ -188,7 +176,6 @@ impl Scoped<'_> {
         slot: CaseSlot,
         start: i32,
         end: i32,
-        year_start: i32,
         out: &mut BTreeMap<String, Figures>,
     ) -> PolarsResult<()> {
         let within = |c: &str| between(c, start, end);
@@ -199,7 +186,7 @@ impl Scoped<'_> {
                 .lazy()
                 .filter(col("ledger").eq(lit(ledger)))
         };
-        let df = self.sums(c(), &[], case_counts(start, end, year_start))?;
+        let df = self.sums(c(), &[], case_counts(start, end))?;
         let scopes = df.column("scope")?.str()?;
         let number = |name: &str| -> PolarsResult<Vec<u64>> {
             Ok(df
@@ -211,21 +198,22 @@ impl Scoped<'_> {
         };
         let (new, closed, open) = (number("new")?, number("closed")?, number("open")?);
         let (escalated, satisfied) = (number("escalated")?, number("satisfied")?);
-        let closed_in_year = number("closed_in_year")?;
+        let carried = number("carried")?;
         let days = df.column("days")?.f64()?;
         for (i, scope) in scopes.iter().enumerate() {
             let Some(scope) = scope else { continue };
-            if new[i] + closed[i] + open[i] + closed_in_year[i] == 0 {
+            if new[i] + closed[i] + open[i] + carried[i] == 0 {
                 continue;
             }
             let cases = slot(out.entry(scope.to_string()).or_default());
+            cases.carried = carried[i];
             cases.new = new[i];
             cases.closed = closed[i];
             cases.open = open[i];
             cases.escalated = escalated[i];
             cases.satisfied = satisfied[i];
-            let total = closed_in_year[i] + open[i];
-            cases.closure_rate = (total > 0).then(|| closed_in_year[i] as f64 / total as f64);
+            cases.closure_rate = Rate::new(closed[i], carried[i] + new[i]);
+            cases.satisfaction_rate = Rate::new(satisfied[i], carried[i] + new[i]);
             if closed[i] > 0 {
                 cases.mean_days_to_close = days.get(i).map(|d| d / closed[i] as f64);
             }
@@ -312,23 +300,24 @@ impl Scoped<'_> {
     }
 }
 
-/// A case ledger's counts: new, closed, open, escalated, satisfied, closed
-/// within the year, and the days the closed ones took.
-fn case_counts(start: i32, end: i32, year_start: i32) -> Vec<Expr> {
+/// A case ledger's counts in the window `start..=end`: carried over (open at
+/// its start), new, closed, open at its end, escalated, satisfied, and the
+/// days the closed ones took. A case closed in the window was open at its
+/// start or registered in it, so carried + new = closed + open.
+fn case_counts(start: i32, end: i32) -> Vec<Expr> {
     let within = |c: &str| between(c, start, end);
-    let this_year = col("registered")
-        .gt_eq(lit(year_start))
-        .and(col("registered").lt_eq(lit(end)));
-    let closed_by_end = col("closed")
-        .is_not_null()
-        .and(col("closed").lt_eq(lit(end)));
+    let open_at = |day: i32| {
+        col("registered")
+            .lt_eq(lit(day))
+            .and(col("closed").is_null().or(col("closed").gt(lit(day))))
+    };
     vec![
+        count_if(open_at(start - 1)).alias("carried"),
         count_if(within("registered")).alias("new"),
         count_if(within("closed")).alias("closed"),
-        count_if(this_year.clone().and(closed_by_end.clone().not())).alias("open"),
+        count_if(open_at(end)).alias("open"),
         count_if(within("registered").and(col("escalated"))).alias("escalated"),
         count_if(within("closed").and(col("satisfied"))).alias("satisfied"),
-        count_if(this_year.clone().and(closed_by_end)).alias("closed_in_year"),
         (col("closed") - col("registered"))
             .cast(DataType::Float64)
             .filter(within("closed"))

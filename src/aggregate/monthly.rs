@@ -67,6 +67,7 @@ fn build_from(
     .start();
     let counts = Counts {
         month: known.figures(month.start(), month.end(), true)?,
+        own_month: known.figures(month.start(), month.end(), false)?,
         year_to_date: known.figures(year_start, month.end(), true)?,
         own_year_to_date: known.figures(year_start, month.end(), false)?,
         open_too_long: open_too_long(rows, month),
@@ -74,18 +75,26 @@ fn build_from(
             .registry
             .tree_order()
             .into_iter()
-            .filter(|u| inputs.archive.versions(&u.code, period).is_empty())
+            // Nothing received, or the newest version returned (退回未改).
+            .filter(|u| {
+                inputs
+                    .archive
+                    .newest(&u.code, period)
+                    .is_none_or(|r| r.errors > 0)
+            })
             .map(|u| (u.code.clone(), u.name.clone()))
             .collect(),
     };
     let registry = inputs.registry;
-    let row = |unit: &Unit| counts.row(inputs, unit);
+    let row = |unit: &Unit| counts.row(inputs, unit, Scope::Rolled);
+    let own = |unit: &Unit| counts.row(inputs, unit, Scope::Own);
     let centre = registry.centre().ok_or_else(|| Error::NoCentre)?;
     let stations = registry
         .children(&centre.code)
         .filter(|s| s.level == Level::Station)
         .map(|s| MonthlyStation {
             station: row(s),
+            own: own(s),
             workrooms: registry.children(&s.code).map(row).collect(),
         })
         .collect();
@@ -94,26 +103,41 @@ fn build_from(
         period,
         received_until: received_until(inputs, period),
         centre: row(centre),
+        centre_own: own(centre),
         stations,
     })
+}
+
+/// Whether a row counts a unit with the units below it or only its own work.
+#[derive(Clone, Copy, PartialEq)]
+enum Scope {
+    Rolled,
+    Own,
 }
 
 /// What the rows are made from, by unit code.
 struct Counts {
     month: BTreeMap<String, Figures>,
+    own_month: BTreeMap<String, Figures>,
     year_to_date: BTreeMap<String, Figures>,
     own_year_to_date: BTreeMap<String, Figures>,
     /// Each unit's own items open too long.
     open_too_long: HashMap<String, u64>,
-    /// (code, name) of every unit with nothing received for the quarter, in tree order.
+    /// (code, name) of every unit with nothing accepted for the quarter, in tree order.
     not_sent: Vec<(String, String)>,
 }
 
 impl Counts {
-    fn row(&self, inputs: &Inputs<'_>, unit: &Unit) -> MonthlyRow {
+    fn row(&self, inputs: &Inputs<'_>, unit: &Unit, scope: Scope) -> MonthlyRow {
         let get = |m: &BTreeMap<String, Figures>| m.get(&unit.code).cloned().unwrap_or_default();
-        let (month, ytd) = (get(&self.month), get(&self.year_to_date));
-        let scope: BTreeSet<String> = scope_units(inputs.registry, unit);
+        let (month, ytd) = match scope {
+            Scope::Rolled => (get(&self.month), get(&self.year_to_date)),
+            Scope::Own => (get(&self.own_month), get(&self.own_year_to_date)),
+        };
+        let units: BTreeSet<String> = match scope {
+            Scope::Rolled => scope_units(inputs.registry, unit),
+            Scope::Own => BTreeSet::from([unit.code.clone()]),
+        };
         MonthlyRow {
             unit: unit.code.clone(),
             name: unit.name.clone(),
@@ -125,11 +149,11 @@ impl Counts {
             problems_closed: month.problems.closed,
             needs_new: month.needs.new,
             needs_closed: month.needs.closed,
-            open_over_30_days: scope.iter().filter_map(|u| self.open_too_long.get(u)).sum(),
+            open_over_30_days: units.iter().filter_map(|u| self.open_too_long.get(u)).sum(),
             not_sent: self
                 .not_sent
                 .iter()
-                .filter(|(code, _)| scope.contains(code))
+                .filter(|(code, _)| units.contains(code))
                 .map(|(_, name)| name.clone())
                 .collect(),
         }

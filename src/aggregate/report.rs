@@ -22,7 +22,7 @@ use crate::period::Period;
 use crate::period::{date_of, day};
 use crate::registry::{Registry, Unit};
 use crate::schema::Schema;
-use crate::status::{StatusReport, Timeliness, UnitStatus, Validation};
+use crate::status::{StatusReport, Timeliness, UnitStatus};
 use crate::targets::Targets;
 
 /// What aggregation reads.
@@ -76,20 +76,20 @@ fn compute(
     .start());
     let (start, end) = (day(p.start()), day(p.end()));
     let rolled = frames.scoped(rolled);
-    let year_to_date = shared(rolled.figures(year_start, end, year_start)?);
+    let year_to_date = shared(rolled.figures(year_start, end)?);
     let half_to_date = if p.quarter > 2 {
-        shared(rolled.figures(day(p.half_start()), end, year_start)?)
+        shared(rolled.figures(day(p.half_start()), end)?)
     } else {
         year_to_date.clone()
     };
-    let mut own_ytd = shared(frames.figures(own, year_start, end, year_start)?);
+    let mut own_ytd = shared(frames.figures(own, year_start, end)?);
     for (unit, f) in &year_to_date {
         if !parents.contains(unit.as_str()) {
             own_ytd.insert(unit.clone(), f.clone());
         }
     }
     Ok(Computed {
-        quarter: shared(rolled.figures(start, end, year_start)?),
+        quarter: shared(rolled.figures(start, end)?),
         year_to_date,
         half_to_date,
         own_ytd,
@@ -209,7 +209,7 @@ impl Known {
     }
 
     /// Figures of every scope (`rolled`: with the units below; else each
-    /// unit's own) for the days `start` to `end`, cases from the year's start.
+    /// unit's own) for the days `start` to `end`.
     pub fn figures(
         &self,
         start: chrono::NaiveDate,
@@ -217,13 +217,8 @@ impl Known {
         rolled: bool,
     ) -> Result<BTreeMap<String, Figures>, Error> {
         let frames = Frames::new(&self.asof)?;
-        let year_start = day(Period {
-            year: self.asof.period.year,
-            quarter: 1,
-        }
-        .start());
         let members = if rolled { &self.rolled } else { &self.own };
-        Ok(frames.figures(members, day(start), day(end), year_start)?)
+        Ok(frames.figures(members, day(start), day(end))?)
     }
 }
 
@@ -390,16 +385,15 @@ fn reporting(by_unit: &ByUnit<'_>, scope: &BTreeSet<String>, now: &AsOf) -> Repo
         r.due += 1;
         if u.submitted {
             r.submitted += 1;
+            match u.timeliness {
+                Timeliness::OnTime => r.on_time += 1,
+                Timeliness::Late => r.late += 1,
+                _ => {}
+            }
+        } else if u.versions > 0 {
+            r.returned.push(u.name.clone());
         } else {
             r.missing.push(u.name.clone());
-        }
-        match u.timeliness {
-            Timeliness::OnTime => r.on_time += 1,
-            Timeliness::Late => r.late += 1,
-            _ => {}
-        }
-        if matches!(u.validation, Some(Validation::Returned(_))) {
-            r.returned.push(u.name.clone());
         }
         if now.carried_forward.contains(&u.code) {
             r.carried_forward.push(u.name.clone());

@@ -30,13 +30,23 @@ pub struct Annual {
     not_deputies: [String; 2],
     /// The achievement levels the text names, in order (checked against the schema).
     levels: Vec<String>,
+    /// Values never named as a main category (其他, 无).
+    not_main: Vec<String>,
     orders: Orders,
 }
 
 /// The `take` largest entries of a breakdown as `{name, n, share}`, largest
 /// first (ties in the schema's order), for the templates to word.
-fn largest((b, order): (&Breakdown, &[String]), total: u64, take: usize) -> Vec<serde_json::Value> {
+/// Values in `leave_out` (其他, 无: no category a reader would call a main
+/// one) are not among them.
+fn largest(
+    (b, order): (&Breakdown, &[String]),
+    total: u64,
+    take: usize,
+    leave_out: &[String],
+) -> Vec<serde_json::Value> {
     let mut v = in_order(b, order);
+    v.retain(|(k, _)| !leave_out.iter().any(|l| l == k));
     // A stable sort: equal counts keep the schema order.
     v.sort_by_key(|entry| std::cmp::Reverse(entry.1));
     v.into_iter()
@@ -53,6 +63,7 @@ impl Annual {
         let texts = Texts::parse("templates/annual.toml", WORDING)?;
         let level = &schema.ledger(LedgerKey::Achievements).fields[schema.roles.achievements.level];
         let levels = texts.list("levels")?;
+        let not_main = texts.list("not_main")?;
         if let Some(bad) = levels.iter().find(|l| !level.values.contains(l)) {
             return Err(WordingError::NotAValue {
                 origin: "templates/annual.toml".into(),
@@ -67,6 +78,7 @@ impl Annual {
             deadline_days,
             not_deputies: [schema.roles.roster.no_deputy.clone(), bands().blank.clone()],
             levels,
+            not_main,
             orders: Orders::new(schema),
         })
     }
@@ -103,11 +115,11 @@ impl Annual {
         }
     }
 
-    /// How the text names the span (`w`, `span`, `end_of`, `at_end`, `than`).
+    /// How the text names the span (`w`, `span`, `end_of`, `at_end`, `than`, `from`).
     fn span_words(&self, r: &AnnualReport) -> Result<serde_json::Value, Error> {
         let at = json!({ "year": r.year, "half": r.half });
         let mut words = at.clone();
-        for key in ["w", "span", "end_of", "at_end", "than"] {
+        for key in ["w", "span", "end_of", "at_end", "than", "from"] {
             words[key] = json!(self.texts.render(key, &at)?);
         }
         Ok(words)
@@ -146,10 +158,14 @@ impl Annual {
             .collect();
         let levels = self.items("level_item", levels)?;
         let shares = |b: &Breakdown, order: &[String], take: usize| {
-            self.items("share_item", largest((b, order), t.in_library, take))
+            self.items(
+                "share_item",
+                largest((b, order), t.in_library, take, &self.not_main),
+            )
         };
-        let cases =
-            |b: &Breakdown, order: &[String]| self.items("case_item", largest((b, order), 0, 3));
+        let cases = |b: &Breakdown, order: &[String]| {
+            self.items("case_item", largest((b, order), 0, 3, &self.not_main))
+        };
         let unit_word = match r.level_kind {
             Level::Centre => "unit_word_centre",
             Level::Station => "unit_word_station",
@@ -173,10 +189,10 @@ impl Annual {
             "qualification": shares(&t.by_qualification, &o.qualification, 3)?,
             "party": party,
             "party_share": (t.in_library > 0).then(|| numbers::rate(party as f64 / t.in_library as f64)),
-            "problem_rate": y.problems.closure_rate.map(numbers::rate),
+            "problem_rate": y.problems.closure_rate.value().map(numbers::rate),
             "problem_days": y.problems.mean_days_to_close.map(|d| format!("{d:.1}")),
             "problem_top": cases(&y.problems.by_category, &o.problem_category)?,
-            "need_rate": y.needs.closure_rate.map(numbers::rate),
+            "need_rate": y.needs.closure_rate.value().map(numbers::rate),
             "need_top": cases(&y.needs.by_category, &o.need_category)?,
             "funds": numbers::money(y.activities.funds),
             "levels": levels,
@@ -199,11 +215,12 @@ impl Annual {
             ));
             Ok(())
         };
-        // Half-way through the year, half of each annual target is due.
+        // Half-way through the year, half of each annual target is due: of
+        // a target of one (a report a year), no half can be.
         let first_half = r.half == Some(1);
         let behind = |t: &&crate::model::Target| {
             if first_half {
-                t.actual * 2 < t.target
+                t.target >= 2 && t.actual < t.target.div_ceil(2)
             } else {
                 !t.met
             }
@@ -217,22 +234,27 @@ impl Annual {
             pair(
                 short,
                 suggest,
-                json!({ "target": t.name, "actual": t.actual, "goal": t.target, "unit": t.unit }),
+                json!({ "target": t.name, "actual": t.actual, "goal": t.target, "half_goal": t.target.div_ceil(2), "unit": t.unit }),
             )?;
         }
-        if let Some(rate) = y.problems.closure_rate.filter(|r| *r < PROBLEM_RATE_FLOOR) {
-            pair(
+        for (cases, floor, short, suggest) in [
+            (
+                &y.problems,
+                PROBLEM_RATE_FLOOR,
                 "short_problem_rate",
                 "suggest_problem_rate",
-                json!({ "rate": numbers::rate(rate), "open": y.problems.open }),
-            )?;
-        }
-        if let Some(rate) = y.needs.closure_rate.filter(|r| *r < NEED_RATE_FLOOR) {
-            pair(
+            ),
+            (
+                &y.needs,
+                NEED_RATE_FLOOR,
                 "short_need_rate",
                 "suggest_need_rate",
-                json!({ "rate": numbers::rate(rate), "open": y.needs.open }),
-            )?;
+            ),
+        ] {
+            if let Some(rate) = cases.closure_rate.value().filter(|r| *r < floor) {
+                let vars = json!({ "rate": numbers::rate(rate), "c": cases });
+                pair(short, suggest, vars)?;
+            }
         }
         if r.reporting.missing + r.reporting.late > 0 {
             let units = r.reporting.irregular.join("、");

@@ -15,6 +15,9 @@ pub const WORDING: &str = include_str!("../../templates/monthly.toml");
 /// Column widths: the unit, eight figures, the targets and who has not sent.
 const WIDTHS: [f32; 10] = [3.4, 1.0, 1.1, 3.8, 1.0, 1.0, 1.0, 1.0, 1.1, 2.2];
 
+/// Where the targets stand in a row.
+const TARGETS_COLUMN: usize = 3;
+
 pub struct Monthly {
     texts: Texts,
 }
@@ -47,29 +50,15 @@ impl Monthly {
 
     pub fn build(&self, r: &MonthlyReport) -> Result<ReportDoc, Error> {
         let vars = self.vars(r);
-        let mut rows = r
-            .stations
-            .iter()
-            .map(|s| self.row(&s.station, &s.station.name, true))
-            .collect::<Result<Vec<_>, Error>>()?;
-        let total = self
-            .texts
-            .render("total_name", &json!({ "name": r.centre.name }))?;
-        rows.push(self.row(&r.centre, &total, true)?);
+        let stations: Vec<&MonthlyRow> = r.stations.iter().map(|s| &s.station).collect();
+        let rows = self.closed_rows(&r.centre_own, "own_centre", &stations, &r.centre)?;
         let mut pieces = vec![
             Piece::Paragraph(self.texts.render("lead", &vars)?),
             Piece::Table(self.table(self.texts.plain("summary_name")?, rows)?),
         ];
         for s in &r.stations {
-            let mut rows = s
-                .workrooms
-                .iter()
-                .map(|w| self.row(w, &w.name, false))
-                .collect::<Result<Vec<_>, Error>>()?;
-            let total = self
-                .texts
-                .render("total_name", &json!({ "name": s.station.name }))?;
-            rows.push(self.row(&s.station, &total, true)?);
+            let workrooms: Vec<&MonthlyRow> = s.workrooms.iter().collect();
+            let rows = self.closed_rows(&s.own, "own_station", &workrooms, &s.station)?;
             pieces.push(Piece::PageBreak);
             let heading = json!({ "name": s.station.name });
             pieces.push(Piece::Heading(
@@ -86,6 +75,31 @@ impl Monthly {
             style: crate::render::pdf::Style::Report,
             pieces,
         })
+    }
+
+    /// A table's rows that its total closes: the unit's own work first
+    /// (中心本级, 本站), then the units below it, then the total of them all,
+    /// so that every column adds up. The unit's own targets stand on its own
+    /// row; a total has none.
+    fn closed_rows(
+        &self,
+        own: &MonthlyRow,
+        own_key: &str,
+        below: &[&MonthlyRow],
+        total: &MonthlyRow,
+    ) -> Result<Vec<Vec<Val>>, Error> {
+        let mut rows = vec![self.row(own, &self.texts.plain(own_key)?, false)?];
+        for b in below {
+            let rolled = b.level_kind != crate::registry::Level::Workroom;
+            rows.push(self.row(b, &b.name, rolled)?);
+        }
+        let name = self
+            .texts
+            .render("total_name", &json!({ "name": total.name }))?;
+        let mut total = self.row(total, &name, true)?;
+        total[TARGETS_COLUMN] = Val::Text(self.texts.plain("targets_none")?);
+        rows.push(total);
+        Ok(rows)
     }
 
     fn table(&self, name: String, rows: Vec<Vec<Val>>) -> Result<SimpleTable, Error> {

@@ -14,6 +14,7 @@ use serde_json::json;
 use crate::assess::{Assessment, Ranked};
 use crate::error::Error;
 use crate::model::AnnualReport;
+use crate::numbers;
 use crate::output::write_atomic;
 use crate::render::ledger_template::chinese_date;
 use crate::render::orders::{in_order, Orders};
@@ -243,10 +244,15 @@ impl Packets {
         let y = &r.total;
         Ok(vec![
             Block::Heading(self.t("h_cases")?),
-            Block::Paragraph(
-                self.texts
-                    .render("cases", &json!({ "p": y.problems, "n": y.needs }))?,
-            ),
+            Block::Paragraph(self.texts.render(
+                "cases",
+                &json!({
+                    "p": y.problems,
+                    "n": y.needs,
+                    "p_rate": y.problems.closure_rate.value().map(numbers::rate),
+                    "n_rate": y.needs.satisfaction_rate.value().map(numbers::rate),
+                }),
+            )?),
         ])
     }
 

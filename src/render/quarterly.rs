@@ -72,7 +72,9 @@ impl Quarterly {
             "y": r.year_to_date,
             "p": r.previous_quarter,
             "change_talents": r.previous_quarter.as_ref().map(|p| self.change(r.quarter.talents.in_library, p.talents.in_library)).transpose()?,
-            "closure_rate": r.quarter.problems.closure_rate.map(numbers::rate),
+            "problem_rate": r.quarter.problems.closure_rate.value().map(numbers::rate),
+            "need_rate": r.quarter.needs.closure_rate.value().map(numbers::rate),
+            "unknown_time": r.reporting.submitted - r.reporting.on_time - r.reporting.late,
             "funds": numbers::money(r.quarter.activities.funds),
             "r": r.reporting,
             "quality": r.quality,
@@ -191,7 +193,7 @@ impl Quarterly {
 
     fn figures_table(&self, r: &UnitReport) -> Result<SimpleTable, Error> {
         type Get = fn(&Figures) -> Val;
-        let rows: [(&str, Get); 22] = [
+        let rows: [(&str, Get); 25] = [
             ("row_in_library", |f| Val::Int(f.talents.in_library as i64)),
             ("row_joined", |f| Val::Int(f.talents.joined as i64)),
             ("row_left", |f| Val::Int(f.talents.left as i64)),
@@ -199,18 +201,27 @@ impl Quarterly {
                 Val::Int(f.talents.certified_social_workers as i64)
             }),
             ("row_key", |f| Val::Int(f.talents.key_talents as i64)),
+            ("row_problems_carried", |f| {
+                Val::Int(f.problems.carried as i64)
+            }),
             ("row_problems_new", |f| Val::Int(f.problems.new as i64)),
             ("row_problems_closed", |f| {
                 Val::Int(f.problems.closed as i64)
             }),
             ("row_problems_open", |f| Val::Int(f.problems.open as i64)),
-            ("row_problems_rate", |f| pct(f.problems.closure_rate)),
+            ("row_problems_rate", |f| {
+                pct(f.problems.closure_rate.value())
+            }),
             ("row_problems_days", |f| days(f.problems.mean_days_to_close)),
             ("row_escalated", |f| Val::Int(f.problems.escalated as i64)),
+            ("row_needs_carried", |f| Val::Int(f.needs.carried as i64)),
             ("row_needs_new", |f| Val::Int(f.needs.new as i64)),
             ("row_needs_closed", |f| Val::Int(f.needs.closed as i64)),
+            ("row_needs_satisfied", |f| {
+                Val::Int(f.needs.satisfied as i64)
+            }),
             ("row_needs_open", |f| Val::Int(f.needs.open as i64)),
-            ("row_needs_rate", |f| pct(f.needs.closure_rate)),
+            ("row_needs_rate", |f| pct(f.needs.closure_rate.value())),
             ("row_activities", |f| Val::Int(f.activities.count as i64)),
             ("row_five_kinds", |f| {
                 Val::Int(f.activities.five_kinds as i64)

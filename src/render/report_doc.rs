@@ -38,9 +38,11 @@ impl Val {
     fn shown(&self) -> String {
         match self {
             Val::Text(s) => s.clone(),
-            Val::Int(i) => numbers::grouped(*i as f64, 0),
+            // Counts as the text writes them (“1330人”): only money is grouped.
+            Val::Int(i) => i.to_string(),
             Val::Num(f, d) => numbers::grouped(*f, *d),
             Val::Money(f) => numbers::money(*f),
+            Val::Change(f, 0) => numbers::signed_count(*f as i64),
             Val::Change(f, d) => numbers::signed(*f, *d),
             Val::Pct(p) => numbers::rate(*p),
             Val::Empty => String::new(),
@@ -278,7 +280,7 @@ fn table_sheet(
     if header_lines > 1 {
         sheet.set_row_height(0, 15.0 * f64::from(header_lines) + 4.0)?;
     }
-    let int = s.cell.clone().set_num_format("#,##0");
+    let int = s.cell.clone().set_num_format("0");
     let pct = s.cell.clone().set_num_format("0.0%");
     for (r, row) in t.rows.iter().enumerate() {
         let r = r as u32 + 1;
@@ -296,7 +298,11 @@ fn table_sheet(
                     sheet.write_number_with_format(r, c, *f, &format)?
                 }
                 Val::Change(f, d) => {
-                    let format: Format = s.cell.clone().set_num_format(numbers::signed_format(*d));
+                    let signed = match d {
+                        0 => "+0;-0;0".to_string(),
+                        _ => numbers::signed_format(*d),
+                    };
+                    let format: Format = s.cell.clone().set_num_format(signed);
                     sheet.write_number_with_format(r, c, *f, &format)?
                 }
                 Val::Pct(p) => sheet.write_number_with_format(r, c, *p, &pct)?,

@@ -9,8 +9,8 @@ use serde_json::json;
 use crate::error::Error;
 use crate::render::ledger_template::chinese_date;
 use crate::render::xlsx::{self, SheetError, Styles};
-use crate::status::{StatusReport, Timeliness, UnitStatus, Validation};
-use crate::wording::Texts;
+use crate::status::{Chase, StatusReport, Timeliness, UnitStatus, Validation};
+use crate::wording::{Texts, WordingError};
 
 pub const WORDING: &str = include_str!("../../templates/status.toml");
 
@@ -33,26 +33,28 @@ impl StatusWriter {
     }
 
     fn vars(&self, r: &StatusReport) -> serde_json::Value {
+        let t = &r.totals;
         json!({
             "centre": r.centre,
             "period": r.period.chinese(),
             "deadline": chinese_date(r.deadline),
-            "t": r.totals,
+            "t": t,
+            "unknown_time": t.submitted - t.on_time - t.late,
         })
     }
 
     /// The words for one unit's row: 是否报送, 是否按时, 校验结果.
     pub fn words(&self, u: &UnitStatus) -> Result<[String; 3], Error> {
-        let submitted = self.texts.plain(if u.submitted {
-            "submitted_yes"
-        } else {
-            "submitted_no"
+        let submitted = self.texts.plain(match (u.submitted, u.versions) {
+            (true, _) => "submitted_yes",
+            (false, 0) => "submitted_no",
+            (false, _) => "submitted_returned",
         })?;
         let timely = self.texts.plain(match u.timeliness {
             Timeliness::OnTime => "on_time",
             Timeliness::Late => "late",
             Timeliness::Unknown => "unknown_time",
-            Timeliness::Missing => "missing",
+            Timeliness::Returned | Timeliness::Missing => "missing",
         })?;
         let result = match u.validation {
             None => self.texts.plain("missing")?,
@@ -61,6 +63,15 @@ impl StatusWriter {
             Some(Validation::Returned(n)) => self.texts.render("returned", &json!({ "n": n }))?,
         };
         Ok([submitted, timely, result])
+    }
+
+    /// Why a unit is chased: 退回未改 or 未报.
+    fn chase_state(&self, c: &Chase) -> Result<String, WordingError> {
+        self.texts.plain(if c.returned {
+            "submitted_returned"
+        } else {
+            "submitted_no"
+        })
     }
 
     /// Plain text for the terminal.
@@ -89,9 +100,10 @@ impl StatusWriter {
         }
         for c in &r.chase {
             out.push_str(&format!(
-                "  {}（{}）  {}  {}\n",
+                "  {}（{}）  {}  {}  {}\n",
                 c.name,
                 c.station,
+                self.chase_state(c)?,
                 c.head.clone().unwrap_or_default(),
                 c.phone.clone().unwrap_or_default()
             ));
@@ -248,10 +260,12 @@ impl StatusWriter {
             row += 1;
             for (i, c) in r.chase.iter().enumerate() {
                 let n = (i + 1).to_string();
+                let state = self.chase_state(c)?;
                 let cells = [
                     n.as_str(),
                     &c.name,
                     &c.station,
+                    &state,
                     c.head.as_deref().unwrap_or(""),
                     c.phone.as_deref().unwrap_or(""),
                 ];
@@ -314,7 +328,7 @@ const WIDTHS: [f64; 10] = [6.0, 14.0, 40.0, 8.0, 9.0, 7.0, 17.0, 17.0, 9.0, 18.0
 
 /// Column spans (first, last) of the chase list and quarantine tables, laid
 /// over the status table's columns.
-const CHASE_SPANS: [(u16, u16); 5] = [(0, 0), (1, 2), (3, 5), (6, 6), (7, 7)];
+const CHASE_SPANS: [(u16, u16); 6] = [(0, 0), (1, 2), (3, 4), (5, 5), (6, 6), (7, 7)];
 const QUARANTINE_SPANS: [(u16, u16); 6] = [(0, 0), (1, 2), (3, 5), (6, 6), (7, 8), (9, 9)];
 
 /// Write `cells` into one row, each over its span of columns.

@@ -16,7 +16,7 @@ use crate::archive::{Account, Archive};
 use crate::period::Period;
 use crate::render::ledger_template::chinese_date;
 use crate::render::status_xlsx::StatusWriter;
-use crate::status::{StatusReport, Timeliness, UnitStatus, Validation};
+use crate::status::{StatusReport, Timeliness, UnitStatus};
 
 /// A unit's state in one word: 已报, 逾期, 未报 or 退回.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -29,9 +29,9 @@ pub enum UnitState {
 }
 
 fn state(u: &UnitStatus) -> UnitState {
-    match (u.submitted, u.validation, u.timeliness) {
-        (false, _, _) => UnitState::Missing,
-        (true, Some(Validation::Returned(_)), _) => UnitState::Returned,
+    match (u.submitted, u.versions, u.timeliness) {
+        (false, 0, _) => UnitState::Missing,
+        (false, _, _) => UnitState::Returned,
         (true, _, Timeliness::Late) => UnitState::Late,
         _ => UnitState::Submitted,
     }
@@ -65,10 +65,8 @@ impl Counts {
                 self.late += 1
             }
             UnitState::Missing => self.missing += 1,
-            UnitState::Returned => {
-                self.submitted += 1;
-                self.returned += 1
-            }
+            // 退回未改 is not 已报: it is chased like a missing one.
+            UnitState::Returned => self.returned += 1,
         }
     }
 }
@@ -200,7 +198,9 @@ fn figures(
         "activities": q.activities.count,
         "activities_ytd": ytd.activities.count,
         "problems_open": q.problems.open,
-        "problems_rate": ytd.problems.closure_rate.map(crate::numbers::rate),
+        "problems_rate": ytd.problems.closure_rate.value().map(crate::numbers::rate),
+        "problems_closed": ytd.problems.closed,
+        "problems_load": ytd.problems.caseload(),
         "needs_open": q.needs.open,
         "achievements_ytd": ytd.achievements.count,
         "kinds_height": kinds.len() * 24 + 6,

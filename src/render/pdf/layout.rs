@@ -220,7 +220,7 @@ impl Layout {
         let line_height = font.size * 1.5;
         let left = self.g.left;
         let text = self.set(text);
-        for line in balanced(&text, font, self.content_width()) {
+        for line in title_lines(&text, font, self.content_width()) {
             self.ensure(line_height);
             let x = left + (self.content_width() - width(&line, font.size, font.face)) / 2.0;
             self.text(x, self.y - font.size, font, &line);
@@ -302,6 +302,39 @@ fn tighten(text: &str) -> String {
 
 /// `text` wrapped to `max`, and if that takes several lines, to the
 /// narrowest measure that takes no more.
+/// A title's lines: one when it fits; else, where it names a unit and then
+/// a period (“…工作站2024年上半年…”), the name on one line and the period on
+/// the next, so that neither a name nor a date is cut; else balanced lines.
+fn title_lines(text: &str, font: Font, max: f32) -> Vec<String> {
+    let fits = |t: &str| width(t, font.size, font.face) <= max;
+    if fits(text) {
+        return vec![text.to_string()];
+    }
+    if let Some(at) = period_start(text) {
+        let (name, period) = text.split_at(at);
+        if fits(name) && fits(period) {
+            return vec![name.to_string(), period.to_string()];
+        }
+    }
+    balanced(text, font, max)
+}
+
+/// Where a period (a year: four digits and 年) starts after some text.
+fn period_start(text: &str) -> Option<usize> {
+    let mut before_is_digit = true;
+    for (at, c) in text.char_indices() {
+        let rest = &text[at..];
+        let year = rest.len() > 4
+            && rest.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+            && rest[4..].starts_with('年');
+        if year && !before_is_digit {
+            return Some(at);
+        }
+        before_is_digit = c.is_ascii_digit();
+    }
+    None
+}
+
 fn balanced(text: &str, font: Font, max: f32) -> Vec<String> {
     let lines = wrap(text, font.size, max, font.face);
     if lines.len() < 2 {
