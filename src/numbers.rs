@@ -64,6 +64,16 @@ pub fn grouped_format(decimals: usize) -> String {
     }
 }
 
+/// The XLSX number format showing a count as the text writes it: plain.
+pub fn count_format() -> &'static str {
+    "0"
+}
+
+/// The XLSX number format showing a change of a count as [`signed_count`] does.
+pub fn signed_count_format() -> &'static str {
+    "+0;-0;0"
+}
+
 /// The XLSX number format showing a change as [`signed`] does.
 pub fn signed_format(decimals: usize) -> String {
     let g = grouped_format(decimals);
@@ -103,5 +113,14 @@ mod tests {
     fn xlsx_formats_match_the_text() {
         assert_eq!(grouped_format(2), "#,##0.00");
         assert_eq!(signed_format(0), "+#,##0;-#,##0;0");
+        assert_eq!(count_format(), "0");
+        assert_eq!(signed_count_format(), "+0;-0;0");
+    }
+
+    #[test]
+    fn changes_of_counts_are_signed_and_not_grouped() {
+        assert_eq!(signed_count(1330), "+1330");
+        assert_eq!(signed_count(-2), "-2");
+        assert_eq!(signed_count(0), "0");
     }
 }

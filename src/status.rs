@@ -130,7 +130,7 @@ impl StatusReport {
                             chase.push(Chase {
                                 name: u.name.clone(),
                                 station: name.clone(),
-                                returned: status.versions > 0,
+                                returned: status.is_returned(),
                                 head: u.head.clone(),
                                 phone: u.phone.clone(),
                             });
@@ -164,10 +164,23 @@ impl StatusReport {
     }
 }
 
+impl UnitStatus {
+    /// Received, but the newest version was returned and not yet corrected
+    /// (退回未改): neither 已报 nor 未报.
+    pub fn is_returned(&self) -> bool {
+        !self.submitted && self.versions > 0
+    }
+}
+
+/// Whether `unit` has 已报 `period`: its newest version has no errors.
+pub fn accepted(archive: &Archive, unit: &str, period: Period) -> bool {
+    archive.newest(unit, period).is_some_and(|r| r.errors == 0)
+}
+
 fn count(t: &mut Totals, s: &UnitStatus) {
     t.units += 1;
     if !s.submitted {
-        if s.versions > 0 {
+        if s.is_returned() {
             t.returned += 1;
         } else {
             t.missing += 1;
@@ -201,7 +214,7 @@ fn unit_status(
         code: u.code.clone(),
         name: u.name.clone(),
         level: registry.level_name(u.level).to_string(),
-        submitted: newest.is_some_and(|r| r.errors == 0),
+        submitted: accepted(archive, &u.code, period),
         versions: versions.len(),
         first_received: first,
         newest_received: newest.and_then(|r| r.received),

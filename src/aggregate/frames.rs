@@ -212,8 +212,8 @@ impl Scoped<'_> {
             cases.open = open[i];
             cases.escalated = escalated[i];
             cases.satisfied = satisfied[i];
-            cases.closure_rate = Rate::new(closed[i], carried[i] + new[i]);
-            cases.satisfaction_rate = Rate::new(satisfied[i], carried[i] + new[i]);
+            cases.closure_rate = Rate::new(cases.closed, cases.caseload());
+            cases.satisfaction_rate = Rate::new(cases.satisfied, cases.caseload());
             if closed[i] > 0 {
                 cases.mean_days_to_close = days.get(i).map(|d| d / closed[i] as f64);
             }

@@ -13,6 +13,7 @@ use crate::error::Error;
 use crate::model::{Figures, MonthlyReport, MonthlyRow, MonthlyStation};
 use crate::period::{date_of, day, Month, Period};
 use crate::registry::{Level, Unit};
+use crate::status::accepted;
 
 /// Problems and needs open longer than this at the month's end are listed.
 const OPEN_TOO_LONG_DAYS: i32 = 30;
@@ -76,12 +77,7 @@ fn build_from(
             .tree_order()
             .into_iter()
             // Nothing received, or the newest version returned (退回未改).
-            .filter(|u| {
-                inputs
-                    .archive
-                    .newest(&u.code, period)
-                    .is_none_or(|r| r.errors > 0)
-            })
+            .filter(|u| !accepted(inputs.archive, &u.code, period))
             .map(|u| (u.code.clone(), u.name.clone()))
             .collect(),
     };

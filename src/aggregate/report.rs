@@ -390,7 +390,7 @@ fn reporting(by_unit: &ByUnit<'_>, scope: &BTreeSet<String>, now: &AsOf) -> Repo
                 Timeliness::Late => r.late += 1,
                 _ => {}
             }
-        } else if u.versions > 0 {
+        } else if u.is_returned() {
             r.returned.push(u.name.clone());
         } else {
             r.missing.push(u.name.clone());

@@ -280,7 +280,7 @@ fn table_sheet(
     if header_lines > 1 {
         sheet.set_row_height(0, 15.0 * f64::from(header_lines) + 4.0)?;
     }
-    let int = s.cell.clone().set_num_format("0");
+    let int = s.cell.clone().set_num_format(numbers::count_format());
     let pct = s.cell.clone().set_num_format("0.0%");
     for (r, row) in t.rows.iter().enumerate() {
         let r = r as u32 + 1;
@@ -299,7 +299,7 @@ fn table_sheet(
                 }
                 Val::Change(f, d) => {
                     let signed = match d {
-                        0 => "+0;-0;0".to_string(),
+                        0 => numbers::signed_count_format().to_string(),
                         _ => numbers::signed_format(*d),
                     };
                     let format: Format = s.cell.clone().set_num_format(signed);

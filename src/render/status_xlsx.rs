@@ -45,10 +45,10 @@ impl StatusWriter {
 
     /// The words for one unit's row: 是否报送, 是否按时, 校验结果.
     pub fn words(&self, u: &UnitStatus) -> Result<[String; 3], Error> {
-        let submitted = self.texts.plain(match (u.submitted, u.versions) {
-            (true, _) => "submitted_yes",
-            (false, 0) => "submitted_no",
-            (false, _) => "submitted_returned",
+        let submitted = self.texts.plain(if u.submitted {
+            "submitted_yes"
+        } else {
+            chase_key(u.is_returned())
         })?;
         let timely = self.texts.plain(match u.timeliness {
             Timeliness::OnTime => "on_time",
@@ -67,11 +67,7 @@ impl StatusWriter {
 
     /// Why a unit is chased: 退回未改 or 未报.
     fn chase_state(&self, c: &Chase) -> Result<String, WordingError> {
-        self.texts.plain(if c.returned {
-            "submitted_returned"
-        } else {
-            "submitted_no"
-        })
+        self.texts.plain(chase_key(c.returned))
     }
 
     /// Plain text for the terminal.
@@ -325,6 +321,15 @@ impl StatusWriter {
 
 /// Column widths of the status table.
 const WIDTHS: [f64; 10] = [6.0, 14.0, 40.0, 8.0, 9.0, 7.0, 17.0, 17.0, 9.0, 18.0];
+
+/// The word for a unit not 已报: 退回未改 when something was received, else 未报.
+fn chase_key(returned: bool) -> &'static str {
+    if returned {
+        "submitted_returned"
+    } else {
+        "submitted_no"
+    }
+}
 
 /// Column spans (first, last) of the chase list and quarantine tables, laid
 /// over the status table's columns.

@@ -29,10 +29,10 @@ pub enum UnitState {
 }
 
 fn state(u: &UnitStatus) -> UnitState {
-    match (u.submitted, u.versions, u.timeliness) {
-        (false, 0, _) => UnitState::Missing,
-        (false, _, _) => UnitState::Returned,
-        (true, _, Timeliness::Late) => UnitState::Late,
+    match (u.submitted, u.timeliness) {
+        (false, _) if u.is_returned() => UnitState::Returned,
+        (false, _) => UnitState::Missing,
+        (true, Timeliness::Late) => UnitState::Late,
         _ => UnitState::Submitted,
     }
 }
