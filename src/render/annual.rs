@@ -256,12 +256,12 @@ impl Annual {
                 pair(short, suggest, vars)?;
             }
         }
-        if r.reporting.missing + r.reporting.late > 0 {
+        if r.reporting.missing + r.reporting.late + r.reporting.returned > 0 {
             let units = r.reporting.irregular.join("、");
             pair(
                 "short_reporting",
                 "suggest_reporting",
-                json!({ "missing": r.reporting.missing, "late": r.reporting.late, "units": units, "days": self.deadline_days }),
+                json!({ "missing": r.reporting.missing, "late": r.reporting.late, "returned": r.reporting.returned, "units": units, "days": self.deadline_days }),
             )?;
         }
         if let Some(p) = r

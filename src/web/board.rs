@@ -180,7 +180,8 @@ fn figures(
     };
     let (q, ytd) = (&r.quarter, &r.year_to_date);
     let change = r.previous_quarter.as_ref().map(|p| {
-        crate::numbers::signed(q.talents.in_library as f64 - p.talents.in_library as f64, 0)
+        // A count's change, written as the reports write it (+1330, not +1,330).
+        crate::numbers::signed_count(q.talents.in_library as i64 - p.talents.in_library as i64)
     });
     let mut kinds: Vec<(&str, &u64)> = q.talents.by_kind.iter().collect();
     kinds.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
