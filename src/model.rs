@@ -143,7 +143,8 @@ impl Serialize for Rate {
     }
 }
 
-/// Problems or needs in one window. The window's caseload is what was open
+/// Problems or needs in one window of a year, counted over the year's cases
+/// (ledgers are kept by the year). The window's caseload is what was open
 /// at its start (`carried`) and what was registered in it (`new`); each case
 /// of it was either closed in the window or is open at its end, so
 /// `carried + new == closed + open`.

@@ -61,7 +61,8 @@ impl Frames {
     }
 
     /// Figures of every scope for the window `[start, end]` (days), the
-    /// roster taken as at `end`, cases open at `start` carried into the window.
+    /// roster taken as at `end`, the year's cases open at `start` carried into
+    /// the window.
     pub fn figures(
         &self,
         members: &DataFrame,
@@ -101,7 +102,8 @@ fn between(c: &str, start: i32, end: i32) -> Expr {
 
 impl Scoped<'_> {
     /// Figures of every scope for the window `[start, end]` (days), the
-    /// roster taken as at `end`, cases open at `start` carried into the window.
+    /// roster taken as at `end`, the year's cases open at `start` carried into
+    /// the window.
     pub fn figures(&self, start: i32, end: i32) -> PolarsResult<BTreeMap<String, Figures>> {
         let mut out: BTreeMap<String, Figures> = BTreeMap::new();
         self.talents(start, end, &mut out)?;
@@ -303,7 +305,9 @@ impl Scoped<'_> {
 /// A case ledger's counts in the window `start..=end`: carried over (open at
 /// its start), new, closed, open at its end, escalated, satisfied, and the
 /// days the closed ones took. A case closed in the window was open at its
-/// start or registered in it, so carried + new = closed + open.
+/// start or registered in it, so carried + new = closed + open. The facts
+/// are the year's cases (ledgers are kept by the year, see `AsOf`), so
+/// nothing is carried into a year's first window.
 fn case_counts(start: i32, end: i32) -> Vec<Expr> {
     let within = |c: &str| between(c, start, end);
     let open_at = |day: i32| {

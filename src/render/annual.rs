@@ -183,6 +183,7 @@ impl Annual {
             "due": r.reporting.due,
             "submitted": r.reporting.submitted,
             "on_time": r.reporting.on_time,
+            "returned": r.reporting.returned,
             "deputies": deputies,
             "education": shares(&t.by_education, &o.education, 3)?,
             "age": shares(&t.by_age, &o.age, 4)?,
