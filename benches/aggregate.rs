@@ -122,7 +122,7 @@ fn main() {
 
     // Rendering: the quarterly report of the centre and every station, PDF and XLSX.
     let t = Instant::now();
-    let quarterly = jucai::render::quarterly::Quarterly::new(&schema).unwrap();
+    let quarterly = jucai::render::quarterly::Quarterly::new(&schema, None).unwrap();
     let out = dir.join("reports");
     let mut bytes = 0u64;
     let mut n = 0;

@@ -312,11 +312,11 @@ fn step_models(dir: &Path) -> String {
     let t = Instant::now();
     let out = dir.join("run/output");
     for reports in quarterly.values() {
-        jucai::commands::report::write_quarterly(reports, schema, &out, &|| ()).expect("quarterly");
+        jucai::commands::report::write_quarterly(reports, &config, &out, &|| ())
+            .expect("quarterly");
     }
     for (reports, &year) in annual.iter().zip(&years) {
-        jucai::commands::report::write_annual(reports, schema, config.deadline_days, &out, &|| ())
-            .expect("annual");
+        jucai::commands::report::write_annual(reports, &config, &out, &|| ()).expect("annual");
         jucai::commands::packet::write(&config, &registry, reports, year, &out).expect("packets");
     }
     for (status, p) in statuses.iter().zip(&periods) {

@@ -44,6 +44,8 @@ pub enum ConfigProblem {
     Mail(#[from] crate::mail::SettingsError),
     #[error("[web] 的 cert（证书）和 key（私钥）要一起设置")]
     WebTls,
+    #[error("[documents] 的 page_numbers 要含 {{page}}（页码），例如 \"— {{page}} —\" 或 \"第 {{page}} 页 共 {{pages}} 页\"，现在是 \"{0}\"")]
+    PageNumbers(String),
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -68,6 +70,17 @@ struct ConfigFile {
     mail: Option<crate::mail::MailFile>,
     /// The web desk.
     web: Option<WebFile>,
+    /// How documents are set.
+    documents: Option<DocumentsFile>,
+}
+
+/// `[documents]` in `jucai.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DocumentsFile {
+    /// The page number at the foot of a document (quarterly report,
+    /// summaries, packets), with `{page}` and `{pages}`.
+    page_numbers: Option<String>,
 }
 
 /// `[web]` in `jucai.toml`.
@@ -120,6 +133,10 @@ pub struct Config {
     pub mail: Option<crate::mail::Settings>,
     /// `[web] cert` and `key`: the desk serves HTTPS with them.
     pub web_tls: Option<(PathBuf, PathBuf)>,
+    /// `[documents] page_numbers`: the documents' page number, when the
+    /// district keeps its own (e.g. 第 {page} 页 共 {pages} 页) instead of
+    /// GB/T 9704's “— {page} —” the templates give.
+    pub page_numbers: Option<String>,
 }
 
 impl Config {
@@ -166,6 +183,13 @@ impl Config {
                 })
             }
         };
+        let page_numbers = raw.documents.take().and_then(|d| d.page_numbers);
+        if let Some(bad) = page_numbers.as_ref().filter(|p| !p.contains("{page}")) {
+            return Err(ConfigError::File {
+                path: file.map(Path::to_path_buf).unwrap_or_default(),
+                problem: ConfigProblem::PageNumbers(bad.clone()),
+            });
+        }
         let mail = match (raw.mail.take(), file) {
             (Some(m), Some(p)) => {
                 Some(
@@ -190,6 +214,7 @@ impl Config {
             limits: raw.limits.unwrap_or_default().resolve(),
             mail,
             web_tls,
+            page_numbers,
             talent_key_secret: raw
                 .export
                 .and_then(|e| e.talent_key_secret)

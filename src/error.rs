@@ -20,6 +20,11 @@ pub enum Error {
         path: PathBuf,
         source: rust_xlsxwriter::XlsxError,
     },
+    #[error("无法写出 Word 文档“{path}”：{source}")]
+    Docx {
+        path: PathBuf,
+        source: docx_rs::DocxError,
+    },
     #[error(transparent)]
     Wording(#[from] WordingError),
     #[error(transparent)]
@@ -71,6 +76,13 @@ impl Error {
 
     pub fn xlsx(path: &Path, source: rust_xlsxwriter::XlsxError) -> Error {
         Error::Xlsx {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    pub fn docx(path: &Path, source: docx_rs::DocxError) -> Error {
+        Error::Docx {
             path: path.to_path_buf(),
             source,
         }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::period::Period;
@@ -353,6 +354,10 @@ pub struct UnitReport {
     /// The unit's own activities and achievements this year to date.
     pub own_activities: Vec<EventItem>,
     pub own_achievements: Vec<EventItem>,
+    /// The day the last workbook counted (of the unit and those below it)
+    /// was received: the date the figures were complete, which a report's
+    /// 落款 carries. None when nothing received has a date.
+    pub figures_complete: Option<NaiveDate>,
 }
 
 /// A year's reporting, summed over its quarters.
@@ -405,6 +410,8 @@ pub struct AnnualReport {
     /// The unit's own activities and achievements of the span.
     pub own_activities: Vec<EventItem>,
     pub own_achievements: Vec<EventItem>,
+    /// The day the last workbook counted was received (see [`UnitReport`]).
+    pub figures_complete: Option<NaiveDate>,
 }
 
 /// One row of the monthly dispatch sheet: a unit with the units below it.

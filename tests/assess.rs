@@ -59,6 +59,7 @@ fn good(name: &str) -> AnnualReport {
         own_quarters: Vec::new(),
         own_activities: Vec::new(),
         own_achievements: Vec::new(),
+        figures_complete: None,
     }
 }
 
@@ -199,15 +200,15 @@ fn the_combined_packet_has_a_cover_contents_with_page_numbers_and_running_page_n
             if before.contains("此页无正文") {
                 assert_eq!(
                     before,
-                    format!("此页无正文第{}页共{pages}页", page - 1),
+                    format!("此页无正文—{}—", page - 1),
                     "the blank page has nothing else"
                 );
                 blanks += 1;
             }
         }
         assert!(
-            text.contains(&format!("第{page}页共{pages}页")),
-            "running page numbers"
+            text.contains(&format!("—{page}—")),
+            "running page numbers (GB/T 9704's “— N —”)"
         );
         last = page;
     }

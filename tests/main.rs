@@ -13,6 +13,7 @@ mod archive;
 mod assess;
 mod config;
 mod directory;
+mod document_form;
 mod exit_codes;
 mod export;
 mod feedback;

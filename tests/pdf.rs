@@ -251,11 +251,11 @@ fn odd_page_leaves_a_marked_blank_page_only_where_a_part_would_start_on_an_even_
     }
 }
 
-/// GB/T 9704 typography: an official document embeds 宋 (body, title), 黑
-/// (headings, tables) and 楷 (subtitle), subset; a character the 宋 face
-/// lacks is drawn in 黑 and still extracts as itself.
+/// GB/T 9704 typography: an official document embeds 宋 (title), 仿宋
+/// (body), 黑 (headings, tables) and 楷 (subtitle), subset; a character the
+/// 宋 face lacks is drawn in 黑 and still extracts as itself.
 #[test]
-fn an_official_document_sets_song_hei_and_kai_and_falls_back_glyph_by_glyph() {
+fn an_official_document_sets_song_fang_hei_and_kai_and_falls_back_glyph_by_glyph() {
     let mut d = doc(vec![
         Block::Title("关于张堃同志工作情况的报告".into()),
         Block::Subtitle("东胜区民政人才工作中心".into()),
@@ -270,8 +270,13 @@ fn an_official_document_sets_song_hei_and_kai_and_falls_back_glyph_by_glyph() {
     fonts.sort();
     assert_eq!(
         fonts,
-        ["BousungEG-Light-GB", "GBZenKai-Medium", "WenQuanYiMicroHei"],
-        "宋, 楷 and 黑 embedded"
+        [
+            "BousungEG-Light-GB",
+            "FandolFang-Regular",
+            "GBZenKai-Medium",
+            "WenQuanYiMicroHei"
+        ],
+        "宋 (title), 仿宋 (body), 楷 and 黑 embedded"
     );
     // 黑 is embedded for 堃 alone when nothing else is set in it.
     let faces_of = |title: &str| {
@@ -286,10 +291,17 @@ fn an_official_document_sets_song_hei_and_kai_and_falls_back_glyph_by_glyph() {
         fonts.sort();
         fonts
     };
-    assert_eq!(faces_of("关于张同志的报告"), ["BousungEG-Light-GB"]);
+    assert_eq!(
+        faces_of("关于张同志的报告"),
+        ["BousungEG-Light-GB", "FandolFang-Regular"]
+    );
     assert_eq!(
         faces_of("关于张堃同志的报告"),
-        ["BousungEG-Light-GB", "WenQuanYiMicroHei"]
+        [
+            "BousungEG-Light-GB",
+            "FandolFang-Regular",
+            "WenQuanYiMicroHei"
+        ]
     );
     let text = common::pdf_text(&path, None, false).replace(['\n', '\u{c}'], "");
     assert!(text.contains("关于张堃同志工作情况的报告"), "{text}");

@@ -431,6 +431,8 @@ fn no_output_shows_a_talents_id_or_phone(dir: &Path, histories: &[History]) {
         let path = dir.join(&name);
         let text = if name.ends_with(".pdf") {
             common::pdf_text(&path, None, false)
+        } else if name.ends_with(".docx") {
+            common::zip_part(&path, "word/document.xml")
         } else {
             let mut book = calamine::open_workbook_auto(&path).unwrap();
             let sheets = book.sheet_names();

@@ -512,6 +512,35 @@ fn a_report_job_shows_how_far_it_has_got_and_what_it_wrote() {
     assert_eq!(desk.get(&location, Some(&baihe.cookie)).status, 403);
 }
 
+/// The Word copies of the summaries are listed on /reports and served as
+/// Word documents, to whoever may see the report they copy.
+#[test]
+fn the_reports_page_offers_the_word_copies_to_those_who_may_see_them() {
+    let desk = Desk::start("");
+    let year = desk.dir.path().join("output/2023");
+    std::fs::create_dir_all(&year).unwrap();
+    let name = "年度人才调研报告-东胜区社工人才工作站-2023.docx";
+    std::fs::write(year.join(name), b"PK\x03\x04 a Word copy").unwrap();
+    let path = format!(
+        "/reports/files/2023/{}",
+        percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC)
+    );
+    for (who, status) in [("clerk", 200), ("baihe", 200), ("xinhai", 404)] {
+        let s = desk.login(who);
+        let page = desk.get("/reports", Some(&s.cookie)).body;
+        assert_eq!(page.contains(name), status == 200, "{who}: {page}");
+        let r = desk.get(&path, Some(&s.cookie));
+        assert_eq!(r.status, status, "{who}");
+        if status == 200 {
+            assert_eq!(
+                r.header("content-type"),
+                Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+            );
+            assert!(r.bytes.starts_with(b"PK"));
+        }
+    }
+}
+
 #[test]
 fn an_upload_over_the_limit_is_refused_with_413() {
     let desk = Desk::start("[limits]\nmax_file_mb = 1");

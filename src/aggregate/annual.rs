@@ -164,6 +164,7 @@ pub fn fold(span: Span, by_period: &BTreeMap<Period, Vec<UnitReport>>) -> Vec<An
             own_quarters,
             own_activities: sorted(&current.own_activities, &since),
             own_achievements: sorted(&current.own_achievements, &since),
+            figures_complete: current.figures_complete,
         });
     }
     out

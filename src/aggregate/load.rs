@@ -31,6 +31,8 @@ pub struct Submissions {
     /// Each counted workbook's number (by content hash): the records carry
     /// it instead of the 64-letter hash, which was a sixth of their memory.
     numbers: HashMap<String, u32>,
+    /// (unit, period) → the day the counted workbook was received, if known.
+    received: BTreeMap<(String, Period), NaiveDate>,
 }
 
 /// The column of a counted workbook's number on its records.
@@ -58,13 +60,19 @@ impl Submissions {
         fingerprint: &str,
         limits: &crate::limits::Limits,
     ) -> Result<Submissions, Error> {
-        let wanted: Vec<(String, Period, String)> = registry
+        let newest_records: Vec<(String, Period, &crate::archive::Record)> = registry
             .units()
             .iter()
             .flat_map(|u| periods.iter().map(move |&p| (u, p)))
-            .filter_map(|(u, p)| {
-                Some((u.code.clone(), p, archive.newest(&u.code, p)?.hash.clone()))
-            })
+            .filter_map(|(u, p)| Some((u.code.clone(), p, archive.newest(&u.code, p)?)))
+            .collect();
+        let received = newest_records
+            .iter()
+            .filter_map(|(u, p, r)| Some(((u.clone(), *p), r.received?.date())))
+            .collect();
+        let wanted: Vec<(String, Period, String)> = newest_records
+            .into_iter()
+            .map(|(u, p, r)| (u, p, r.hash.clone()))
             .collect();
         let mut known = archive.validations(fingerprint)?;
         let missing: Vec<&str> = wanted
@@ -86,7 +94,11 @@ impl Submissions {
             .zip(0u32..)
             .map(|(h, n)| (h.to_string(), n))
             .collect();
-        Ok(Submissions { newest, numbers })
+        Ok(Submissions {
+            newest,
+            numbers,
+            received,
+        })
     }
 
     /// The number of a counted workbook (see [`WORKBOOK`]).
@@ -98,6 +110,11 @@ impl Submissions {
     /// What validating the newest submission of `unit` for `period` gave.
     pub fn get(&self, unit: &str, period: Period) -> Option<&Validation> {
         self.newest.get(&(unit.to_string(), period))
+    }
+
+    /// The day the newest submission of `unit` for `period` was received.
+    pub fn received(&self, unit: &str, period: Period) -> Option<NaiveDate> {
+        self.received.get(&(unit.to_string(), period)).copied()
     }
 
     /// The records of ledger `key` of every counted workbook: its number
@@ -334,6 +351,10 @@ pub struct AsOf {
     /// Per unit: rows excluded for errors (by ledger name), and whether the
     /// period's newest submission still has errors, and its warning count.
     pub quality: BTreeMap<String, UnitQuality>,
+    /// Per unit: the day the last workbook this point reads of it (the
+    /// year's quarters to the period) was received — when its figures were
+    /// complete.
+    pub received: BTreeMap<String, NaiveDate>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -357,6 +378,16 @@ impl AsOf {
             .units()
             .iter()
             .filter_map(|u| Some((u.code.clone(), unit_quality(subs.get(&u.code, period)?))))
+            .collect();
+        let received = registry
+            .units()
+            .iter()
+            .filter_map(|u| {
+                let last = (1..=period.quarter)
+                    .filter_map(|quarter| subs.received(&u.code, Period { quarter, ..period }))
+                    .max()?;
+                Some((u.code.clone(), last))
+            })
             .collect();
         let start = day(Period {
             year: period.year,
@@ -393,6 +424,7 @@ impl AsOf {
             ),
             carried_forward,
             quality,
+            received,
         })
     }
 }
@@ -677,6 +709,7 @@ impl AsOf {
             achievements,
             carried_forward: BTreeSet::new(),
             quality: BTreeMap::new(),
+            received: BTreeMap::new(),
         })
     }
 

@@ -337,6 +337,11 @@ fn build_with(
                     people: None,
                 })
                 .collect(),
+            figures_complete: scope
+                .iter()
+                .filter_map(|u| now.received.get(u))
+                .max()
+                .copied(),
         });
     }
     Ok(reports)

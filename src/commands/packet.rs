@@ -60,11 +60,13 @@ pub fn write(
         .map(|c| c.name.clone())
         .unwrap_or_default();
     let ranked = rank_workrooms(reports)?;
-    Ok(Packets::new(&config.schema)?.write(
-        &centre,
-        year,
-        &stations,
-        &ranked,
-        &out.join(year.to_string()),
-    )?)
+    Ok(
+        Packets::new(&config.schema, config.page_numbers.as_deref())?.write(
+            &centre,
+            year,
+            &stations,
+            &ranked,
+            &out.join(year.to_string()),
+        )?,
+    )
 }

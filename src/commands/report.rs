@@ -87,9 +87,7 @@ fn summary(args: SummaryArgs, span: Span) -> anyhow::Result<Outcome> {
         Format::Json => println!("{}", serde_json::to_string_pretty(&reports)?),
         Format::Text => {
             let out = args.out.clone().unwrap_or_else(|| config.output.clone());
-            for (pdf, _) in
-                write_annual(&reports, &config.schema, config.deadline_days, &out, &|| ())?
-            {
+            for (pdf, _) in write_annual(&reports, config, &out, &|| ())? {
                 say_wrote(&pdf)?;
             }
         }
@@ -102,18 +100,23 @@ fn summary(args: SummaryArgs, span: Span) -> anyhow::Result<Outcome> {
 /// `written` is told after each report (several threads at once).
 pub fn write_annual(
     reports: &[AnnualReport],
-    schema: &crate::schema::Schema,
-    deadline_days: u32,
+    config: &crate::config::Config,
     out: &std::path::Path,
     written: &(dyn Fn() + Sync),
 ) -> anyhow::Result<Vec<(std::path::PathBuf, std::path::PathBuf)>> {
-    let builder = Annual::new(schema, deadline_days)?;
+    let builder = Annual::new(
+        &config.schema,
+        config.deadline_days,
+        config.page_numbers.as_deref(),
+    )?;
     reports
         .par_iter()
         .filter(|r| r.level_kind != Level::Workroom)
         .map(|r| {
             let doc = builder.build(r)?;
-            let files = doc.write(&out.join(r.year.to_string()), &builder.file_stem(r)?)?;
+            let (dir, stem) = (out.join(r.year.to_string()), builder.file_stem(r)?);
+            let files = doc.write(&dir, &stem)?;
+            doc.write_docx(&dir, &stem)?;
             written();
             Ok(files)
         })
@@ -138,7 +141,7 @@ fn quarterly(args: QuarterlyArgs) -> anyhow::Result<Outcome> {
         Format::Json => println!("{}", serde_json::to_string_pretty(&reports)?),
         Format::Text => {
             let out = args.out.clone().unwrap_or_else(|| config.output.clone());
-            for (pdf, _) in write_quarterly(&reports, &config.schema, &out, &|| ())? {
+            for (pdf, _) in write_quarterly(&reports, config, &out, &|| ())? {
                 say_wrote(&pdf)?;
             }
         }
@@ -150,11 +153,11 @@ fn quarterly(args: QuarterlyArgs) -> anyhow::Result<Outcome> {
 /// `out/<P>/`; returns the (pdf, xlsx) paths. `written` is told after each.
 pub fn write_quarterly(
     reports: &[UnitReport],
-    schema: &crate::schema::Schema,
+    config: &crate::config::Config,
     out: &std::path::Path,
     written: &(dyn Fn() + Sync),
 ) -> anyhow::Result<Vec<(std::path::PathBuf, std::path::PathBuf)>> {
-    let builder = Quarterly::new(schema)?;
+    let builder = Quarterly::new(&config.schema, config.page_numbers.as_deref())?;
     reports
         .par_iter()
         .filter(|r| r.level_kind != Level::Workroom)

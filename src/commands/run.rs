@@ -231,8 +231,7 @@ fn write_period(
     let report = StatusReport::build(registry, archive, period, config.deadline_days);
     let dir = config.output.join(period.code());
     let status = StatusWriter::new()?.write(&report, &dir)?;
-    let quarterly =
-        super::report::write_quarterly(reports, &config.schema, &config.output, &|| ())?;
+    let quarterly = super::report::write_quarterly(reports, config, &config.output, &|| ())?;
     Ok(PeriodDone {
         period,
         totals: report.totals,
@@ -273,13 +272,7 @@ pub(super) fn write_year(
 ) -> anyhow::Result<YearDone> {
     let write = |span: Span| {
         let reports = crate::aggregate::annual::fold(span, by_period);
-        let written = super::report::write_annual(
-            &reports,
-            &config.schema,
-            config.deadline_days,
-            &config.output,
-            written,
-        )?;
+        let written = super::report::write_annual(&reports, config, &config.output, written)?;
         anyhow::Ok((reports, written.len()))
     };
     let archived: Vec<Period> = by_period.keys().copied().collect();

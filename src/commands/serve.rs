@@ -86,8 +86,7 @@ fn make(
             progress.stage(Stage::Model, 0);
             let reports = crate::aggregate::report::build(&inputs, *period)?;
             progress.stage(Stage::Reports, reported_units);
-            let written =
-                super::report::write_quarterly(&reports, &config.schema, &config.output, &step)?;
+            let written = super::report::write_quarterly(&reports, config, &config.output, &step)?;
             written.len() * 2
         }
         ReportJob::Annual(year) => {

@@ -32,7 +32,12 @@ pub struct Annual {
     levels: Vec<String>,
     /// Values never named as a main category (其他, 无).
     not_main: Vec<String>,
+    /// The qualifications that make a certified social worker (持证社工), in
+    /// the schema's order: named as its parts, not as other qualifications.
+    certified: Vec<String>,
     orders: Orders,
+    /// The page number at the foot (`[documents] page_numbers`, else the wording's).
+    footer: String,
 }
 
 /// The `take` largest entries of a breakdown as `{name, n, share}`, largest
@@ -59,10 +64,19 @@ fn largest(
 }
 
 impl Annual {
-    pub fn new(schema: &Schema, deadline_days: u32) -> Result<Annual, Error> {
+    pub fn new(
+        schema: &Schema,
+        deadline_days: u32,
+        page_numbers: Option<&str>,
+    ) -> Result<Annual, Error> {
         let texts = Texts::parse("templates/annual.toml", WORDING)?;
+        let footer = crate::render::document::page_numbers(&texts, page_numbers)?;
         let level = &schema.ledger(LedgerKey::Achievements).fields[schema.roles.achievements.level];
         let levels = texts.list("levels")?;
+        let roster = schema.ledger(LedgerKey::Roster);
+        let certified = roster.fields[schema.roles.roster.qualification]
+            .certified_social_worker
+            .clone();
         let not_main = texts.list("not_main")?;
         if let Some(bad) = levels.iter().find(|l| !level.values.contains(l)) {
             return Err(WordingError::NotAValue {
@@ -79,7 +93,9 @@ impl Annual {
             not_deputies: [schema.roles.roster.no_deputy.clone(), bands().blank.clone()],
             levels,
             not_main,
+            certified,
             orders: Orders::new(schema),
+            footer,
         })
     }
 
@@ -187,7 +203,23 @@ impl Annual {
             "deputies": deputies,
             "education": shares(&t.by_education, &o.education, 3)?,
             "age": shares(&t.by_age, &o.age, 4)?,
-            "qualification": shares(&t.by_qualification, &o.qualification, 3)?,
+            "certified": self.items(
+                "count_item",
+                in_order(&t.by_qualification, &o.qualification)
+                    .into_iter()
+                    .filter(|(k, n)| *n > 0 && self.certified.iter().any(|c| c == k))
+                    .map(|(k, n)| json!({ "name": k, "n": n }))
+                    .collect(),
+            )?,
+            "qualification": self.items(
+                "share_item",
+                largest(
+                    (&t.by_qualification, &o.qualification),
+                    t.in_library,
+                    3,
+                    &[self.not_main.as_slice(), self.certified.as_slice()].concat(),
+                ),
+            )?,
             "party": party,
             "party_share": (t.in_library > 0).then(|| numbers::rate(party as f64 / t.in_library as f64)),
             "problem_rate": y.problems.closure_rate.value().map(numbers::rate),
@@ -344,10 +376,11 @@ impl Annual {
         Ok(ReportDoc {
             title: p("title")?,
             subtitle: p("subtitle")?,
-            date: r.as_of.end(),
-            footer: self.texts.plain("footer_pdf")?,
+            date: r.figures_complete.unwrap_or(r.as_of.end()),
+            footer: self.footer.clone(),
             landscape: false,
             style: crate::render::pdf::Style::Official,
+            issuer: Some(r.name.clone()),
             pieces,
         })
     }

@@ -3,6 +3,8 @@
 pub mod annual;
 pub mod console;
 pub mod directory;
+pub mod document;
+pub mod docx;
 pub mod feedback;
 pub mod field_view;
 pub mod ledger_content;

@@ -73,6 +73,7 @@ impl Monthly {
             footer: self.texts.plain("footer_pdf")?,
             landscape: true,
             style: crate::render::pdf::Style::Report,
+            issuer: None,
             pieces,
         })
     }

@@ -16,6 +16,7 @@ use crate::error::Error;
 use crate::model::AnnualReport;
 use crate::numbers;
 use crate::output::write_atomic;
+use crate::render::docx;
 use crate::render::ledger_template::chinese_date;
 use crate::render::orders::{in_order, Orders};
 use crate::render::pdf::{self, Align, Block, Cell, Document, Style, Table};
@@ -32,6 +33,8 @@ pub struct Packets {
     texts: Texts,
     status: StatusWriter,
     orders: Orders,
+    /// The page number at the foot (`[documents] page_numbers`, else the wording's).
+    footer: String,
 }
 
 fn table(headers: &[String], widths: &[f32], align: &[Align], rows: Vec<Vec<String>>) -> Block {
@@ -49,11 +52,17 @@ fn table(headers: &[String], widths: &[f32], align: &[Align], rows: Vec<Vec<Stri
 use Align::{Center as C, Left as L, Right as R};
 
 impl Packets {
-    pub fn new(schema: &crate::schema::Schema) -> Result<Packets, Error> {
+    pub fn new(
+        schema: &crate::schema::Schema,
+        page_numbers: Option<&str>,
+    ) -> Result<Packets, Error> {
+        let texts = Texts::parse("templates/packet.toml", WORDING)?;
+        let footer = crate::render::document::page_numbers(&texts, page_numbers)?;
         Ok(Packets {
-            texts: Texts::parse("templates/packet.toml", WORDING)?,
+            texts,
             status: StatusWriter::new()?,
             orders: Orders::new(schema),
+            footer,
         })
     }
 
@@ -172,13 +181,14 @@ impl Packets {
             .into_iter()
             .map(|(k, n)| vec![k.to_string(), n.to_string()])
             .collect();
+        b.push(Block::Heading2(self.t("activity_types")?));
         b.push(table(
             &self.texts.list("activity_headers")?,
             &[3.0, 1.0],
             &[L, R],
             types,
         ));
-        b.push(Block::Subtitle(self.t("activity_list")?));
+        b.push(Block::Heading2(self.t("activity_list")?));
         if r.own_activities.is_empty() {
             b.push(Block::Paragraph(self.t("none_listed")?));
         } else {
@@ -265,9 +275,9 @@ impl Packets {
                 &json!({ "total": format!("{:.1}", a.total), "grade": a.grade }),
             )?),
             Block::Space(24.0),
-            Block::Paragraph(self.t("signatures")?),
+            Block::Line(self.t("signatures")?),
             Block::Space(12.0),
-            Block::Paragraph(self.t("sign_date")?),
+            Block::Line(self.t("sign_date")?),
         ])
     }
 
@@ -314,7 +324,7 @@ impl Packets {
             style: Style::Official,
             landscape: false,
             date,
-            footer: self.t("footer_pdf")?,
+            footer: self.footer.clone(),
             blocks,
         })
     }
@@ -328,14 +338,23 @@ impl Packets {
         ranked: &[Ranked],
         dir: &Path,
     ) -> Result<Vec<PathBuf>, Error> {
-        let date = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
+        // Dated when the figures were complete: the last ledger counted was
+        // received in January for a year's packet, not on 31 December.
+        let year_end = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
+        let dated = |r: &AnnualReport| r.figures_complete.unwrap_or(year_end);
+        let date = stations
+            .iter()
+            .map(|(r, _)| dated(r))
+            .max()
+            .unwrap_or(year_end);
+        // Each station's text also as Word, for the clerk to edit.
         let mut written = stations
             .par_iter()
-            .map(|(r, a)| -> Result<PathBuf, Error> {
+            .map(|(r, a)| -> Result<[PathBuf; 2], Error> {
                 let vars = json!({ "name": r.name, "year": year });
                 let doc = self.document(
                     self.texts.render("station_title", &vars)?,
-                    date,
+                    dated(r),
                     self.station_blocks(centre, r, a)?,
                 )?;
                 let path = dir.join(format!(
@@ -343,9 +362,15 @@ impl Packets {
                     crate::output::safe_file_name(&self.texts.render("station_file", &vars)?)
                 ));
                 write_atomic(&path, &pdf::render(&doc))?;
-                Ok(path)
+                let word = path.with_extension("docx");
+                let bytes = docx::to_docx(&doc).map_err(|e| Error::docx(&word, e))?;
+                write_atomic(&word, &bytes)?;
+                Ok([path, word])
             })
-            .collect::<Result<Vec<_>, Error>>()?;
+            .collect::<Result<Vec<_>, Error>>()?
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>();
         // The combined file: lay it out once with blank page numbers, then fill them in.
         let vars = json!({ "centre": centre, "year": year, "date": chinese_date(date) });
         let toc_entries: Vec<String> = stations

@@ -21,6 +21,8 @@ pub struct Quarterly {
     texts: Texts,
     /// Display order of breakdown values: the schema's enumeration order.
     orders: Orders,
+    /// The page number at the foot (`[documents] page_numbers`, else the wording's).
+    footer: String,
 }
 
 fn pct(v: Option<f64>) -> Val {
@@ -32,10 +34,13 @@ fn days(v: Option<f64>) -> Val {
 }
 
 impl Quarterly {
-    pub fn new(schema: &Schema) -> Result<Quarterly, Error> {
+    pub fn new(schema: &Schema, page_numbers: Option<&str>) -> Result<Quarterly, Error> {
+        let texts = Texts::parse("templates/quarterly.toml", WORDING)?;
+        let footer = crate::render::document::page_numbers(&texts, page_numbers)?;
         Ok(Quarterly {
-            texts: Texts::parse("templates/quarterly.toml", WORDING)?,
+            texts,
             orders: Orders::new(schema),
+            footer,
         })
     }
 
@@ -172,10 +177,11 @@ impl Quarterly {
         Ok(ReportDoc {
             title: self.texts.render("title", &vars)?,
             subtitle: self.texts.render("subtitle", &vars)?,
-            date: r.period.end(),
-            footer: self.t("footer_pdf")?,
+            date: r.figures_complete.unwrap_or(r.period.end()),
+            footer: self.footer.clone(),
             landscape: false,
-            style: crate::render::pdf::Style::Report,
+            style: crate::render::pdf::Style::Official,
+            issuer: Some(r.name.clone()),
             pieces,
         })
     }

@@ -11,6 +11,7 @@ use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, XlsxError};
 use crate::error::Error;
 use crate::numbers;
 use crate::output::{safe_sheet_name, write_atomic};
+use crate::render::ledger_template::chinese_date;
 use crate::render::pdf::{self, Align, BarChart, Block, Cell, Document, Style, Table};
 use crate::render::xlsx::{self, Styles};
 
@@ -81,14 +82,35 @@ pub struct ReportDoc {
     pub date: NaiveDate,
     pub footer: String,
     pub landscape: bool,
-    /// How the PDF is set: the annual summary is a document, the quarterly
-    /// report a report of figures.
+    /// How the PDF is set: the summaries and the quarterly report are
+    /// documents (GB/T 9704-2012).
     pub style: Style,
+    /// Who issues it: a document ends with its 落款, this unit and `date`
+    /// (the day the figures were complete).
+    pub issuer: Option<String>,
     pub pieces: Vec<Piece>,
 }
 
 impl ReportDoc {
     pub fn to_pdf(&self) -> Vec<u8> {
+        pdf::render(&self.document())
+    }
+
+    /// The editable Word copy of a document (see `render::docx`).
+    pub fn to_docx(&self) -> Result<Vec<u8>, docx_rs::DocxError> {
+        crate::render::docx::to_docx(&self.document())
+    }
+
+    /// Write `<stem>.docx` into `dir`.
+    pub fn write_docx(&self, dir: &Path, stem: &str) -> Result<PathBuf, Error> {
+        let path = dir.join(format!("{}.docx", crate::output::safe_file_name(stem)));
+        let bytes = self.to_docx().map_err(|e| Error::docx(&path, e))?;
+        write_atomic(&path, &bytes)?;
+        Ok(path)
+    }
+
+    /// The report as the blocks a PDF or a Word copy is made from.
+    fn document(&self) -> Document {
         let mut blocks = vec![
             Block::Title(self.title.clone()),
             Block::Subtitle(self.subtitle.clone()),
@@ -114,14 +136,20 @@ impl ReportDoc {
                 Piece::PageBreak => blocks.push(Block::PageBreak),
             }
         }
-        pdf::render(&Document {
+        if let Some(issuer) = &self.issuer {
+            blocks.push(Block::Signature {
+                issuer: issuer.clone(),
+                date: chinese_date(self.date),
+            });
+        }
+        Document {
             title: self.title.clone(),
             landscape: self.landscape,
             style: self.style,
             date: self.date,
             footer: self.footer.clone(),
             blocks,
-        })
+        }
     }
 
     /// Write `<stem>.pdf` and `<stem>.xlsx` into `dir`.
@@ -373,6 +401,7 @@ mod tests {
             footer: "第 {page} 页 共 {pages} 页".into(),
             landscape: false,
             style: Style::Report,
+            issuer: None,
             pieces: vec![Piece::Table(table.clone()), Piece::Table(table)],
         };
         let dir = tempfile::tempdir().unwrap();

@@ -58,11 +58,12 @@ fn listing(desk: &Desk, account: &Account) -> Vec<Listed> {
     files
 }
 
-/// A PDF or XLSX report of a period or year folder (or the directory at the top).
+/// A PDF, XLSX or Word (DOCX) report of a period or year folder (or the
+/// directory at the top).
 fn report_file(rel: &FsPath) -> Option<Listed> {
     let name = rel.file_name()?.to_string_lossy().into_owned();
     let ext = rel.extension()?.to_string_lossy().to_lowercase();
-    if !matches!(ext.as_str(), "pdf" | "xlsx") || name.starts_with('.') {
+    if !matches!(ext.as_str(), "pdf" | "xlsx" | "docx") || name.starts_with('.') {
         return None;
     }
     let group = match rel.parent().map(FsPath::as_os_str) {
@@ -78,6 +79,8 @@ fn report_file(rel: &FsPath) -> Option<Listed> {
         name,
     })
 }
+
+const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 pub async fn page(State(desk): State<Arc<Desk>>, viewer: Viewer) -> Result<Html<String>, WebError> {
     let files: Vec<serde_json::Value> = listing(&desk, &viewer.account)
@@ -112,10 +115,10 @@ pub async fn file(
         .ok_or(WebError::NotFound)?;
     let full: PathBuf = desk.config.output.join(&listed.path);
     let bytes = std::fs::read(&full).map_err(|_| WebError::NotFound)?;
-    let mime = if listed.name.ends_with(".pdf") {
-        "application/pdf"
-    } else {
-        crate::mail::compose::XLSX
+    let mime = match listed.name.rsplit('.').next() {
+        Some("pdf") => "application/pdf",
+        Some("docx") => DOCX,
+        _ => crate::mail::compose::XLSX,
     };
     Ok(super::unit::download(&listed.name, mime, bytes))
 }

@@ -5,8 +5,8 @@ use printpdf::{
     Point, Pt, Rect, Rgb, TextItem, TextRenderingMode, WindingOrder,
 };
 
-use super::document::{Align, BarChart, Block, Cell, Document, Style, Table};
 use super::text::{width, wrap, Face};
+use crate::render::document::{tighten, Align, BarChart, Block, Cell, Document, Style, Table};
 
 const MM: f32 = 72.0 / 25.4;
 /// Table cells, chart labels and captions: sans at these sizes in every style.
@@ -16,6 +16,8 @@ const CAPTION: f32 = 10.5;
 const TABLE_GAP: f32 = 8.8;
 const PAD: f32 = 3.0;
 const CHART_HEIGHT: f32 = 62.0 * MM;
+/// What sets the parts of a title or subtitle apart: two ideographic spaces.
+const GAP: &str = "\u{3000}\u{3000}";
 /// Rows a split table keeps on each side of a page break.
 const MIN_SPLIT_ROWS: usize = 3;
 
@@ -44,7 +46,14 @@ struct Geometry {
     title: Font,
     subtitle: Font,
     heading: Font,
+    heading2: Font,
     body: Font,
+    /// Headings start this far in (an official document indents them as
+    /// its paragraphs).
+    heading_indent: f32,
+    /// Page numbers on the outer side (right on odd pages, left on even),
+    /// a character in from the text block, for printing on both sides.
+    footer_outside: bool,
     /// From one body line's baseline to the next.
     line: f32,
     /// Space after a paragraph.
@@ -64,24 +73,30 @@ impl Geometry {
                 title: font(Face::Hei, 18.0, true),
                 subtitle: font(Face::Hei, 11.0, false),
                 heading: font(Face::Hei, 13.5, true),
+                heading2: font(Face::Hei, 12.0, false),
                 body: font(Face::Hei, 11.0, false),
+                heading_indent: 0.0,
+                footer_outside: false,
                 line: 11.0 * 1.7,
                 paragraph_gap: 11.0 * 0.4,
             },
             // GB/T 9704-2012: A4, top margin 37 mm, left 28 mm, text block
-            // 156 × 225 mm with 22 lines of 三号 (16 pt); the page number
-            // 7 mm below the text block.
+            // 156 × 225 mm with 22 lines of 三号 (16 pt) 仿宋; the page
+            // number in 四号 (14 pt) 宋, its top 7 mm below the text block.
             Style::Official => Geometry {
                 left: 28.0 * MM,
                 right: (210.0 - 28.0 - 156.0) * MM,
                 top: 37.0 * MM,
                 bottom: (297.0 - 37.0 - 225.0) * MM,
-                footer_y: (297.0 - 37.0 - 225.0 - 7.0) * MM - 10.5,
-                footer: font(Face::Song, 10.5, false),
+                footer_y: (297.0 - 37.0 - 225.0 - 7.0) * MM - 14.0 * 0.8,
+                footer: font(Face::Song, 14.0, false),
                 title: font(Face::Song, 22.0, true),
-                subtitle: font(Face::Kai, 14.0, false),
+                subtitle: font(Face::Kai, 16.0, false),
                 heading: font(Face::Hei, 16.0, false),
-                body: font(Face::Song, 16.0, false),
+                heading2: font(Face::Kai, 16.0, false),
+                body: font(Face::Fang, 16.0, false),
+                heading_indent: 32.0,
+                footer_outside: true,
                 line: 225.0 * MM / 22.0,
                 paragraph_gap: 0.0,
             },
@@ -220,7 +235,7 @@ impl Layout {
         let line_height = font.size * 1.5;
         let left = self.g.left;
         let text = self.set(text);
-        for line in title_lines(&text, font, self.content_width()) {
+        for line in lines_of(&text, font, self.content_width()) {
             self.ensure(line_height);
             let x = left + (self.content_width() - width(&line, font.size, font.face)) / 2.0;
             self.text(x, self.y - font.size, font, &line);
@@ -236,15 +251,20 @@ impl Layout {
         wrap(&indented, body.size, self.content_width(), body.face)
     }
 
-    fn paragraph(&mut self, text: &str) {
+    /// A paragraph; `keep` points of what follows stay on a page with its
+    /// last two lines (a 落款 never stands alone on a page).
+    fn paragraph(&mut self, text: &str, keep: f32) {
         let (body, line) = (self.g.body, self.g.line);
         let lines = self.paragraph_lines(text);
         let last = lines.len().saturating_sub(1);
         for (i, text_line) in lines.into_iter().enumerate() {
-            self.ensure(line);
-            // The glyphs centred in the line's pitch, a fifth of the size
-            // below the baseline for descenders.
-            let baseline = self.y - line + body.size * 0.2 + (line - body.size * 1.2) / 2.0;
+            let tail = if keep > 0.0 && i + 1 >= last {
+                (last - i + 1) as f32 * line + keep
+            } else {
+                line
+            };
+            self.ensure(tail);
+            let baseline = self.baseline(self.y);
             // Every line but the last fills the measure, as Chinese text is set.
             let spacing = if i < last {
                 justify(&text_line, body, self.content_width())
@@ -267,48 +287,101 @@ impl Layout {
         self.g.heading.size * 2.1
     }
 
-    fn heading(&mut self, text: &str) {
-        let font = self.g.heading;
+    fn heading(&mut self, text: &str, font: Font) {
         // Keep the heading with at least two lines of what follows.
         self.ensure(self.heading_height() + self.g.line * 2.0);
         self.y -= font.size * 0.5;
         let text = self.set(text);
-        self.text(self.g.left, self.y - font.size, font, &text);
+        let x = self.g.left + self.g.heading_indent;
+        self.text(x, self.y - font.size, font, &text);
         self.y -= font.size * 1.6;
+    }
+
+    /// The baseline of a body line whose pitch starts at `top`: the glyphs
+    /// centred in the pitch, a fifth of the size below the baseline for
+    /// descenders.
+    fn baseline(&self, top: f32) -> f32 {
+        let (size, line) = (self.g.body.size, self.g.line);
+        top - line + size * 0.2 + (line - size * 1.2) / 2.0
+    }
+
+    /// One body line at the paragraph indent that never wraps: a line of
+    /// blanks to sign on is no use broken in two. Set smaller when it
+    /// would not fit.
+    fn line(&mut self, text: &str) {
+        let body = self.g.body;
+        let text = format!("\u{3000}\u{3000}{}", self.set(text.trim()));
+        let measure = self.content_width();
+        let natural = width(&text, body.size, body.face);
+        let size = if natural > measure {
+            body.size * measure / natural
+        } else {
+            body.size
+        };
+        self.ensure(self.g.line);
+        let baseline = self.baseline(self.y);
+        self.text(self.g.left, baseline, font(body.face, size, false), &text);
+        self.y -= self.g.line;
+    }
+
+    /// The height of a 落款: a blank line, the issuer and the date.
+    fn signature_height(&self) -> f32 {
+        self.g.line * 3.0
+    }
+
+    /// The 落款 as GB/T 9704-2012 places it: the date four characters in
+    /// from the right, the issuer centred over the date; an issuer longer
+    /// than that ends two characters in, with the date centred under it.
+    fn signature(&mut self, issuer: &str, date: &str) {
+        let body = self.g.body;
+        let em = body.size;
+        let right = self.g.left + self.content_width();
+        let (wi, wd) = (width(issuer, em, body.face), width(date, em, body.face));
+        let mut date_x = right - 4.0 * em - wd;
+        let mut issuer_x = date_x + (wd - wi) / 2.0;
+        if issuer_x + wi > right - 2.0 * em {
+            issuer_x = right - 2.0 * em - wi;
+            date_x = issuer_x + (wi - wd) / 2.0;
+        }
+        self.ensure(self.signature_height());
+        self.y -= self.g.line;
+        let baseline = self.baseline(self.y);
+        self.text(issuer_x.max(self.g.left), baseline, body, issuer);
+        self.y -= self.g.line;
+        let baseline = self.baseline(self.y);
+        self.text(date_x.max(self.g.left), baseline, body, date);
+        self.y -= self.g.line;
     }
 }
 
-/// `text` without the spaces between a Chinese character and a Latin letter
-/// or figure.
-fn tighten(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let wide = |c: char| c as u32 >= 0x2E80;
-    let narrow = |c: char| c.is_ascii_alphanumeric() || "%+-.".contains(c);
-    chars
-        .iter()
-        .enumerate()
-        .filter(|&(i, &c)| {
-            let (Some(&before), Some(&after)) = (
-                i.checked_sub(1).and_then(|j| chars.get(j)),
-                chars.get(i + 1),
-            ) else {
-                return true;
-            };
-            !(c == ' ' && ((wide(before) && narrow(after)) || (narrow(before) && wide(after))))
-        })
-        .map(|(_, c)| *c)
-        .collect()
+/// The lines an official document's title is set in (for a copy in
+/// another format to break where the PDF does).
+pub fn title_lines(text: &str) -> Vec<String> {
+    let g = Geometry::of(Style::Official);
+    lines_of(&tighten(text), g.title, (210.0 - 28.0 - 26.0) * MM)
+}
+
+/// The lines an official document's subtitle is set in.
+pub fn subtitle_lines(text: &str) -> Vec<String> {
+    let g = Geometry::of(Style::Official);
+    lines_of(&tighten(text), g.subtitle, (210.0 - 28.0 - 26.0) * MM)
 }
 
 /// `text` wrapped to `max`, and if that takes several lines, to the
 /// narrowest measure that takes no more.
-/// A title's lines: one when it fits; else, where it names a unit and then
-/// a period (“…工作站2024年上半年…”), the name on one line and the period on
-/// the next, so that neither a name nor a date is cut; else balanced lines.
-fn title_lines(text: &str, font: Font, max: f32) -> Vec<String> {
+/// A title's lines: one when it fits; else its parts set apart by a wide
+/// gap (“统计范围：…　　数据截至：…”) each on a line; else, where it names a
+/// unit and then a period (“…工作站2024年上半年…”), the name on one line and
+/// the period on the next, so that neither a name nor a date is cut; else
+/// balanced lines.
+fn lines_of(text: &str, font: Font, max: f32) -> Vec<String> {
     let fits = |t: &str| width(t, font.size, font.face) <= max;
     if fits(text) {
         return vec![text.to_string()];
+    }
+    let parts: Vec<&str> = text.split(GAP).map(str::trim).collect();
+    if parts.len() > 1 && parts.iter().all(|p| fits(p)) {
+        return parts.into_iter().map(str::to_string).collect();
     }
     if let Some(at) = period_start(text) {
         let (name, period) = text.split_at(at);
@@ -660,6 +733,7 @@ impl Layout {
             // Three lines of a paragraph; a shorter one with the start of
             // what follows it.
             Some(Block::Space(s)) => s + self.lead(blocks, i + 1),
+            Some(Block::Signature { .. }) => self.signature_height(),
             Some(Block::Paragraph(t)) => {
                 let lines = self.paragraph_lines(t).len();
                 if lines >= MIN_SPLIT_ROWS {
@@ -756,7 +830,9 @@ fn lay_out(doc: &Document) -> (Layout, Vec<(String, usize)>) {
         // A heading never ends a page: keep it with the start of what
         // follows; a chart stays with its table.
         match block {
-            Block::Heading(_) => l.ensure(l.heading_height() + l.lead(&doc.blocks, i + 1)),
+            Block::Heading(_) | Block::Heading2(_) => {
+                l.ensure(l.heading_height() + l.lead(&doc.blocks, i + 1))
+            }
             Block::Chart(_) => l.ensure(l.lead(&doc.blocks, i)),
             _ => {}
         }
@@ -769,8 +845,17 @@ fn lay_out(doc: &Document) -> (Layout, Vec<(String, usize)>) {
                 l.centered(t, l.g.subtitle);
                 l.y -= 4.0;
             }
-            Block::Heading(t) => l.heading(t),
-            Block::Paragraph(t) => l.paragraph(t),
+            Block::Heading(t) => l.heading(t, l.g.heading),
+            Block::Heading2(t) => l.heading(t, l.g.heading2),
+            Block::Paragraph(t) => {
+                let keep = match doc.blocks.get(i + 1) {
+                    Some(Block::Signature { .. }) => l.signature_height(),
+                    _ => 0.0,
+                };
+                l.paragraph(t, keep)
+            }
+            Block::Line(t) => l.line(t),
+            Block::Signature { issuer, date } => l.signature(issuer, date),
             Block::Table(t) => l.table(t),
             Block::Chart(c) => l.chart(c),
             Block::Space(s) => l.y -= s,
@@ -786,15 +871,22 @@ fn lay_out(doc: &Document) -> (Layout, Vec<(String, usize)>) {
     (l, anchors)
 }
 
-/// The page number of page `page`, centred under the text block.
+/// The page number of page `page`: centred under the text block, or on
+/// its outer side a character in.
 fn footer(doc: &Document, l: &Layout, page: usize) -> Item {
     let text = doc
         .footer
         .replace("{page}", &page.to_string())
         .replace("{pages}", &l.pages.len().to_string());
     let font = l.g.footer;
+    let w = width(&text, font.size, font.face);
+    let x = match (l.g.footer_outside, page % 2) {
+        (false, _) => l.g.left + (l.content_width() - w) / 2.0,
+        (true, 1) => l.g.left + l.content_width() - font.size - w,
+        (true, _) => l.g.left + font.size,
+    };
     Item::Text {
-        x: l.g.left + (l.content_width() - width(&text, font.size, font.face)) / 2.0,
+        x,
         y: l.g.footer_y,
         font,
         runs: font.face.runs(&text),

@@ -7,11 +7,11 @@
 //! their header rows repeated, rows never split) → pages of drawing ops →
 //! bytes, with the CJK font subset on embedding and a fixed creation date.
 
-mod document;
 mod layout;
 pub mod text;
 
-pub use document::{Align, BarChart, Block, Cell, Document, Style, Table};
+pub use crate::render::document::{Align, BarChart, Block, Cell, Document, Style, Table};
+pub use layout::{subtitle_lines, title_lines};
 pub use text::Face;
 
 /// Lay out and serialise a document.

@@ -5,7 +5,9 @@
 //! Faces (licences in templates/fonts/): WenQuanYi Micro Hei (Apache-2.0 /
 //! GPL-3 with font exception), the sans of tables and figures and the 黑体
 //! of headings; AR PL SungtiL GB (宋) and AR PL KaitiM GB (楷), both under
-//! the Arphic Public License. The Arphic faces cover GB 2312 only: a
+//! the Arphic Public License; FandolFang (仿宋, the body of official
+//! documents; GPL-3 with the font exception, OpenType with CFF outlines,
+//! which printpdf subsets like TrueType). These cover GB 2312 only: a
 //! character they lack (a rare surname character) is drawn and measured in
 //! WenQuanYi, glyph by glyph.
 
@@ -22,23 +24,31 @@ pub enum Face {
     Song,
     /// 楷: AR PL KaitiM GB.
     Kai,
+    /// 仿宋: FandolFang.
+    Fang,
 }
 
-pub const FACES: [Face; 3] = [Face::Hei, Face::Song, Face::Kai];
+pub const FACES: [Face; 4] = [Face::Hei, Face::Song, Face::Kai, Face::Fang];
 
 const HEI: &[u8] = include_bytes!("../../../templates/fonts/wqy-microhei.ttc");
 const SONG: &[u8] = include_bytes!("../../../templates/fonts/gbsn00lp.ttf");
 const KAI: &[u8] = include_bytes!("../../../templates/fonts/gkai00mp.ttf");
+const FANG: &[u8] = include_bytes!("../../../templates/fonts/FandolFang-Regular.otf");
 
 impl Face {
     /// The parsed font, parsed on first use.
     pub fn font(self) -> &'static ParsedFont {
-        static PARSED: [OnceLock<ParsedFont>; 3] =
-            [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+        static PARSED: [OnceLock<ParsedFont>; 4] = [
+            OnceLock::new(),
+            OnceLock::new(),
+            OnceLock::new(),
+            OnceLock::new(),
+        ];
         let (slot, bytes) = match self {
             Face::Hei => (&PARSED[0], HEI),
             Face::Song => (&PARSED[1], SONG),
             Face::Kai => (&PARSED[2], KAI),
+            Face::Fang => (&PARSED[3], FANG),
         };
         slot.get_or_init(|| {
             let mut warnings = Vec::new();
@@ -54,6 +64,7 @@ impl Face {
             Face::Hei => "JUCAIHEIWQYMICROHEI",
             Face::Song => "JUCAISONGARPLSUNGTI",
             Face::Kai => "JUCAIKAIARPLKAITI",
+            Face::Fang => "JUCAIFANGFANDOLFANG",
         }
     }
 
