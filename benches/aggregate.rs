@@ -81,10 +81,8 @@ fn main() {
     let loaded = Submissions::load(
         &archive,
         &registry,
-        &schema,
         &needed,
         &jucai::validate::fingerprint(&schema, &registry, &limits),
-        &limits,
     )
     .unwrap();
     let load = t.elapsed().as_secs_f64();

@@ -62,6 +62,9 @@ pub enum Command {
     /// 某一报送期的报送情况：已报、未报、逾期、退回，以及催报名单
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Status(StatusArgs),
+    /// 改过字段定义或平台名录后，按现在的规则重新校验档案中的台账（出报告只读档案，不会自己重新校验）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Reindex(ReindexArgs),
     /// 报告：季度报告（quarterly）、年度人才调研报告（annual）
     #[command(
         subcommand,
@@ -244,6 +247,14 @@ pub struct NotifyArgs {
     /// 输出目录（默认：output/）；预览邮件写到其中的 <报送期>/outbox/ 下
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReindexArgs {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(flatten)]
+    pub archive: ArchiveArg,
 }
 
 #[derive(Debug, Args)]

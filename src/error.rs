@@ -52,6 +52,12 @@ pub enum Error {
         found: i32,
         known: i32,
     },
+    #[error("报送档案的索引“{path}”是旧版本的（版本 {found}）：先运行一次 jucai reindex（或 jucai intake、jucai run）升级，再出报告")]
+    IndexOutdated { path: PathBuf, found: i32 },
+    #[error("报送档案中有 {count} 份台账还没有按现在的字段定义和平台名录校验过（改过字段定义或名录之后）：先运行 jucai reindex（jucai intake 和 jucai run 会顺带完成），再出报告")]
+    NotReindexed { count: usize },
+    #[error("报送档案是以只读方式打开的，不能写入")]
+    ReadOnlyArchive,
     #[error("报送档案记录“{path}”无法读取：{source}")]
     Record {
         path: PathBuf,

@@ -40,6 +40,7 @@
 //! limits      resource limits
 //! memory      when freed memory goes back to the system, by phase
 //! hash        content hashes
+//! sqlite      SQLite files as writers share them (WAL, waiting, durable)
 //! period      reporting quarters
 //! numbers     numbers as a Chinese reader expects them (64,350.16, +108, 12.5%)
 //! text        normalising what people type
@@ -71,6 +72,7 @@ pub mod registry;
 pub mod render;
 pub mod sample;
 pub mod schema;
+pub mod sqlite;
 pub mod status;
 pub mod targets;
 pub mod text;

@@ -229,7 +229,13 @@ fn an_archive_at_the_old_default_place_is_moved_out_of_the_outputs() {
         root.join("sample-input/platform.xlsx"),
     )
     .unwrap();
-    let out = common::jucai_ok(root, &["status", "--period", "2023Q1"]);
+    // A reader moves and imports nothing: it says what to run.
+    let refused = common::jucai(root, &["status", "--period", "2023Q1"]);
+    assert_eq!(refused.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("jucai reindex"), "{said}");
+    assert!(!root.join("archive").exists());
+    let out = common::jucai_ok(root, &["reindex"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("报送档案已从"), "{stderr}");
     assert!(!root.join("output/archive").exists());
@@ -301,8 +307,12 @@ fn a_report_after_intake_opens_no_workbook() {
 
 /// Validated records are kept per schema: a district's changed schema has
 /// the workbooks validated again (once), and the old extracts stay.
+/// After the schema changed, a report does not validate on its own (reading
+/// never writes): it says to run `jucai reindex`, which validates the
+/// archived workbooks once under the new rules; then the report runs, even
+/// with the workbooks taken away.
 #[test]
-fn a_changed_schema_validates_again_once() {
+fn a_changed_schema_validates_again_once_when_told_to() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     common::intake_sample(root);
@@ -331,14 +341,42 @@ fn a_changed_schema_validates_again_once() {
             .collect()
     };
     assert_eq!(fingerprints().len(), 1, "intake validated under one schema");
+    let refused = report_json(root, &["--config", "区.toml"]);
+    assert_eq!(refused.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("jucai reindex"), "{said}");
+    assert_eq!(fingerprints().len(), 1, "the report wrote nothing");
+
+    let platform = common::sample_platform();
+    let reindex = [
+        "reindex",
+        "--archive",
+        "archive",
+        "--platform",
+        platform.as_str(),
+        "--config",
+        "区.toml",
+    ];
+    let first = common::jucai_ok(root, &reindex);
+    assert!(
+        String::from_utf8_lossy(&first.stdout).contains("重新校验档案中的"),
+        "{}",
+        String::from_utf8_lossy(&first.stdout)
+    );
+    assert_eq!(fingerprints().len(), 2, "validated again under the new one");
+    let second = common::jucai_ok(root, &reindex);
+    assert!(
+        String::from_utf8_lossy(&second.stdout).contains("都已"),
+        "once: {}",
+        String::from_utf8_lossy(&second.stdout)
+    );
     let out = report_json(root, &["--config", "区.toml"]);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(fingerprints().len(), 2, "validated again under the new one");
-    // Once: without the workbooks, the new schema's report still runs.
+    // Without the workbooks, the new schema's report still runs.
     std::fs::rename(root.join("archive/objects"), root.join("objects-away")).unwrap();
     let again = report_json(root, &["--config", "区.toml"]);
     assert!(

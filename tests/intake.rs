@@ -421,6 +421,9 @@ fn status_reports_on_time_late_missing_and_returned() {
 
 #[test]
 fn an_intake_killed_part_way_leaves_a_consistent_archive_and_a_rerun_completes_it() {
+    if !cfg!(feature = "test-hooks") {
+        panic!("the crash is injected through a test hook: run with --features test-hooks (scripts/test does)");
+    }
     let inbox = inbox();
     let root = inbox.dir.path();
     let killed = intake(root, Some(("JUCAI_TEST_CRASH_AFTER", "3")));

@@ -27,6 +27,7 @@ mod mail;
 mod monthly;
 mod pdf;
 mod quarterly;
+mod read_only;
 mod readme;
 mod registry;
 mod report_truth;

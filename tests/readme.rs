@@ -51,8 +51,10 @@ fn readme_names_the_two_commands_and_ci_runs_the_test_one() {
     // And that script runs the whole suite.
     let script = std::fs::read_to_string(common::root().join(test)).unwrap();
     assert!(
-        script.lines().any(|l| l.trim() == "cargo test"),
-        "{test} runs cargo test"
+        script
+            .lines()
+            .any(|l| l.trim() == "cargo test --features test-hooks"),
+        "{test} runs cargo test (with the test hooks)"
     );
 }
 

@@ -49,16 +49,14 @@ pub struct Records {
 
 impl Submissions {
     /// The newest version of every unit's submission for `periods`, with
-    /// its records. Workbooks not yet validated under `fingerprint` (taken in
-    /// before the schema changed, or by an interrupted intake) are validated
-    /// now and their extracts stored.
+    /// its records, as validated under `fingerprint`. A workbook not yet
+    /// validated under it (taken in before the schema or registry changed,
+    /// or by an interrupted intake) is an error asking for `jucai reindex`.
     pub fn load(
         archive: &Archive,
         registry: &Registry,
-        schema: &Schema,
         periods: &BTreeSet<Period>,
         fingerprint: &str,
-        limits: &crate::limits::Limits,
     ) -> Result<Submissions, Error> {
         let newest_records: Vec<(String, Period, &crate::archive::Record)> = registry
             .units()
@@ -74,15 +72,17 @@ impl Submissions {
             .into_iter()
             .map(|(u, p, r)| (u, p, r.hash.clone()))
             .collect();
-        let mut known = archive.validations(fingerprint)?;
-        let missing: Vec<&str> = wanted
+        // Reading never validates: a workbook not validated under these
+        // rules (changed since intake) waits for `jucai reindex`.
+        let known = archive.validations(fingerprint)?;
+        let missing = wanted
             .iter()
-            .map(|(_, _, h)| h.as_str())
-            .filter(|h| !known.contains_key(*h))
-            .collect();
-        if !missing.is_empty() {
-            archive.validate_again(&missing, schema, registry, limits, fingerprint)?;
-            known = archive.validations(fingerprint)?;
+            .filter(|(_, _, h)| !known.contains_key(h))
+            .map(|(_, _, h)| h)
+            .collect::<BTreeSet<_>>()
+            .len();
+        if missing > 0 {
+            return Err(Error::NotReindexed { count: missing });
         }
         let newest: BTreeMap<(String, Period), Validation> = wanted
             .into_iter()

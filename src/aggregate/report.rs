@@ -176,10 +176,8 @@ pub fn submissions(inputs: &Inputs<'_>, periods: &[Period]) -> Result<Submission
     Submissions::load(
         inputs.archive,
         inputs.registry,
-        inputs.schema,
         &needed,
         &inputs.fingerprint(),
-        inputs.limits,
     )
 }
 

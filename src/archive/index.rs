@@ -1,5 +1,5 @@
-//! The archive's index: one row per reception (and, to come, validation
-//! results, mail and web state) in SQLite, in WAL mode with foreign keys on.
+//! The archive's index: one row per reception, validation results and mail
+//! state in SQLite, in WAL mode with foreign keys on.
 //! Several processes may write at once (two intakes, the web desk, `jucai
 //! run`): every write is one `BEGIN IMMEDIATE` transaction, a reception is
 //! unique by its key (the same mail part taken in twice is recorded once),
@@ -10,9 +10,10 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{
+    params, Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior,
+};
 
-use super::accounts::{Account, Role, Session};
 use super::extract::Validation;
 use super::mail::{Notice, TakenMessage};
 use super::record::{IdentifiedBy, ReceivedFrom, Record};
@@ -95,21 +96,8 @@ CREATE TABLE notices (
 CREATE INDEX notices_by_submission ON notices(unit, period);
 ";
 
-/// Version 4: the web desk's accounts and sessions.
-const CREATE_ACCOUNTS: &str = "
-CREATE TABLE users (
-    name TEXT PRIMARY KEY,
-    role TEXT NOT NULL,
-    unit TEXT,
-    password_hash TEXT NOT NULL
-);
-CREATE TABLE sessions (
-    token_hash TEXT PRIMARY KEY,
-    user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
-    csrf TEXT NOT NULL,
-    expires INTEGER NOT NULL
-);
-";
+// Version 4 added the web desk's accounts and sessions, which the desk's
+// own store (`web::store`) creates in this file: nothing of the archive's.
 
 pub struct Index {
     path: PathBuf,
@@ -120,18 +108,46 @@ impl Index {
     /// Open (or create) the index of the archive in `dir`.
     pub fn open(dir: &Path) -> Result<Index, Error> {
         let path = dir.join(FILE);
-        let fail = |e| Error::index(&path, e);
-        let conn = Connection::open(&path).map_err(fail)?;
-        // Writers wait for each other rather than fail.
-        conn.busy_timeout(Duration::from_secs(120)).map_err(fail)?;
-        set_wal(&conn).map_err(fail)?;
-        conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(fail)?;
-        conn.pragma_update(None, "synchronous", "FULL")
-            .map_err(fail)?;
+        let conn = crate::sqlite::open(&path).map_err(|e| Error::index(&path, e))?;
         let mut index = Index { path, conn };
         index.create()?;
         Ok(index)
+    }
+
+    /// Open the index of the archive in `dir` for reading only: nothing is
+    /// created, upgraded or written. On a folder that cannot be written (a
+    /// read-only mount, a restored backup) SQLite cannot keep the shared
+    /// memory a WAL reader uses, so the file is read as immutable there.
+    /// `None` when the archive has no index yet (nothing was received).
+    pub fn open_read(dir: &Path) -> Result<Option<Index>, Error> {
+        let path = dir.join(FILE);
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let fail = |e| Error::index(&path, e);
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let version = |conn: &Connection| {
+            conn.pragma_query_value(None, "user_version", |r| r.get::<_, i32>(0))
+        };
+        let conn = match Connection::open_with_flags(&path, flags) {
+            Ok(conn) if version(&conn).is_ok() => conn,
+            _ => {
+                let uri = format!("file:{}?immutable=1", uri_path(&path));
+                Connection::open_with_flags(uri, flags).map_err(fail)?
+            }
+        };
+        conn.busy_timeout(Duration::from_secs(120)).map_err(fail)?;
+        match version(&conn).map_err(fail)? {
+            SCHEMA_VERSION => Ok(Some(Index { path, conn })),
+            found if found > SCHEMA_VERSION => Err(Error::IndexVersion {
+                path,
+                found,
+                known: SCHEMA_VERSION,
+            }),
+            found => Err(Error::IndexOutdated { path, found }),
+        }
     }
 
     fn fail(&self, e: rusqlite::Error) -> Error {
@@ -169,11 +185,10 @@ impl Index {
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .map_err(|e| Error::index(&path, e))?;
         let upgrade = match version {
-            0 => vec![CREATE, CREATE_VALIDATIONS, CREATE_MAIL, CREATE_ACCOUNTS],
-            1 => vec![CREATE_VALIDATIONS, CREATE_MAIL, CREATE_ACCOUNTS],
-            2 => vec![CREATE_MAIL, CREATE_ACCOUNTS],
-            3 => vec![CREATE_ACCOUNTS],
-            SCHEMA_VERSION => Vec::new(),
+            0 => vec![CREATE, CREATE_VALIDATIONS, CREATE_MAIL],
+            1 => vec![CREATE_VALIDATIONS, CREATE_MAIL],
+            2 => vec![CREATE_MAIL],
+            3 | SCHEMA_VERSION => Vec::new(),
             newer => {
                 return Err(Error::IndexVersion {
                     path,
@@ -182,7 +197,7 @@ impl Index {
                 })
             }
         };
-        if !upgrade.is_empty() {
+        if version != SCHEMA_VERSION {
             for step in upgrade {
                 tx.execute_batch(step).map_err(|e| Error::index(&path, e))?;
             }
@@ -450,105 +465,12 @@ impl Index {
     }
 }
 
-impl Index {
-    /// Add an account; `false` when the name is taken.
-    pub fn add_account(&mut self, a: &Account) -> Result<bool, Error> {
-        let n = self
-            .conn
-            .execute(
-                "INSERT OR IGNORE INTO users (name, role, unit, password_hash) VALUES (?1, ?2, ?3, ?4)",
-                params![a.name, a.role.key(), a.unit, a.password_hash],
-            )
-            .map_err(|e| self.fail(e))?;
-        Ok(n == 1)
-    }
-
-    /// Remove an account and its sessions; `false` when there was none.
-    pub fn remove_account(&mut self, name: &str) -> Result<bool, Error> {
-        let n = self
-            .conn
-            .execute("DELETE FROM users WHERE name = ?1", [name])
-            .map_err(|e| self.fail(e))?;
-        Ok(n == 1)
-    }
-
-    /// Every account, by name.
-    pub fn accounts(&self) -> Result<Vec<Account>, Error> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT name, role, unit, password_hash FROM users ORDER BY name")
-            .map_err(|e| self.fail(e))?;
-        let rows = stmt
-            .query_map([], |row| {
-                let role: String = row.get(1)?;
-                Ok(Account {
-                    name: row.get(0)?,
-                    role: Role::of_key(&role).unwrap_or(Role::Workroom),
-                    unit: row.get(2)?,
-                    password_hash: row.get(3)?,
-                })
-            })
-            .map_err(|e| self.fail(e))?;
-        rows.collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.fail(e))
-    }
-
-    /// Start a session (stored by its token's hash); old expired ones go.
-    pub fn insert_session(&mut self, token_hash: &str, s: &Session, now: i64) -> Result<(), Error> {
-        self.conn
-            .execute("DELETE FROM sessions WHERE expires < ?1", [now])
-            .map_err(|e| self.fail(e))?;
-        self.conn
-            .execute(
-                "INSERT INTO sessions (token_hash, user, csrf, expires) VALUES (?1, ?2, ?3, ?4)",
-                params![token_hash, s.user, s.csrf, s.expires],
-            )
-            .map_err(|e| self.fail(e))?;
-        Ok(())
-    }
-
-    /// The session of a token's hash, if it exists and has not expired.
-    pub fn session(&self, token_hash: &str, now: i64) -> Result<Option<Session>, Error> {
-        self.conn
-            .query_row(
-                "SELECT user, csrf, expires FROM sessions WHERE token_hash = ?1 AND expires >= ?2",
-                params![token_hash, now],
-                |row| {
-                    Ok(Session {
-                        user: row.get(0)?,
-                        csrf: row.get(1)?,
-                        expires: row.get(2)?,
-                    })
-                },
-            )
-            .optional()
-            .map_err(|e| self.fail(e))
-    }
-
-    pub fn remove_session(&mut self, token_hash: &str) -> Result<(), Error> {
-        self.conn
-            .execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])
-            .map_err(|e| self.fail(e))?;
-        Ok(())
-    }
-}
-
-/// Switch to WAL. Another process opening the same new index at the same
-/// moment may hold the lock this needs; wait for it like any writer.
-fn set_wal(conn: &Connection) -> rusqlite::Result<()> {
-    let mut tries = 0;
-    loop {
-        match conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0)) {
-            Ok(_) => return Ok(()),
-            Err(rusqlite::Error::SqliteFailure(e, _))
-                if e.code == rusqlite::ErrorCode::DatabaseBusy && tries < 600 =>
-            {
-                tries += 1;
-                std::thread::sleep(Duration::from_millis(100));
-            }
-            Err(e) => return Err(e),
-        }
-    }
+/// `path` as the path of a `file:` URI (`%`, `?` and `#` escaped).
+fn uri_path(path: &Path) -> String {
+    path.to_string_lossy()
+        .replace('%', "%25")
+        .replace('?', "%3f")
+        .replace('#', "%23")
 }
 
 /// The columns [`record_of`] reads, from receptions `r` joined to their objects `o`.

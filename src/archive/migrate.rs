@@ -13,6 +13,11 @@ use crate::error::Error;
 /// The folder of the old layout's records.
 const RECORDS: &str = "records";
 
+/// Whether `dir` holds records of the old layout.
+pub fn has_json_records(dir: &Path) -> bool {
+    dir.join(RECORDS).is_dir()
+}
+
 /// Import the old layout's records if the index has none yet. Returns how
 /// many were imported.
 pub fn from_json_records(dir: &Path, index: &mut Index) -> Result<usize, Error> {

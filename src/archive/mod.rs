@@ -14,7 +14,6 @@ use std::path::{Path, PathBuf};
 use crate::error::Error;
 use crate::period::Period;
 
-mod accounts;
 pub mod extract;
 mod index;
 mod mail;
@@ -23,7 +22,6 @@ mod objects;
 mod reception;
 mod record;
 
-pub use accounts::{Account, Role, Session};
 pub use extract::{Extract, Validation};
 pub use index::SCHEMA_VERSION;
 pub use mail::{Notice, NoticeKind, TakenMessage};
@@ -35,6 +33,10 @@ pub use record::{IdentifiedBy, Identity, ReceivedFrom, Record};
 /// this process added since).
 pub struct Archive {
     dir: PathBuf,
+    /// Opened by something that writes (intake, the desk), or only reads
+    /// (reports, status, export): a reader never creates, upgrades or
+    /// writes anything, and works on an archive it cannot write.
+    writable: bool,
     objects: Objects,
     records: Vec<Record>,
     keys: HashMap<String, usize>,
@@ -51,6 +53,7 @@ impl Archive {
         migrate::from_json_records(dir, &mut index)?;
         let mut archive = Archive {
             dir: dir.to_path_buf(),
+            writable: true,
             objects: Objects::new(dir),
             records: Vec::new(),
             keys: HashMap::new(),
@@ -60,6 +63,54 @@ impl Archive {
             archive.insert(record);
         }
         Ok(archive)
+    }
+
+    /// Open the archive in `dir` to read it, writing nothing there: no
+    /// folder or index is created (an archive without one has received
+    /// nothing), none is upgraded (an outdated one is an error saying to
+    /// run `jucai reindex`).
+    pub fn open_read(dir: &Path) -> Result<Archive, Error> {
+        let mut archive = Archive {
+            dir: dir.to_path_buf(),
+            writable: false,
+            objects: Objects::new(dir),
+            records: Vec::new(),
+            keys: HashMap::new(),
+            by_submission: HashMap::new(),
+        };
+        match index::Index::open_read(dir)? {
+            Some(index) => {
+                for record in index.receptions()? {
+                    archive.insert(record);
+                }
+            }
+            // An archive of the layout before the index is imported by a writer.
+            None if migrate::has_json_records(dir) => {
+                return Err(Error::IndexOutdated {
+                    path: dir.join(index::FILE),
+                    found: 0,
+                })
+            }
+            None => {}
+        }
+        Ok(archive)
+    }
+
+    /// The index, opened as this archive was.
+    fn index(&self) -> Result<Option<index::Index>, Error> {
+        if self.writable {
+            index::Index::open(&self.dir).map(Some)
+        } else {
+            index::Index::open_read(&self.dir)
+        }
+    }
+
+    /// The index to write into; refused on an archive opened to read.
+    fn index_to_write(&self) -> Result<index::Index, Error> {
+        if !self.writable {
+            return Err(Error::ReadOnlyArchive);
+        }
+        index::Index::open(&self.dir)
     }
 
     /// Count a record (taken from the index, or just written to it).
@@ -99,7 +150,7 @@ impl Archive {
     pub fn writer(&self, fingerprint: &str) -> Result<Writer, Error> {
         Ok(Writer {
             objects: self.objects.clone(),
-            index: index::Index::open(&self.dir)?,
+            index: self.index_to_write()?,
             extracts: extract::Batch::new(&self.dir, fingerprint),
             fingerprint: fingerprint.to_string(),
         })
@@ -108,33 +159,36 @@ impl Archive {
     /// What changes whenever a reception is recorded (by any process): to
     /// tell whether an archive opened earlier is still current.
     pub fn stamp(dir: &Path) -> Result<(i64, i64), Error> {
-        index::Index::open(dir)?.stamp()
+        match index::Index::open_read(dir)? {
+            Some(index) => index.stamp(),
+            None => Ok((0, 0)),
+        }
     }
 
     /// The UIDs of `mailbox` taken in under `uidvalidity`.
     pub fn taken(&self, mailbox: &str, uidvalidity: u32) -> Result<HashSet<u32>, Error> {
-        index::Index::open(&self.dir)?.taken(mailbox, uidvalidity)
+        match self.index()? {
+            Some(index) => index.taken(mailbox, uidvalidity),
+            None => Ok(HashSet::new()),
+        }
     }
 
     /// Every notice recorded for `period`, oldest first.
     pub fn notices(&self, period: Period) -> Result<Vec<Notice>, Error> {
-        index::Index::open(&self.dir)?.notices(period)
+        match self.index()? {
+            Some(index) => index.notices(period),
+            None => Ok(Vec::new()),
+        }
     }
 
     /// Record a notice, keeping the message as sent (when there is one)
     /// among the objects first.
     pub fn record_notice(&self, notice: &Notice, message: &[u8]) -> Result<(), Error> {
+        let mut index = self.index_to_write()?;
         if let Some(hash) = &notice.hash {
             self.objects.put(hash, message)?;
         }
-        index::Index::open(&self.dir)?.insert_notice(notice, message.len() as u64)
-    }
-
-    /// The web desk's accounts and sessions (see [`Accounts`]).
-    pub fn accounts(&self) -> Result<Accounts, Error> {
-        Ok(Accounts {
-            index: index::Index::open(&self.dir)?,
-        })
+        index.insert_notice(notice, message.len() as u64)
     }
 
     /// The archive's folder.
@@ -144,7 +198,9 @@ impl Archive {
 
     /// What validating under `fingerprint` gave, by workbook (content hash).
     pub fn validations(&self, fingerprint: &str) -> Result<HashMap<String, Validation>, Error> {
-        let index = index::Index::open(&self.dir)?;
+        let Some(index) = self.index()? else {
+            return Ok(HashMap::new());
+        };
         Ok(index
             .validations(fingerprint)?
             .into_iter()
@@ -158,7 +214,10 @@ impl Archive {
         hash: &str,
         fingerprint: &str,
     ) -> Result<Option<Vec<crate::diagnostic::Diagnostic>>, Error> {
-        index::Index::open(&self.dir)?.diagnostics(hash, fingerprint)
+        match self.index()? {
+            Some(index) => index.diagnostics(hash, fingerprint),
+            None => Ok(None),
+        }
     }
 
     /// Validate archived workbooks again (under rules intake did not use, or
@@ -173,6 +232,7 @@ impl Archive {
         fingerprint: &str,
     ) -> Result<(), Error> {
         use rayon::prelude::*;
+        let mut index = self.index_to_write()?;
         let names: HashMap<&str, &str> = self
             .records
             .iter()
@@ -192,7 +252,44 @@ impl Archive {
             batch.add(e);
         }
         let validations = batch.write(schema)?;
-        index::Index::open(&self.dir)?.insert_validations(fingerprint, &validations)
+        index.insert_validations(fingerprint, &validations)
+    }
+
+    /// Validate the workbooks reports count that are not validated under
+    /// `fingerprint` ([`Archive::not_validated`]) and store their extracts;
+    /// how many there were. What `jucai reindex` and every intake do, so
+    /// that reading never has to.
+    pub fn reindex(
+        &self,
+        schema: &crate::schema::Schema,
+        registry: &crate::registry::Registry,
+        limits: &crate::limits::Limits,
+        fingerprint: &str,
+    ) -> Result<usize, Error> {
+        let stale = self.not_validated(fingerprint)?;
+        if !stale.is_empty() {
+            let hashes: Vec<&str> = stale.iter().map(String::as_str).collect();
+            self.validate_again(&hashes, schema, registry, limits, fingerprint)?;
+        }
+        Ok(stale.len())
+    }
+
+    /// The newest version of every unit's submission for every period
+    /// that is not validated under `fingerprint` (the schema or registry
+    /// changed since intake, or an intake was interrupted): what reports
+    /// would count but cannot read.
+    pub fn not_validated(&self, fingerprint: &str) -> Result<Vec<String>, Error> {
+        let known = self.validations(fingerprint)?;
+        let mut hashes: Vec<String> = self
+            .by_submission
+            .keys()
+            .filter_map(|(unit, period)| self.newest(unit, *period))
+            .map(|r| r.hash.clone())
+            .filter(|h| !known.contains_key(h))
+            .collect();
+        hashes.sort();
+        hashes.dedup();
+        Ok(hashes)
     }
 
     /// The extracts of `batches` for one ledger, as one lazy scan (`None`
@@ -294,52 +391,5 @@ impl Writer {
         let validations = self.extracts.write(schema)?;
         self.index
             .insert_validations(&self.fingerprint, &validations)
-    }
-}
-
-/// Accounts and sessions in the archive's index, through one connection.
-pub struct Accounts {
-    index: index::Index,
-}
-
-impl Accounts {
-    /// Open them in an archive folder without loading its receptions.
-    pub fn open(dir: &Path) -> Result<Accounts, Error> {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        Ok(Accounts {
-            index: index::Index::open(dir)?,
-        })
-    }
-
-    /// Add an account; `false` when the name is taken.
-    pub fn add(&mut self, account: &Account) -> Result<bool, Error> {
-        self.index.add_account(account)
-    }
-
-    /// Remove an account and its sessions; `false` when there was none.
-    pub fn remove(&mut self, name: &str) -> Result<bool, Error> {
-        self.index.remove_account(name)
-    }
-
-    /// Every account, by name.
-    pub fn list(&self) -> Result<Vec<Account>, Error> {
-        self.index.accounts()
-    }
-
-    /// One account.
-    pub fn get(&self, name: &str) -> Result<Option<Account>, Error> {
-        Ok(self.list()?.into_iter().find(|a| a.name == name))
-    }
-
-    pub fn start_session(&mut self, token_hash: &str, s: &Session, now: i64) -> Result<(), Error> {
-        self.index.insert_session(token_hash, s, now)
-    }
-
-    pub fn session(&self, token_hash: &str, now: i64) -> Result<Option<Session>, Error> {
-        self.index.session(token_hash, now)
-    }
-
-    pub fn end_session(&mut self, token_hash: &str) -> Result<(), Error> {
-        self.index.remove_session(token_hash)
     }
 }

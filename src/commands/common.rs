@@ -36,7 +36,25 @@ pub(super) struct Loaded {
 }
 
 impl Loaded {
+    /// For a command that only reads the archive (reports, status,
+    /// export): it is opened read-only and nothing is written into it.
     pub(super) fn new(common: &Common, archive: &crate::cli::ArchiveArg) -> anyhow::Result<Loaded> {
+        let config = config(common)?;
+        let registry = registry(&config)?;
+        let dir = archive_dir(&config, archive);
+        let archive = crate::archive::Archive::open_read(&reading_dir(&config, &dir))?;
+        Ok(Loaded {
+            config,
+            registry,
+            archive,
+        })
+    }
+
+    /// For a command that records in the archive (notices sent).
+    pub(super) fn writing(
+        common: &Common,
+        archive: &crate::cli::ArchiveArg,
+    ) -> anyhow::Result<Loaded> {
         let config = config(common)?;
         let registry = registry(&config)?;
         let archive = open_archive(&config, &archive_dir(&config, archive))?;
@@ -75,6 +93,17 @@ pub(super) fn archive_dir(config: &Config, arg: &crate::cli::ArchiveArg) -> std:
         .unwrap_or_else(|| config.archive.clone())
 }
 
+/// Where a reader finds the archive configured at `dir`: an archive still
+/// at the old default place is read there (moving it is for a writer).
+fn reading_dir(config: &Config, dir: &Path) -> std::path::PathBuf {
+    match config.legacy_archive.as_deref() {
+        Some(old) if dir == config.archive && !dir.exists() && old.join("objects").is_dir() => {
+            old.to_path_buf()
+        }
+        _ => dir.to_path_buf(),
+    }
+}
+
 /// Open the archive in `dir`. An archive left at the old default place
 /// (`output/archive`, where clearing the outputs would delete it) is moved to
 /// the configured one first, when that does not exist yet.
@@ -88,6 +117,17 @@ pub(super) fn open_archive(config: &Config, dir: &Path) -> anyhow::Result<crate:
         }
     }
     Ok(crate::archive::Archive::open(dir)?)
+}
+
+/// Validate what the archive's reports count and is not validated under
+/// the rules in force (see [`crate::archive::Archive::reindex`]); how many.
+pub(super) fn reindex(
+    config: &Config,
+    registry: &Registry,
+    archive: &crate::archive::Archive,
+) -> anyhow::Result<usize> {
+    let fingerprint = crate::validate::fingerprint(&config.schema, registry, &config.limits);
+    Ok(archive.reindex(&config.schema, registry, &config.limits, &fingerprint)?)
 }
 
 /// A progress bar on a terminal; nothing when output is piped.

@@ -37,6 +37,11 @@ pub fn run(args: IntakeArgs) -> anyhow::Result<Outcome> {
             )?);
         }
     }
+    // After the rules changed, the first intake validates what reports count.
+    let n = super::common::reindex(&config, &registry, &archive)?;
+    if n > 0 {
+        println!("{}", console::say("reindexed", &json!({ "n": n }))?);
+    }
     Ok(Outcome::Clean)
 }
 

@@ -8,6 +8,7 @@ mod intake;
 mod notify;
 pub mod packet;
 mod platform;
+mod reindex;
 pub mod report;
 mod run;
 mod sample;
@@ -30,6 +31,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Serve(args) => serve::run(args),
         Command::User(cmd) => user::run(cmd),
         Command::Status(args) => status::run(args),
+        Command::Reindex(args) => reindex::run(args),
         Command::Report(cmd) => report::run(cmd),
         Command::Validate(args) => validate::run(args),
         Command::Template(args) => template::run(args),

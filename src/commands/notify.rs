@@ -11,7 +11,7 @@ use crate::mail::MailError;
 use crate::render::console::{say, word};
 
 pub fn run(args: NotifyArgs) -> anyhow::Result<Outcome> {
-    let loaded = Loaded::new(&args.common, &args.archive)?;
+    let loaded = Loaded::writing(&args.common, &args.archive)?;
     let config = &loaded.config;
     let settings = config.mail.as_ref().ok_or(MailError::NotConfigured)?;
     let from = settings.from.as_ref().ok_or(MailError::NoFrom)?;

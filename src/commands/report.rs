@@ -88,7 +88,8 @@ fn summary(args: SummaryArgs, span: Span) -> anyhow::Result<Outcome> {
         Format::Text => {
             let out = args.out.clone().unwrap_or_else(|| config.output.clone());
             for (pdf, _) in write_annual(&reports, config, &out, &|| ())? {
-                say_wrote(&pdf)?;
+                let vars = json!({ "path": super::common::shown(&pdf) });
+                println!("{}", console::say("wrote_document", &vars)?);
             }
         }
     }

@@ -102,6 +102,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
     if let Some(settings) = config.mail.as_ref().filter(|m| m.imap.is_some()) {
         take_in_mailbox(settings, &config, &registry, &mut archive)?;
     }
+    // Workbooks taken in under other rules are validated again here, by
+    // the writer, never by the reports.
+    super::common::reindex(&config, &registry, &archive)?;
     let periods = archive.periods();
     let by_period = aggregate(&config, &registry, &archive, &periods)?;
     let mut years: Vec<i32> = periods.iter().map(|p| p.year).collect();

@@ -17,8 +17,11 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
     let config = super::common::config(&args.common)?;
     let registry = super::common::registry(&config)?;
     let dir = super::common::archive_dir(&config, &args.archive);
-    // Opened (and migrated, or moved from its old place) once before serving.
-    drop(super::common::open_archive(&config, &dir)?);
+    // Opened (and migrated, or moved from its old place, and validated
+    // again under changed rules) once before serving: pages only read.
+    let archive = super::common::open_archive(&config, &dir)?;
+    super::common::reindex(&config, &registry, &archive)?;
+    drop(archive);
     let https = config.web_tls.clone();
     if !args.listen.ip().is_loopback() && !args.behind_https && https.is_none() {
         let vars = json!({ "addr": args.listen.to_string() });
@@ -72,7 +75,7 @@ fn make(
     job: &ReportJob,
     progress: &Progress,
 ) -> anyhow::Result<usize> {
-    let archive = crate::archive::Archive::open(dir)?;
+    let archive = crate::archive::Archive::open_read(dir)?;
     let inputs = super::common::inputs(config, registry, &archive);
     let step = || progress.step();
     // A report for the centre and one for each station (workrooms get none).

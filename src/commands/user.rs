@@ -8,10 +8,10 @@ use std::io::BufRead;
 use serde_json::json;
 
 use super::common::Outcome;
-use crate::archive::{Account, Accounts, Role};
 use crate::cli::{RoleArg, UserAddArgs, UserCommand, UserListArgs, UserRemoveArgs};
 use crate::registry::Level;
 use crate::render::console::say;
+use crate::web::store::{Account, Accounts, Role};
 
 pub fn run(cmd: UserCommand) -> anyhow::Result<Outcome> {
     match cmd {

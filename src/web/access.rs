@@ -2,8 +2,8 @@
 //! the centre everything; a station head the station and its workrooms; a
 //! workroom head its own unit only.
 
-use crate::archive::{Account, Role};
 use crate::registry::{Registry, Unit};
+use crate::web::store::{Account, Role};
 
 /// Whether `account` may see unit `code` (its submissions, files, status).
 pub fn may_see(account: &Account, registry: &Registry, code: &str) -> bool {

@@ -12,11 +12,12 @@ use super::access;
 use super::desk::{Desk, PeriodShown};
 use super::error::WebError;
 use super::session::Viewer;
-use crate::archive::{Account, Archive};
+use crate::archive::Archive;
 use crate::period::Period;
 use crate::render::ledger_template::chinese_date;
 use crate::render::status_xlsx::StatusWriter;
 use crate::status::{StatusReport, Timeliness, UnitStatus};
+use crate::web::store::Account;
 
 /// A unit's state in one word: 已报, 逾期, 未报 or 退回.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -9,9 +9,10 @@ use super::error::WebError;
 use super::jobs::{Jobs, Progress, ReportJob};
 use super::limiter::Limiter;
 use super::view::Views;
-use crate::archive::{Accounts, Archive};
+use crate::archive::Archive;
 use crate::config::Config;
 use crate::registry::Registry;
+use crate::web::store::Accounts;
 
 /// Makes a job's reports, telling the progress as it goes; the files written.
 pub type Regenerate = Arc<dyn Fn(&ReportJob, &Progress) -> Result<usize, String> + Send + Sync>;
@@ -74,9 +75,9 @@ impl Desk {
         Ok(Accounts::open(&self.archive_dir)?)
     }
 
-    /// The archive as it is now: opened again only when a reception was
-    /// recorded since (by the CLI, the mailbox, another upload), so pages
-    /// do not read every record on every request.
+    /// The archive as it is now, opened to read: opened again only when a
+    /// reception was recorded since (by the CLI, the mailbox, another
+    /// upload), so pages do not read every record on every request.
     pub fn archive(&self) -> Result<Arc<Archive>, WebError> {
         let stamp = Archive::stamp(&self.archive_dir)?;
         let mut cached = self.cached.lock().unwrap_or_else(|p| p.into_inner());
@@ -85,7 +86,7 @@ impl Desk {
                 return Ok(archive.clone());
             }
         }
-        let archive = Arc::new(Archive::open(&self.archive_dir)?);
+        let archive = Arc::new(Archive::open_read(&self.archive_dir)?);
         *cached = Some((stamp, archive.clone()));
         Ok(archive)
     }

@@ -16,6 +16,7 @@ mod jobs;
 mod limiter;
 mod reports;
 pub mod session;
+pub mod store;
 mod tls;
 mod unit;
 mod upload;

@@ -18,7 +18,7 @@ use super::desk::Desk;
 use super::error::WebError;
 use super::jobs::ReportJob;
 use super::session::Viewer;
-use crate::archive::{Account, Role};
+use crate::web::store::{Account, Role};
 
 /// A report file in the output folder, by its path under it.
 struct Listed {

@@ -21,7 +21,7 @@ use serde_json::json;
 use super::desk::Desk;
 use super::error::WebError;
 use super::limiter::WINDOW;
-use crate::archive::{Account, Session};
+use crate::web::store::{Account, Session};
 
 pub const SESSION_COOKIE: &str = "jucai_session";
 /// The login form's own CSRF token, before there is a session.

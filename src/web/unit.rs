@@ -13,9 +13,10 @@ use super::access;
 use super::desk::Desk;
 use super::error::WebError;
 use super::session::Viewer;
-use crate::archive::{Account, Archive, Record};
+use crate::archive::{Archive, Record};
 use crate::diagnostic::Diagnostic;
 use crate::render::feedback::{FeedbackWriter, Returned};
+use crate::web::store::Account;
 
 /// The unit, if the viewer may see it: 404 for a code the registry does
 /// not know, 403 for one outside the viewer's scope.

@@ -17,8 +17,9 @@ use super::access;
 use super::desk::Desk;
 use super::error::WebError;
 use super::session::Viewer;
-use crate::archive::{Account, Archive};
+use crate::archive::Archive;
 use crate::intake::{Input, Rules, Upload};
+use crate::web::store::Account;
 
 pub async fn form(State(desk): State<Arc<Desk>>, viewer: Viewer) -> Result<Html<String>, WebError> {
     let page = json!({ "viewer": viewer.page(), "limit_mb": crate::limits::mb(limit(&desk)) });

@@ -1,0 +1,186 @@
+//! The web desk's own store: accounts and sessions, in tables of their own
+//! in the archive folder's SQLite file (the archive itself keeps only what
+//! was received). Passwords arrive here already hashed (argon2, by the web
+//! layer); a session is stored by the SHA-256 of its cookie token, never
+//! the token.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::error::Error;
+
+/// The file the store shares with the archive's index.
+const FILE: &str = "index.sqlite";
+
+const CREATE: &str = "
+CREATE TABLE IF NOT EXISTS users (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    unit TEXT,
+    password_hash TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    token_hash TEXT PRIMARY KEY,
+    user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+    csrf TEXT NOT NULL,
+    expires INTEGER NOT NULL
+);
+";
+
+/// What an account may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The centre's clerk: everything.
+    Centre,
+    /// A station head: the station and its workrooms.
+    Station,
+    /// A workroom head: the workroom only.
+    Workroom,
+}
+
+impl Role {
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Centre => "centre",
+            Role::Station => "station",
+            Role::Workroom => "workroom",
+        }
+    }
+
+    pub fn of_key(key: &str) -> Option<Role> {
+        [Role::Centre, Role::Station, Role::Workroom]
+            .into_iter()
+            .find(|r| r.key() == key)
+    }
+}
+
+/// An account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub name: String,
+    pub role: Role,
+    /// The unit a station or workroom head belongs to.
+    pub unit: Option<String>,
+    /// The password's PHC string (argon2).
+    pub password_hash: String,
+}
+
+/// A logged-in session.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: String,
+    /// The token every form of this session carries.
+    pub csrf: String,
+    /// Unix seconds after which the session no longer counts.
+    pub expires: i64,
+}
+
+/// Accounts and sessions, through one connection.
+pub struct Accounts {
+    path: PathBuf,
+    conn: Connection,
+}
+
+impl Accounts {
+    /// Open the store in the archive folder `dir` (creating its tables).
+    pub fn open(dir: &Path) -> Result<Accounts, Error> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let path = dir.join(FILE);
+        let conn = crate::sqlite::open(&path).map_err(|e| Error::index(&path, e))?;
+        conn.execute_batch(CREATE)
+            .map_err(|e| Error::index(&path, e))?;
+        Ok(Accounts { path, conn })
+    }
+
+    fn fail(&self, e: rusqlite::Error) -> Error {
+        Error::index(&self.path, e)
+    }
+
+    /// Add an account; `false` when the name is taken.
+    pub fn add(&mut self, a: &Account) -> Result<bool, Error> {
+        let n = self
+            .conn
+            .execute(
+                "INSERT OR IGNORE INTO users (name, role, unit, password_hash) VALUES (?1, ?2, ?3, ?4)",
+                params![a.name, a.role.key(), a.unit, a.password_hash],
+            )
+            .map_err(|e| self.fail(e))?;
+        Ok(n == 1)
+    }
+
+    /// Remove an account and its sessions; `false` when there was none.
+    pub fn remove(&mut self, name: &str) -> Result<bool, Error> {
+        let n = self
+            .conn
+            .execute("DELETE FROM users WHERE name = ?1", [name])
+            .map_err(|e| self.fail(e))?;
+        Ok(n == 1)
+    }
+
+    /// Every account, by name.
+    pub fn list(&self) -> Result<Vec<Account>, Error> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name, role, unit, password_hash FROM users ORDER BY name")
+            .map_err(|e| self.fail(e))?;
+        let rows = stmt
+            .query_map([], |row| {
+                let role: String = row.get(1)?;
+                Ok(Account {
+                    name: row.get(0)?,
+                    role: Role::of_key(&role).unwrap_or(Role::Workroom),
+                    unit: row.get(2)?,
+                    password_hash: row.get(3)?,
+                })
+            })
+            .map_err(|e| self.fail(e))?;
+        rows.collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.fail(e))
+    }
+
+    /// One account.
+    pub fn get(&self, name: &str) -> Result<Option<Account>, Error> {
+        Ok(self.list()?.into_iter().find(|a| a.name == name))
+    }
+
+    /// Start a session (stored by its token's hash); old expired ones go.
+    pub fn start_session(&mut self, token_hash: &str, s: &Session, now: i64) -> Result<(), Error> {
+        self.conn
+            .execute("DELETE FROM sessions WHERE expires < ?1", [now])
+            .map_err(|e| self.fail(e))?;
+        self.conn
+            .execute(
+                "INSERT INTO sessions (token_hash, user, csrf, expires) VALUES (?1, ?2, ?3, ?4)",
+                params![token_hash, s.user, s.csrf, s.expires],
+            )
+            .map_err(|e| self.fail(e))?;
+        Ok(())
+    }
+
+    /// The session of a token's hash, if it exists and has not expired.
+    pub fn session(&self, token_hash: &str, now: i64) -> Result<Option<Session>, Error> {
+        self.conn
+            .query_row(
+                "SELECT user, csrf, expires FROM sessions WHERE token_hash = ?1 AND expires >= ?2",
+                params![token_hash, now],
+                |row| {
+                    Ok(Session {
+                        user: row.get(0)?,
+                        csrf: row.get(1)?,
+                        expires: row.get(2)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.fail(e))
+    }
+
+    pub fn end_session(&mut self, token_hash: &str) -> Result<(), Error> {
+        self.conn
+            .execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])
+            .map_err(|e| self.fail(e))?;
+        Ok(())
+    }
+}
