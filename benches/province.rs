@@ -312,12 +312,11 @@ fn step_models(dir: &Path) -> String {
     let t = Instant::now();
     let out = dir.join("run/output");
     for reports in quarterly.values() {
-        jucai::commands::report::write_quarterly(reports, &config, &out, &|| ())
-            .expect("quarterly");
+        jucai::pipeline::write_quarterly(reports, &config, &out, &|| ()).expect("quarterly");
     }
     for (reports, &year) in annual.iter().zip(&years) {
-        jucai::commands::report::write_annual(reports, &config, &out, &|| ()).expect("annual");
-        jucai::commands::packet::write(&config, &registry, reports, year, &out).expect("packets");
+        jucai::pipeline::write_annual(reports, &config, &out, &|| ()).expect("annual");
+        jucai::pipeline::write_packets(&config, &registry, reports, year, &out).expect("packets");
     }
     for (status, p) in statuses.iter().zip(&periods) {
         jucai::render::status_xlsx::StatusWriter::new()

@@ -14,6 +14,7 @@
 //! commands    one module per subcommand: parse → call the library → print
 //! cli         flags and their help
 //! web         jucai serve: pages, sessions, access rules (templates/web)
+//! pipeline    the stages of jucai run as library functions (commands, desk, benches)
 //! config      jucai.toml: where things are, what a district may change
 //! sample      deterministic, realistic test data
 //! docs        README's generated field table and diagnostics catalogue
@@ -67,6 +68,7 @@ pub mod model;
 pub mod numbers;
 pub mod output;
 pub mod period;
+pub mod pipeline;
 pub mod read;
 pub mod registry;
 pub mod render;

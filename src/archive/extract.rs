@@ -21,7 +21,7 @@ use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::read::field::Value;
 use crate::schema::{FieldType, Ledger, LedgerKey, Schema};
-use crate::validate::{Checked, LedgerRecords, Record};
+use crate::validate::{Checked, LedgerRecords, ValidRow};
 
 /// Columns every extract has besides the schema's fields.
 pub const HASH: &str = "_hash";
@@ -170,7 +170,7 @@ fn ledger_frame(
     index: usize,
 ) -> PolarsResult<DataFrame> {
     // Collected once, so every column below is built at its exact size.
-    let records: Vec<(&Extract, &Record)> = extracts
+    let records: Vec<(&Extract, &ValidRow)> = extracts
         .iter()
         .flat_map(|e| {
             let ledger: Option<&LedgerRecords> = e.checked.ledgers.get(index);

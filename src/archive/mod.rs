@@ -19,15 +19,13 @@ mod index;
 mod mail;
 mod migrate;
 mod objects;
-mod reception;
 mod record;
 
 pub use extract::{Extract, Validation};
 pub use index::SCHEMA_VERSION;
 pub use mail::{Notice, NoticeKind, TakenMessage};
 pub use objects::Objects;
-pub use reception::Received;
-pub use record::{IdentifiedBy, Identity, ReceivedFrom, Record};
+pub use record::{IdentifiedBy, ReceivedFrom, Record};
 
 /// An archive, and what was recorded in it when it was opened (plus what
 /// this process added since).

@@ -66,23 +66,7 @@ impl Loaded {
     }
 
     pub(super) fn inputs(&self) -> crate::aggregate::report::Inputs<'_> {
-        inputs(&self.config, &self.registry, &self.archive)
-    }
-}
-
-/// What aggregation reads, from the settings, the registry and the archive.
-pub(super) fn inputs<'a>(
-    config: &'a Config,
-    registry: &'a crate::registry::Registry,
-    archive: &'a crate::archive::Archive,
-) -> crate::aggregate::report::Inputs<'a> {
-    crate::aggregate::report::Inputs {
-        registry,
-        schema: &config.schema,
-        archive,
-        deadline_days: config.deadline_days,
-        targets: &config.targets,
-        limits: &config.limits,
+        crate::pipeline::inputs(&self.config, &self.registry, &self.archive)
     }
 }
 

@@ -1,17 +1,12 @@
 //! `jucai packet`: the annual assessment packets of the stations.
 
-use std::path::{Path, PathBuf};
-
 use serde_json::json;
 
 use super::common::Outcome;
 use crate::assess::{assess, rank_workrooms};
 use crate::cli::{Format, PacketArgs};
-use crate::config::Config;
-use crate::model::AnnualReport;
-use crate::registry::{Level, Registry};
+use crate::registry::Level;
 use crate::render::console;
-use crate::render::packet::Packets;
 
 pub fn run(args: PacketArgs) -> anyhow::Result<Outcome> {
     let loaded = super::common::Loaded::new(&args.common, &args.archive)?;
@@ -35,38 +30,9 @@ pub fn run(args: PacketArgs) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Clean);
     }
     let out = args.out.clone().unwrap_or_else(|| config.output.clone());
-    for path in write(config, registry, &reports, args.year, &out)? {
+    for path in crate::pipeline::write_packets(config, registry, &reports, args.year, &out)? {
         let path = super::common::shown(&path);
         println!("{}", console::say("wrote", &json!({ "path": path }))?);
     }
     Ok(Outcome::Clean)
-}
-
-/// Score the stations and write every packet file into `out/<year>/`.
-pub fn write(
-    config: &Config,
-    registry: &Registry,
-    reports: &[AnnualReport],
-    year: i32,
-    out: &Path,
-) -> anyhow::Result<Vec<PathBuf>> {
-    let stations: Vec<(&AnnualReport, _)> = reports
-        .iter()
-        .filter(|r| r.level_kind == Level::Station)
-        .map(|r| Ok((r, assess(&config.rubric, &config.schema, r)?)))
-        .collect::<Result<_, crate::error::Error>>()?;
-    let centre = registry
-        .centre()
-        .map(|c| c.name.clone())
-        .unwrap_or_default();
-    let ranked = rank_workrooms(reports)?;
-    Ok(
-        Packets::new(&config.schema, config.page_numbers.as_deref())?.write(
-            &centre,
-            year,
-            &stations,
-            &ranked,
-            &out.join(year.to_string()),
-        )?,
-    )
 }

@@ -1,21 +1,16 @@
 //! `jucai report`: the report model for a period (`--format json`), or a
 //! short text summary. PDF and XLSX rendering come with the renderers.
 
-use rayon::prelude::*;
-
 use serde_json::json;
 
 use super::common::Outcome;
 use crate::aggregate::report::build;
 use crate::cli::{Format, MonthlyArgs, QuarterlyArgs, ReportCommand, SummaryArgs};
 use crate::error::Error;
-use crate::model::{AnnualReport, MonthlyReport, UnitReport};
+use crate::model::{AnnualReport, UnitReport};
 use crate::period::Span;
-use crate::registry::Level;
-use crate::render::annual::Annual;
+use crate::pipeline;
 use crate::render::console;
-use crate::render::monthly::Monthly;
-use crate::render::quarterly::Quarterly;
 
 pub fn run(cmd: ReportCommand) -> anyhow::Result<Outcome> {
     match cmd {
@@ -40,7 +35,7 @@ fn monthly(args: MonthlyArgs) -> anyhow::Result<Outcome> {
                 .out
                 .clone()
                 .unwrap_or_else(|| loaded.config.output.clone());
-            let (pdf, _) = write_monthly(&report, &out)?;
+            let (pdf, _) = pipeline::write_monthly(&report, &out)?;
             say_wrote(&pdf)?;
         }
     }
@@ -55,16 +50,6 @@ fn say_wrote(pdf: &std::path::Path) -> anyhow::Result<()> {
         console::say("wrote_report", &json!({ "path": path }))?
     );
     Ok(())
-}
-
-/// The dispatch sheet into `out/<P>/`, P the month's quarter.
-pub fn write_monthly(
-    report: &MonthlyReport,
-    out: &std::path::Path,
-) -> anyhow::Result<(std::path::PathBuf, std::path::PathBuf)> {
-    let builder = Monthly::new()?;
-    let doc = builder.build(report)?;
-    Ok(doc.write(&out.join(report.period.code()), &builder.file_stem(report)?)?)
 }
 
 fn summary(args: SummaryArgs, span: Span) -> anyhow::Result<Outcome> {
@@ -87,41 +72,13 @@ fn summary(args: SummaryArgs, span: Span) -> anyhow::Result<Outcome> {
         Format::Json => println!("{}", serde_json::to_string_pretty(&reports)?),
         Format::Text => {
             let out = args.out.clone().unwrap_or_else(|| config.output.clone());
-            for (pdf, _) in write_annual(&reports, config, &out, &|| ())? {
-                let vars = json!({ "path": super::common::shown(&pdf) });
+            for files in pipeline::write_annual(&reports, config, &out, &|| ())? {
+                let vars = json!({ "path": super::common::shown(&files.pdf) });
                 println!("{}", console::say("wrote_document", &vars)?);
             }
         }
     }
     Ok(Outcome::Clean)
-}
-
-/// The annual reports (or half-year summaries) of the centre and the
-/// stations, into `out/<year>/`;
-/// `written` is told after each report (several threads at once).
-pub fn write_annual(
-    reports: &[AnnualReport],
-    config: &crate::config::Config,
-    out: &std::path::Path,
-    written: &(dyn Fn() + Sync),
-) -> anyhow::Result<Vec<(std::path::PathBuf, std::path::PathBuf)>> {
-    let builder = Annual::new(
-        &config.schema,
-        config.deadline_days,
-        config.page_numbers.as_deref(),
-    )?;
-    reports
-        .par_iter()
-        .filter(|r| r.level_kind != Level::Workroom)
-        .map(|r| {
-            let doc = builder.build(r)?;
-            let (dir, stem) = (out.join(r.year.to_string()), builder.file_stem(r)?);
-            let files = doc.write(&dir, &stem)?;
-            doc.write_docx(&dir, &stem)?;
-            written();
-            Ok(files)
-        })
-        .collect()
 }
 
 fn quarterly(args: QuarterlyArgs) -> anyhow::Result<Outcome> {
@@ -142,32 +99,10 @@ fn quarterly(args: QuarterlyArgs) -> anyhow::Result<Outcome> {
         Format::Json => println!("{}", serde_json::to_string_pretty(&reports)?),
         Format::Text => {
             let out = args.out.clone().unwrap_or_else(|| config.output.clone());
-            for (pdf, _) in write_quarterly(&reports, config, &out, &|| ())? {
+            for (pdf, _) in pipeline::write_quarterly(&reports, config, &out, &|| ())? {
                 say_wrote(&pdf)?;
             }
         }
     }
     Ok(Outcome::Clean)
-}
-
-/// The quarterly reports of the centre and the stations among `reports`, into
-/// `out/<P>/`; returns the (pdf, xlsx) paths. `written` is told after each.
-pub fn write_quarterly(
-    reports: &[UnitReport],
-    config: &crate::config::Config,
-    out: &std::path::Path,
-    written: &(dyn Fn() + Sync),
-) -> anyhow::Result<Vec<(std::path::PathBuf, std::path::PathBuf)>> {
-    let builder = Quarterly::new(&config.schema, config.page_numbers.as_deref())?;
-    reports
-        .par_iter()
-        .filter(|r| r.level_kind != Level::Workroom)
-        .map(|r| {
-            let doc = builder.build(r)?;
-            let dir = out.join(r.period.code());
-            let files = doc.write(&dir, &builder.file_stem(r)?)?;
-            written();
-            Ok(files)
-        })
-        .collect()
 }

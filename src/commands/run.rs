@@ -5,27 +5,26 @@
 //! assessment packets for every year, the directory, and blank templates for
 //! the next period.
 //!
-//! Each stage does its work and returns what it did ([`Done`]); [`Console`]
-//! is the one place that words it (`templates/cli.toml`) and prints it.
+//! Each stage is a library function (`crate::pipeline`) that returns what it
+//! did ([`Done`]); [`Console`] is the one place that words it
+//! (`templates/cli.toml`) and prints it.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::json;
 
 use super::common::{shown, Outcome};
-use crate::archive::{Archive, Record};
+use crate::archive::Archive;
 use crate::cli::RunArgs;
 use crate::config::Config;
 use crate::intake::Summary;
 use crate::model::UnitReport;
-use crate::period::{Period, Span};
+use crate::period::Period;
+use crate::pipeline::{self, PeriodWritten, YearWritten};
 use crate::registry::Registry;
 use crate::render::console::{say, word};
-use crate::render::feedback::{FeedbackWriter, Returned};
-use crate::render::status_xlsx::StatusWriter;
-use crate::status::{StatusReport, Totals};
-use crate::validate;
+use crate::status::Totals;
 
 /// What one stage of the run did.
 enum Done {
@@ -39,13 +38,13 @@ enum Done {
         archive: PathBuf,
     },
     NoInbox(PathBuf),
-    Period(PeriodDone),
+    Period(PeriodWritten),
     Templates {
         n: usize,
         period: Period,
         dir: PathBuf,
     },
-    Year(YearDone),
+    Year(YearWritten),
     /// The dispatch sheet of the last month with data.
     Monthly {
         month: crate::period::Month,
@@ -55,24 +54,6 @@ enum Done {
         xlsx: PathBuf,
         pdf: PathBuf,
     },
-}
-
-struct PeriodDone {
-    period: Period,
-    totals: Totals,
-    feedback: usize,
-    status: PathBuf,
-    quarterly: usize,
-    dir: PathBuf,
-}
-
-pub(super) struct YearDone {
-    year: i32,
-    pub(super) annual: usize,
-    /// Half-year summaries written, by half (only halves with both quarters).
-    pub(super) halves: Vec<(u8, usize)>,
-    pub(super) packets: usize,
-    dir: PathBuf,
 }
 
 /// What needs the clerk's attention after the run.
@@ -113,7 +94,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
     console.progress(periods.len() + years.len() + 1, &word("run_writing")?);
     let mut attention = Vec::new();
     for (&period, reports) in &by_period {
-        let done = write_period(&config, &registry, &archive, period, reports)?;
+        let done = pipeline::write_period(&config, &registry, &archive, period, reports)?;
         let t = &done.totals;
         if t.missing + t.late + t.returned > 0 {
             attention.push(Attention::Period {
@@ -130,21 +111,21 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
             .map(|p| p.next())
             .unwrap_or(config.template_period)
     });
-    console.print(write_next_templates(&config, &registry, next)?)?;
+    let (n, dir) = pipeline::write_next_templates(&config, &registry, next)?;
+    console.print(Done::Templates {
+        n,
+        period: next,
+        dir,
+    })?;
     for year in years {
-        console.print(Done::Year(write_year(
-            &config,
-            &registry,
-            &by_period,
-            year,
-            &|| (),
-        )?))?;
+        let done = pipeline::write_year(&config, &registry, &by_period, year, &|| ())?;
+        console.print(Done::Year(done))?;
         console.step();
     }
-    if let Some(done) = write_last_month(&config, &registry, &archive)? {
-        console.print(done)?;
+    if let Some((month, pdf)) = pipeline::write_last_month(&config, &registry, &archive)? {
+        console.print(Done::Monthly { month, pdf })?;
     }
-    let (xlsx, pdf) = super::directory::write(&registry, &config.output)?;
+    let (xlsx, pdf) = pipeline::write_directory(&registry, &config.output)?;
     console.print(Done::Directory { xlsx, pdf })?;
     console.finish();
     let quarantined = archive.quarantine().count();
@@ -215,155 +196,10 @@ fn aggregate(
     archive: &Archive,
     periods: &[Period],
 ) -> anyhow::Result<BTreeMap<Period, Vec<UnitReport>>> {
-    let inputs = super::common::inputs(config, registry, archive);
     let spinner = super::common::spinner(&word("run_aggregating")?);
-    let built = crate::aggregate::report::build_all(&inputs, periods)?;
+    let models = pipeline::models(&pipeline::inputs(config, registry, archive), periods)?;
     spinner.finish_and_clear();
-    Ok(periods.iter().copied().zip(built).collect())
-}
-
-/// A period's feedback workbooks, status sheet and quarterly reports.
-fn write_period(
-    config: &Config,
-    registry: &Registry,
-    archive: &Archive,
-    period: Period,
-    reports: &[UnitReport],
-) -> anyhow::Result<PeriodDone> {
-    let feedback = write_feedback(config, registry, archive, period)?;
-    let report = StatusReport::build(registry, archive, period, config.deadline_days);
-    let dir = config.output.join(period.code());
-    let status = StatusWriter::new()?.write(&report, &dir)?;
-    let quarterly = super::report::write_quarterly(reports, config, &config.output, &|| ())?;
-    Ok(PeriodDone {
-        period,
-        totals: report.totals,
-        feedback,
-        status,
-        quarterly: quarterly.len(),
-        dir,
-    })
-}
-
-/// Blank templates of the period after the last one received.
-fn write_next_templates(
-    config: &Config,
-    registry: &Registry,
-    next: Period,
-) -> anyhow::Result<Done> {
-    let dir = config
-        .output
-        .join(word("folder_templates")?)
-        .join(next.code());
-    let written = super::template::write_templates(config, registry, next, None, &dir)?;
-    Ok(Done::Templates {
-        n: written.len(),
-        period: next,
-        dir,
-    })
-}
-
-/// A year's annual reports and assessment packets, and the summaries of
-/// its halves that have both quarters in the archive; `written` is told
-/// after each report.
-pub(super) fn write_year(
-    config: &Config,
-    registry: &Registry,
-    by_period: &BTreeMap<Period, Vec<UnitReport>>,
-    year: i32,
-    written: &(dyn Fn() + Sync),
-) -> anyhow::Result<YearDone> {
-    let write = |span: Span| {
-        let reports = crate::aggregate::annual::fold(span, by_period);
-        let written = super::report::write_annual(&reports, config, &config.output, written)?;
-        anyhow::Ok((reports, written.len()))
-    };
-    let archived: Vec<Period> = by_period.keys().copied().collect();
-    let mut halves = Vec::new();
-    for span in crate::aggregate::annual::complete_halves(&archived, year) {
-        halves.push((span.half.unwrap_or_default(), write(span)?.1));
-    }
-    let (reports, annual) = write(Span::year(year))?;
-    let packets = super::packet::write(config, registry, &reports, year, &config.output)?;
-    Ok(YearDone {
-        year,
-        annual,
-        halves,
-        packets: packets.len(),
-        dir: config.output.join(year.to_string()),
-    })
-}
-
-/// The monthly dispatch sheet of the last month that has data.
-fn write_last_month(
-    config: &Config,
-    registry: &Registry,
-    archive: &Archive,
-) -> anyhow::Result<Option<Done>> {
-    let inputs = super::common::inputs(config, registry, archive);
-    let Some(report) = crate::aggregate::monthly::build_last(&inputs)? else {
-        return Ok(None);
-    };
-    let (pdf, _) = super::report::write_monthly(&report, &config.output)?;
-    Ok(Some(Done::Monthly {
-        month: report.month,
-        pdf,
-    }))
-}
-
-/// Feedback workbooks for every version of the period with problems, into
-/// `output/<P>/校验反馈/`. Earlier versions get a `-第N版` suffix.
-fn write_feedback(
-    config: &Config,
-    registry: &Registry,
-    archive: &Archive,
-    period: Period,
-) -> anyhow::Result<usize> {
-    let dir = config
-        .output
-        .join(period.code())
-        .join(word("folder_feedback")?);
-    let writer = FeedbackWriter::new(config.limits)?;
-    let mut written = 0;
-    for unit in registry.units() {
-        let versions: Vec<&Record> = archive.versions(&unit.code, period);
-        for (i, record) in versions.iter().enumerate() {
-            if record.errors + record.warnings == 0 {
-                continue;
-            }
-            let bytes = archive.bytes(record)?;
-            let checked = validate::validate(
-                &bytes,
-                &record.original_name,
-                &config.schema,
-                registry,
-                &config.limits,
-            );
-            let returned = Returned {
-                checked: &checked,
-                bytes: &bytes,
-                unit: Some(unit),
-                schema: &config.schema,
-                deadline_days: config.deadline_days,
-            };
-            let path = writer.write(&returned, &dir)?;
-            if i + 1 < versions.len() {
-                rename_as_version(&path, i + 1)?;
-            }
-            written += 1;
-        }
-    }
-    Ok(written)
-}
-
-fn rename_as_version(path: &Path, version: usize) -> anyhow::Result<()> {
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let name = say("earlier_version", &json!({ "stem": stem, "n": version }))?;
-    std::fs::rename(path, path.with_file_name(format!("{name}.xlsx")))?;
-    Ok(())
+    Ok(models)
 }
 
 /// Where the run's lines go: printed above the progress bar while there is one.

@@ -76,7 +76,7 @@ fn make(
     progress: &Progress,
 ) -> anyhow::Result<usize> {
     let archive = crate::archive::Archive::open_read(dir)?;
-    let inputs = super::common::inputs(config, registry, &archive);
+    let inputs = crate::pipeline::inputs(config, registry, &archive);
     let step = || progress.step();
     // A report for the centre and one for each station (workrooms get none).
     let reported_units = registry
@@ -89,7 +89,8 @@ fn make(
             progress.stage(Stage::Model, 0);
             let reports = crate::aggregate::report::build(&inputs, *period)?;
             progress.stage(Stage::Reports, reported_units);
-            let written = super::report::write_quarterly(&reports, config, &config.output, &step)?;
+            let written =
+                crate::pipeline::write_quarterly(&reports, config, &config.output, &step)?;
             written.len() * 2
         }
         ReportJob::Annual(year) => {
@@ -99,13 +100,11 @@ fn make(
             let built = crate::aggregate::report::build_all(&inputs, &periods)?;
             let by_period = periods.iter().copied().zip(built).collect();
             progress.stage(Stage::Reports, reported_units * spans.len());
-            let done = super::run::write_year(config, registry, &by_period, *year, &step)?;
-            let halves: usize = done.halves.iter().map(|(_, n)| n).sum();
-            (done.annual + halves) * 2 + done.packets
+            crate::pipeline::write_year(config, registry, &by_period, *year, &step)?.files
         }
         ReportJob::Directory => {
             progress.stage(Stage::Directory, 0);
-            super::directory::write(registry, &config.output)?;
+            crate::pipeline::write_directory(registry, &config.output)?;
             2
         }
     };

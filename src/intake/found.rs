@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::archive::Received;
+use super::received::Received;
 use crate::wording::Builtin;
 
 pub const WORDING: &str = include_str!("../../templates/intake.toml");

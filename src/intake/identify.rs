@@ -1,8 +1,8 @@
 //! Which unit and period a received file is: from its 封面, or failing that
 //! from the file name, the email subject or the sender, with a warning.
 
-use crate::archive::Received;
-use crate::archive::{IdentifiedBy, Identity};
+use super::received::{Identity, Received};
+use crate::archive::IdentifiedBy;
 use crate::diagnostic::{Code, Diagnostic, Finding, Msg, Severity};
 use crate::limits::Limits;
 use crate::period::Period;

@@ -8,7 +8,7 @@ use mail_parser::{HeaderName, Message, MessageParser, MessagePart, MimeHeaders};
 use serde_json::json;
 
 use super::found::{source as worded, Intake, Problem};
-use crate::archive::Received;
+use super::received::Received;
 use crate::limits::Limits;
 
 /// Every attachment of one message file.

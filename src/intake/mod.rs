@@ -12,16 +12,18 @@
 mod found;
 pub mod identify;
 pub mod mail;
+mod received;
 pub mod zip;
 
 pub use found::{loose, Intake, Problem};
+pub use received::{record, Identity, Received};
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
 use rayon::prelude::*;
 
-use crate::archive::{Archive, Batch, Extract, IdentifiedBy, Identity, Record, TakenMessage};
+use crate::archive::{Archive, Batch, Extract, IdentifiedBy, Record, TakenMessage};
 use crate::error::Error;
 pub use crate::limits::Limits;
 use crate::registry::Registry;
@@ -360,7 +362,7 @@ fn take_batch(
                 summary.already += 1;
                 continue;
             };
-            let record = Record::new(&received, &c.identity, c.hash);
+            let record = received::record(&received, &c.identity, c.hash);
             out.files.push((record, received.bytes, c.extract));
         }
     }

@@ -6,7 +6,7 @@ use std::io::{Cursor, Read};
 use serde_json::json;
 
 use super::found::{loose, source as worded, Intake, Problem};
-use crate::archive::Received;
+use super::received::Received;
 use crate::limits::Limits;
 
 /// Every file in a zip. `envelope` is the email it came in, if any.

@@ -10,7 +10,7 @@ use crate::read::field::Value;
 
 /// One valid ledger row: its sheet row and a value per schema field.
 #[derive(Debug, Clone, Serialize)]
-pub struct Record {
+pub struct ValidRow {
     /// 1-based sheet row.
     pub row: u32,
     pub values: Vec<Option<Value>>,
@@ -22,7 +22,7 @@ pub struct LedgerRecords {
     pub key: crate::schema::LedgerKey,
     /// The sheet was present and its header found.
     pub present: bool,
-    pub records: Vec<Record>,
+    pub records: Vec<ValidRow>,
     /// Rows left out because they had errors.
     pub excluded_rows: usize,
 }

@@ -7,7 +7,7 @@ mod checked;
 pub mod cover;
 pub mod rows;
 
-pub use checked::{Checked, CoverInfo, LedgerRecords, Record};
+pub use checked::{Checked, CoverInfo, LedgerRecords, ValidRow};
 
 use crate::diagnostic::{Diagnostic, Finding};
 use crate::limits::Limits;

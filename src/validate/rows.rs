@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use calamine::Data;
 use chrono::NaiveDate;
 
-use super::checked::{CoverInfo, LedgerRecords, Record};
+use super::checked::{CoverInfo, LedgerRecords, ValidRow};
 use crate::diagnostic::{catalogue, Finding, Msg, Severity};
 use crate::read::field::{self, Value};
 use crate::read::id_number;
@@ -153,7 +153,7 @@ impl LedgerCheck<'_> {
             if has_error {
                 excluded_rows += 1;
             } else {
-                records.push(Record {
+                records.push(ValidRow {
                     row: row + 1,
                     values,
                 });

@@ -155,7 +155,7 @@ fn take_in(
 type Part = (
     String,
     String,
-    crate::archive::Identity,
+    crate::intake::Identity,
     crate::validate::Checked,
     bool,
 );
