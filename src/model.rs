@@ -272,8 +272,41 @@ pub struct Target {
 pub struct Check {
     pub name: String,
     pub ok: bool,
-    /// What was found (e.g. "460 平方米").
-    pub evidence: String,
+    /// What was found, as numbers and names; the reports word it
+    /// (`aggregate::six_haves::evidence`, `templates/six_haves.toml`).
+    pub found: Found,
+}
+
+/// What a 六有 check found, by check.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "check", rename_all = "snake_case")]
+pub enum Found {
+    /// 有阵地: the registry's floor area (m²), and the floor the unit must
+    /// reach (the centre and the stations only).
+    Area {
+        area: Option<f64>,
+        floor: Option<f64>,
+    },
+    /// 有名称: the unit's name.
+    Name { name: String },
+    /// 有职能: the registry's 职能.
+    Duty { duty: Option<String> },
+    /// 有组织, a station or a workroom: its head.
+    Head { head: Option<String> },
+    /// 有组织, the centre: its head and secretary-general, its stations,
+    /// how many of them have a head (its specialists), and how many it
+    /// must have at least.
+    Centre {
+        head: Option<String>,
+        secretary: Option<String>,
+        stations: u64,
+        headed: u64,
+        floor: u64,
+    },
+    /// 有制度: how many rules the registry lists.
+    Rules { rules: Option<i64> },
+    /// 有台账: the ledgers the period's workbook had, of those kept.
+    Ledgers { sent: u64, kept: u64 },
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

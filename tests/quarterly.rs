@@ -191,10 +191,10 @@ unit = "项"
                 assert_eq!(t["actual"], r["own_year_to_date"]["activities"]["count"]);
                 assert_eq!(t["met"], false);
                 assert_eq!(area["ok"], false, "no station has 100000 m²");
-                assert!(area["evidence"]
-                    .as_str()
-                    .unwrap()
-                    .contains("不少于 100000 平方米"));
+                // The model carries the numbers; the report words them.
+                assert_eq!(area["found"]["check"], "area");
+                assert_eq!(area["found"]["floor"], 100000.0);
+                assert!(area["found"]["area"].as_f64().unwrap() < 100000.0);
             }
             _ => {
                 assert_eq!(targets.len(), 1);

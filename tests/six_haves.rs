@@ -2,7 +2,7 @@
 //! on its own, and says what is missing.
 
 use chrono::NaiveDate;
-use jucai::aggregate::six_haves::{checks, Facts};
+use jucai::aggregate::six_haves::{checks, evidence as evidence_of, Facts};
 use jucai::registry::{Level, Registry, Unit};
 use jucai::schema::Schema;
 use jucai::targets::Targets;
@@ -60,7 +60,10 @@ fn judged(registry: &Registry, code: &str, ledgers_sent: usize) -> Vec<(String, 
     checks(&facts)
         .unwrap()
         .into_iter()
-        .map(|c| (c.name, c.ok, c.evidence))
+        .map(|c| {
+            let said = evidence_of(&c).unwrap();
+            (c.name, c.ok, said)
+        })
         .collect()
 }
 
@@ -150,7 +153,18 @@ fn the_specialists_floor_comes_from_the_targets() {
     };
     let org = facts(&targets);
     assert!(!org.ok, "two stations are fewer than the four specialists");
-    assert_eq!(org.evidence, "专职人员 2 名，少于 4 名");
+    assert_eq!(evidence_of(&org).unwrap(), "专职人员 2 名，少于 4 名");
+    // The model keeps the numbers the words come from.
+    assert_eq!(
+        org.found,
+        jucai::model::Found::Centre {
+            head: Some("C负责人".into()),
+            secretary: Some("秘书长甲".into()),
+            stations: 2,
+            headed: 2,
+            floor: 4,
+        }
+    );
     targets.organisation.specialists = 2;
     assert!(facts(&targets).ok, "a district with two specialists");
 }

@@ -132,7 +132,7 @@ impl Packets {
                 Ok(vec![
                     c.name.clone(),
                     self.t(if c.ok { "ok" } else { "not_ok" })?,
-                    c.evidence.clone(),
+                    crate::aggregate::six_haves::evidence(c)?,
                 ])
             })
             .collect::<Result<_, Error>>()?;

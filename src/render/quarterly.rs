@@ -163,7 +163,7 @@ impl Quarterly {
                 Ok(vec![
                     Val::text(&c.name),
                     Val::Text(self.t(if c.ok { "ok" } else { "not_ok" })?),
-                    Val::text(&c.evidence),
+                    Val::Text(crate::aggregate::six_haves::evidence(c)?),
                 ])
             })
             .collect::<Result<_, Error>>()?;
