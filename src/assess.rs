@@ -71,8 +71,39 @@ pub struct Score {
     pub item: String,
     pub weight: f64,
     pub score: f64,
-    /// What the score rests on, in words a reviewer can check.
-    pub evidence: String,
+    /// What the score rests on, as numbers a reviewer can check; the
+    /// packets word it ([`basis_words`], `templates/assess.toml`).
+    pub basis: Basis,
+}
+
+/// What one rubric item's score rests on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "item", rename_all = "snake_case")]
+pub enum Basis {
+    /// 六有: checks met of all, and the names of those not met.
+    SixHaves {
+        ok: u64,
+        n: u64,
+        missing: Vec<String>,
+    },
+    /// Quarters reported on time, of four.
+    QuarterlyOnTime { quarters: u64 },
+    /// Five-kind activities held, the target, and the kinds covered.
+    FiveKindActivities {
+        count: u64,
+        target: f64,
+        kinds: Vec<String>,
+    },
+    /// Research reports written, and the target.
+    ResearchReport { n: u64, target: f64 },
+    /// The year's problems (none to close scores full marks).
+    ProblemClosure { cases: crate::model::CaseFigures },
+    /// The year's needs (none to meet scores full marks).
+    NeedSatisfaction { cases: crate::model::CaseFigures },
+    /// Achievements, and the count that scores full marks.
+    Achievements { n: u64, target: f64 },
+    /// A rubric item jucai does not know (scored 0).
+    Unknown { key: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -101,12 +132,12 @@ pub fn assess(rubric: &Rubric, schema: &Schema, r: &AnnualReport) -> Result<Asse
         .items
         .iter()
         .map(|item| {
-            let (fraction, evidence) = score_item(item, schema, r)?;
+            let (fraction, basis) = score_item(item, schema, r);
             Ok(Score {
                 item: item.name.clone(),
                 weight: item.weight,
                 score: round1(item.weight * fraction.clamp(0.0, 1.0)),
-                evidence,
+                basis,
             })
         })
         .collect::<Result<Vec<Score>, Error>>()?;
@@ -121,89 +152,124 @@ pub fn assess(rubric: &Rubric, schema: &Schema, r: &AnnualReport) -> Result<Asse
     })
 }
 
-/// The fraction of `item`'s weight earned, and the evidence in words.
-/// Counts go to the wording as text, so 4.0 reads "4".
-fn score_item(item: &Item, schema: &Schema, r: &AnnualReport) -> Result<(f64, String), Error> {
+/// The fraction of `item`'s weight earned, and what it rests on.
+fn score_item(item: &Item, schema: &Schema, r: &AnnualReport) -> (f64, Basis) {
     let y = &r.total;
-    let say = |key: &str, vars: serde_json::Value| WORDS.get().render(key, &vars);
-    Ok(match item.key.as_str() {
+    match item.key.as_str() {
         "six_haves" => {
-            let ok = r.six_haves.iter().filter(|c| c.ok).count();
-            let missing: Vec<&str> = r
+            let ok = r.six_haves.iter().filter(|c| c.ok).count() as u64;
+            let missing: Vec<String> = r
                 .six_haves
                 .iter()
                 .filter(|c| !c.ok)
-                .map(|c| c.name.as_str())
+                .map(|c| c.name.clone())
                 .collect();
-            let n = r.six_haves.len().max(1);
-            let key = if missing.is_empty() {
-                "six_haves_all"
-            } else {
-                "six_haves_missing"
-            };
-            let why = say(key, json!({ "ok": ok, "n": n, "missing": missing }))?;
-            (ok as f64 / n as f64, why)
+            let n = (r.six_haves.len() as u64).max(1);
+            (ok as f64 / n as f64, Basis::SixHaves { ok, n, missing })
         }
         "quarterly_on_time" => {
-            let n = r.own_on_time_quarters;
-            (n as f64 / 4.0, say("on_time", json!({ "n": n }))?)
+            let quarters = r.own_on_time_quarters;
+            (quarters as f64 / 4.0, Basis::QuarterlyOnTime { quarters })
         }
         "five_kind_activities" => {
             let five_kinds = schema.five_kinds();
             let target = item.target.unwrap_or(4.0);
-            let count = r.own_five_kinds as f64;
-            let kinds: Vec<&str> = five_kinds
+            let count = r.own_five_kinds;
+            let kinds: Vec<String> = five_kinds
                 .iter()
-                .map(String::as_str)
-                .filter(|k| r.own_activity_types.iter().any(|t| t == k))
+                .filter(|k| r.own_activity_types.iter().any(|t| t == *k))
+                .cloned()
                 .collect();
             let coverage = kinds.len() as f64 / five_kinds.len().max(1) as f64;
-            let f = 0.75 * (count / target).min(1.0) + 0.25 * coverage;
-            let why = say(
-                "five_kinds",
-                json!({ "count": count.to_string(), "target": target.to_string(), "covered": kinds.len(), "kinds": kinds }),
-            )?;
-            (f, why)
+            let f = 0.75 * (count as f64 / target).min(1.0) + 0.25 * coverage;
+            (
+                f,
+                Basis::FiveKindActivities {
+                    count,
+                    target,
+                    kinds,
+                },
+            )
         }
         "research_report" => {
             let target = item.target.unwrap_or(1.0);
-            let n = r.own_research_reports as f64;
-            let why = say(
-                "research",
-                json!({ "n": n.to_string(), "target": target.to_string() }),
-            )?;
-            ((n / target).min(1.0), why)
+            let n = r.own_research_reports;
+            (
+                (n as f64 / target).min(1.0),
+                Basis::ResearchReport { n, target },
+            )
         }
-        "problem_closure" => match y.problems.closure_rate.value() {
-            Some(rate) => {
-                let why = say(
-                    "problem_rate",
-                    json!({ "rate": numbers::rate(rate), "c": y.problems }),
-                )?;
-                (rate, why)
-            }
-            None => (1.0, say("no_problems", json!({}))?),
-        },
-        "need_satisfaction" => match y.needs.satisfaction_rate.value() {
-            Some(rate) => {
-                let why = say(
-                    "need_rate",
-                    json!({ "rate": numbers::rate(rate), "c": y.needs }),
-                )?;
-                (rate, why)
-            }
-            None => (1.0, say("no_needs", json!({}))?),
-        },
+        "problem_closure" => {
+            let cases = y.problems.clone();
+            let rate = cases.closure_rate.value().unwrap_or(1.0);
+            (rate, Basis::ProblemClosure { cases })
+        }
+        "need_satisfaction" => {
+            let cases = y.needs.clone();
+            let rate = cases.satisfaction_rate.value().unwrap_or(1.0);
+            (rate, Basis::NeedSatisfaction { cases })
+        }
         "achievements" => {
             let target = item.target.unwrap_or(3.0);
-            let n = y.achievements.count as f64;
-            let why = say(
-                "achievements",
-                json!({ "n": n.to_string(), "target": target.to_string() }),
-            )?;
-            ((n / target).min(1.0), why)
+            let n = y.achievements.count;
+            (
+                (n as f64 / target).min(1.0),
+                Basis::Achievements { n, target },
+            )
         }
-        other => (0.0, say("unknown_item", json!({ "key": other }))?),
+        other => (
+            0.0,
+            Basis::Unknown {
+                key: other.to_string(),
+            },
+        ),
+    }
+}
+
+/// What a score rests on, in words a reviewer can check
+/// (`templates/assess.toml`). Counts and targets are written as the
+/// rubric gives them: a target of 4.0 reads “4”.
+pub fn basis_words(basis: &Basis) -> Result<String, Error> {
+    let say = |key: &str, vars: serde_json::Value| WORDS.get().render(key, &vars);
+    let figure = |x: f64| format!("{x}");
+    Ok(match basis {
+        Basis::SixHaves { ok, n, missing } if missing.is_empty() => {
+            say("six_haves_all", json!({ "ok": ok, "n": n }))?
+        }
+        Basis::SixHaves { ok, n, missing } => say(
+            "six_haves_missing",
+            json!({ "ok": ok, "n": n, "missing": missing }),
+        )?,
+        Basis::QuarterlyOnTime { quarters } => say("on_time", json!({ "n": quarters }))?,
+        Basis::FiveKindActivities {
+            count,
+            target,
+            kinds,
+        } => say(
+            "five_kinds",
+            json!({ "count": count, "target": figure(*target), "covered": kinds.len(), "kinds": kinds }),
+        )?,
+        Basis::ResearchReport { n, target } => {
+            say("research", json!({ "n": n, "target": figure(*target) }))?
+        }
+        Basis::ProblemClosure { cases } => match cases.closure_rate.value() {
+            Some(rate) => say(
+                "problem_rate",
+                json!({ "rate": numbers::rate(rate), "c": cases }),
+            )?,
+            None => say("no_problems", json!({}))?,
+        },
+        Basis::NeedSatisfaction { cases } => match cases.satisfaction_rate.value() {
+            Some(rate) => say(
+                "need_rate",
+                json!({ "rate": numbers::rate(rate), "c": cases }),
+            )?,
+            None => say("no_needs", json!({}))?,
+        },
+        Basis::Achievements { n, target } => {
+            say("achievements", json!({ "n": n, "target": figure(*target) }))?
+        }
+        Basis::Unknown { key } => say("unknown_item", json!({ "key": key }))?,
     })
 }
 

@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use jucai::assess::{assess, Rubric};
+use jucai::assess::{assess, Basis, Rubric};
 use jucai::model::{AnnualReport, Check, Figures, Found, Quality, Rate, YearReporting};
 use jucai::period::Period;
 use jucai::registry::Level;
@@ -63,6 +63,11 @@ fn good(name: &str) -> AnnualReport {
     }
 }
 
+/// What score `i` of `a` rests on, as the packet words it.
+fn words(a: &jucai::assess::Assessment, i: usize) -> String {
+    jucai::assess::basis_words(&a.scores[i].basis).unwrap()
+}
+
 #[test]
 fn hand_computed_scores() {
     let rubric = Rubric::builtin();
@@ -73,11 +78,7 @@ fn hand_computed_scores() {
         [30.0, 20.0, 20.0, 10.0, 8.0, 3.0, 5.0]
     );
     assert_eq!((a.total, a.grade.as_str()), (96.0, "优秀"));
-    assert!(
-        a.scores[4].evidence.contains("80.0%"),
-        "{}",
-        a.scores[4].evidence
-    );
+    assert!(words(&a, 4).contains("80.0%"), "{}", words(&a, 4));
 
     // Missing a quarter: 20 × 3/4 = 15.
     let mut b = good("乙站");
@@ -87,7 +88,8 @@ fn hand_computed_scores() {
         (b.scores[1].score, b.total, b.grade.as_str()),
         (15.0, 91.0, "优秀")
     );
-    assert_eq!(b.scores[1].evidence, "按时报送 3/4 个季度");
+    assert_eq!(b.scores[1].basis, Basis::QuarterlyOnTime { quarters: 3 });
+    assert_eq!(words(&b, 1), "按时报送 3/4 个季度");
 
     // Below the activity target: 20 × (0.75 × 2/4 + 0.25 × 2/5) = 9.5.
     let mut c = good("丙站");
@@ -99,11 +101,9 @@ fn hand_computed_scores() {
         (9.5, 85.5, "良好")
     );
     assert!(
-        c.scores[2]
-            .evidence
-            .contains("覆盖 2 类：学术交流、技能竞赛"),
+        words(&c, 2).contains("覆盖 2 类：学术交流、技能竞赛"),
         "{}",
-        c.scores[2].evidence
+        words(&c, 2)
     );
 
     // No research report, and one of the 六有 not met: 0 and 30 × 5/6 = 25.
@@ -120,7 +120,15 @@ fn hand_computed_scores() {
         ),
         (25.0, 0.0, 81.0, "良好")
     );
-    assert!(d.scores[0].evidence.contains("有阵地未达标"));
+    assert_eq!(
+        d.scores[0].basis,
+        Basis::SixHaves {
+            ok: 5,
+            n: 6,
+            missing: vec!["有阵地".into()]
+        }
+    );
+    assert!(words(&d, 0).contains("有阵地未达标"));
 
     // Nothing done at all.
     let mut e = good("戊站");
@@ -340,9 +348,9 @@ fn five_kind_coverage_follows_the_schemas_target_values() {
     // and of the two kinds that count only 学术交流 was held.
     assert_eq!(five_kind.score, 17.5);
     assert!(
-        five_kind.evidence.contains("覆盖 1 类：学术交流"),
+        words(&a, 2).contains("覆盖 1 类：学术交流"),
         "{}",
-        five_kind.evidence
+        words(&a, 2)
     );
 }
 

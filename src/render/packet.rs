@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use rust_xlsxwriter::Workbook;
 use serde_json::json;
 
-use crate::assess::{Assessment, Ranked};
+use crate::assess::{basis_words, Assessment, Ranked};
 use crate::error::Error;
 use crate::model::AnnualReport;
 use crate::numbers;
@@ -99,14 +99,14 @@ impl Packets {
             .scores
             .iter()
             .map(|s| {
-                vec![
+                Ok(vec![
                     s.item.clone(),
                     format!("{}", s.weight),
                     format!("{:.1}", s.score),
-                    s.evidence.clone(),
-                ]
+                    basis_words(&s.basis)?,
+                ])
             })
-            .collect();
+            .collect::<Result<_, Error>>()?;
         rows.push(vec![
             self.t("total_row")?,
             "100".into(),
@@ -448,6 +448,8 @@ struct ScoreWords {
     items: Vec<String>,
     total_grade: [String; 2],
     evidence_headers: Vec<String>,
+    /// What each station's scores rest on, in words, station by station.
+    bases: Vec<Vec<String>>,
     demo_title: String,
     demo_headers: Vec<String>,
 }
@@ -475,6 +477,10 @@ impl Packets {
             .transpose()?
             .unwrap_or_default();
         let [station, total, grade] = self.texts.list_of::<3>("scores_sheet_headers")?;
+        let bases = stations
+            .iter()
+            .map(|(_, a)| a.scores.iter().map(|s| basis_words(&s.basis)).collect())
+            .collect::<Result<Vec<Vec<String>>, Error>>()?;
         Ok(ScoreWords {
             sheets: [
                 self.t("scores_sheet")?,
@@ -485,6 +491,7 @@ impl Packets {
             items,
             total_grade: [total, grade],
             evidence_headers: self.texts.list("evidence_sheet_headers")?,
+            bases,
             demo_title: self.texts.render("demo_title", vars)?,
             demo_headers: self.texts.list("demo_sheet_headers")?,
         })
@@ -542,13 +549,13 @@ fn score_book(
         evidence.set_column_width(c as u16, w)?;
     }
     let mut row = 1;
-    for (report, a) in stations {
-        for score in &a.scores {
+    for ((report, a), bases) in stations.iter().zip(&words.bases) {
+        for (score, basis) in a.scores.iter().zip(bases) {
             evidence.write_string_with_format(row, 0, &report.name, &s.cell)?;
             evidence.write_string_with_format(row, 1, &score.item, &s.wrap)?;
             evidence.write_number_with_format(row, 2, score.weight, &s.cell)?;
             evidence.write_number_with_format(row, 3, score.score, &one_decimal)?;
-            evidence.write_string_with_format(row, 4, &score.evidence, &s.wrap)?;
+            evidence.write_string_with_format(row, 4, basis, &s.wrap)?;
             row += 1;
         }
     }
