@@ -279,7 +279,34 @@ pub struct Ranked {
     pub unit: String,
     pub name: String,
     pub points: f64,
-    pub basis: String,
+    /// What the points rest on; the packet words it ([`ranking_words`]).
+    pub basis: Standing,
+}
+
+/// A workroom's year as the ranking counts it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Standing {
+    /// Quarters reported on time, of four.
+    pub on_time: u64,
+    pub activities: u64,
+    /// Its problems: closed of the caseload.
+    pub problems: crate::model::Rate,
+    pub achievements: u64,
+}
+
+/// What a workroom's ranking rests on, in words (`templates/assess.toml`).
+pub fn ranking_words(s: &Standing) -> Result<String, Error> {
+    Ok(WORDS.get().render(
+        "workroom_basis",
+        &json!({
+            "on_time": s.on_time,
+            "activities": s.activities,
+            "rate": s.problems.value().map(numbers::rate),
+            "closed": s.problems.numerator,
+            "caseload": s.problems.denominator,
+            "achievements": s.achievements,
+        }),
+    )?)
 }
 
 /// Workrooms ranked by what applies to them: reporting on time, activities,
@@ -295,25 +322,19 @@ pub fn rank_workrooms(reports: &[AnnualReport]) -> Result<Vec<Ranked>, Error> {
             let closure = y.problems.closure_rate.value().unwrap_or(1.0);
             let achievements = (y.achievements.count as f64 / 2.0).min(1.0);
             let points = round1(25.0 * (on_time + activities + closure + achievements));
-            let basis = WORDS.get().render(
-                "workroom_basis",
-                &json!({
-                    "on_time": r.own_on_time_quarters,
-                    "activities": y.activities.count,
-                    "rate": y.problems.closure_rate.value().map(numbers::rate),
-                    "closed": y.problems.closed,
-                    "caseload": y.problems.caseload(),
-                    "achievements": y.achievements.count,
-                }),
-            )?;
-            Ok(Ranked {
+            Ranked {
                 unit: r.unit.clone(),
                 name: r.name.clone(),
                 points,
-                basis,
-            })
+                basis: Standing {
+                    on_time: r.own_on_time_quarters,
+                    activities: y.activities.count,
+                    problems: y.problems.closure_rate,
+                    achievements: y.achievements.count,
+                },
+            }
         })
-        .collect::<Result<_, Error>>()?;
+        .collect();
     out.sort_by(|a, b| {
         b.points
             .total_cmp(&a.points)

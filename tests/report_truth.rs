@@ -198,10 +198,21 @@ fn a_returned_submission_never_corrected_is_chased_and_not_on_time() {
         .iter()
         .find(|w| w["name"] == unit)
         .unwrap();
-    assert!(
-        room["basis"].as_str().unwrap().contains("按时报送3/4"),
-        "{room}"
+    assert_eq!(room["basis"]["on_time"], 3, "{room}");
+    // And the packet's ranking page says so.
+    let combined = common::pdf_text(
+        &dir.join("output/2024/年度考核材料汇编-2024.pdf"),
+        None,
+        true,
     );
+    let lines: Vec<&str> = combined.lines().collect();
+    let at = lines
+        .iter()
+        .rposition(|l| l.contains(unit))
+        .unwrap_or_else(|| panic!("{unit} in the ranking"));
+    // The name sits in the middle of its row: the basis starts a line above.
+    let row = lines[at.saturating_sub(1)..=at].join("");
+    assert!(row.contains("按时报送3/4"), "{row}");
     // The quarter's report names it as returned, not among the sent.
     let report = common::jucai_ok(
         dir,

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use rust_xlsxwriter::Workbook;
 use serde_json::json;
 
-use crate::assess::{basis_words, Assessment, Ranked};
+use crate::assess::{basis_words, ranking_words, Assessment, Ranked};
 use crate::error::Error;
 use crate::model::AnnualReport;
 use crate::numbers;
@@ -295,15 +295,15 @@ impl Packets {
             .iter()
             .enumerate()
             .map(|(i, w)| {
-                vec![
+                Ok(vec![
                     (i + 1).to_string(),
                     w.name.clone(),
                     format!("{:.1}", w.points),
-                    w.basis.clone(),
+                    ranking_words(&w.basis)?,
                     if i < top { yes.clone() } else { String::new() },
-                ]
+                ])
             })
-            .collect();
+            .collect::<Result<_, Error>>()?;
         b.push(table(
             &self.texts.list("demo_headers")?,
             &[0.6, 3.2, 0.8, 4.4, 0.8],
@@ -430,7 +430,7 @@ impl Packets {
             "{}.xlsx",
             crate::output::safe_file_name(&self.texts.render("scores_file", &vars)?)
         ));
-        let words = self.score_words(&vars, stations)?;
+        let words = self.score_words(&vars, stations, ranked)?;
         let mut book =
             score_book(year, stations, ranked, &words).map_err(|e| Error::xlsx(&path, e))?;
         xlsx::save(&mut book, &path)?;
@@ -450,6 +450,8 @@ struct ScoreWords {
     evidence_headers: Vec<String>,
     /// What each station's scores rest on, in words, station by station.
     bases: Vec<Vec<String>>,
+    /// What each ranked workroom's points rest on, in words.
+    standings: Vec<String>,
     demo_title: String,
     demo_headers: Vec<String>,
 }
@@ -459,6 +461,7 @@ impl Packets {
         &self,
         vars: &serde_json::Value,
         stations: &[(&AnnualReport, Assessment)],
+        ranked: &[Ranked],
     ) -> Result<ScoreWords, Error> {
         let items = stations
             .first()
@@ -481,6 +484,10 @@ impl Packets {
             .iter()
             .map(|(_, a)| a.scores.iter().map(|s| basis_words(&s.basis)).collect())
             .collect::<Result<Vec<Vec<String>>, Error>>()?;
+        let standings = ranked
+            .iter()
+            .map(|w| ranking_words(&w.basis))
+            .collect::<Result<Vec<String>, Error>>()?;
         Ok(ScoreWords {
             sheets: [
                 self.t("scores_sheet")?,
@@ -492,6 +499,7 @@ impl Packets {
             total_grade: [total, grade],
             evidence_headers: self.texts.list("evidence_sheet_headers")?,
             bases,
+            standings,
             demo_title: self.texts.render("demo_title", vars)?,
             demo_headers: self.texts.list("demo_sheet_headers")?,
         })
@@ -574,12 +582,12 @@ fn score_book(
         demo.write_string_with_format(1, c as u16, h, &s.header)?;
         demo.set_column_width(c as u16, w)?;
     }
-    for (i, w) in ranked.iter().enumerate() {
+    for (i, (w, standing)) in ranked.iter().zip(&words.standings).enumerate() {
         let row = i as u32 + 2;
         demo.write_number_with_format(row, 0, (i + 1) as f64, &s.cell)?;
         demo.write_string_with_format(row, 1, &w.name, &s.cell)?;
         demo.write_number_with_format(row, 2, w.points, &one_decimal)?;
-        demo.write_string_with_format(row, 3, &w.basis, &s.wrap)?;
+        demo.write_string_with_format(row, 3, standing, &s.wrap)?;
     }
     demo.set_freeze_panes(2, 0)?;
     xlsx::print_setup(demo, true, Some((1, 1)))?;
