@@ -171,13 +171,7 @@ fn the_combined_packet_has_a_cover_contents_with_page_numbers_and_running_page_n
         ],
     );
     let pdf = root.join("out/2023/年度考核材料汇编-2023.pdf");
-    let pages: usize = common::pdf_info(&pdf)
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    let pages: usize = common::pdf_pages(&pdf);
     let contents = common::pdf_text(&pdf, Some(2), true);
     let stations = [
         "东胜区社工人才工作站",

@@ -9,25 +9,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::common;
+use crate::report_truth::files;
 use crate::run::sample_run;
 
-fn outputs(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .map(|e| e.into_path())
-        .collect();
-    out.sort();
-    out
-}
-
+/// The files below `dir` whose name starts with `prefix` and ends with `ext`.
 fn named(dir: &Path, prefix: &str, ext: &str) -> Vec<PathBuf> {
-    outputs(dir)
+    files(dir, ext)
         .into_iter()
-        .filter(|p| {
-            let name = p.file_name().unwrap().to_string_lossy();
-            name.starts_with(prefix) && name.ends_with(ext)
-        })
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
         .collect()
 }
 
@@ -38,14 +27,6 @@ fn documents(out: &Path) -> Vec<PathBuf> {
         .iter()
         .flat_map(|prefix| named(out, prefix, ".pdf"))
         .collect()
-}
-
-fn pages(pdf: &Path) -> usize {
-    let info = common::pdf_info(pdf);
-    info.lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .and_then(|n| n.trim().parse().ok())
-        .expect("pdfinfo gives the page count")
 }
 
 /// The non-empty lines of one page, trimmed.
@@ -91,7 +72,7 @@ fn documents_are_set_in_fangsong_on_the_bureaus_a4_page() {
 fn every_document_ends_with_its_issuer_and_the_day_its_figures_were_complete() {
     let out = &sample_run().dir.path().join("output");
     for pdf in documents(out) {
-        let last = pages(&pdf);
+        let last = common::pdf_pages(&pdf);
         let text = lines(&pdf, last);
         let n = text.len();
         assert!(n >= 3, "{}: {text:?}", pdf.display());
@@ -104,7 +85,7 @@ fn every_document_ends_with_its_issuer_and_the_day_its_figures_were_complete() {
     // The centre's 2024 annual summary counts ledgers received in January
     // 2025: dated then, not on the year's last day.
     let annual = out.join("2024/年度人才调研报告-东胜区民政人才工作中心-2024.pdf");
-    let last = lines(&annual, pages(&annual));
+    let last = lines(&annual, common::pdf_pages(&annual));
     let date = &last[last.len() - 2];
     assert!(date.starts_with("2025年1月"), "{last:?}");
 }
@@ -159,7 +140,7 @@ fn a_district_may_keep_its_own_page_numbers() {
     let pdf = dir
         .path()
         .join("output/2024/年度人才调研报告-东胜区民政人才工作中心-2024.pdf");
-    let n = pages(&pdf);
+    let n = common::pdf_pages(&pdf);
     let text = common::pdf_text(&pdf, Some(1), true);
     assert!(text.contains(&format!("第 1 页 共 {n} 页")), "{text}");
 
@@ -273,7 +254,7 @@ print(json.dumps({
     assert!(is_full_date(texts[n - 1]), "{:?}", &texts[n - 2..]);
     // The PDF's last page ends with the same 落款.
     let pdf = docx.with_extension("pdf");
-    let last = lines(&pdf, pages(&pdf));
+    let last = lines(&pdf, common::pdf_pages(&pdf));
     assert_eq!(last[last.len() - 2], texts[n - 1]);
     // The tables are Word tables holding the figures the PDF prints.
     let tables = got["tables"].as_array().unwrap();
@@ -325,7 +306,7 @@ fn libreoffice_prints_the_word_copies() {
     );
     assert!(flat.contains("一、基本情况"), "{text}");
     let ours = out.join("2024/半年人才工作总结-东胜区社工人才工作站-2024上半年.pdf");
-    let last = lines(&ours, pages(&ours));
+    let last = lines(&ours, common::pdf_pages(&ours));
     let signed = format!("东胜区社工人才工作站{}", last[last.len() - 2]);
     assert!(flat.contains(&signed), "{signed} not in {text}");
     let packet = dir

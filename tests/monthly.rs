@@ -91,13 +91,8 @@ fn the_dispatch_sheet_is_a_landscape_page_per_station_after_the_summary() {
     let pdf = root
         .join("out/2024Q3")
         .join(format!("月调度表-{name}-2024-08.pdf"));
-    let info = common::pdf_info(&pdf);
     let stations = sheet["stations"].as_array().unwrap();
-    let pages: usize = info
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap();
+    let pages: usize = common::pdf_pages(&pdf);
     // The summary, then each station from a new page (a long one goes on).
     assert!(pages > stations.len(), "{pages} pages");
     let text = |page: usize| common::pdf_text(&pdf, Some(page), false).replace(['\n', ' '], "");

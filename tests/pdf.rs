@@ -45,14 +45,7 @@ fn a_long_table_repeats_its_header_on_every_page() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("t.pdf");
     std::fs::write(&path, &bytes).unwrap();
-    let info = common::pdf_info(&path);
-    let pages: usize = info
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    let pages: usize = common::pdf_pages(&path);
     assert!(pages >= 3, "{pages} pages");
     let mut seen = Vec::new();
     for p in 1..=pages {

@@ -95,14 +95,7 @@ fn every_station_and_the_centre_get_a_pdf_and_an_xlsx_matching_the_model() {
             text.contains(&format!("在库人才{in_library}人")),
             "{name}: overview sentence has the model's number"
         );
-        let info = common::pdf_info(&pdf);
-        let pages: usize = info
-            .lines()
-            .find_map(|l| l.strip_prefix("Pages:"))
-            .unwrap()
-            .trim()
-            .parse()
-            .unwrap();
+        let pages: usize = common::pdf_pages(&pdf);
         let last = common::pdf_text(&pdf, Some(pages), true).replace(' ', "");
         assert!(last.contains(&format!("—{pages}—")), "{name}: page numbers");
     }

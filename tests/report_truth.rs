@@ -11,7 +11,7 @@ use crate::common;
 use crate::run::sample_run;
 
 /// Every file below `dir` whose name ends with `ext`, in name order.
-fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
+pub fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut todo = vec![dir.to_path_buf()];
     while let Some(d) = todo.pop() {

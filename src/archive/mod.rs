@@ -49,18 +49,23 @@ impl Archive {
         std::fs::create_dir_all(dir.join("objects")).map_err(|e| Error::io(dir, e))?;
         let mut index = index::Index::open(dir)?;
         migrate::from_json_records(dir, &mut index)?;
-        let mut archive = Archive {
-            dir: dir.to_path_buf(),
-            writable: true,
-            objects: Objects::new(dir),
-            records: Vec::new(),
-            keys: HashMap::new(),
-            by_submission: HashMap::new(),
-        };
+        let mut archive = Archive::empty(dir, true);
         for record in index.receptions()? {
             archive.insert(record);
         }
         Ok(archive)
+    }
+
+    /// An archive in `dir` with nothing counted yet.
+    fn empty(dir: &Path, writable: bool) -> Archive {
+        Archive {
+            dir: dir.to_path_buf(),
+            writable,
+            objects: Objects::new(dir),
+            records: Vec::new(),
+            keys: HashMap::new(),
+            by_submission: HashMap::new(),
+        }
     }
 
     /// Open the archive in `dir` to read it, writing nothing there: no
@@ -68,14 +73,7 @@ impl Archive {
     /// nothing), none is upgraded (an outdated one is an error saying to
     /// run `jucai reindex`).
     pub fn open_read(dir: &Path) -> Result<Archive, Error> {
-        let mut archive = Archive {
-            dir: dir.to_path_buf(),
-            writable: false,
-            objects: Objects::new(dir),
-            records: Vec::new(),
-            keys: HashMap::new(),
-            by_submission: HashMap::new(),
-        };
+        let mut archive = Archive::empty(dir, false);
         match index::Index::open_read(dir)? {
             Some(index) => {
                 for record in index.receptions()? {

@@ -105,6 +105,17 @@ pub enum Style {
     Official,
 }
 
+impl Style {
+    /// Running text as this style sets it: an official document puts no
+    /// space between Chinese and figures (see [`tighten`]).
+    pub fn set(self, text: &str) -> String {
+        match self {
+            Style::Report => text.to_string(),
+            Style::Official => tighten(text),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
     pub title: String,
@@ -121,7 +132,7 @@ pub struct Document {
 /// `text` as an official document sets it: without the spaces between a
 /// Chinese character and a Latin letter or figure (the wording of reports
 /// of figures has them).
-pub fn tighten(text: &str) -> String {
+fn tighten(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let wide = |c: char| c as u32 >= 0x2E80;
     let narrow = |c: char| c.is_ascii_alphanumeric() || "%+-.".contains(c);
@@ -152,4 +163,37 @@ pub fn page_numbers(
         Some(p) => Ok(p.to_string()),
         None => texts.plain("footer_pdf"),
     }
+}
+
+/// For every position of a table's grid, the (row, column) of the cell
+/// covering it: itself, or the merged cell above or to its left.
+pub fn owners(rows: &[Vec<Cell>]) -> Vec<Vec<Option<(usize, usize)>>> {
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut out = vec![vec![None; width]; rows.len()];
+    for (r, row) in rows.iter().enumerate() {
+        for (col, cell) in row.iter().enumerate() {
+            let Cell::Text {
+                colspan, rowspan, ..
+            } = cell
+            else {
+                continue;
+            };
+            let end = (r + rowspan).min(rows.len());
+            for covered in &mut out[r..end] {
+                let last = (col + colspan).min(width);
+                covered[col..last].fill(Some((r, col)));
+            }
+        }
+    }
+    out
+}
+
+/// Where GB/T 9704-2012 puts a 落款, given the widths of the issuer and
+/// the date in characters of the body: how far from the right edge each
+/// ends, in characters. The date ends four characters in and the issuer is
+/// centred over it; an issuer too long for that ends two characters in,
+/// with the date centred under it.
+pub fn signature_indents(issuer: f32, date: f32) -> (f32, f32) {
+    let date_in = 4.0_f32.max(2.0 + (issuer - date) / 2.0);
+    (date_in + (date - issuer) / 2.0, date_in)
 }

@@ -19,7 +19,7 @@ use docx_rs::{
     TableRow, VAlignType, VMergeType, WidthType,
 };
 
-use crate::render::document::{tighten, Align, Block, Cell, Document, Style};
+use crate::render::document::{owners, signature_indents, Align, Block, Cell, Document, Style};
 use crate::render::pdf::{subtitle_lines, title_lines};
 
 /// Twips (1/20 pt) in a millimetre.
@@ -125,12 +125,9 @@ impl Writer {
         )
     }
 
-    /// Running text as the document's style sets it (see [`tighten`]).
+    /// Running text as the document's style sets it.
     fn set(&self, text: &str) -> String {
-        match self.style {
-            Style::Official => tighten(text.trim()),
-            Style::Report => text.trim().to_string(),
-        }
+        self.style.set(text.trim())
     }
 
     /// `block` as Word paragraphs and tables; `keep` keeps it on a page
@@ -208,9 +205,7 @@ impl Writer {
     /// The 落款 as in the PDF: a blank line, the issuer centred over the
     /// date, the date four characters in from the right.
     fn signature(&mut self, issuer: &str, date: &str) -> Vec<Part> {
-        let (wi, wd) = (ems(issuer), ems(date));
-        let date_in = 4.0_f32.max(2.0 + (wi - wd) / 2.0);
-        let issuer_in = date_in + (wd - wi) / 2.0;
+        let (issuer_in, date_in) = signature_indents(ems(issuer), ems(date));
         let line = |w: &mut Writer, text: &str, right: f32| {
             Part::Paragraph(Box::new(
                 w.body()
@@ -236,12 +231,14 @@ impl Writer {
             .map(|w| (w / sum * text_width).round() as usize)
             .collect();
         let mut rows = Vec::new();
+        let owned = owners(&t.header);
         for (r, row) in t.header.iter().enumerate() {
-            rows.push(self.row(&t.header, r, row, &grid, |_| Align::Center, true));
+            rows.push(self.row(&t.header, &owned[r], row, &grid, |_| Align::Center, true));
         }
+        let owned = owners(&t.rows);
         for (r, row) in t.rows.iter().enumerate() {
             let align = |c: usize| t.align.get(c).copied().unwrap_or(Align::Left);
-            rows.push(self.row(&t.rows, r, row, &grid, align, false));
+            rows.push(self.row(&t.rows, &owned[r], row, &grid, align, false));
         }
         Table::new(rows)
             .set_grid(grid)
@@ -253,7 +250,7 @@ impl Writer {
     fn row(
         &mut self,
         rows: &[Vec<Cell>],
-        r: usize,
+        owned: &[Option<(usize, usize)>],
         row: &[Cell],
         grid: &[usize],
         align: impl Fn(usize) -> Align,
@@ -272,7 +269,9 @@ impl Writer {
                     *colspan,
                     (*rowspan > 1).then_some(VMergeType::Restart),
                 ),
-                Cell::Covered => match covering(rows, r, col) {
+                // Covered from above: the rows below a merged cell continue
+                // its merge; covered from the left: no cell of its own.
+                Cell::Covered => match covering(rows, owned.get(col).copied().flatten(), col) {
                     Some(colspan) => ("", colspan, Some(VMergeType::Continue)),
                     None => {
                         col += 1;
@@ -361,18 +360,16 @@ fn lines(mut r: Run, text_lines: &[String]) -> Run {
     r
 }
 
-/// The colspan of the merged cell above that covers `(r, col)` from its
-/// first column, if one does (a position covered from the left is no cell
-/// of its own in Word).
-fn covering(rows: &[Vec<Cell>], r: usize, col: usize) -> Option<usize> {
-    (0..r)
-        .rev()
-        .find_map(|above| match rows.get(above)?.get(col)? {
-            Cell::Text {
-                colspan, rowspan, ..
-            } if above + rowspan > r => Some(*colspan),
-            _ => None,
-        })
+/// The colspan of the merged cell `owner` when it covers column `col` from
+/// a row above, starting at that column.
+fn covering(rows: &[Vec<Cell>], owner: Option<(usize, usize)>, col: usize) -> Option<usize> {
+    match owner {
+        Some((r, c)) if c == col => match rows.get(r)?.get(c)? {
+            Cell::Text { colspan, .. } => Some(*colspan),
+            Cell::Covered => None,
+        },
+        _ => None,
+    }
 }
 
 /// The width of `text` in characters of the body (a figure is half of one).
@@ -380,4 +377,60 @@ fn ems(text: &str) -> f32 {
     text.chars()
         .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
         .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    use super::*;
+
+    /// A merged cell of the PDF's table is merged in Word too: it spans its
+    /// columns, and the rows it covers continue its vertical merge with the
+    /// same span; a position covered from the left is no cell of its own.
+    #[test]
+    fn merged_cells_span_and_continue_their_merge() {
+        let table = crate::render::document::Table {
+            widths: vec![1.0, 1.0, 1.0],
+            align: vec![Align::Left; 3],
+            header: vec![vec![Cell::new("甲"), Cell::new("乙"), Cell::new("丙")]],
+            rows: vec![
+                vec![Cell::span("合", 2, 2), Cell::Covered, Cell::new("一")],
+                vec![Cell::Covered, Cell::Covered, Cell::new("二")],
+            ],
+        };
+        let doc = Document {
+            title: "表".into(),
+            style: Style::Official,
+            landscape: false,
+            date: chrono::NaiveDate::from_ymd_opt(2025, 1, 8).unwrap(),
+            footer: "— {page} —".into(),
+            blocks: vec![Block::Table(table)],
+        };
+        let bytes = to_docx(&doc).unwrap();
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        zip.by_name("word/document.xml")
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+        let mut rows: Vec<&str> = xml.split("</w:tr>").collect();
+        rows.pop();
+        assert_eq!(rows.len(), 3);
+        let cells = |row: &str| row.matches("<w:tc>").count();
+        assert_eq!(cells(rows[1]), 2, "{}", rows[1]);
+        assert_eq!(cells(rows[2]), 2, "{}", rows[2]);
+        assert!(
+            rows[1].contains("<w:gridSpan w:val=\"2\" />"),
+            "{}",
+            rows[1]
+        );
+        assert!(rows[1].contains("w:val=\"restart\""), "{}", rows[1]);
+        assert!(
+            rows[2].contains("<w:gridSpan w:val=\"2\" />"),
+            "{}",
+            rows[2]
+        );
+        assert!(rows[2].contains("w:val=\"continue\""), "{}", rows[2]);
+    }
 }

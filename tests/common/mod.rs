@@ -545,6 +545,15 @@ pub fn pdf_info(path: &Path) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// How many pages a PDF has, by `pdfinfo`.
+pub fn pdf_pages(path: &Path) -> usize {
+    pdf_info(path)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("pdfinfo gives the page count of {}", path.display()))
+}
+
 /// The base names of the fonts a PDF embeds (subset tags removed), via pdffonts.
 pub fn pdf_fonts(path: &Path) -> Vec<String> {
     require_tool("pdffonts");

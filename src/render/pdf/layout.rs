@@ -6,7 +6,9 @@ use printpdf::{
 };
 
 use super::text::{width, wrap, Face};
-use crate::render::document::{tighten, Align, BarChart, Block, Cell, Document, Style, Table};
+use crate::render::document::{
+    owners, signature_indents, Align, BarChart, Block, Cell, Document, Style, Table,
+};
 
 const MM: f32 = 72.0 / 25.4;
 /// Table cells, chart labels and captions: sans at these sizes in every style.
@@ -223,10 +225,7 @@ impl Layout {
     /// Running text as the style sets it: an official document puts no
     /// space between Chinese and figures (the wording has them for reports).
     fn set(&self, text: &str) -> String {
-        match self.style {
-            Style::Report => text.to_string(),
-            Style::Official => tighten(text),
-        }
+        self.style.set(text)
     }
 
     /// Lines centred on the text block; a title of several lines gets
@@ -337,12 +336,9 @@ impl Layout {
         let em = body.size;
         let right = self.g.left + self.content_width();
         let (wi, wd) = (width(issuer, em, body.face), width(date, em, body.face));
-        let mut date_x = right - 4.0 * em - wd;
-        let mut issuer_x = date_x + (wd - wi) / 2.0;
-        if issuer_x + wi > right - 2.0 * em {
-            issuer_x = right - 2.0 * em - wi;
-            date_x = issuer_x + (wi - wd) / 2.0;
-        }
+        let (issuer_in, date_in) = signature_indents(wi / em, wd / em);
+        let issuer_x = right - issuer_in * em - wi;
+        let date_x = right - date_in * em - wd;
         self.ensure(self.signature_height());
         self.y -= self.g.line;
         let baseline = self.baseline(self.y);
@@ -357,14 +353,14 @@ impl Layout {
 /// The lines an official document's title is set in (for a copy in
 /// another format to break where the PDF does).
 pub fn title_lines(text: &str) -> Vec<String> {
-    let g = Geometry::of(Style::Official);
-    lines_of(&tighten(text), g.title, (210.0 - 28.0 - 26.0) * MM)
+    let l = Layout::new(false, Style::Official);
+    lines_of(&l.set(text), l.g.title, l.content_width())
 }
 
 /// The lines an official document's subtitle is set in.
 pub fn subtitle_lines(text: &str) -> Vec<String> {
-    let g = Geometry::of(Style::Official);
-    lines_of(&tighten(text), g.subtitle, (210.0 - 28.0 - 26.0) * MM)
+    let l = Layout::new(false, Style::Official);
+    lines_of(&l.set(text), l.g.subtitle, l.content_width())
 }
 
 /// `text` wrapped to `max`, and if that takes several lines, to the
@@ -796,22 +792,6 @@ impl Layout {
         }
         self.y -= height + 8.0;
     }
-}
-
-/// For every position of the grid, the (row, column) of the cell covering it.
-fn owners(rows: &[Vec<Cell>]) -> Vec<Vec<Option<(usize, usize)>>> {
-    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let mut out = vec![vec![None; width]; rows.len()];
-    for (r, row) in rows.iter().enumerate() {
-        for c in cells(row) {
-            let end = (r + c.rowspan).min(rows.len());
-            for covered in &mut out[r..end] {
-                let last = (c.col + c.colspan).min(width);
-                covered[c.col..last].fill(Some((r, c.col)));
-            }
-        }
-    }
-    out
 }
 
 pub fn render(doc: &Document) -> Vec<u8> {
