@@ -7,13 +7,14 @@ use std::collections::BTreeSet;
 use std::time::Instant;
 
 use jucai::aggregate::frames::{membership, Frames};
+use jucai::aggregate::inputs::Inputs;
 use jucai::aggregate::load::{AsOf, Records, Submissions};
-use jucai::aggregate::report::{build, Inputs};
 use jucai::archive::Archive;
 use jucai::period::day;
 use jucai::period::Period;
 use jucai::registry::Registry;
-use jucai::render::ledger_template::{LedgerTemplates, TemplateJob};
+use jucai::reports::quarterly::build;
+use jucai::reports::template::workbook::{LedgerTemplates, TemplateJob};
 use jucai::schema::Schema;
 
 fn main() {
@@ -31,7 +32,7 @@ fn main() {
     std::fs::create_dir_all(&dir).unwrap();
     let (units, levels) = jucai::sample::synthetic(jucai::sample::SYNTHETIC_CODE, stations, rooms);
     let platform = dir.join("platform.xlsx");
-    jucai::render::registry_xlsx::write(&schema, &units, &levels, &platform).unwrap();
+    jucai::reports::template::registry::write(&schema, &units, &levels, &platform).unwrap();
     let registry = Registry::load(&platform, &schema).unwrap().0;
     let periods: Vec<Period> = (1..=4)
         .map(|q| Period {
@@ -120,7 +121,7 @@ fn main() {
 
     // Rendering: the quarterly report of the centre and every station, PDF and XLSX.
     let t = Instant::now();
-    let quarterly = jucai::render::quarterly::Quarterly::new(&schema, None).unwrap();
+    let quarterly = jucai::reports::quarterly::render::QuarterlyWriter::new(&schema, None).unwrap();
     let out = dir.join("reports");
     let mut bytes = 0u64;
     let mut n = 0;

@@ -30,11 +30,12 @@ use std::time::Instant;
 use calamine::{open_workbook_auto_from_rs, Reader};
 use rayon::prelude::*;
 
-use jucai::aggregate::report::{build_all, Inputs};
+use jucai::aggregate::inputs::Inputs;
 use jucai::archive::Archive;
 use jucai::config::Config;
 use jucai::period::Period;
 use jucai::registry::{Level, Registry};
+use jucai::reports::quarterly::build_all;
 
 /// mimalloc: polars allocates and frees in many threads, and glibc's
 /// allocator kept about a third more memory resident than was in use.
@@ -287,19 +288,26 @@ fn step_models(dir: &Path) -> String {
     let years: BTreeSet<i32> = periods.iter().map(|p| p.year).collect();
     let annual: Vec<_> = years
         .iter()
-        .map(|&y| jucai::aggregate::annual::fold(jucai::period::Span::year(y), &quarterly))
+        .map(|&y| jucai::reports::summary::build::fold(jucai::period::Span::year(y), &quarterly))
         .collect();
     let mut assessed = 0;
     for reports in &annual {
         for r in reports.iter().filter(|r| r.level_kind == Level::Station) {
-            jucai::assess::assess(&config.rubric, schema, r).expect("assessment");
+            jucai::reports::packet::assess(&config.rubric, schema, r).expect("assessment");
             assessed += 1;
         }
-        jucai::assess::rank_workrooms(reports).expect("ranking");
+        jucai::reports::packet::rank_workrooms(reports).expect("ranking");
     }
     let statuses: Vec<_> = periods
         .iter()
-        .map(|&p| jucai::status::StatusReport::build(&registry, &archive, p, config.deadline_days))
+        .map(|&p| {
+            jucai::reports::status::StatusReport::build(
+                &registry,
+                &archive,
+                p,
+                config.deadline_days,
+            )
+        })
         .collect();
     let models = t.elapsed().as_secs_f64();
     let peak_models = peak_mb();
@@ -319,7 +327,7 @@ fn step_models(dir: &Path) -> String {
         jucai::pipeline::write_packets(&config, &registry, reports, year, &out).expect("packets");
     }
     for (status, p) in statuses.iter().zip(&periods) {
-        jucai::render::status_xlsx::StatusWriter::new()
+        jucai::reports::status::render::StatusWriter::new()
             .expect("status writer")
             .write(status, &out.join(p.code()))
             .expect("status");

@@ -23,7 +23,7 @@ fn main() {
     let dir = std::env::temp_dir().join("jucai-bench-validate");
     std::fs::create_dir_all(&dir).unwrap();
     let platform = dir.join("platform.xlsx");
-    jucai::render::registry_xlsx::write(&schema, &units, &levels, &platform).unwrap();
+    jucai::reports::template::registry::write(&schema, &units, &levels, &platform).unwrap();
     let registry = Registry::load(&platform, &schema).unwrap().0;
 
     let started = Instant::now();

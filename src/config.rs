@@ -37,7 +37,7 @@ pub enum ConfigProblem {
     #[error("{0}")]
     Toml(#[from] toml::de::Error),
     #[error("[rubric] {0}")]
-    Rubric(#[from] crate::assess::RubricError),
+    Rubric(#[from] crate::reports::packet::RubricError),
     #[error("[targets] {0}")]
     Targets(#[from] crate::targets::TargetsError),
     #[error("{0}")]
@@ -59,7 +59,7 @@ struct ConfigFile {
     deadline_days: Option<u32>,
     template_period: Option<Period>,
     /// Replaces the built-in assessment rubric (templates/rubric.toml).
-    rubric: Option<crate::assess::Rubric>,
+    rubric: Option<crate::reports::packet::Rubric>,
     /// Replaces the built-in annual targets (templates/targets.toml).
     targets: Option<crate::targets::Targets>,
     /// Resource limits for received files (sizes in MB).
@@ -121,7 +121,7 @@ pub struct Config {
     /// The period `jucai run` writes blank templates for, until the archive says otherwise.
     pub template_period: Period,
     /// The annual assessment rubric.
-    pub rubric: crate::assess::Rubric,
+    pub rubric: crate::reports::packet::Rubric,
     /// Annual targets and the 有阵地 area floor.
     pub targets: crate::targets::Targets,
     /// How big a received file may be and what it may unpack to.
@@ -206,7 +206,9 @@ impl Config {
             Some(p) => Schema::load(&base.join(p))?,
             None => Schema::builtin(),
         };
-        let rubric = raw.rubric.unwrap_or_else(crate::assess::Rubric::builtin);
+        let rubric = raw
+            .rubric
+            .unwrap_or_else(crate::reports::packet::Rubric::builtin);
         let targets = raw.targets.unwrap_or_else(crate::targets::Targets::builtin);
         Ok(Config {
             rubric,

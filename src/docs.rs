@@ -5,7 +5,7 @@ use serde_json::json;
 
 use crate::diagnostic::catalogue;
 use crate::error::Error;
-use crate::render::field_view;
+use crate::reports::template::field_view;
 use crate::schema::Schema;
 use crate::wording::render_file;
 

@@ -25,13 +25,14 @@ use hmac::{Hmac, Mac};
 use polars::prelude::*;
 use sha2::Sha256;
 
+use crate::aggregate::inputs::Inputs;
 use crate::aggregate::load::{Picks, Submissions};
-use crate::aggregate::report::{build, Inputs};
 use crate::archive::extract;
 use crate::error::Error;
-use crate::model::Figures;
+use crate::figures::Figures;
 use crate::period::{day, Period};
 use crate::registry::{Level, Registry};
+use crate::reports::quarterly::build;
 use crate::schema::{FieldType, LedgerKey, Schema};
 
 /// What an export needs besides the aggregation's inputs.
@@ -61,7 +62,7 @@ impl Export<'_> {
     /// The period's records of every ledger.
     fn ledgers(&self, p: Period, out: &Path, district: &str) -> Result<Vec<PathBuf>, Error> {
         let inputs = &self.inputs;
-        let subs = crate::aggregate::report::submissions(inputs, &[p])?;
+        let subs = crate::aggregate::inputs::submissions(inputs, &[p])?;
         let codes = unit_codes(inputs.registry)?;
         let mut written = Vec::new();
         for ledger in &inputs.schema.ledgers {

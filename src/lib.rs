@@ -20,13 +20,11 @@
 //! docs        README's generated field table and diagnostics catalogue
 //! mail        the centre's mailbox: IMAP in, 回执 / 退回 / 催报 out over SMTP
 //! export      Hive-partitioned Parquet of the records and figures, for a province
-//! render      workbooks, PDFs and console tables; wording from templates/
-//! assess      the annual assessment of the stations
-//! aggregate   archived submissions → validated extracts → figures → report models
+//! reports     one folder per report kind: its model, how it is built, how it is rendered
+//! render      the engines reports are written with: PDF, XLSX, Word, console tables
+//! aggregate   archived submissions → validated extracts → figures per scope
 //! targets     annual targets and the 有阵地 floor
-//! model       the report model every renderer reads
-//! status      who submitted, on time, late, missing, returned
-//! directory   the platform directory's rows and merged blocks
+//! figures     the numbers every report carries (counts, breakdowns, rates, checks)
 //! intake      mail, mailboxes, zips and loose files → receptions
 //! archive     every received file, content-addressed, and its receptions
 //! validate    a workbook's typed cells → records and findings
@@ -42,29 +40,27 @@
 //! memory      when freed memory goes back to the system, by phase
 //! hash        content hashes
 //! sqlite      SQLite files as writers share them (WAL, waiting, durable)
-//! period      reporting quarters
+//! period      reporting quarters and how a Chinese document writes a day
 //! numbers     numbers as a Chinese reader expects them (64,350.16, +108, 12.5%)
 //! text        normalising what people type
 //! ```
 
 pub mod aggregate;
 pub mod archive;
-pub mod assess;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod diagnostic;
-pub mod directory;
 pub mod docs;
 pub mod error;
 pub mod export;
+pub mod figures;
 pub mod hash;
 pub mod inputs;
 pub mod intake;
 pub mod limits;
 pub mod mail;
 pub mod memory;
-pub mod model;
 pub mod numbers;
 pub mod output;
 pub mod period;
@@ -72,10 +68,10 @@ pub mod pipeline;
 pub mod read;
 pub mod registry;
 pub mod render;
+pub mod reports;
 pub mod sample;
 pub mod schema;
 pub mod sqlite;
-pub mod status;
 pub mod targets;
 pub mod text;
 pub mod validate;

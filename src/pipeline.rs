@@ -11,25 +11,27 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::aggregate::report::Inputs;
+use crate::aggregate::inputs::Inputs;
 use crate::archive::{Archive, Record};
-use crate::assess::{assess, rank_workrooms};
 use crate::config::Config;
-use crate::directory::Directory;
 use crate::error::Error;
-use crate::model::{AnnualReport, MonthlyReport, UnitReport};
 use crate::period::{Month, Period, Span};
 use crate::registry::{Level, Registry};
-use crate::render::annual::Annual;
 use crate::render::console::{say, word};
-use crate::render::directory::DirectoryWriter;
-use crate::render::feedback::{FeedbackWriter, Returned};
-use crate::render::ledger_template::{LedgerTemplates, TemplateJob};
-use crate::render::monthly::Monthly;
-use crate::render::packet::Packets;
-use crate::render::quarterly::Quarterly;
-use crate::render::status_xlsx::StatusWriter;
-use crate::status::{StatusReport, Totals};
+use crate::reports::directory::render::DirectoryWriter;
+use crate::reports::directory::Directory;
+use crate::reports::feedback::{FeedbackWriter, Returned};
+use crate::reports::monthly::render::MonthlyWriter;
+use crate::reports::monthly::MonthlyReport;
+use crate::reports::packet::render::PacketWriter;
+use crate::reports::packet::{assess, rank_workrooms};
+use crate::reports::quarterly::render::QuarterlyWriter;
+use crate::reports::quarterly::QuarterlyReport;
+use crate::reports::status::render::StatusWriter;
+use crate::reports::status::{StatusReport, Totals};
+use crate::reports::summary::render::SummaryWriter;
+use crate::reports::summary::SummaryReport;
+use crate::reports::template::workbook::{LedgerTemplates, TemplateJob};
 
 /// What aggregation reads, from the settings, the registry and the archive.
 pub fn inputs<'a>(config: &'a Config, registry: &'a Registry, archive: &'a Archive) -> Inputs<'a> {
@@ -47,8 +49,8 @@ pub fn inputs<'a>(config: &'a Config, registry: &'a Registry, archive: &'a Archi
 pub fn models(
     inputs: &Inputs<'_>,
     periods: &[Period],
-) -> Result<BTreeMap<Period, Vec<UnitReport>>, Error> {
-    let built = crate::aggregate::report::build_all(inputs, periods)?;
+) -> Result<BTreeMap<Period, Vec<QuarterlyReport>>, Error> {
+    let built = crate::reports::quarterly::build_all(inputs, periods)?;
     Ok(periods.iter().copied().zip(built).collect())
 }
 
@@ -71,7 +73,7 @@ pub fn write_period(
     registry: &Registry,
     archive: &Archive,
     period: Period,
-    reports: &[UnitReport],
+    reports: &[QuarterlyReport],
 ) -> Result<PeriodWritten, Error> {
     let feedback = write_feedback(config, registry, archive, period)?;
     let report = StatusReport::build(registry, archive, period, config.deadline_days);
@@ -91,12 +93,12 @@ pub fn write_period(
 /// The quarterly reports of the centre and the stations among `reports`,
 /// into `out/<P>/`: the (PDF, XLSX) of each. `written` is told after each.
 pub fn write_quarterly(
-    reports: &[UnitReport],
+    reports: &[QuarterlyReport],
     config: &Config,
     out: &Path,
     written: &(dyn Fn() + Sync),
 ) -> Result<Vec<(PathBuf, PathBuf)>, Error> {
-    let builder = Quarterly::new(&config.schema, config.page_numbers.as_deref())?;
+    let builder = QuarterlyWriter::new(&config.schema, config.page_numbers.as_deref())?;
     reports
         .par_iter()
         .filter(|r| r.level_kind != Level::Workroom)
@@ -120,12 +122,12 @@ pub struct SummaryFiles {
 /// stations, into `out/<year>/`; `written` is told after each report
 /// (several threads at once).
 pub fn write_annual(
-    reports: &[AnnualReport],
+    reports: &[SummaryReport],
     config: &Config,
     out: &Path,
     written: &(dyn Fn() + Sync),
 ) -> Result<Vec<SummaryFiles>, Error> {
-    let builder = Annual::new(
+    let builder = SummaryWriter::new(
         &config.schema,
         config.deadline_days,
         config.page_numbers.as_deref(),
@@ -165,18 +167,18 @@ pub struct YearWritten {
 pub fn write_year(
     config: &Config,
     registry: &Registry,
-    by_period: &BTreeMap<Period, Vec<UnitReport>>,
+    by_period: &BTreeMap<Period, Vec<QuarterlyReport>>,
     year: i32,
     written: &(dyn Fn() + Sync),
 ) -> Result<YearWritten, Error> {
     let write = |span: Span| {
-        let reports = crate::aggregate::annual::fold(span, by_period);
+        let reports = crate::reports::summary::build::fold(span, by_period);
         let written = write_annual(&reports, config, &config.output, written)?;
         Ok::<_, Error>((reports, written.len()))
     };
     let archived: Vec<Period> = by_period.keys().copied().collect();
     let mut halves = Vec::new();
-    for span in crate::aggregate::annual::complete_halves(&archived, year) {
+    for span in crate::reports::summary::build::complete_halves(&archived, year) {
         halves.push((span.half.unwrap_or_default(), write(span)?.1));
     }
     let (reports, annual) = write(Span::year(year))?;
@@ -196,11 +198,11 @@ pub fn write_year(
 pub fn write_packets(
     config: &Config,
     registry: &Registry,
-    reports: &[AnnualReport],
+    reports: &[SummaryReport],
     year: i32,
     out: &Path,
 ) -> Result<Vec<PathBuf>, Error> {
-    let stations: Vec<(&AnnualReport, _)> = reports
+    let stations: Vec<(&SummaryReport, _)> = reports
         .iter()
         .filter(|r| r.level_kind == Level::Station)
         .map(|r| Ok((r, assess(&config.rubric, &config.schema, r)?)))
@@ -210,7 +212,7 @@ pub fn write_packets(
         .map(|c| c.name.clone())
         .unwrap_or_default();
     let ranked = rank_workrooms(reports)?;
-    Packets::new(&config.schema, config.page_numbers.as_deref())?.write(
+    PacketWriter::new(&config.schema, config.page_numbers.as_deref())?.write(
         &centre,
         year,
         &stations,
@@ -221,7 +223,7 @@ pub fn write_packets(
 
 /// The dispatch sheet into `out/<P>/`, P the month's quarter: (PDF, XLSX).
 pub fn write_monthly(report: &MonthlyReport, out: &Path) -> Result<(PathBuf, PathBuf), Error> {
-    let builder = Monthly::new()?;
+    let builder = MonthlyWriter::new()?;
     let doc = builder.build(report)?;
     doc.write(&out.join(report.period.code()), &builder.file_stem(report)?)
 }
@@ -233,7 +235,7 @@ pub fn write_last_month(
     registry: &Registry,
     archive: &Archive,
 ) -> Result<Option<(Month, PathBuf)>, Error> {
-    let Some(report) = crate::aggregate::monthly::build_last(&inputs(config, registry, archive))?
+    let Some(report) = crate::reports::monthly::build_last(&inputs(config, registry, archive))?
     else {
         return Ok(None);
     };

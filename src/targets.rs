@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use crate::model::Figures;
+use crate::figures::Figures;
 use crate::registry::Level;
 
 pub const DEFAULT_TARGETS: &str = include_str!("../templates/targets.toml");

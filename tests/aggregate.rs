@@ -234,7 +234,7 @@ fn fixture() -> Fixture {
         "工作站".to_string(),
         "工作室".to_string(),
     ];
-    jucai::render::registry_xlsx::write(
+    jucai::reports::template::registry::write(
         &Schema::builtin(),
         &units,
         &levels,

@@ -4,16 +4,17 @@
 
 use crate::common;
 
-use jucai::assess::{assess, Basis, Rubric};
-use jucai::model::{AnnualReport, Check, Figures, Found, Quality, Rate, YearReporting};
+use jucai::figures::{Check, Figures, Found, Quality, Rate};
 use jucai::period::Period;
 use jucai::registry::Level;
+use jucai::reports::packet::{assess, Basis, Rubric};
+use jucai::reports::summary::{SummaryReport, YearReporting};
 use jucai::schema::{Schema, BUILTIN_SCHEMA};
 
 /// A station that did everything: 六有 all met, four quarters on time, five
 /// five-kind activities of every kind, a research report, problems 8 of 10
 /// closed, needs 6 of 10 satisfied, three achievements.
-fn good(name: &str) -> AnnualReport {
+fn good(name: &str) -> SummaryReport {
     let mut y = Figures::default();
     y.problems.new = 10;
     y.problems.closed = 8;
@@ -25,7 +26,7 @@ fn good(name: &str) -> AnnualReport {
     y.needs.satisfied = 6;
     y.needs.satisfaction_rate = Rate::new(6, 10);
     y.achievements.count = 3;
-    AnnualReport {
+    SummaryReport {
         unit: name.into(),
         name: name.into(),
         level: "工作站".into(),
@@ -64,8 +65,8 @@ fn good(name: &str) -> AnnualReport {
 }
 
 /// What score `i` of `a` rests on, as the packet words it.
-fn words(a: &jucai::assess::Assessment, i: usize) -> String {
-    jucai::assess::basis_words(&a.scores[i].basis).unwrap()
+fn words(a: &jucai::reports::packet::Assessment, i: usize) -> String {
+    jucai::reports::packet::basis_words(&a.scores[i].basis).unwrap()
 }
 
 #[test]
@@ -144,7 +145,7 @@ fn hand_computed_scores() {
 
 #[test]
 fn a_rubric_whose_weights_do_not_add_up_is_refused() {
-    let broken = jucai::assess::DEFAULT_RUBRIC.replace("weight = 30", "weight = 35");
+    let broken = jucai::reports::packet::DEFAULT_RUBRIC.replace("weight = 30", "weight = 35");
     let err = Rubric::parse(&broken).unwrap_err().to_string();
     assert!(err.contains("105"), "{err}");
 }
@@ -311,7 +312,7 @@ fn the_ranking_pages_follow_the_json_ranking(
         from += found + head.len();
     }
     at.push(rows.len());
-    let top = jucai::render::packet::RECOMMENDED;
+    let top = jucai::reports::packet::render::RECOMMENDED;
     assert_eq!(top, 3);
     for (i, (name, points)) in ranked.iter().enumerate() {
         let row = &rows[at[i]..at[i + 1]];

@@ -42,8 +42,13 @@ fn broken_registry(path: &Path) {
     let (mut units, levels) = jucai::sample::dongsheng();
     let room = units.iter_mut().find(|u| u.code == "150602-01-01").unwrap();
     room.parent = Some("150602-99".into());
-    jucai::render::registry_xlsx::write(&jucai::schema::Schema::builtin(), &units, &levels, path)
-        .unwrap();
+    jucai::reports::template::registry::write(
+        &jucai::schema::Schema::builtin(),
+        &units,
+        &levels,
+        path,
+    )
+    .unwrap();
 }
 
 /// `args` followed by `extra`.

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use jucai::aggregate::frames::{membership, Frames};
 use jucai::aggregate::load::{AchievementRow, ActivityRow, AsOf, CaseRow, TalentRow};
-use jucai::model::{Breakdown, Figures, Rate};
+use jucai::figures::{Breakdown, Figures, Rate};
 use jucai::period::Period;
 use jucai::registry::{Level, Registry, Unit};
 use jucai::schema::Schema;
@@ -49,7 +49,7 @@ fn registry(rooms_per_station: &[usize]) -> Registry {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("p.xlsx");
     let levels = ["中心", "工作站", "工作室"].map(String::from).to_vec();
-    jucai::render::registry_xlsx::write(&Schema::builtin(), &units, &levels, &path).unwrap();
+    jucai::reports::template::registry::write(&Schema::builtin(), &units, &levels, &path).unwrap();
     Registry::load(&path, &Schema::builtin()).unwrap().0
 }
 

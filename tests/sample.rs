@@ -5,7 +5,7 @@ use crate::common;
 
 use jucai::diagnostic::Code;
 use jucai::period::Period;
-use jucai::render::ledger_template::{LedgerTemplates, TemplateJob};
+use jucai::reports::template::workbook::{LedgerTemplates, TemplateJob};
 use jucai::sample::submissions;
 use jucai::schema::Schema;
 

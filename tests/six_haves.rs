@@ -2,8 +2,8 @@
 //! on its own, and says what is missing.
 
 use chrono::NaiveDate;
-use jucai::aggregate::six_haves::{checks, evidence as evidence_of, Facts};
 use jucai::registry::{Level, Registry, Unit};
+use jucai::reports::six_haves::{checks, evidence as evidence_of, Facts};
 use jucai::schema::Schema;
 use jucai::targets::Targets;
 
@@ -41,7 +41,7 @@ fn registry(edit: impl FnOnce(&mut Vec<Unit>)) -> Registry {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("名录.xlsx");
     let levels = ["中心", "工作站", "工作室"].map(String::from);
-    jucai::render::registry_xlsx::write(&schema, &units, &levels, &path).unwrap();
+    jucai::reports::template::registry::write(&schema, &units, &levels, &path).unwrap();
     let (registry, diags) = Registry::load(&path, &schema).unwrap();
     assert!(diags.is_empty(), "{diags:?}");
     registry
@@ -157,7 +157,7 @@ fn the_specialists_floor_comes_from_the_targets() {
     // The model keeps the numbers the words come from.
     assert_eq!(
         org.found,
-        jucai::model::Found::Centre {
+        jucai::figures::Found::Centre {
             head: Some("C负责人".into()),
             secretary: Some("秘书长甲".into()),
             stations: 2,

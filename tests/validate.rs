@@ -576,8 +576,8 @@ fn diagnostics_serialise_with_exactly_the_spec_fields() {
 
 /// The clean book's content typed into a real `jucai template` workbook.
 fn filled_template(book: &Book) -> Vec<u8> {
-    use jucai::render::ledger_content::{CellValue, Filled};
-    use jucai::render::ledger_template::{LedgerTemplates, TemplateJob};
+    use jucai::reports::template::content::{CellValue, Filled};
+    use jucai::reports::template::workbook::{LedgerTemplates, TemplateJob};
     let schema = Schema::builtin();
     let registry = registry();
     let to_value = |c: &Cell| match c {

@@ -13,7 +13,7 @@ use polars::prelude::*;
 
 use crate::aggregate::bands::bands;
 use crate::aggregate::load::AsOf;
-use crate::model::{Breakdown, CaseFigures, Figures, Rate, TalentFigures};
+use crate::figures::{Breakdown, CaseFigures, Figures, Rate, TalentFigures};
 use crate::registry::Registry;
 use crate::schema::LedgerKey;
 

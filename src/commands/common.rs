@@ -65,7 +65,7 @@ impl Loaded {
         })
     }
 
-    pub(super) fn inputs(&self) -> crate::aggregate::report::Inputs<'_> {
+    pub(super) fn inputs(&self) -> crate::aggregate::inputs::Inputs<'_> {
         crate::pipeline::inputs(&self.config, &self.registry, &self.archive)
     }
 }

@@ -3,15 +3,15 @@
 use serde_json::json;
 
 use super::common::Outcome;
-use crate::assess::{assess, rank_workrooms};
 use crate::cli::{Format, PacketArgs};
 use crate::registry::Level;
 use crate::render::console;
+use crate::reports::packet::{assess, rank_workrooms};
 
 pub fn run(args: PacketArgs) -> anyhow::Result<Outcome> {
     let loaded = super::common::Loaded::new(&args.common, &args.archive)?;
     let (config, registry) = (&loaded.config, &loaded.registry);
-    let reports = crate::aggregate::annual::build(&loaded.inputs(), args.year)?;
+    let reports = crate::reports::summary::build(&loaded.inputs(), args.year)?;
     if reports.is_empty() {
         anyhow::bail!(console::say("no_year", &json!({ "year": args.year }))?);
     }

@@ -4,13 +4,14 @@
 use serde_json::json;
 
 use super::common::Outcome;
-use crate::aggregate::report::build;
 use crate::cli::{Format, MonthlyArgs, QuarterlyArgs, ReportCommand, SummaryArgs};
 use crate::error::Error;
-use crate::model::{AnnualReport, UnitReport};
 use crate::period::Span;
 use crate::pipeline;
 use crate::render::console;
+use crate::reports::quarterly::build;
+use crate::reports::quarterly::QuarterlyReport;
+use crate::reports::summary::SummaryReport;
 
 pub fn run(cmd: ReportCommand) -> anyhow::Result<Outcome> {
     match cmd {
@@ -27,7 +28,7 @@ pub fn run(cmd: ReportCommand) -> anyhow::Result<Outcome> {
 
 fn monthly(args: MonthlyArgs) -> anyhow::Result<Outcome> {
     let loaded = super::common::Loaded::new(&args.common, &args.archive)?;
-    let report = crate::aggregate::monthly::build(&loaded.inputs(), args.month)?;
+    let report = crate::reports::monthly::build(&loaded.inputs(), args.month)?;
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
         Format::Text => {
@@ -55,7 +56,7 @@ fn say_wrote(pdf: &std::path::Path) -> anyhow::Result<()> {
 fn summary(args: SummaryArgs, span: Span) -> anyhow::Result<Outcome> {
     let loaded = super::common::Loaded::new(&args.common, &args.archive)?;
     let config = &loaded.config;
-    let reports: Vec<AnnualReport> = crate::aggregate::annual::build_span(&loaded.inputs(), span)?
+    let reports: Vec<SummaryReport> = crate::reports::summary::build_span(&loaded.inputs(), span)?
         .into_iter()
         .filter(|r| args.unit.as_ref().is_none_or(|u| *u == r.unit))
         .collect();
@@ -91,7 +92,7 @@ fn quarterly(args: QuarterlyArgs) -> anyhow::Result<Outcome> {
             .unit(code)
             .ok_or_else(|| Error::UnknownUnit(code.clone()))?;
     }
-    let reports: Vec<UnitReport> = build(&loaded.inputs(), period)?
+    let reports: Vec<QuarterlyReport> = build(&loaded.inputs(), period)?
         .into_iter()
         .filter(|r| args.unit.as_ref().is_none_or(|u| *u == r.unit))
         .collect();

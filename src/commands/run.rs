@@ -19,12 +19,12 @@ use crate::archive::Archive;
 use crate::cli::RunArgs;
 use crate::config::Config;
 use crate::intake::Summary;
-use crate::model::UnitReport;
 use crate::period::Period;
 use crate::pipeline::{self, PeriodWritten, YearWritten};
 use crate::registry::Registry;
 use crate::render::console::{say, word};
-use crate::status::Totals;
+use crate::reports::quarterly::QuarterlyReport;
+use crate::reports::status::Totals;
 
 /// What one stage of the run did.
 enum Done {
@@ -195,7 +195,7 @@ fn aggregate(
     registry: &Registry,
     archive: &Archive,
     periods: &[Period],
-) -> anyhow::Result<BTreeMap<Period, Vec<UnitReport>>> {
+) -> anyhow::Result<BTreeMap<Period, Vec<QuarterlyReport>>> {
     let spinner = super::common::spinner(&word("run_aggregating")?);
     let models = pipeline::models(&pipeline::inputs(config, registry, archive), periods)?;
     spinner.finish_and_clear();

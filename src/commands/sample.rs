@@ -13,8 +13,8 @@ use crate::cli::SampleArgs;
 use crate::period::Period;
 use crate::registry::Registry;
 use crate::render::console;
-use crate::render::ledger_template::{LedgerTemplates, TemplateJob};
-use crate::render::registry_xlsx;
+use crate::reports::template::registry;
+use crate::reports::template::workbook::{LedgerTemplates, TemplateJob};
 use crate::sample::inbox::{self, Attachment};
 use crate::sample::{legacy, submissions};
 
@@ -28,7 +28,7 @@ pub fn run(args: SampleArgs) -> anyhow::Result<Outcome> {
         None => crate::sample::dongsheng(),
     };
     let path = args.out.join("platform.xlsx");
-    registry_xlsx::write(&config.schema, &units, &levels, &path)?;
+    registry::write(&config.schema, &units, &levels, &path)?;
     let vars = json!({ "n": units.len(), "path": super::common::shown(&path) });
     println!("{}", console::say("sample_registry", &vars)?);
     if args.registry_only {

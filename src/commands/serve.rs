@@ -87,7 +87,7 @@ fn make(
     let files = match job {
         ReportJob::Quarterly(period) => {
             progress.stage(Stage::Model, 0);
-            let reports = crate::aggregate::report::build(&inputs, *period)?;
+            let reports = crate::reports::quarterly::build(&inputs, *period)?;
             progress.stage(Stage::Reports, reported_units);
             let written =
                 crate::pipeline::write_quarterly(&reports, config, &config.output, &step)?;
@@ -96,8 +96,8 @@ fn make(
         ReportJob::Annual(year) => {
             progress.stage(Stage::Model, 0);
             let (spans, periods) =
-                crate::aggregate::annual::summaries_of(&archive.periods(), *year);
-            let built = crate::aggregate::report::build_all(&inputs, &periods)?;
+                crate::reports::summary::build::summaries_of(&archive.periods(), *year);
+            let built = crate::reports::quarterly::build_all(&inputs, &periods)?;
             let by_period = periods.iter().copied().zip(built).collect();
             progress.stage(Stage::Reports, reported_units * spans.len());
             crate::pipeline::write_year(config, registry, &by_period, *year, &step)?.files

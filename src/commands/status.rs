@@ -6,8 +6,8 @@ use serde_json::json;
 use super::common::Outcome;
 use crate::cli::StatusArgs;
 use crate::render::console;
-use crate::render::status_xlsx::StatusWriter;
-use crate::status::StatusReport;
+use crate::reports::status::render::StatusWriter;
+use crate::reports::status::StatusReport;
 
 pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
     let loaded = super::common::Loaded::new(&args.common, &args.archive)?;

@@ -12,7 +12,7 @@ use crate::limits::Limits;
 use crate::read::workbook;
 use crate::registry::Registry;
 use crate::render::console;
-use crate::render::feedback::{FeedbackWriter, Returned};
+use crate::reports::feedback::{FeedbackWriter, Returned};
 use crate::schema::Schema;
 use crate::validate::{self, Checked};
 

@@ -20,10 +20,11 @@ use super::settings::Sender;
 use crate::archive::{Archive, Notice, NoticeKind, Record};
 use crate::diagnostic::Diagnostic;
 use crate::limits::Limits;
+use crate::period::chinese_date;
 use crate::period::Period;
 use crate::registry::{Level, Registry, Unit};
-use crate::render::feedback::{FeedbackWriter, Returned};
-use crate::render::ledger_template::{chinese_date, LedgerTemplates, TemplateJob};
+use crate::reports::feedback::{FeedbackWriter, Returned};
+use crate::reports::template::workbook::{LedgerTemplates, TemplateJob};
 use crate::schema::Schema;
 use crate::wording::Builtin;
 

@@ -12,7 +12,7 @@ use fastrand::Rng;
 
 use crate::period::Period;
 use crate::registry::{Level, Unit};
-use crate::render::ledger_content::{CellValue, Filled, FilledRow};
+use crate::reports::template::content::{CellValue, Filled, FilledRow};
 use crate::sample::corpus::{texts, Corpus};
 use crate::sample::people::{date_between, pick, talent, weighted, Talent};
 use crate::schema::{CoverKey, LedgerKey};

@@ -6,7 +6,7 @@ use fastrand::Rng;
 
 use crate::period::Period;
 use crate::registry::{Level, Unit};
-use crate::render::ledger_content::{CellValue, Filled};
+use crate::reports::template::content::{CellValue, Filled};
 use crate::sample::corpus::Corpus;
 use crate::sample::history::{History, Simulation};
 use crate::schema::LedgerKey;
@@ -193,7 +193,7 @@ fn spoil_id_check_digit(fill: &mut Filled) {
 fn a_problem_row(
     fill: &mut Filled,
     period: Period,
-) -> Option<&mut crate::render::ledger_content::FilledRow> {
+) -> Option<&mut crate::reports::template::content::FilledRow> {
     let rows = fill.ledgers.entry(LedgerKey::Problems).or_default();
     if rows.is_empty() {
         let text = |s: &str| CellValue::Text(s.to_string());

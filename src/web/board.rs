@@ -13,10 +13,10 @@ use super::desk::{Desk, PeriodShown};
 use super::error::WebError;
 use super::session::Viewer;
 use crate::archive::Archive;
+use crate::period::chinese_date;
 use crate::period::Period;
-use crate::render::ledger_template::chinese_date;
-use crate::render::status_xlsx::StatusWriter;
-use crate::status::{StatusReport, Timeliness, UnitStatus};
+use crate::reports::status::render::StatusWriter;
+use crate::reports::status::{StatusReport, Timeliness, UnitStatus};
 use crate::web::store::Account;
 
 /// A unit's state in one word: 已报, 逾期, 未报 or 退回.
@@ -163,7 +163,7 @@ fn figures(
         Some(r) => r,
         None => {
             let c = &desk.config;
-            let inputs = crate::aggregate::report::Inputs {
+            let inputs = crate::aggregate::inputs::Inputs {
                 registry: &desk.registry,
                 schema: &c.schema,
                 archive,
@@ -171,7 +171,7 @@ fn figures(
                 targets: &c.targets,
                 limits: &c.limits,
             };
-            let built = Arc::new(crate::aggregate::report::build(&inputs, period)?);
+            let built = Arc::new(crate::reports::quarterly::build(&inputs, period)?);
             desk.models.put(period.code(), stamp, built.clone());
             built
         }

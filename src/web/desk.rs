@@ -30,7 +30,7 @@ pub struct Desk {
     pub jobs: Jobs,
     log: Mutex<Option<std::fs::File>>,
     /// Every unit's report model of a period, by period.
-    pub models: Kept<Arc<Vec<crate::model::UnitReport>>>,
+    pub models: Kept<Arc<Vec<crate::reports::quarterly::QuarterlyReport>>>,
     /// Held while a model is made, so that clients arriving together wait
     /// for the one being made instead of each making it.
     pub making: Mutex<()>,

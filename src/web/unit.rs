@@ -15,7 +15,7 @@ use super::error::WebError;
 use super::session::Viewer;
 use crate::archive::{Archive, Record};
 use crate::diagnostic::Diagnostic;
-use crate::render::feedback::{FeedbackWriter, Returned};
+use crate::reports::feedback::{FeedbackWriter, Returned};
 use crate::web::store::Account;
 
 /// The unit, if the viewer may see it: 404 for a code the registry does

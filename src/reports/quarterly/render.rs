@@ -1,23 +1,24 @@
 //! The quarterly report (季度报告) of the centre or a station, from its
-//! [`UnitReport`]: wording in `templates/quarterly.toml`, numbers from the model.
+//! [`QuarterlyReport`]: wording in `templates/quarterly.toml`, numbers from the model.
 
 use serde_json::json;
 
+use super::model::QuarterlyReport;
 use crate::error::Error;
-use crate::model::{Breakdown, Figures, UnitReport};
+use crate::figures::{Breakdown, Figures};
 use crate::numbers;
-use crate::render::ledger_template::chinese_date;
-use crate::render::orders::Orders;
-use crate::render::report_doc::{share_rows, Piece, ReportDoc, SimpleTable, Val};
+use crate::period::chinese_date;
+use crate::reports::doc::{share_rows, Piece, ReportDoc, SimpleTable, Val};
+use crate::reports::orders::Orders;
 use crate::schema::{LedgerKey, Schema};
 use crate::wording::Texts;
 
-pub const WORDING: &str = include_str!("../../templates/quarterly.toml");
+pub const WORDING: &str = include_str!("../../../templates/quarterly.toml");
 
 /// How many open items a report lists.
 const OPEN_ITEMS_SHOWN: usize = 30;
 
-pub struct Quarterly {
+pub struct QuarterlyWriter {
     texts: Texts,
     /// Display order of breakdown values: the schema's enumeration order.
     orders: Orders,
@@ -33,11 +34,11 @@ fn days(v: Option<f64>) -> Val {
     v.map_or(Val::Empty, |d| Val::Num(d, 1))
 }
 
-impl Quarterly {
-    pub fn new(schema: &Schema, page_numbers: Option<&str>) -> Result<Quarterly, Error> {
+impl QuarterlyWriter {
+    pub fn new(schema: &Schema, page_numbers: Option<&str>) -> Result<QuarterlyWriter, Error> {
         let texts = Texts::parse("templates/quarterly.toml", WORDING)?;
         let footer = crate::render::document::page_numbers(&texts, page_numbers)?;
-        Ok(Quarterly {
+        Ok(QuarterlyWriter {
             texts,
             orders: Orders::new(schema),
             footer,
@@ -58,14 +59,14 @@ impl Quarterly {
         Ok(self.texts.render(key, &json!({ "n": n }))?)
     }
 
-    pub fn file_stem(&self, r: &UnitReport) -> Result<String, Error> {
+    pub fn file_stem(&self, r: &QuarterlyReport) -> Result<String, Error> {
         Ok(self.texts.render(
             "file_stem",
             &json!({ "name": r.name, "period_code": r.period.code() }),
         )?)
     }
 
-    pub fn build(&self, r: &UnitReport) -> Result<ReportDoc, Error> {
+    pub fn build(&self, r: &QuarterlyReport) -> Result<ReportDoc, Error> {
         let rooms = r.reporting.due.saturating_sub(1);
         let excluded: u64 = r.quality.rows_excluded.values().sum();
         let vars = json!({
@@ -163,7 +164,7 @@ impl Quarterly {
                 Ok(vec![
                     Val::text(&c.name),
                     Val::Text(self.t(if c.ok { "ok" } else { "not_ok" })?),
-                    Val::Text(crate::aggregate::six_haves::evidence(c)?),
+                    Val::Text(crate::reports::six_haves::evidence(c)?),
                 ])
             })
             .collect::<Result<_, Error>>()?;
@@ -197,7 +198,7 @@ impl Quarterly {
         })
     }
 
-    fn figures_table(&self, r: &UnitReport) -> Result<SimpleTable, Error> {
+    fn figures_table(&self, r: &QuarterlyReport) -> Result<SimpleTable, Error> {
         type Get = fn(&Figures) -> Val;
         let rows: [(&str, Get); 25] = [
             ("row_in_library", |f| Val::Int(f.talents.in_library as i64)),
@@ -296,8 +297,8 @@ impl Quarterly {
         })
     }
 
-    fn status_table(&self, r: &UnitReport) -> Result<SimpleTable, Error> {
-        let words = crate::render::status_xlsx::StatusWriter::new()?;
+    fn status_table(&self, r: &QuarterlyReport) -> Result<SimpleTable, Error> {
+        let words = crate::reports::status::render::StatusWriter::new()?;
         let rows = r
             .reporting
             .units
@@ -320,7 +321,7 @@ impl Quarterly {
         self.table("status", &[4.0, 1.2, 2.2, 1.2, 2.0], rows)
     }
 
-    fn open_items(&self, r: &UnitReport) -> Result<Vec<Piece>, Error> {
+    fn open_items(&self, r: &QuarterlyReport) -> Result<Vec<Piece>, Error> {
         if r.open_items.is_empty() {
             return Ok(vec![Piece::Paragraph(self.t("open_none")?)]);
         }

@@ -7,42 +7,21 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use polars::prelude::DataFrame;
 
 use crate::aggregate::frames::{membership, Frames};
-use crate::aggregate::six_haves;
+use crate::reports::six_haves;
 use rayon::prelude::*;
 
+use super::model::{QuarterlyReport, Reporting};
+use crate::aggregate::inputs::{load, Inputs};
 use crate::aggregate::load::{
-    by_unit, AchievementRow, ActivityRow, AsOf, CaseRow, Records, Rows, Submissions,
+    by_unit, AchievementRow, ActivityRow, AsOf, CaseRow, Rows, Submissions,
 };
-use crate::archive::Archive;
 use crate::error::Error;
-use crate::model::{
-    EventItem, Figures, OpenItem, Quality, Reporting, Shared, SharedFigures, Target, UnitReport,
-};
+use crate::figures::{EventItem, Figures, OpenItem, Quality, Shared, SharedFigures, Target};
 use crate::period::Period;
 use crate::period::{date_of, day};
 use crate::registry::{Registry, Unit};
-use crate::schema::Schema;
-use crate::status::{StatusReport, Timeliness, UnitStatus};
+use crate::reports::status::{StatusReport, Timeliness, UnitStatus};
 use crate::targets::Targets;
-
-/// What aggregation reads.
-pub struct Inputs<'a> {
-    pub registry: &'a Registry,
-    pub schema: &'a Schema,
-    pub archive: &'a Archive,
-    pub deadline_days: u32,
-    /// Annual targets and the 有阵地 area floor.
-    pub targets: &'a Targets,
-    /// Limits for validating archived files again (when the rules changed).
-    pub limits: &'a crate::limits::Limits,
-}
-
-impl Inputs<'_> {
-    /// What the workbooks' extracts were validated under.
-    fn fingerprint(&self) -> String {
-        crate::validate::fingerprint(self.schema, self.registry, self.limits)
-    }
-}
 
 /// Figures of every scope for one as-of point, each shared by the reports
 /// that show it.
@@ -96,18 +75,8 @@ fn compute(
     })
 }
 
-/// The periods whose submissions can matter for `period`: two years back
-/// covers carried rosters and last year's comparison.
-fn needed_for(archive: &Archive, period: Period) -> BTreeSet<Period> {
-    archive
-        .periods()
-        .into_iter()
-        .filter(|p| *p <= period && p.year >= period.year - 2)
-        .collect()
-}
-
 /// The report model of every unit of the registry for `period`.
-pub fn build(inputs: &Inputs<'_>, period: Period) -> Result<Vec<UnitReport>, Error> {
+pub fn build(inputs: &Inputs<'_>, period: Period) -> Result<Vec<QuarterlyReport>, Error> {
     let mut all = build_all(inputs, &[period])?;
     Ok(all.pop().unwrap_or_default())
 }
@@ -121,7 +90,10 @@ struct Point {
 /// The report models of several periods. Each submission is validated once,
 /// and each as-of point (a period is also the previous quarter of the next,
 /// and last year's quarter of the next year's) computed once.
-pub fn build_all(inputs: &Inputs<'_>, periods: &[Period]) -> Result<Vec<Vec<UnitReport>>, Error> {
+pub fn build_all(
+    inputs: &Inputs<'_>,
+    periods: &[Period],
+) -> Result<Vec<Vec<QuarterlyReport>>, Error> {
     let (subs, records) = load(inputs, periods)?;
     let rolled = membership(inputs.registry, true)?;
     let parents = parents(inputs.registry);
@@ -165,59 +137,6 @@ fn parents(registry: &Registry) -> BTreeSet<&str> {
 fn own_of(units: &BTreeSet<&str>) -> Result<DataFrame, Error> {
     let units: Vec<&str> = units.iter().copied().collect();
     Ok(polars::df!("unit" => &units, "scope" => &units)?)
-}
-
-/// The submissions that can matter for `periods` (see [`needed_for`]).
-pub fn submissions(inputs: &Inputs<'_>, periods: &[Period]) -> Result<Submissions, Error> {
-    let needed: BTreeSet<Period> = periods
-        .iter()
-        .flat_map(|p| needed_for(inputs.archive, *p))
-        .collect();
-    Submissions::load(
-        inputs.archive,
-        inputs.registry,
-        &needed,
-        &inputs.fingerprint(),
-    )
-}
-
-/// The submissions that can matter for `periods`, and their validated records.
-fn load(inputs: &Inputs<'_>, periods: &[Period]) -> Result<(Submissions, Records), Error> {
-    let subs = submissions(inputs, periods)?;
-    let records = Records::read(inputs.archive, inputs.schema, &subs)?;
-    Ok((subs, records))
-}
-
-/// What is known at one period's end, to count windows other than the
-/// quarter's (the monthly dispatch sheet's month, its year to date).
-pub struct Known {
-    pub asof: AsOf,
-    rolled: DataFrame,
-    own: DataFrame,
-}
-
-impl Known {
-    pub fn load(inputs: &Inputs<'_>, period: Period) -> Result<Known, Error> {
-        let (subs, records) = load(inputs, &[period])?;
-        Ok(Known {
-            asof: AsOf::build(period, &subs, &records, inputs.registry)?,
-            rolled: membership(inputs.registry, true)?,
-            own: membership(inputs.registry, false)?,
-        })
-    }
-
-    /// Figures of every scope (`rolled`: with the units below; else each
-    /// unit's own) for the days `start` to `end`.
-    pub fn figures(
-        &self,
-        start: chrono::NaiveDate,
-        end: chrono::NaiveDate,
-        rolled: bool,
-    ) -> Result<BTreeMap<String, Figures>, Error> {
-        let frames = Frames::new(&self.asof)?;
-        let members = if rolled { &self.rolled } else { &self.own };
-        Ok(frames.figures(members, day(start), day(end))?)
-    }
 }
 
 fn same_quarter_last_year(p: Period) -> Period {
@@ -265,7 +184,7 @@ fn build_with(
     subs: &Submissions,
     points: &BTreeMap<Period, Point>,
     period: Period,
-) -> Result<Vec<UnitReport>, Error> {
+) -> Result<Vec<QuarterlyReport>, Error> {
     let registry = inputs.registry;
     let point = |p: Period| points.get(&p);
     let Some(Point {
@@ -288,7 +207,7 @@ fn build_with(
         let scope = scope_units(registry, unit);
         let activities = by_unit.activities.get(unit.code.as_str());
         let achievements = by_unit.achievements.get(unit.code.as_str());
-        reports.push(UnitReport {
+        reports.push(QuarterlyReport {
             unit: unit.code.clone(),
             name: unit.name.clone(),
             level: registry.level_name(unit.level).to_string(),

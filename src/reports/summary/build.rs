@@ -5,21 +5,24 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::aggregate::report::{build_all, Inputs};
+use super::model::{SummaryReport, YearReporting};
+use crate::aggregate::inputs::Inputs;
 use crate::error::Error;
-use crate::model::{AnnualReport, Quality, SharedFigures, UnitReport, YearReporting};
+use crate::figures::{Quality, SharedFigures};
 use crate::period::{Period, Span};
-use crate::status::Timeliness;
+use crate::reports::quarterly::build_all;
+use crate::reports::quarterly::QuarterlyReport;
+use crate::reports::status::Timeliness;
 
 /// The annual reports of every unit for `year`, or none if the archive has
 /// nothing for that year.
-pub fn build(inputs: &Inputs<'_>, year: i32) -> Result<Vec<AnnualReport>, Error> {
+pub fn build(inputs: &Inputs<'_>, year: i32) -> Result<Vec<SummaryReport>, Error> {
     build_span(inputs, Span::year(year))
 }
 
 /// The summaries of every unit for a year or half-year, or none if the
 /// archive has nothing for it.
-pub fn build_span(inputs: &Inputs<'_>, span: Span) -> Result<Vec<AnnualReport>, Error> {
+pub fn build_span(inputs: &Inputs<'_>, span: Span) -> Result<Vec<SummaryReport>, Error> {
     let wanted = periods_for(&inputs.archive.periods(), span);
     let built = build_all(inputs, &wanted)?;
     Ok(fold(span, &wanted.iter().copied().zip(built).collect()))
@@ -70,7 +73,7 @@ fn same_quarter_last_year(p: Period) -> Period {
 }
 
 /// The span's total in a quarterly model of its last quarter.
-fn total_of(span: Span, r: &UnitReport) -> SharedFigures {
+fn total_of(span: Span, r: &QuarterlyReport) -> SharedFigures {
     match span.half {
         Some(_) => r.half_to_date.clone(),
         None => r.year_to_date.clone(),
@@ -79,7 +82,7 @@ fn total_of(span: Span, r: &UnitReport) -> SharedFigures {
 
 /// Fold quarterly report models (at least those of [`periods_for`]) into
 /// the summaries of `span`.
-pub fn fold(span: Span, by_period: &BTreeMap<Period, Vec<UnitReport>>) -> Vec<AnnualReport> {
+pub fn fold(span: Span, by_period: &BTreeMap<Period, Vec<QuarterlyReport>>) -> Vec<SummaryReport> {
     let quarters: Vec<Period> = by_period
         .keys()
         .copied()
@@ -92,7 +95,7 @@ pub fn fold(span: Span, by_period: &BTreeMap<Period, Vec<UnitReport>>) -> Vec<An
     let since = span.start().to_string();
     // Each period's reports by unit: a scan per unit and quarter grew with
     // the square of the registry.
-    let by_unit: BTreeMap<Period, HashMap<&str, &UnitReport>> = by_period
+    let by_unit: BTreeMap<Period, HashMap<&str, &QuarterlyReport>> = by_period
         .iter()
         .map(|(p, rs)| (*p, rs.iter().map(|r| (r.unit.as_str(), r)).collect()))
         .collect();
@@ -136,7 +139,7 @@ pub fn fold(span: Span, by_period: &BTreeMap<Period, Vec<UnitReport>>) -> Vec<An
                 *quality.rows_excluded.entry(ledger.clone()).or_default() += n;
             }
         }
-        out.push(AnnualReport {
+        out.push(SummaryReport {
             unit: current.unit.clone(),
             name: current.name.clone(),
             level: current.level.clone(),
@@ -171,7 +174,7 @@ pub fn fold(span: Span, by_period: &BTreeMap<Period, Vec<UnitReport>>) -> Vec<An
 }
 
 /// The events dated from `since` (an ISO date) on, by date and name.
-fn sorted(items: &[crate::model::EventItem], since: &str) -> Vec<crate::model::EventItem> {
+fn sorted(items: &[crate::figures::EventItem], since: &str) -> Vec<crate::figures::EventItem> {
     let mut v: Vec<_> = items
         .iter()
         .filter(|e| e.date.as_str() >= since)

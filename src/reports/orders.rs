@@ -3,7 +3,7 @@
 //! it (older data, 未填) come last, in a stable order.
 
 use crate::aggregate::bands::bands;
-use crate::model::Breakdown;
+use crate::figures::Breakdown;
 use crate::schema::{LedgerKey, Schema};
 
 /// Each breakdown's order, from the schema.

@@ -9,7 +9,7 @@ use crate::read::cell::format_number;
 use crate::schema::{Check, Field, FieldType, Ledger, Rule, Schema};
 use crate::wording::render_file;
 
-pub const REQUIREMENTS: &str = include_str!("../../templates/field_requirements.tera");
+pub const REQUIREMENTS: &str = include_str!("../../../templates/field_requirements.tera");
 
 #[derive(Debug, Serialize)]
 pub struct SheetView {

@@ -1,31 +1,8 @@
-//! The platform directory table (平台名录, the "1+4+N" table): centre |
-//! address | station | address | workroom | location | note, with the centre
-//! and each station merged down their rows, as in the seed document.
+//! The directory's rows from the registry: each station's workrooms under
+//! it, in the registry's order.
 
-use serde::Serialize;
-
+use super::model::{Directory, Row};
 use crate::registry::{Level, Registry};
-
-/// One row: a workroom with its station and centre, or a station without workrooms.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Row {
-    pub centre: String,
-    pub centre_address: String,
-    pub station: String,
-    pub station_address: String,
-    pub room: String,
-    pub room_location: String,
-    pub note: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Directory {
-    pub centre: String,
-    pub stations: usize,
-    pub rows: Vec<Row>,
-    /// (first row, number of rows) of each station's merged block.
-    pub station_blocks: Vec<(usize, usize)>,
-}
 
 impl Directory {
     pub fn build(registry: &Registry) -> Directory {

@@ -9,7 +9,7 @@
 use serde_json::json;
 
 use crate::error::Error;
-use crate::model::{Check, Found};
+use crate::figures::{Check, Found};
 use crate::registry::{Level, Registry, Unit};
 use crate::targets::Targets;
 use crate::wording::{Builtin, Texts};

@@ -6,24 +6,25 @@
 
 use serde_json::json;
 
+use super::model::SummaryReport;
 use crate::aggregate::bands::bands;
 use crate::error::Error;
-use crate::model::{AnnualReport, Breakdown, Figures};
+use crate::figures::{Breakdown, Figures};
 use crate::numbers;
+use crate::period::chinese_date;
 use crate::registry::Level;
-use crate::render::ledger_template::chinese_date;
-use crate::render::orders::{in_order, Orders};
-use crate::render::report_doc::{share_rows, Piece, ReportDoc, SimpleTable, Val};
+use crate::reports::doc::{share_rows, Piece, ReportDoc, SimpleTable, Val};
+use crate::reports::orders::{in_order, Orders};
 use crate::schema::{LedgerKey, Schema};
 use crate::wording::{Texts, WordingError};
 
-pub const WORDING: &str = include_str!("../../templates/annual.toml");
+pub const WORDING: &str = include_str!("../../../templates/annual.toml");
 
 /// Below these rates, closure is called out as a shortcoming.
 const PROBLEM_RATE_FLOOR: f64 = 0.8;
 const NEED_RATE_FLOOR: f64 = 0.7;
 
-pub struct Annual {
+pub struct SummaryWriter {
     texts: Texts,
     deadline_days: u32,
     /// Who is no deputy: the schema's marker, and a value left blank.
@@ -63,12 +64,12 @@ fn largest(
         .collect()
 }
 
-impl Annual {
+impl SummaryWriter {
     pub fn new(
         schema: &Schema,
         deadline_days: u32,
         page_numbers: Option<&str>,
-    ) -> Result<Annual, Error> {
+    ) -> Result<SummaryWriter, Error> {
         let texts = Texts::parse("templates/annual.toml", WORDING)?;
         let footer = crate::render::document::page_numbers(&texts, page_numbers)?;
         let level = &schema.ledger(LedgerKey::Achievements).fields[schema.roles.achievements.level];
@@ -87,7 +88,7 @@ impl Annual {
             }
             .into());
         }
-        Ok(Annual {
+        Ok(SummaryWriter {
             texts,
             deadline_days,
             not_deputies: [schema.roles.roster.no_deputy.clone(), bands().blank.clone()],
@@ -122,7 +123,7 @@ impl Annual {
     }
 
     /// The wording key for `r`: a half-year's own `half_<key>` if there is one.
-    fn key(&self, r: &AnnualReport, key: &str) -> String {
+    fn key(&self, r: &SummaryReport, key: &str) -> String {
         let half = format!("half_{key}");
         if r.half.is_some() && self.texts.has(&half) {
             half
@@ -132,7 +133,7 @@ impl Annual {
     }
 
     /// How the text names the span (`w`, `span`, `end_of`, `at_end`, `than`, `from`).
-    fn span_words(&self, r: &AnnualReport) -> Result<serde_json::Value, Error> {
+    fn span_words(&self, r: &SummaryReport) -> Result<serde_json::Value, Error> {
         let at = json!({ "year": r.year, "half": r.half });
         let mut words = at.clone();
         for key in ["w", "span", "end_of", "at_end", "than", "from"] {
@@ -141,14 +142,14 @@ impl Annual {
         Ok(words)
     }
 
-    pub fn file_stem(&self, r: &AnnualReport) -> Result<String, Error> {
+    pub fn file_stem(&self, r: &SummaryReport) -> Result<String, Error> {
         let mut vars = self.span_words(r)?;
         vars["name"] = json!(r.name);
         Ok(self.texts.render(&self.key(r, "file_stem"), &vars)?)
     }
 
     /// The numbers the narrative uses, by name (tests check them against the model).
-    pub fn vars(&self, r: &AnnualReport) -> Result<serde_json::Value, Error> {
+    pub fn vars(&self, r: &SummaryReport) -> Result<serde_json::Value, Error> {
         let y = &r.total;
         let t = &y.talents;
         let growth = r
@@ -235,7 +236,7 @@ impl Annual {
     }
 
     /// Shortcomings and suggestions the data calls for, as (shortcoming, suggestion).
-    pub fn findings(&self, r: &AnnualReport) -> Result<Vec<(String, String)>, Error> {
+    pub fn findings(&self, r: &SummaryReport) -> Result<Vec<(String, String)>, Error> {
         let y = &r.total;
         let words = self.span_words(r)?;
         let mut out = Vec::new();
@@ -251,7 +252,7 @@ impl Annual {
         // Half-way through the year, half of each annual target is due: of
         // a target of one (a report a year), no half can be.
         let first_half = r.half == Some(1);
-        let behind = |t: &&crate::model::Target| {
+        let behind = |t: &&crate::figures::Target| {
             if first_half {
                 t.target >= 2 && t.actual < t.target.div_ceil(2)
             } else {
@@ -319,7 +320,7 @@ impl Annual {
         Ok(out)
     }
 
-    pub fn build(&self, r: &AnnualReport) -> Result<ReportDoc, Error> {
+    pub fn build(&self, r: &SummaryReport) -> Result<ReportDoc, Error> {
         let mut vars = self.vars(r)?;
         vars["rooms"] = json!(r.reporting.due / r.quarters.len().max(1) as u64 - 1);
         let p = |key: &str| self.texts.render(&self.key(r, key), &vars);
@@ -385,7 +386,7 @@ impl Annual {
         })
     }
 
-    fn quarters_table(&self, r: &AnnualReport) -> Result<SimpleTable, Error> {
+    fn quarters_table(&self, r: &SummaryReport) -> Result<SimpleTable, Error> {
         let rows = r
             .quarters
             .iter()
@@ -413,7 +414,7 @@ impl Annual {
         })
     }
 
-    fn yoy_table(&self, r: &AnnualReport, before: &Figures) -> Result<SimpleTable, Error> {
+    fn yoy_table(&self, r: &SummaryReport, before: &Figures) -> Result<SimpleTable, Error> {
         let now = &r.total;
         type Get = fn(&Figures) -> u64;
         let items: [(&str, Get); 8] = [

@@ -7,13 +7,15 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use super::model::{MonthlyReport, MonthlyRow, MonthlyStation};
+use crate::aggregate::inputs::{Inputs, Known};
 use crate::aggregate::load::Rows;
-use crate::aggregate::report::{scope_units, targets, Inputs, Known};
 use crate::error::Error;
-use crate::model::{Figures, MonthlyReport, MonthlyRow, MonthlyStation};
+use crate::figures::Figures;
 use crate::period::{date_of, day, Month, Period};
 use crate::registry::{Level, Unit};
-use crate::status::accepted;
+use crate::reports::quarterly::build::{scope_units, targets};
+use crate::reports::status::accepted;
 
 /// Problems and needs open longer than this at the month's end are listed.
 const OPEN_TOO_LONG_DAYS: i32 = 30;

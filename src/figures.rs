@@ -1,15 +1,15 @@
-//! The report model: the numbers every renderer uses, one per unit and period.
-//! `jucai report … --format json` prints it. Nothing here identifies a talent
-//! beyond what a report may show (no ID numbers, no phones).
+//! The figures every report carries: counts, breakdowns and rates of a
+//! unit's talents, problems and needs, activities and achievements over a
+//! window, targets, the 六有 checks, data quality and the items a report
+//! lists. Numbers only; each report kind words them. Nothing here
+//! identifies a talent beyond what a report may show (no ID numbers, no
+//! phones).
 
 use std::collections::BTreeMap;
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 
-use chrono::NaiveDate;
 use serde::Serialize;
-
-use crate::period::Period;
 
 /// Counts by a category's values (e.g. 学历 → 大学本科 → 12), in the
 /// values' order, serialised as a map. A sorted list with shared value
@@ -273,7 +273,7 @@ pub struct Check {
     pub name: String,
     pub ok: bool,
     /// What was found, as numbers and names; the reports word it
-    /// (`aggregate::six_haves::evidence`, `templates/six_haves.toml`).
+    /// (`reports::six_haves::evidence`, `templates/six_haves.toml`).
     pub found: Found,
 }
 
@@ -310,22 +310,6 @@ pub enum Found {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Reporting {
-    /// Units in this scope (itself and below) that were due to report.
-    pub due: u64,
-    pub submitted: u64,
-    pub on_time: u64,
-    pub late: u64,
-    pub missing: Vec<String>,
-    /// Newest version still has errors.
-    pub returned: Vec<String>,
-    /// Units whose roster was carried forward from an earlier period.
-    pub carried_forward: Vec<String>,
-    /// Each unit's status, in tree order.
-    pub units: Vec<crate::status::UnitStatus>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Quality {
     /// Rows left out of the figures because they had errors, by ledger.
     pub rows_excluded: BTreeMap<String, u64>,
@@ -357,142 +341,6 @@ pub struct EventItem {
     pub detail: String,
     /// Participants (activities only).
     pub people: Option<i64>,
-}
-
-/// The report of one unit (with everything below it) for one period.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct UnitReport {
-    pub unit: String,
-    pub name: String,
-    pub level: String,
-    /// The level as the program knows it (centre, station, workroom).
-    pub level_kind: crate::registry::Level,
-    pub period: Period,
-    pub quarter: SharedFigures,
-    pub year_to_date: SharedFigures,
-    /// From the first day of the half-year (the year to date in the first
-    /// half): what a half-year summary counts.
-    pub half_to_date: SharedFigures,
-    /// The unit's own year to date, without the units below it.
-    pub own_year_to_date: SharedFigures,
-    /// The same figures for the previous quarter and the same quarter last
-    /// year, when the archive has them.
-    pub previous_quarter: Option<SharedFigures>,
-    pub previous_year: Option<SharedFigures>,
-    pub targets: Vec<Target>,
-    pub six_haves: Vec<Check>,
-    pub reporting: Reporting,
-    pub quality: Quality,
-    pub open_items: Vec<Shared<OpenItem>>,
-    /// The unit's own activities and achievements this year to date.
-    pub own_activities: Vec<EventItem>,
-    pub own_achievements: Vec<EventItem>,
-    /// The day the last workbook counted (of the unit and those below it)
-    /// was received: the date the figures were complete, which a report's
-    /// 落款 carries. None when nothing received has a date.
-    pub figures_complete: Option<NaiveDate>,
-}
-
-/// A year's reporting, summed over its quarters.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct YearReporting {
-    /// Quarterly workbooks due (units × quarters).
-    pub due: u64,
-    pub submitted: u64,
-    pub on_time: u64,
-    pub late: u64,
-    pub missing: u64,
-    /// Received but returned and not corrected (退回未改).
-    pub returned: u64,
-    /// Units that missed, were late with or did not correct a quarter, with the quarter.
-    pub irregular: Vec<String>,
-}
-
-/// The numbers of a summary over a year or a half-year (the annual research
-/// summary, the half-year work summary) for one unit with everything below it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AnnualReport {
-    pub unit: String,
-    pub name: String,
-    pub level: String,
-    pub level_kind: crate::registry::Level,
-    pub year: i32,
-    /// 1 or 2 for a half-year summary; none for the whole year.
-    pub half: Option<u8>,
-    /// The last quarter of the span in the archive: the figures are as of its end.
-    pub as_of: Period,
-    /// The span's figures: events dated in it, the roster at its end.
-    pub total: SharedFigures,
-    /// The same span of last year, as of the same quarter, when the archive has it.
-    pub previous_year: Option<SharedFigures>,
-    /// Each quarter's own figures, in order.
-    pub quarters: Vec<(Period, SharedFigures)>,
-    pub targets: Vec<Target>,
-    pub reporting: YearReporting,
-    pub quality: Quality,
-    /// The 六有 checks at the span's last quarter.
-    pub six_haves: Vec<Check>,
-    /// Quarters the unit itself reported on time.
-    pub own_on_time_quarters: u64,
-    /// The unit's own five-kind activities, research reports and activity types.
-    pub own_five_kinds: u64,
-    pub own_research_reports: u64,
-    pub own_activity_types: Vec<String>,
-    /// The unit's own submission status in each quarter.
-    pub own_quarters: Vec<(Period, crate::status::UnitStatus)>,
-    /// The unit's own activities and achievements of the span.
-    pub own_activities: Vec<EventItem>,
-    pub own_achievements: Vec<EventItem>,
-    /// The day the last workbook counted was received (see [`UnitReport`]).
-    pub figures_complete: Option<NaiveDate>,
-}
-
-/// One row of the monthly dispatch sheet: a unit with the units below it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MonthlyRow {
-    pub unit: String,
-    pub name: String,
-    pub level_kind: crate::registry::Level,
-    /// Activities held in the month, and from the year's start to the month's end.
-    pub activities: u64,
-    pub activities_year_to_date: u64,
-    /// The unit's own annual targets, counted to the month's end.
-    pub targets: Vec<Target>,
-    /// Problems and needs registered and closed in the month.
-    pub problems_new: u64,
-    pub problems_closed: u64,
-    pub needs_new: u64,
-    pub needs_closed: u64,
-    /// Problems and needs open at the month's end for more than 30 days.
-    pub open_over_30_days: u64,
-    /// Units (itself and below) with nothing received for the month's quarter.
-    pub not_sent: Vec<String>,
-}
-
-/// A station's row on the dispatch sheet and its workrooms' rows.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MonthlyStation {
-    /// The station with its workrooms: the total of `own` and `workrooms`.
-    pub station: MonthlyRow,
-    /// The station's own work (本站), without its workrooms.
-    pub own: MonthlyRow,
-    pub workrooms: Vec<MonthlyRow>,
-}
-
-/// The centre's monthly dispatch sheet (月调度表).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MonthlyReport {
-    pub month: crate::period::Month,
-    /// The quarter the month is in: the ledgers counted are its newest.
-    pub period: Period,
-    /// The day the newest ledger counted was received (what has arrived by
-    /// then is what the sheet shows), if any was.
-    pub received_until: Option<String>,
-    /// The centre with everything below it: the total of `centre_own` and the stations.
-    pub centre: MonthlyRow,
-    /// The centre's own work (中心本级).
-    pub centre_own: MonthlyRow,
-    pub stations: Vec<MonthlyStation>,
 }
 
 #[cfg(test)]

@@ -22,11 +22,11 @@ use crate::limits::Limits;
 use crate::period::Period;
 use crate::read::submission::{self, RawWorkbook};
 use crate::registry::{Level, Unit};
-use crate::render::ledger_content::{CellValue, Content, LedgerContent, Mark};
-use crate::render::ledger_template::{
+use crate::render::xlsx::{self, SheetError, Styles};
+use crate::reports::template::content::{CellValue, Content, LedgerContent, Mark};
+use crate::reports::template::workbook::{
     Frame, LedgerTemplates, COVER_FIRST_ROW, COVER_VALUE_COL, FIRST_DATA_ROW, HEADER_ROW,
 };
-use crate::render::xlsx::{self, SheetError, Styles};
 use crate::schema::Schema;
 use crate::validate::Checked;
 use crate::wording::Texts;

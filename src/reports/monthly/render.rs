@@ -4,13 +4,13 @@
 
 use serde_json::json;
 
+use super::model::{MonthlyReport, MonthlyRow};
 use crate::error::Error;
-use crate::model::{MonthlyReport, MonthlyRow};
-use crate::render::ledger_template::chinese_date;
-use crate::render::report_doc::{Piece, ReportDoc, SimpleTable, Val};
+use crate::period::chinese_date;
+use crate::reports::doc::{Piece, ReportDoc, SimpleTable, Val};
 use crate::wording::Texts;
 
-pub const WORDING: &str = include_str!("../../templates/monthly.toml");
+pub const WORDING: &str = include_str!("../../../templates/monthly.toml");
 
 /// Column widths: the unit, eight figures, the targets and who has not sent.
 const WIDTHS: [f32; 10] = [3.4, 1.0, 1.1, 3.8, 1.0, 1.0, 1.0, 1.0, 1.1, 2.2];
@@ -18,13 +18,13 @@ const WIDTHS: [f32; 10] = [3.4, 1.0, 1.1, 3.8, 1.0, 1.0, 1.0, 1.0, 1.1, 2.2];
 /// Where the targets stand in a row.
 const TARGETS_COLUMN: usize = 3;
 
-pub struct Monthly {
+pub struct MonthlyWriter {
     texts: Texts,
 }
 
-impl Monthly {
-    pub fn new() -> Result<Monthly, Error> {
-        Ok(Monthly {
+impl MonthlyWriter {
+    pub fn new() -> Result<MonthlyWriter, Error> {
+        Ok(MonthlyWriter {
             texts: Texts::parse("templates/monthly.toml", WORDING)?,
         })
     }

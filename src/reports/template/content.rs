@@ -1,6 +1,6 @@
 //! What a ledger workbook is filled with, in the template's layout: the
 //! values a unit typed (sample data, test fixtures), or the cells a unit
-//! sent with the marks of its feedback. [`crate::render::ledger_template`]
+//! sent with the marks of its feedback. [`crate::reports::template::workbook`]
 //! writes both; a blank template has no content.
 
 use std::collections::BTreeMap;

@@ -6,13 +6,13 @@ use chrono::NaiveDateTime;
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 use serde_json::json;
 
+use super::model::{Chase, StatusReport, Timeliness, UnitStatus, Validation};
 use crate::error::Error;
-use crate::render::ledger_template::chinese_date;
+use crate::period::chinese_date;
 use crate::render::xlsx::{self, SheetError, Styles};
-use crate::status::{Chase, StatusReport, Timeliness, UnitStatus, Validation};
 use crate::wording::{Texts, WordingError};
 
-pub const WORDING: &str = include_str!("../../templates/status.toml");
+pub const WORDING: &str = include_str!("../../../templates/status.toml");
 
 pub struct StatusWriter {
     texts: Texts,

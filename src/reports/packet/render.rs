@@ -1,4 +1,4 @@
-//! Annual assessment packets (年度考核材料): per station a PDF with the score
+//! SummaryWriter assessment packets (年度考核材料): per station a PDF with the score
 //! sheet, 六有 checklist, quarterly submission record, activities, research
 //! reports, problem and need closure, grade and signature lines; one combined
 //! PDF with a cover, a table of contents with page numbers, page numbers
@@ -11,25 +11,26 @@ use rayon::prelude::*;
 use rust_xlsxwriter::Workbook;
 use serde_json::json;
 
-use crate::assess::{basis_words, ranking_words, Assessment, Ranked};
+use super::model::{Assessment, Ranked};
+use super::words::{basis_words, ranking_words};
 use crate::error::Error;
-use crate::model::AnnualReport;
 use crate::numbers;
 use crate::output::write_atomic;
+use crate::period::chinese_date;
 use crate::render::docx;
-use crate::render::ledger_template::chinese_date;
-use crate::render::orders::{in_order, Orders};
 use crate::render::pdf::{self, Align, Block, Cell, Document, Style, Table};
-use crate::render::status_xlsx::StatusWriter;
 use crate::render::xlsx::{self, Styles};
+use crate::reports::orders::{in_order, Orders};
+use crate::reports::status::render::StatusWriter;
+use crate::reports::summary::SummaryReport;
 use crate::wording::Texts;
 
-pub const WORDING: &str = include_str!("../../templates/packet.toml");
+pub const WORDING: &str = include_str!("../../../templates/packet.toml");
 
 /// How many workrooms are recommended.
 pub const RECOMMENDED: usize = 3;
 
-pub struct Packets {
+pub struct PacketWriter {
     texts: Texts,
     status: StatusWriter,
     orders: Orders,
@@ -51,14 +52,14 @@ fn table(headers: &[String], widths: &[f32], align: &[Align], rows: Vec<Vec<Stri
 
 use Align::{Center as C, Left as L, Right as R};
 
-impl Packets {
+impl PacketWriter {
     pub fn new(
         schema: &crate::schema::Schema,
         page_numbers: Option<&str>,
-    ) -> Result<Packets, Error> {
+    ) -> Result<PacketWriter, Error> {
         let texts = Texts::parse("templates/packet.toml", WORDING)?;
         let footer = crate::render::document::page_numbers(&texts, page_numbers)?;
-        Ok(Packets {
+        Ok(PacketWriter {
             texts,
             status: StatusWriter::new()?,
             orders: Orders::new(schema),
@@ -74,7 +75,7 @@ impl Packets {
     pub fn station_blocks(
         &self,
         centre: &str,
-        r: &AnnualReport,
+        r: &SummaryReport,
         a: &Assessment,
     ) -> Result<Vec<Block>, Error> {
         let vars = json!({ "name": r.name, "year": r.year, "centre": centre });
@@ -123,7 +124,7 @@ impl Packets {
     }
 
     /// The 六有 checklist.
-    fn six_blocks(&self, r: &AnnualReport) -> Result<Vec<Block>, Error> {
+    fn six_blocks(&self, r: &SummaryReport) -> Result<Vec<Block>, Error> {
         let mut b = vec![Block::Heading(self.t("h_six")?)];
         let six = r
             .six_haves
@@ -132,7 +133,7 @@ impl Packets {
                 Ok(vec![
                     c.name.clone(),
                     self.t(if c.ok { "ok" } else { "not_ok" })?,
-                    crate::aggregate::six_haves::evidence(c)?,
+                    crate::reports::six_haves::evidence(c)?,
                 ])
             })
             .collect::<Result<_, Error>>()?;
@@ -146,7 +147,7 @@ impl Packets {
     }
 
     /// The quarterly submission record.
-    fn quarter_blocks(&self, r: &AnnualReport) -> Result<Vec<Block>, Error> {
+    fn quarter_blocks(&self, r: &SummaryReport) -> Result<Vec<Block>, Error> {
         let mut b = vec![Block::Heading(self.t("h_quarters")?)];
         let quarters = r
             .own_quarters
@@ -170,7 +171,7 @@ impl Packets {
     }
 
     /// The activities: counts by type, then the station's own list.
-    fn activity_blocks(&self, r: &AnnualReport) -> Result<Vec<Block>, Error> {
+    fn activity_blocks(&self, r: &SummaryReport) -> Result<Vec<Block>, Error> {
         let y = &r.total;
         let mut b = vec![Block::Heading(self.t("h_activities")?)];
         b.push(Block::Paragraph(self.texts.render(
@@ -217,7 +218,7 @@ impl Packets {
     }
 
     /// The research reports and other achievements.
-    fn result_blocks(&self, r: &AnnualReport) -> Result<Vec<Block>, Error> {
+    fn result_blocks(&self, r: &SummaryReport) -> Result<Vec<Block>, Error> {
         let y = &r.total;
         let mut b = vec![Block::Heading(self.t("h_results")?)];
         b.push(Block::Paragraph(self.texts.render(
@@ -250,7 +251,7 @@ impl Packets {
     }
 
     /// Problem and need closure.
-    fn case_blocks(&self, r: &AnnualReport) -> Result<Vec<Block>, Error> {
+    fn case_blocks(&self, r: &SummaryReport) -> Result<Vec<Block>, Error> {
         let y = &r.total;
         Ok(vec![
             Block::Heading(self.t("h_cases")?),
@@ -334,14 +335,14 @@ impl Packets {
         &self,
         centre: &str,
         year: i32,
-        stations: &[(&AnnualReport, Assessment)],
+        stations: &[(&SummaryReport, Assessment)],
         ranked: &[Ranked],
         dir: &Path,
     ) -> Result<Vec<PathBuf>, Error> {
         // Dated when the figures were complete: the last ledger counted was
         // received in January for a year's packet, not on 31 December.
         let year_end = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
-        let dated = |r: &AnnualReport| r.figures_complete.unwrap_or(year_end);
+        let dated = |r: &SummaryReport| r.figures_complete.unwrap_or(year_end);
         let date = stations
             .iter()
             .map(|(r, _)| dated(r))
@@ -456,11 +457,11 @@ struct ScoreWords {
     demo_headers: Vec<String>,
 }
 
-impl Packets {
+impl PacketWriter {
     fn score_words(
         &self,
         vars: &serde_json::Value,
-        stations: &[(&AnnualReport, Assessment)],
+        stations: &[(&SummaryReport, Assessment)],
         ranked: &[Ranked],
     ) -> Result<ScoreWords, Error> {
         let items = stations
@@ -509,7 +510,7 @@ impl Packets {
 /// 考核评分表: stations × items, then the evidence, then the ranking.
 fn score_book(
     year: i32,
-    stations: &[(&AnnualReport, Assessment)],
+    stations: &[(&SummaryReport, Assessment)],
     ranked: &[Ranked],
     words: &ScoreWords,
 ) -> Result<Workbook, rust_xlsxwriter::XlsxError> {

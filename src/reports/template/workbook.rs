@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
+use crate::period::chinese_date;
 use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Format, Formula,
     Note, Workbook, Worksheet, XlsxError,
@@ -17,14 +17,14 @@ use serde_json::json;
 use crate::error::Error;
 use crate::period::Period;
 use crate::registry::Unit;
-use crate::render::field_view::{self, FieldView, SheetView};
-use crate::render::ledger_content::{CellValue, Content, Filled, LedgerContent, Mark};
 use crate::render::xlsx::{self, SheetError, Styles};
+use crate::reports::template::content::{CellValue, Content, Filled, LedgerContent, Mark};
+use crate::reports::template::field_view::{self, FieldView, SheetView};
 use crate::schema::{CoverKey, Field, FieldType, Ledger, LedgerKey, Schema};
 use crate::wording::{render_file, Texts};
 
-pub const WORDING: &str = include_str!("../../templates/ledger_workbook.toml");
-pub const INSTRUCTIONS: &str = include_str!("../../templates/instructions.tera");
+pub const WORDING: &str = include_str!("../../../templates/ledger_workbook.toml");
+pub const INSTRUCTIONS: &str = include_str!("../../../templates/instructions.tera");
 
 /// Sheet row of a ledger's title, header and first data row (0-based).
 pub const TITLE_ROW: u32 = 0;
@@ -462,10 +462,6 @@ fn truncate(s: &str, max_utf16: usize) -> String {
         out.push(c);
     }
     out
-}
-
-pub fn chinese_date(d: NaiveDate) -> String {
-    d.format("%Y年%-m月%-d日").to_string()
 }
 
 /// Marked cells of one sheet.

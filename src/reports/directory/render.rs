@@ -5,14 +5,14 @@ use std::path::{Path, PathBuf};
 use rust_xlsxwriter::{Workbook, XlsxError};
 use serde_json::json;
 
-use crate::directory::Directory;
+use super::model::Directory;
 use crate::error::Error;
 use crate::output::write_atomic;
 use crate::render::pdf::{self, Align, Block, Cell, Document, Style, Table};
 use crate::render::xlsx::{self, Styles};
 use crate::wording::Texts;
 
-pub const WORDING: &str = include_str!("../../templates/directory.toml");
+pub const WORDING: &str = include_str!("../../../templates/directory.toml");
 
 const WIDTHS: [f64; 7] = [18.0, 24.0, 18.0, 24.0, 32.0, 32.0, 8.0];
 

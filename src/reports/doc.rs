@@ -11,7 +11,7 @@ use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, XlsxError};
 use crate::error::Error;
 use crate::numbers;
 use crate::output::{safe_sheet_name, write_atomic};
-use crate::render::ledger_template::chinese_date;
+use crate::period::chinese_date;
 use crate::render::pdf::{self, Align, BarChart, Block, Cell, Document, Style, Table};
 use crate::render::xlsx::{self, Styles};
 
@@ -361,8 +361,8 @@ fn table_sheet(
 
 /// Rows of a breakdown table: value, count, share of `total`, in `order`
 /// (values not in it last, in their own order).
-pub fn share_rows(b: &crate::model::Breakdown, total: u64, order: &[String]) -> Vec<Vec<Val>> {
-    crate::render::orders::in_order(b, order)
+pub fn share_rows(b: &crate::figures::Breakdown, total: u64, order: &[String]) -> Vec<Vec<Val>> {
+    crate::reports::orders::in_order(b, order)
         .into_iter()
         .map(|(k, n)| {
             let share = if total > 0 {

@@ -1,0 +1,10 @@
+//! The platform directory table (平台名录表, the 1+4+N table): `model` holds
+//! its rows and merged blocks, `build` makes them from the registry,
+//! `render` writes PDF and XLSX (`templates/directory.toml`).
+
+pub mod build;
+pub mod model;
+pub mod render;
+
+pub use model::{Directory, Row};
+pub use render::DirectoryWriter;

@@ -1,0 +1,13 @@
+//! The submission status of a period (报送情况): `model` holds each unit's
+//! status, `build` reads it from the archive's receptions, `render` writes
+//! the status workbook (`templates/status.toml`).
+
+pub mod build;
+pub mod model;
+pub mod render;
+
+pub use build::accepted;
+pub use model::{
+    Chase, Group, Quarantined, StatusReport, Timeliness, Totals, UnitStatus, Validation,
+};
+pub use render::StatusWriter;
