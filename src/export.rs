@@ -36,7 +36,7 @@ use crate::reports::quarterly::build;
 use crate::schema::{FieldType, LedgerKey, Schema};
 
 /// What an export needs besides the aggregation's inputs.
-pub struct Export<'a> {
+pub(crate) struct Export<'a> {
     pub inputs: Inputs<'a>,
     /// The province's key for `talent_key` (never written anywhere).
     pub secret: Option<&'a [u8]>,
@@ -44,7 +44,7 @@ pub struct Export<'a> {
 
 impl Export<'_> {
     /// Export `periods` into `out`; returns the files written.
-    pub fn write(&self, periods: &[Period], out: &Path) -> Result<Vec<PathBuf>, Error> {
+    pub(crate) fn write(&self, periods: &[Period], out: &Path) -> Result<Vec<PathBuf>, Error> {
         let district = self.district()?;
         let mut written = vec![self.units(out, &district)?];
         for &p in periods {

@@ -7,7 +7,7 @@ use walkdir::WalkDir;
 /// Files named directly, and every file under folders (recursively), sorted so
 /// runs are repeatable. Inside folders, hidden files and Office lock files
 /// (`~$…`) are skipped; a file named directly is always taken.
-pub fn collect(paths: &[PathBuf]) -> Vec<PathBuf> {
+pub(crate) fn collect(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for path in paths {
         if path.is_dir() {

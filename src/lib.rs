@@ -45,6 +45,8 @@
 //! text        normalising what people type
 //! ```
 
+#![warn(unreachable_pub)]
+
 pub mod aggregate;
 pub mod archive;
 pub mod cli;
@@ -53,16 +55,16 @@ pub mod config;
 pub mod diagnostic;
 pub mod docs;
 pub mod error;
-pub mod export;
+pub(crate) mod export;
 pub mod figures;
 pub mod hash;
-pub mod inputs;
+pub(crate) mod inputs;
 pub mod intake;
 pub mod limits;
-pub mod mail;
+pub(crate) mod mail;
 pub mod memory;
 pub mod numbers;
-pub mod output;
+pub(crate) mod output;
 pub mod period;
 pub mod pipeline;
 pub mod read;
@@ -71,9 +73,9 @@ pub mod render;
 pub mod reports;
 pub mod sample;
 pub mod schema;
-pub mod sqlite;
+pub(crate) mod sqlite;
 pub mod targets;
-pub mod text;
+pub(crate) mod text;
 pub mod validate;
-pub mod web;
-pub mod wording;
+pub(crate) mod web;
+pub(crate) mod wording;

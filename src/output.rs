@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::error::Error;
 
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -35,7 +35,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 /// A file name made from user text (a unit name, an attachment name): path
 /// separators, characters Windows forbids and control characters become `_`,
 /// and the result is never empty, `.` or `..`.
-pub fn safe_file_name(name: &str) -> String {
+pub(crate) fn safe_file_name(name: &str) -> String {
     let cleaned: String = name
         .chars()
         .map(|c| {
@@ -93,7 +93,7 @@ fn shorten(name: &str, max: usize) -> String {
 
 /// Remove temporary files an interrupted run left behind (`.jucai-*.part`,
 /// see [`write_atomic`]) under `dir`. Returns how many.
-pub fn remove_stale_parts(dir: &Path) -> usize {
+pub(crate) fn remove_stale_parts(dir: &Path) -> usize {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
@@ -108,7 +108,7 @@ pub fn remove_stale_parts(dir: &Path) -> usize {
 
 /// A valid Excel sheet name from any text: at most 31 characters, none of
 /// `[]:*?/\`.
-pub fn safe_sheet_name(name: &str) -> String {
+pub(crate) fn safe_sheet_name(name: &str) -> String {
     let cleaned: String = name
         .chars()
         .map(|c| {

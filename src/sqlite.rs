@@ -10,7 +10,7 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 /// Open (or create) the database at `path` for reading and writing.
-pub fn open(path: &Path) -> rusqlite::Result<Connection> {
+pub(crate) fn open(path: &Path) -> rusqlite::Result<Connection> {
     let conn = Connection::open(path)?;
     conn.busy_timeout(Duration::from_secs(120))?;
     set_wal(&conn)?;

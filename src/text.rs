@@ -22,7 +22,7 @@ fn nfkc(s: &str) -> Cow<'_, str> {
 
 /// NFKC-normalise and trim. Used for values: full-width digits become ASCII,
 /// `（` becomes `(`, the ideographic space becomes a space.
-pub fn half_width(s: &str) -> String {
+pub(crate) fn half_width(s: &str) -> String {
     nfkc(s).trim().to_string()
 }
 
@@ -35,18 +35,18 @@ fn plain(s: &str) -> bool {
 }
 
 /// Whether `s` is its own [`match_key`] (the common case for typed values).
-pub fn is_match_key(s: &str) -> bool {
+pub(crate) fn is_match_key(s: &str) -> bool {
     plain(s) && !s.chars().any(|c| c.is_whitespace() || c == '*')
 }
 
 /// The key two headers (or enum values, or sheet names) are compared by.
-pub fn match_key(s: &str) -> String {
+pub(crate) fn match_key(s: &str) -> String {
     match_key_of(s).into_owned()
 }
 
 /// [`match_key`], borrowed when `s` is already its own key (scanning many
 /// cells for a few labels copies none of them).
-pub fn match_key_of(s: &str) -> Cow<'_, str> {
+pub(crate) fn match_key_of(s: &str) -> Cow<'_, str> {
     if is_match_key(s) {
         return Cow::Borrowed(s);
     }
@@ -59,7 +59,7 @@ pub fn match_key_of(s: &str) -> Cow<'_, str> {
 }
 
 /// The key a sheet name is matched by: like [`match_key`], without a trailing `台账`.
-pub fn sheet_key(s: &str) -> String {
+pub(crate) fn sheet_key(s: &str) -> String {
     let key = match_key(s);
     match key.strip_suffix("台账") {
         Some(stem) if !stem.is_empty() => stem.to_string(),
@@ -68,7 +68,7 @@ pub fn sheet_key(s: &str) -> String {
 }
 
 /// Width of a string in Excel column units: a CJK character counts as two.
-pub fn display_width(s: &str) -> usize {
+pub(crate) fn display_width(s: &str) -> usize {
     s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
 

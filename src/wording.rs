@@ -40,7 +40,7 @@ pub enum WordingError {
 }
 
 /// A set of short tera templates and lists loaded from one TOML table.
-pub struct Texts {
+pub(crate) struct Texts {
     origin: &'static str,
     tera: tera::Tera,
     lists: HashMap<String, Vec<String>>,
@@ -49,7 +49,7 @@ pub struct Texts {
 impl Texts {
     /// Parse `source` (a TOML table of strings and arrays of strings); `origin`
     /// names it in errors.
-    pub fn parse(origin: &'static str, source: &str) -> Result<Texts, WordingError> {
+    pub(crate) fn parse(origin: &'static str, source: &str) -> Result<Texts, WordingError> {
         let table: toml::Table = toml::from_str(source).map_err(|source| WordingError::Toml {
             origin: origin.to_string(),
             source,
@@ -88,18 +88,18 @@ impl Texts {
     }
 
     /// Render the text `key` with `data` (any serialisable map).
-    pub fn render(&self, key: &str, data: &impl Serialize) -> Result<String, WordingError> {
+    pub(crate) fn render(&self, key: &str, data: &impl Serialize) -> Result<String, WordingError> {
         let ctx = tera::Context::from_serialize(data).map_err(|e| self.fail(key, e))?;
         self.tera.render(key, &ctx).map_err(|e| self.fail(key, e))
     }
 
     /// Whether the wording file has the text or list `key` (for optional ones).
-    pub fn has(&self, key: &str) -> bool {
+    pub(crate) fn has(&self, key: &str) -> bool {
         self.lists.contains_key(key) || self.tera.get_template_names().any(|name| name == key)
     }
 
     /// A list: table headers, values the wording names.
-    pub fn list(&self, key: &str) -> Result<Vec<String>, WordingError> {
+    pub(crate) fn list(&self, key: &str) -> Result<Vec<String>, WordingError> {
         self.lists
             .get(key)
             .cloned()
@@ -110,7 +110,7 @@ impl Texts {
     }
 
     /// A list of exactly `N` items (the columns a writer lays out).
-    pub fn list_of<const N: usize>(&self, key: &str) -> Result<[String; N], WordingError> {
+    pub(crate) fn list_of<const N: usize>(&self, key: &str) -> Result<[String; N], WordingError> {
         <[String; N]>::try_from(self.list(key)?).map_err(|_| WordingError::ListLength {
             origin: self.origin.to_string(),
             key: key.to_string(),
@@ -119,7 +119,7 @@ impl Texts {
     }
 
     /// Render a text that takes no data.
-    pub fn plain(&self, key: &str) -> Result<String, WordingError> {
+    pub(crate) fn plain(&self, key: &str) -> Result<String, WordingError> {
         self.render(key, &serde_json::json!({}))
     }
 
@@ -133,14 +133,14 @@ impl Texts {
 
 /// A wording file built into the binary, parsed once on first use. The
 /// built-in files are checked by `every_wording_file_parses`.
-pub struct Builtin {
+pub(crate) struct Builtin {
     origin: &'static str,
     source: &'static str,
     texts: OnceLock<Texts>,
 }
 
 impl Builtin {
-    pub const fn new(origin: &'static str, source: &'static str) -> Builtin {
+    pub(crate) const fn new(origin: &'static str, source: &'static str) -> Builtin {
         Builtin {
             origin,
             source,
@@ -148,7 +148,7 @@ impl Builtin {
         }
     }
 
-    pub fn get(&self) -> &Texts {
+    pub(crate) fn get(&self) -> &Texts {
         self.texts.get_or_init(|| {
             Texts::parse(self.origin, self.source)
                 .unwrap_or_else(|e| panic!("built-in wording does not parse: {e}"))
@@ -157,7 +157,7 @@ impl Builtin {
 }
 
 /// Render a whole tera template file.
-pub fn render_file(
+pub(crate) fn render_file(
     origin: &'static str,
     source: &str,
     data: &impl Serialize,

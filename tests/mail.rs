@@ -14,7 +14,7 @@ use crate::common::{root, sample_platform};
 
 /// `jucai.toml` for a test folder: the sample registry, the archive and
 /// outputs inside `dir`, and `[mail]` with the given servers.
-fn config(dir: &Path, imap: Option<&str>, smtp: Option<&str>, extra: &str) {
+pub(crate) fn config(dir: &Path, imap: Option<&str>, smtp: Option<&str>, extra: &str) {
     let mut mail = format!(
         "[mail]\nuser = \"{USER}\"\npassword_env = \"JUCAI_MAIL_PASSWORD\"\n\
          from = \"东胜区民政人才工作中心 <rencai@dsmz.example.cn>\"\n{extra}\n"
@@ -33,7 +33,7 @@ fn config(dir: &Path, imap: Option<&str>, smtp: Option<&str>, extra: &str) {
 }
 
 /// Run jucai in `dir` with the mailbox password in its environment.
-fn jucai(dir: &Path, args: &[&str]) -> Output {
+pub(crate) fn jucai(dir: &Path, args: &[&str]) -> Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_jucai"))
         .current_dir(dir)
         .args(args)
@@ -42,7 +42,7 @@ fn jucai(dir: &Path, args: &[&str]) -> Output {
         .expect("jucai runs")
 }
 
-fn ok(out: &Output) -> String {
+pub(crate) fn ok(out: &Output) -> String {
     assert!(
         out.status.success(),
         "jucai failed: {}\n{}",
@@ -53,7 +53,7 @@ fn ok(out: &Output) -> String {
 }
 
 /// The sample's messages for one period.
-fn sample_mail(period: &str) -> Vec<PathBuf> {
+pub(crate) fn sample_mail(period: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("sample-input/inbox").join(period))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -87,7 +87,7 @@ fn appended(json: &str) -> Vec<Appended> {
         .collect()
 }
 
-fn paths(files: &[PathBuf]) -> Vec<&str> {
+pub(crate) fn paths(files: &[PathBuf]) -> Vec<&str> {
     files.iter().map(|p| p.to_str().unwrap()).collect()
 }
 
@@ -134,7 +134,7 @@ fn assert_no_password_under(dir: &Path) {
     }
 }
 
-fn assert_no_password_in(out: &Output) {
+pub(crate) fn assert_no_password_in(out: &Output) {
     for stream in [&out.stdout, &out.stderr] {
         assert!(!String::from_utf8_lossy(stream).contains(PASSWORD));
     }
@@ -348,7 +348,7 @@ fn a_wrong_password_is_a_login_error_that_does_not_show_the_password() {
 
 /// The sample's 2023Q2 and 2023Q3 mail without two units' 2023Q3 messages,
 /// and a later 2023Q3 version of 罕台镇's with an error in it.
-fn notify_inbox(dir: &Path) {
+pub(crate) fn notify_inbox(dir: &Path) {
     let inbox = dir.join("inbox");
     std::fs::create_dir_all(&inbox).unwrap();
     for period in ["2023Q2", "2023Q3"] {

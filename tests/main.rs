@@ -24,6 +24,7 @@ mod intake;
 mod layers;
 mod libreoffice_fixtures;
 mod mail;
+mod mail_providers;
 mod monthly;
 mod pdf;
 mod quarterly;

@@ -6,11 +6,11 @@ use std::sync::OnceLock;
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
-pub const WORDING: &str = include_str!("../../templates/figures.toml");
+pub(crate) const WORDING: &str = include_str!("../../templates/figures.toml");
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Bands {
+pub(crate) struct Bands {
     /// The age band of someone whose birth date is not known.
     pub age_unknown: String,
     /// A breakdown's key for a value left blank.
@@ -27,14 +27,14 @@ struct AgeBand {
 }
 
 /// The built-in bands, parsed once (checked by `builtin_bands_cover_every_age`).
-pub fn bands() -> &'static Bands {
+pub(crate) fn bands() -> &'static Bands {
     static BANDS: OnceLock<Bands> = OnceLock::new();
     BANDS.get_or_init(|| toml::from_str(WORDING).expect("templates/figures.toml is valid"))
 }
 
 impl Bands {
     /// The age band of someone born on `birth`, at `end`.
-    pub fn age_band(&self, birth: NaiveDate, end: NaiveDate) -> &str {
+    pub(crate) fn age_band(&self, birth: NaiveDate, end: NaiveDate) -> &str {
         let mut age = end.year() - birth.year();
         if (end.month(), end.day()) < (birth.month(), birth.day()) {
             age -= 1;
@@ -46,7 +46,7 @@ impl Bands {
     }
 
     /// Every band's name, youngest first (the order reports list them in).
-    pub fn age_names(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn age_names(&self) -> impl Iterator<Item = &str> {
         self.age_bands.iter().map(|b| b.name.as_str())
     }
 }

@@ -243,7 +243,7 @@ mod columns {
             .fill_null(lit(false))
     }
 
-    pub fn talents(schema: &Schema) -> Vec<Expr> {
+    pub(super) fn talents(schema: &Schema) -> Vec<Expr> {
         let r = &schema.roles.roster;
         let k = LedgerKey::Roster;
         let qualification = field(schema, k, r.qualification).cast(DataType::String);
@@ -276,7 +276,7 @@ mod columns {
         ]
     }
 
-    pub fn cases(schema: &Schema, k: LedgerKey) -> Vec<Expr> {
+    pub(super) fn cases(schema: &Schema, k: LedgerKey) -> Vec<Expr> {
         let r = if k == LedgerKey::Problems {
             &schema.roles.problems
         } else {
@@ -301,7 +301,7 @@ mod columns {
         ]
     }
 
-    pub fn activities(schema: &Schema) -> Vec<Expr> {
+    pub(super) fn activities(schema: &Schema) -> Vec<Expr> {
         let r = &schema.roles.activities;
         let k = LedgerKey::Activities;
         let number = |i: usize, t: DataType, name: &str| {
@@ -323,7 +323,7 @@ mod columns {
         ]
     }
 
-    pub fn achievements(schema: &Schema) -> Vec<Expr> {
+    pub(super) fn achievements(schema: &Schema) -> Vec<Expr> {
         let r = &schema.roles.achievements;
         let k = LedgerKey::Achievements;
         vec![

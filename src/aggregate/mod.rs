@@ -6,7 +6,7 @@
 //! scope) → [`crate::figures::Figures`]. The report kinds
 //! (`crate::reports`) build their models from these.
 
-pub mod bands;
+pub(crate) mod bands;
 pub mod frames;
 pub mod inputs;
 pub mod load;

@@ -24,10 +24,10 @@ use crate::schema::{FieldType, Ledger, LedgerKey, Schema};
 use crate::validate::{Checked, LedgerRecords, ValidRow};
 
 /// Columns every extract has besides the schema's fields.
-pub const HASH: &str = "_hash";
-pub const BATCH: &str = "_batch";
-pub const ROW: &str = "_row";
-pub const ID: &str = "_id";
+pub(crate) const HASH: &str = "_hash";
+pub(crate) const BATCH: &str = "_batch";
+pub(crate) const ROW: &str = "_row";
+pub(crate) const ID: &str = "_id";
 
 /// What validating one workbook gave, as the index keeps it.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,7 +58,7 @@ impl Extract {
 }
 
 /// Extracts waiting to be written, and where they go.
-pub struct Batch {
+pub(crate) struct Batch {
     dir: PathBuf,
     fingerprint: String,
     waiting: Vec<Extract>,
@@ -70,10 +70,10 @@ pub struct Batch {
 /// intake's peak on the province bench (637 MB); at 50,000 the peak was
 /// 290-320 MB in the same time, and the models read five times as many
 /// files as fast (BENCHMARKS.md).
-pub const ROWS_PER_BATCH: usize = 50_000;
+pub(crate) const ROWS_PER_BATCH: usize = 50_000;
 
 impl Batch {
-    pub fn new(archive: &Path, fingerprint: &str) -> Batch {
+    pub(crate) fn new(archive: &Path, fingerprint: &str) -> Batch {
         Batch {
             dir: archive.join("extracts"),
             fingerprint: fingerprint.to_string(),
@@ -84,7 +84,7 @@ impl Batch {
     }
 
     /// Add a workbook's records (once per content hash).
-    pub fn add(&mut self, extract: Extract) {
+    pub(crate) fn add(&mut self, extract: Extract) {
         if !self.hashes.insert(extract.hash.clone()) {
             return;
         }
@@ -97,17 +97,13 @@ impl Batch {
         self.waiting.push(extract);
     }
 
-    pub fn is_full(&self) -> bool {
+    pub(crate) fn is_full(&self) -> bool {
         self.rows >= ROWS_PER_BATCH
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.waiting.is_empty()
     }
 
     /// Write the waiting extracts, one file per ledger, and return what the
     /// index is to record of each workbook.
-    pub fn write(&mut self, schema: &Schema) -> Result<Vec<Validation>, Error> {
+    pub(crate) fn write(&mut self, schema: &Schema) -> Result<Vec<Validation>, Error> {
         if self.waiting.is_empty() {
             return Ok(Vec::new());
         }
@@ -139,7 +135,7 @@ fn batch_name(fingerprint: &str, extracts: &[Extract]) -> String {
     format!("{head}-{}", body.get(..16).unwrap_or(&body))
 }
 
-pub fn file_name(batch: &str, ledger: LedgerKey) -> String {
+pub(crate) fn file_name(batch: &str, ledger: LedgerKey) -> String {
     format!("{batch}.{}.parquet", ledger.as_str())
 }
 
@@ -248,7 +244,7 @@ fn field_column<'v>(
 }
 
 /// Write a frame as Parquet, atomically (temporary file, then rename).
-pub fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<(), Error> {
+pub(crate) fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<(), Error> {
     let mut bytes = Vec::new();
     ParquetWriter::new(&mut bytes)
         .with_compression(ParquetCompression::Zstd(None))
@@ -258,7 +254,7 @@ pub fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<(), Error> {
 }
 
 /// The extract files of `batches` for one ledger, as one lazy scan.
-pub fn scan(
+pub(crate) fn scan(
     archive: &Path,
     ledger: LedgerKey,
     batches: &[String],

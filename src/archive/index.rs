@@ -24,7 +24,7 @@ use crate::period::Period;
 pub const SCHEMA_VERSION: i32 = 4;
 
 /// File name of the index in an archive folder.
-pub const FILE: &str = "index.sqlite";
+pub(super) const FILE: &str = "index.sqlite";
 
 const CREATE: &str = "
 CREATE TABLE objects (
@@ -99,14 +99,14 @@ CREATE INDEX notices_by_submission ON notices(unit, period);
 // Version 4 added the web desk's accounts and sessions, which the desk's
 // own store (`web::store`) creates in this file: nothing of the archive's.
 
-pub struct Index {
+pub(super) struct Index {
     path: PathBuf,
     conn: Connection,
 }
 
 impl Index {
     /// Open (or create) the index of the archive in `dir`.
-    pub fn open(dir: &Path) -> Result<Index, Error> {
+    pub(super) fn open(dir: &Path) -> Result<Index, Error> {
         let path = dir.join(FILE);
         let conn = crate::sqlite::open(&path).map_err(|e| Error::index(&path, e))?;
         let mut index = Index { path, conn };
@@ -119,7 +119,7 @@ impl Index {
     /// read-only mount, a restored backup) SQLite cannot keep the shared
     /// memory a WAL reader uses, so the file is read as immutable there.
     /// `None` when the archive has no index yet (nothing was received).
-    pub fn open_read(dir: &Path) -> Result<Option<Index>, Error> {
+    pub(super) fn open_read(dir: &Path) -> Result<Option<Index>, Error> {
         let path = dir.join(FILE);
         if !path.is_file() {
             return Ok(None);
@@ -210,7 +210,7 @@ impl Index {
     /// Record receptions in one transaction, in order. Each comes back with
     /// its number, or `None` when its key was recorded already (by an
     /// earlier run, or another process just now).
-    pub fn insert(
+    pub(super) fn insert(
         &mut self,
         records: Vec<Record>,
         messages: &[TakenMessage],
@@ -255,7 +255,7 @@ impl Index {
     }
 
     /// The UIDs of `mailbox` taken in under `uidvalidity`.
-    pub fn taken(&self, mailbox: &str, uidvalidity: u32) -> Result<HashSet<u32>, Error> {
+    pub(super) fn taken(&self, mailbox: &str, uidvalidity: u32) -> Result<HashSet<u32>, Error> {
         let mut stmt = self
             .conn
             .prepare("SELECT uid FROM mail_messages WHERE mailbox = ?1 AND uidvalidity = ?2")
@@ -272,7 +272,7 @@ impl Index {
 
     /// Record a notice sent (or tried); `hash` names the message as sent,
     /// stored in the archive's objects beforehand.
-    pub fn insert_notice(&mut self, n: &Notice, size: u64) -> Result<(), Error> {
+    pub(super) fn insert_notice(&mut self, n: &Notice, size: u64) -> Result<(), Error> {
         let (tx, fail) = self.begin()?;
         tx.execute(INSERT_OBJECT, params![n.hash, size as i64])
             .map_err(fail)?;
@@ -297,7 +297,7 @@ impl Index {
     }
 
     /// Every notice recorded for `period`, oldest first.
-    pub fn notices(&self, period: Period) -> Result<Vec<Notice>, Error> {
+    pub(super) fn notices(&self, period: Period) -> Result<Vec<Notice>, Error> {
         let mut stmt = self
             .conn
             .prepare(
@@ -328,7 +328,7 @@ impl Index {
     /// Records made by an earlier archive layout, with their own numbers,
     /// into an index that has none yet (checked in the same transaction, so
     /// two processes opening an old archive at once import it once).
-    pub fn import(&mut self, records: &[Record]) -> Result<usize, Error> {
+    pub(super) fn import(&mut self, records: &[Record]) -> Result<usize, Error> {
         let (tx, fail) = self.begin()?;
         let existing: i64 = tx
             .query_row("SELECT count(*) FROM receptions", [], |r| r.get(0))
@@ -359,7 +359,7 @@ impl Index {
 
     /// Record what validating workbooks gave (under `fingerprint`). A
     /// workbook another process recorded first keeps that record.
-    pub fn insert_validations(
+    pub(super) fn insert_validations(
         &mut self,
         fingerprint: &str,
         validations: &[Validation],
@@ -395,7 +395,7 @@ impl Index {
 
     /// What validating under `fingerprint` gave for each workbook, without
     /// its diagnostics (see [`Index::diagnostics`]).
-    pub fn validations(&self, fingerprint: &str) -> Result<Vec<Validation>, Error> {
+    pub(super) fn validations(&self, fingerprint: &str) -> Result<Vec<Validation>, Error> {
         let mut stmt = self
             .conn
             .prepare(
@@ -422,7 +422,7 @@ impl Index {
     }
 
     /// The diagnostics of one workbook validated under `fingerprint`.
-    pub fn diagnostics(
+    pub(super) fn diagnostics(
         &self,
         hash: &str,
         fingerprint: &str,
@@ -441,7 +441,7 @@ impl Index {
 
     /// How many receptions there are and the newest number: a reception
     /// added by any process changes it.
-    pub fn stamp(&self) -> Result<(i64, i64), Error> {
+    pub(super) fn stamp(&self) -> Result<(i64, i64), Error> {
         self.conn
             .query_row(
                 "SELECT count(*), coalesce(max(seq), 0) FROM receptions",
@@ -452,7 +452,7 @@ impl Index {
     }
 
     /// Every reception, in the order they were numbered.
-    pub fn receptions(&self) -> Result<Vec<Record>, Error> {
+    pub(super) fn receptions(&self) -> Result<Vec<Record>, Error> {
         let mut stmt = self
             .conn
             .prepare(&format!(

@@ -14,13 +14,13 @@ use crate::error::Error;
 const RECORDS: &str = "records";
 
 /// Whether `dir` holds records of the old layout.
-pub fn has_json_records(dir: &Path) -> bool {
+pub(super) fn has_json_records(dir: &Path) -> bool {
     dir.join(RECORDS).is_dir()
 }
 
 /// Import the old layout's records if the index has none yet. Returns how
 /// many were imported.
-pub fn from_json_records(dir: &Path, index: &mut Index) -> Result<usize, Error> {
+pub(super) fn from_json_records(dir: &Path, index: &mut Index) -> Result<usize, Error> {
     let folder = dir.join(RECORDS);
     if !folder.is_dir() {
         return Ok(0);

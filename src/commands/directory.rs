@@ -6,7 +6,7 @@ use super::common::{shown, Outcome};
 use crate::cli::DirectoryArgs;
 use crate::render::console;
 
-pub fn run(args: DirectoryArgs) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: DirectoryArgs) -> anyhow::Result<Outcome> {
     let config = super::common::config(&args.common)?;
     let registry = super::common::registry(&config)?;
     let out = args.out.unwrap_or(config.output);

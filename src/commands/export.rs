@@ -9,7 +9,7 @@ use crate::export::Export;
 use crate::period::Period;
 use crate::render::console;
 
-pub fn run(args: ExportArgs) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: ExportArgs) -> anyhow::Result<Outcome> {
     let loaded = super::common::Loaded::new(&args.common, &args.archive)?;
     let archived = loaded.archive.periods();
     let periods: Vec<Period> = match (args.period, args.year) {

@@ -12,7 +12,7 @@ use crate::mail::{MailError, Settings};
 use crate::registry::Registry;
 use crate::render::console;
 
-pub fn run(args: IntakeArgs) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: IntakeArgs) -> anyhow::Result<Outcome> {
     let config = super::common::config(&args.common)?;
     let registry = super::common::registry(&config)?;
     let dir = super::common::archive_dir(&config, &args.archive);
@@ -54,7 +54,7 @@ fn print_summary(summary: &Summary, archive: &str) -> anyhow::Result<()> {
 }
 
 /// What a mailbox intake took: the messages, then the files in them.
-pub fn print_mailbox(
+pub(super) fn print_mailbox(
     settings: &Settings,
     got: &MailboxSummary,
     archive: &str,
@@ -75,7 +75,7 @@ pub fn print_mailbox(
 }
 
 /// Take the mailbox's new messages in, with a progress bar.
-pub fn take_mailbox(
+pub(super) fn take_mailbox(
     settings: &Settings,
     archive: &mut Archive,
     config: &crate::config::Config,
@@ -94,7 +94,7 @@ pub fn take_mailbox(
 }
 
 /// The line saying what an intake took in.
-pub fn summary_line(s: &Summary, dir: &str) -> anyhow::Result<String> {
+pub(super) fn summary_line(s: &Summary, dir: &str) -> anyhow::Result<String> {
     let vars = json!({
         "received": s.received,
         "new": s.new,
@@ -107,7 +107,7 @@ pub fn summary_line(s: &Summary, dir: &str) -> anyhow::Result<String> {
 }
 
 /// What could not be read in the inputs, one warning line each.
-pub fn warnings(s: &Summary) -> anyhow::Result<Vec<String>> {
+pub(super) fn warnings(s: &Summary) -> anyhow::Result<Vec<String>> {
     s.problems
         .iter()
         .map(|p| Ok(console::say("warning", &json!({ "text": p.to_string() }))?))
@@ -115,7 +115,7 @@ pub fn warnings(s: &Summary) -> anyhow::Result<Vec<String>> {
 }
 
 /// Take every path in, with a progress bar.
-pub fn take_in(
+pub(super) fn take_in(
     paths: &[std::path::PathBuf],
     archive: &mut Archive,
     config: &crate::config::Config,

@@ -10,7 +10,7 @@ use crate::mail::notify::{self, Before, Context, Outcome as Sent, Planned};
 use crate::mail::MailError;
 use crate::render::console::{say, word};
 
-pub fn run(args: NotifyArgs) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: NotifyArgs) -> anyhow::Result<Outcome> {
     let loaded = Loaded::writing(&args.common, &args.archive)?;
     let config = &loaded.config;
     let settings = config.mail.as_ref().ok_or(MailError::NotConfigured)?;

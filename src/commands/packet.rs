@@ -8,7 +8,7 @@ use crate::registry::Level;
 use crate::render::console;
 use crate::reports::packet::{assess, rank_workrooms};
 
-pub fn run(args: PacketArgs) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: PacketArgs) -> anyhow::Result<Outcome> {
     let loaded = super::common::Loaded::new(&args.common, &args.archive)?;
     let (config, registry) = (&loaded.config, &loaded.registry);
     let reports = crate::reports::summary::build(&loaded.inputs(), args.year)?;

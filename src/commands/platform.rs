@@ -4,7 +4,7 @@ use super::common::Outcome;
 use crate::cli::{Format, PlatformArgs};
 use crate::registry::{Level, Registry};
 
-pub fn run(args: PlatformArgs) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: PlatformArgs) -> anyhow::Result<Outcome> {
     let config = super::common::config(&args.common)?;
     let (registry, diags) = Registry::load(&config.platform, &config.schema)?;
     match args.format {

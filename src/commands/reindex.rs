@@ -8,7 +8,7 @@ use super::common::Outcome;
 use crate::cli::ReindexArgs;
 use crate::render::console;
 
-pub fn run(args: ReindexArgs) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: ReindexArgs) -> anyhow::Result<Outcome> {
     let config = super::common::config(&args.common)?;
     let registry = super::common::registry(&config)?;
     let dir = super::common::archive_dir(&config, &args.archive);

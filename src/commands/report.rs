@@ -13,7 +13,7 @@ use crate::reports::quarterly::build;
 use crate::reports::quarterly::QuarterlyReport;
 use crate::reports::summary::SummaryReport;
 
-pub fn run(cmd: ReportCommand) -> anyhow::Result<Outcome> {
+pub(super) fn run(cmd: ReportCommand) -> anyhow::Result<Outcome> {
     match cmd {
         ReportCommand::Quarterly(args) => quarterly(args),
         ReportCommand::Annual(args) => summary(args.summary, Span::year(args.year)),

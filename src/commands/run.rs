@@ -62,7 +62,7 @@ enum Attention {
     Quarantine(usize),
 }
 
-pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: RunArgs) -> anyhow::Result<Outcome> {
     let mut config = super::common::config(&args.common)?;
     if let Some(out) = &args.out {
         config.output = out.clone();

@@ -18,7 +18,7 @@ use crate::reports::template::workbook::{LedgerTemplates, TemplateJob};
 use crate::sample::inbox::{self, Attachment};
 use crate::sample::{legacy, submissions};
 
-pub fn run(args: SampleArgs) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: SampleArgs) -> anyhow::Result<Outcome> {
     let config = super::common::config(&args.common)?;
     let (units, levels) = match args.units {
         // One centre and stations of 1 + 19 workrooms each.

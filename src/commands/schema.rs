@@ -8,7 +8,7 @@ use crate::cli::{SchemaArgs, SchemaPart};
 use crate::docs;
 use crate::render::console;
 
-pub fn run(args: SchemaArgs) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: SchemaArgs) -> anyhow::Result<Outcome> {
     let config = super::common::config(&args.common)?;
     let mut parts = Vec::new();
     if matches!(args.part, SchemaPart::Fields | SchemaPart::All) {

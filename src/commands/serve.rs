@@ -13,7 +13,7 @@ use crate::registry::{Level, Registry};
 use crate::render::console::say;
 use crate::web::{Desk, Progress, ReportJob, Stage};
 
-pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
     let config = super::common::config(&args.common)?;
     let registry = super::common::registry(&config)?;
     let dir = super::common::archive_dir(&config, &args.archive);

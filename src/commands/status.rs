@@ -9,7 +9,7 @@ use crate::render::console;
 use crate::reports::status::render::StatusWriter;
 use crate::reports::status::StatusReport;
 
-pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
     let loaded = super::common::Loaded::new(&args.common, &args.archive)?;
     let config = &loaded.config;
     let period = args.period;

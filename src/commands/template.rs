@@ -6,7 +6,7 @@ use super::common::Outcome;
 use crate::cli::TemplateArgs;
 use crate::render::console;
 
-pub fn run(args: TemplateArgs) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: TemplateArgs) -> anyhow::Result<Outcome> {
     let config = super::common::config(&args.common)?;
     let registry = super::common::registry(&config)?;
     let period = args.period;

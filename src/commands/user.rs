@@ -13,7 +13,7 @@ use crate::registry::Level;
 use crate::render::console::say;
 use crate::web::store::{Account, Accounts, Role};
 
-pub fn run(cmd: UserCommand) -> anyhow::Result<Outcome> {
+pub(super) fn run(cmd: UserCommand) -> anyhow::Result<Outcome> {
     match cmd {
         UserCommand::Add(args) => add(args),
         UserCommand::List(args) => list(args),

@@ -16,7 +16,7 @@ use crate::reports::feedback::{FeedbackWriter, Returned};
 use crate::schema::Schema;
 use crate::validate::{self, Checked};
 
-pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
     // Workbook after workbook, as intake checks them (src/memory.rs).
     let _pages = crate::memory::PurgeDelay::keep();
     let config = super::common::config(&args.common)?;
@@ -86,7 +86,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
 }
 
 /// Validate one file; a file that cannot be read is a diagnostic, not an error.
-pub fn check_file(
+pub(super) fn check_file(
     path: &Path,
     schema: &Schema,
     registry: &Registry,

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::received::Received;
 use crate::wording::Builtin;
 
-pub const WORDING: &str = include_str!("../../templates/intake.toml");
+pub(super) const WORDING: &str = include_str!("../../templates/intake.toml");
 
 static WORDS: Builtin = Builtin::new("templates/intake.toml", WORDING);
 

@@ -11,7 +11,7 @@ use crate::schema::Schema;
 use crate::validate::{self, cover::period_in_file_name, Checked};
 
 /// Identify and validate a received file.
-pub fn identify(
+pub(crate) fn identify(
     received: &Received,
     schema: &Schema,
     registry: &Registry,

@@ -10,7 +10,7 @@
 //! to a thread of their own.
 
 mod found;
-pub mod identify;
+pub(crate) mod identify;
 pub mod mail;
 mod received;
 pub mod zip;

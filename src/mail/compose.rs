@@ -13,25 +13,25 @@ use mail_builder::MessageBuilder;
 
 /// A file sent with a notice.
 #[derive(Debug, Clone)]
-pub struct Attachment {
+pub(crate) struct Attachment {
     pub name: String,
     pub mime: &'static str,
     pub bytes: Vec<u8>,
 }
 
 /// The MIME type of an XLSX workbook.
-pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// A display name and an address.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Person {
+pub(crate) struct Person {
     pub name: String,
     pub address: String,
 }
 
 /// Everything a notice message says.
 #[derive(Debug, Clone)]
-pub struct Letter {
+pub(crate) struct Letter {
     pub from: Person,
     pub to: Person,
     pub subject: String,
@@ -43,7 +43,7 @@ pub struct Letter {
 
 impl Letter {
     /// The message, dated `date`.
-    pub fn to_bytes(&self, date: DateTime<FixedOffset>) -> Vec<u8> {
+    pub(crate) fn to_bytes(&self, date: DateTime<FixedOffset>) -> Vec<u8> {
         let mut parts = vec![MimePart::new(
             ContentType::new("text/plain").attribute("charset", "utf-8"),
             BodyPart::Text(self.body.as_str().into()),

@@ -12,20 +12,20 @@ use futures_util::StreamExt;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
-use super::error::MailError;
+use super::error::{server_said, MailError};
 use super::settings::{Endpoint, Security, Settings};
 
 /// Any stream IMAP can run over: TCP, or TLS over TCP.
-pub trait Io: AsyncRead + AsyncWrite + Unpin + Send + Debug {}
+pub(crate) trait Io: AsyncRead + AsyncWrite + Unpin + Send + Debug {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send + Debug> Io for T {}
 
-pub type Session = async_imap::Session<Box<dyn Io>>;
+pub(crate) type Session = async_imap::Session<Box<dyn Io>>;
 
 /// How long to wait for the server to answer a connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Connect and log in.
-pub async fn connect(settings: &Settings, imap: &Endpoint) -> Result<Session, MailError> {
+pub(crate) async fn connect(settings: &Settings, imap: &Endpoint) -> Result<Session, MailError> {
     let server = format!("{}:{}", imap.host, imap.port);
     let tcp = tokio::time::timeout(
         CONNECT_TIMEOUT,
@@ -57,14 +57,46 @@ pub async fn connect(settings: &Settings, imap: &Endpoint) -> Result<Session, Ma
         }
     };
     let password = settings.password()?;
-    client
+    let mut session = client
         .login(&settings.user, password.expose())
         .await
         .map_err(|(e, _)| MailError::Login {
-            server,
+            server: server.clone(),
             user: settings.user.clone(),
-            reason: e.to_string(),
-        })
+            reason: server_said(&e),
+            hint: settings.login_hint(),
+        })?;
+    identify(&mut session, &server).await?;
+    Ok(session)
+}
+
+/// Say who we are (RFC 2971 ID) when the server lists ID among its
+/// capabilities, and only then. NetEase 163/126 and Coremail refuse SELECT
+/// with “Unsafe Login” until a client has; QQ Mail does not list ID and
+/// drops a client that sends commands it does not know. The plain form
+/// `ID ("name" "jucai" …)` is the one 163's parser takes.
+async fn identify(session: &mut Session, server: &str) -> Result<(), MailError> {
+    let capabilities = session
+        .capabilities()
+        .await
+        .map_err(|e| MailError::imap(server, e))?;
+    let listed = capabilities.has_str("ID");
+    drop(capabilities);
+    if listed {
+        let me = [
+            ("name", Some("jucai")),
+            ("version", Some(env!("CARGO_PKG_VERSION"))),
+            ("vendor", Some("jucai")),
+        ];
+        match session.id(me).await {
+            // A server may answer NO or BAD to ID; it must not refuse
+            // service for it (RFC 2971), so that is no reason to stop.
+            Ok(_) | Err(async_imap::error::Error::No(_) | async_imap::error::Error::Bad(_)) => {}
+            Err(e) => return Err(MailError::imap(server, e)),
+        }
+    }
+    drain(session);
+    Ok(())
 }
 
 /// A client that has read the server's greeting.
@@ -82,7 +114,7 @@ async fn greeted<T: Io>(stream: T, server: &str) -> Result<async_imap::Client<T>
 
 /// Open the folder (read-only unless flags will be changed) and list its
 /// UIDs: its UIDVALIDITY and every UID, ascending.
-pub async fn open(
+pub(crate) async fn open(
     session: &mut Session,
     folder: &str,
     read_only: bool,
@@ -93,10 +125,7 @@ pub async fn open(
     } else {
         session.select(folder).await
     }
-    .map_err(|e| MailError::Folder {
-        folder: folder.to_string(),
-        reason: e.to_string(),
-    })?;
+    .map_err(|e| MailError::folder(folder, &e))?;
     let validity = mailbox.uid_validity.unwrap_or(0);
     let mut uids: Vec<u32> = session
         .uid_search("ALL")
@@ -111,7 +140,7 @@ pub async fn open(
 
 /// Fetch messages by UID, `batch` to a command, handing each to `take` as
 /// it arrives (UID, raw bytes). Stops early when `take` says so.
-pub async fn fetch(
+pub(crate) async fn fetch(
     session: &mut Session,
     uids: &[u32],
     batch: usize,
@@ -141,7 +170,7 @@ pub async fn fetch(
 }
 
 /// Mark messages seen, or move them to another folder, after they are taken.
-pub async fn file_away(
+pub(crate) async fn file_away(
     session: &mut Session,
     uids: &[u32],
     mark_seen: bool,
@@ -163,10 +192,7 @@ pub async fn file_away(
         session
             .uid_mv(&set, folder)
             .await
-            .map_err(|e| MailError::Folder {
-                folder: folder.to_string(),
-                reason: e.to_string(),
-            })?;
+            .map_err(|e| MailError::folder(folder, &e))?;
     }
     drain(session);
     Ok(())
@@ -179,7 +205,7 @@ fn drain(session: &mut Session) {
 }
 
 /// UIDs (ascending) as an IMAP sequence set: `1:5,7,9:12`.
-pub fn uid_set(uids: &[u32]) -> String {
+pub(crate) fn uid_set(uids: &[u32]) -> String {
     let mut out: Vec<String> = Vec::new();
     let mut i = 0;
     while i < uids.len() {

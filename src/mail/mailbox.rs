@@ -15,14 +15,14 @@ use crate::intake::{Fetched, Input, Rules, Summary};
 
 /// What to do with mail once it is taken in (by default: nothing).
 #[derive(Debug, Clone, Default)]
-pub struct Filing {
+pub(crate) struct Filing {
     pub mark_seen: bool,
     pub move_to: Option<String>,
 }
 
 /// What a mailbox intake did.
 #[derive(Debug, Default)]
-pub struct MailboxSummary {
+pub(crate) struct MailboxSummary {
     /// Messages in the folder.
     pub in_folder: usize,
     /// Messages not taken before.
@@ -34,7 +34,7 @@ pub struct MailboxSummary {
 }
 
 /// Take the mailbox's new messages in.
-pub fn take_in(
+pub(crate) fn take_in(
     settings: &Settings,
     archive: &mut Archive,
     rules: Rules<'_>,

@@ -7,14 +7,14 @@
 //! → archive; registry + archive → [`notify`] → [`compose`] → `.eml`
 //! previews or SMTP ([`smtp`]) → recorded in the archive.
 
-pub mod compose;
+pub(crate) mod compose;
 mod error;
-pub mod imap;
-pub mod mailbox;
-pub mod notify;
-pub mod settings;
-pub mod smtp;
-pub mod tls;
+pub(crate) mod imap;
+pub(crate) mod mailbox;
+pub(crate) mod notify;
+pub(crate) mod settings;
+pub(crate) mod smtp;
+pub(crate) mod tls;
 
-pub use error::MailError;
-pub use settings::{MailFile, Settings, SettingsError};
+pub(crate) use error::MailError;
+pub(crate) use settings::{MailFile, Settings, SettingsError};

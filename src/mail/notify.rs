@@ -28,7 +28,7 @@ use crate::reports::template::workbook::{LedgerTemplates, TemplateJob};
 use crate::schema::Schema;
 use crate::wording::Builtin;
 
-pub const WORDING: &str = include_str!("../../templates/mail.toml");
+pub(crate) const WORDING: &str = include_str!("../../templates/mail.toml");
 
 static WORDS: Builtin = Builtin::new("templates/mail.toml", WORDING);
 
@@ -36,7 +36,7 @@ static WORDS: Builtin = Builtin::new("templates/mail.toml", WORDING);
 const SHOWN_ERRORS: usize = 10;
 
 /// What notices are made from.
-pub struct Context<'a> {
+pub(crate) struct Context<'a> {
     pub schema: &'a Schema,
     pub registry: &'a Registry,
     pub archive: &'a Archive,
@@ -50,7 +50,7 @@ pub struct Context<'a> {
 /// Where a recipient's address comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Source {
+pub(crate) enum Source {
     /// The registry's 电子邮箱.
     Registry,
     /// The sender of the unit's newest submission.
@@ -59,7 +59,7 @@ pub enum Source {
 
 /// What the store says about a notice like this one.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Before {
+pub(crate) enum Before {
     /// Never sent.
     Never,
     /// Sent `n` times (the same unit, period, kind and state).
@@ -70,7 +70,7 @@ pub enum Before {
 
 /// One unit's notice for the period.
 #[derive(Debug, Clone)]
-pub struct Planned {
+pub(crate) struct Planned {
     pub unit: String,
     pub name: String,
     pub kind: NoticeKind,
@@ -84,14 +84,14 @@ pub struct Planned {
 
 impl Planned {
     /// Whether a send should go out now.
-    pub fn due(&self, again: bool) -> bool {
+    pub(crate) fn due(&self, again: bool) -> bool {
         self.to.is_some() && (again || !matches!(self.before, Before::Sent(_)))
     }
 }
 
 /// The notices of every unit of the registry for `period`, in tree order.
 /// The centre sends them, so it gets none itself.
-pub fn plan(ctx: &Context<'_>, period: Period) -> Result<Vec<Planned>, MailError> {
+pub(crate) fn plan(ctx: &Context<'_>, period: Period) -> Result<Vec<Planned>, MailError> {
     let notices = ctx.archive.notices(period)?;
     let templates = LedgerTemplates::new()?;
     let feedback = FeedbackWriter::new(*ctx.limits)?;
@@ -415,14 +415,18 @@ fn chinese_time(t: NaiveDateTime) -> String {
 }
 
 /// China Standard Time, in which received times are kept.
-pub fn cst(t: NaiveDateTime) -> DateTime<FixedOffset> {
+pub(crate) fn cst(t: NaiveDateTime) -> DateTime<FixedOffset> {
     let offset = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
     DateTime::from_naive_utc_and_offset(t - chrono::Duration::hours(8), offset)
 }
 
 /// The date the previews carry: the newest reception of the archive (what
 /// the notices reflect), so the same archive gives the same files.
-pub fn as_of(archive: &Archive, period: Period, deadline_days: u32) -> DateTime<FixedOffset> {
+pub(crate) fn as_of(
+    archive: &Archive,
+    period: Period,
+    deadline_days: u32,
+) -> DateTime<FixedOffset> {
     let newest = archive.records().iter().filter_map(|r| r.received).max();
     let fallback = period
         .deadline(deadline_days)
@@ -433,7 +437,7 @@ pub fn as_of(archive: &Archive, period: Period, deadline_days: u32) -> DateTime<
 
 /// Write every notice that has an address as `.eml` into `dir` (earlier
 /// previews there are replaced). Returns the files written.
-pub fn write_outbox(
+pub(crate) fn write_outbox(
     plans: &[Planned],
     dir: &Path,
     date: DateTime<FixedOffset>,
@@ -468,12 +472,12 @@ fn remove_previews(dir: &Path) -> Result<(), MailError> {
 }
 
 /// The wording of a kind (回执 / 退回 / 催报), for listings.
-pub fn kind_word(kind: NoticeKind) -> Result<String, MailError> {
+pub(crate) fn kind_word(kind: NoticeKind) -> Result<String, MailError> {
     Ok(WORDS.get().plain(&format!("kind_{}", kind.key()))?)
 }
 
 /// The wording of a recipient's source, for listings.
-pub fn source_word(source: Source) -> Result<String, MailError> {
+pub(crate) fn source_word(source: Source) -> Result<String, MailError> {
     let key = match source {
         Source::Registry => "recipient_registry",
         Source::Sender => "recipient_sender",
@@ -483,7 +487,7 @@ pub fn source_word(source: Source) -> Result<String, MailError> {
 
 /// What became of one unit's notice.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     Sent,
     /// The server refused it, or the connection failed: kept, tried next run.
     Failed(String),
@@ -495,7 +499,7 @@ pub enum Outcome {
 
 /// Send every notice that is due (`again`: also those sent before for the
 /// same state), recording each in the store. `done` is told of each one.
-pub fn send(
+pub(crate) fn send(
     plans: &[Planned],
     period: Period,
     settings: &super::settings::Settings,
@@ -505,7 +509,9 @@ pub fn send(
 ) -> Result<Vec<Outcome>, MailError> {
     let from = settings.from.as_ref().ok_or(MailError::NoFrom)?;
     let outgoing = if plans.iter().any(|p| p.due(again)) {
-        Some(super::smtp::Outgoing::new(settings)?)
+        let outgoing = super::smtp::Outgoing::new(settings)?;
+        outgoing.check()?;
+        Some(outgoing)
     } else {
         None
     };

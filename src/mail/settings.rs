@@ -22,6 +22,43 @@ pub struct MailFile {
     ca: Option<PathBuf>,
     /// Messages fetched per IMAP command.
     batch: Option<usize>,
+    /// A mailbox provider whose servers and login advice to use
+    /// (`templates/mail_providers.toml`).
+    provider: Option<String>,
+    /// Whether the SMTP server wants a login (default: yes).
+    smtp_auth: Option<bool>,
+}
+
+pub(crate) const PROVIDERS: &str = include_str!("../../templates/mail_providers.toml");
+
+/// `templates/mail_providers.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Providers {
+    generic: Advice,
+    providers: std::collections::BTreeMap<String, Preset>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Advice {
+    login: String,
+}
+
+/// A provider's documented servers and what to check when a login fails.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Preset {
+    name: String,
+    imap: String,
+    smtp: String,
+    login: String,
+}
+
+fn providers() -> &'static Providers {
+    static PARSED: std::sync::OnceLock<Providers> = std::sync::OnceLock::new();
+    // Built into the binary and parsed by a unit test, so this cannot fail at run time.
+    PARSED.get_or_init(|| toml::from_str(PROVIDERS).expect("templates/mail_providers.toml"))
 }
 
 /// Why `[mail]` cannot be used.
@@ -47,6 +84,8 @@ pub enum SettingsError {
     From(String),
     #[error("[mail] batch 须在 1 到 1000 之间")]
     Batch,
+    #[error("[mail] provider = \"{value}\" 不认识；可写 {known}，或者不写 provider、直接写 imap 和 smtp")]
+    Provider { value: String, known: String },
 }
 
 /// How a connection is protected.
@@ -212,6 +251,12 @@ pub struct Settings {
     /// An extra certificate authority to trust (a server with its own certificate).
     pub ca: Option<PathBuf>,
     pub batch: usize,
+    /// Log in to the SMTP server (the default); `smtp_auth = false` for a
+    /// relay that takes mail from this machine without one.
+    pub smtp_auth: bool,
+    /// What to check when a login is refused: the provider's advice, or
+    /// the general one.
+    login_advice: String,
 }
 
 impl Settings {
@@ -231,13 +276,15 @@ impl Settings {
         if !(1..=1000).contains(&batch) {
             return Err(SettingsError::Batch);
         }
+        let preset = raw.provider.as_deref().map(preset).transpose()?;
+        // What is written wins over the provider's servers.
+        let imap = raw.imap.or_else(|| preset.map(|p| p.imap.clone()));
+        let smtp = raw.smtp.or_else(|| preset.map(|p| p.smtp.clone()));
         Ok(Settings {
-            imap: raw
-                .imap
+            imap: imap
                 .map(|v| Endpoint::parse("imap", &v, IMAP))
                 .transpose()?,
-            smtp: raw
-                .smtp
+            smtp: smtp
                 .map(|v| Endpoint::parse("smtp", &v, SMTP))
                 .transpose()?,
             user: raw.user,
@@ -246,7 +293,16 @@ impl Settings {
             folder: raw.folder.unwrap_or_else(|| "INBOX".to_string()),
             ca: raw.ca.map(|c| base.join(c)),
             batch,
+            smtp_auth: raw.smtp_auth.unwrap_or(true),
+            login_advice: preset
+                .map_or(&providers().generic.login, |p| &p.login)
+                .clone(),
         })
+    }
+
+    /// What to check when the server refuses the login.
+    pub fn login_hint(&self) -> String {
+        self.login_advice.clone()
     }
 
     /// Read the password now, for one connection.
@@ -266,6 +322,19 @@ impl Settings {
     pub fn mailbox_name(&self, imap: &Endpoint) -> String {
         format!("imap://{}@{}/{}", self.user, imap.host, self.folder)
     }
+}
+
+/// The preset of `provider = "…"`.
+fn preset(name: &str) -> Result<&'static Preset, SettingsError> {
+    let all = &providers().providers;
+    all.get(name.trim()).ok_or_else(|| SettingsError::Provider {
+        value: name.to_string(),
+        known: all
+            .iter()
+            .map(|(key, p)| format!("\"{key}\"（{}）", p.name))
+            .collect::<Vec<_>>()
+            .join("、"),
+    })
 }
 
 /// A password file's first line, refused when anyone but its owner may read it.
@@ -342,6 +411,42 @@ mod tests {
         ] {
             assert!(matches!(imap(v), Err(SettingsError::Address { .. })), "{v}");
         }
+    }
+
+    fn mail_file(extra: &str) -> MailFile {
+        toml::from_str(&format!(
+            "user = \"a@163.com\"\npassword_env = \"P\"\n{extra}"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn every_provider_preset_parses_with_tls_servers() {
+        for (key, p) in &providers().providers {
+            let imap = Endpoint::parse("imap", &p.imap, IMAP).unwrap();
+            let smtp = Endpoint::parse("smtp", &p.smtp, SMTP).unwrap();
+            assert_eq!((imap.security, imap.port), (Security::Tls, 993), "{key}");
+            assert_eq!((smtp.security, smtp.port), (Security::Tls, 465), "{key}");
+        }
+    }
+
+    #[test]
+    fn a_provider_gives_its_servers_and_advice_and_what_is_written_wins() {
+        let s = Settings::resolve(mail_file("provider = \"163\""), Path::new("/")).unwrap();
+        assert_eq!(s.imap.as_ref().unwrap().host, "imap.163.com");
+        assert_eq!(s.smtp.as_ref().unwrap().host, "smtp.163.com");
+        assert!(s.login_hint().contains("授权码"));
+        let s = Settings::resolve(
+            mail_file("provider = \"qq\"\nimap = \"imap://127.0.0.1:1143\""),
+            Path::new("/"),
+        )
+        .unwrap();
+        assert_eq!(s.imap.as_ref().unwrap().port, 1143);
+        assert_eq!(s.smtp.as_ref().unwrap().host, "smtp.qq.com");
+        let err = Settings::resolve(mail_file("provider = \"sina\""), Path::new("/"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("sina") && err.contains("\"163\""), "{err}");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use tokio_rustls::rustls::{self, ClientConfig, RootCertStore};
 use super::error::MailError;
 
 /// The client configuration: the system's roots plus `ca`.
-pub fn client_config(ca: Option<&Path>) -> Result<Arc<ClientConfig>, MailError> {
+pub(crate) fn client_config(ca: Option<&Path>) -> Result<Arc<ClientConfig>, MailError> {
     let mut roots = RootCertStore::empty();
     // A machine without a certificate store still trusts `ca`.
     let native = rustls_native_certs::load_native_certs();
@@ -39,7 +39,7 @@ pub fn client_config(ca: Option<&Path>) -> Result<Arc<ClientConfig>, MailError> 
 }
 
 /// The certificates of a PEM file.
-pub fn ca_certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>, MailError> {
+pub(crate) fn ca_certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>, MailError> {
     let fail = |reason: String| MailError::Ca {
         path: path.to_path_buf(),
         reason,
@@ -55,7 +55,7 @@ pub fn ca_certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>, Mail
 }
 
 /// The name the server's certificate must carry: a host name or an IP address.
-pub fn server_name(host: &str) -> Result<ServerName<'static>, MailError> {
+pub(crate) fn server_name(host: &str) -> Result<ServerName<'static>, MailError> {
     ServerName::try_from(host.to_string()).map_err(|_| MailError::Tls {
         server: host.to_string(),
         reason: "主机名无效".to_string(),
@@ -64,7 +64,7 @@ pub fn server_name(host: &str) -> Result<ServerName<'static>, MailError> {
 
 /// TLS over an open connection, the server's certificate verified against
 /// the system's roots and `[mail] ca`.
-pub async fn connect<IO>(
+pub(crate) async fn connect<IO>(
     settings: &super::settings::Settings,
     host: &str,
     server: &str,

@@ -7,13 +7,13 @@ use crate::limits::Limits;
 
 /// What is left of a workbook's cell allowance while its sheets are read.
 #[derive(Debug)]
-pub struct Budget {
+pub(crate) struct Budget {
     limits: Limits,
     cells_left: u64,
 }
 
 impl Budget {
-    pub fn new(limits: &Limits) -> Budget {
+    pub(crate) fn new(limits: &Limits) -> Budget {
         Budget {
             limits: *limits,
             cells_left: limits.max_cells_per_file,

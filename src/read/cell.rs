@@ -9,7 +9,7 @@ use crate::text::half_width;
 
 /// Text of a cell as a person would read it (whole numbers without `.0`,
 /// dates as `2023-07-15`). Empty for empty cells.
-pub fn cell_text(cell: &Data) -> String {
+pub(crate) fn cell_text(cell: &Data) -> String {
     match cell {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),
@@ -27,7 +27,7 @@ pub fn cell_text(cell: &Data) -> String {
 
 /// [`cell_text`], borrowed from a text cell (no copy for the common case
 /// of scanning many cells for a label).
-pub fn cell_str(cell: &Data) -> std::borrow::Cow<'_, str> {
+pub(crate) fn cell_str(cell: &Data) -> std::borrow::Cow<'_, str> {
     match cell {
         Data::String(s) => std::borrow::Cow::Borrowed(s),
         other => std::borrow::Cow::Owned(cell_text(other)),
@@ -35,7 +35,7 @@ pub fn cell_str(cell: &Data) -> std::borrow::Cow<'_, str> {
 }
 
 /// A number as text, without a trailing `.0` for whole numbers.
-pub fn format_number(f: f64) -> String {
+pub(crate) fn format_number(f: f64) -> String {
     if f.fract() == 0.0 && f.abs() < 1e15 {
         format!("{}", f as i64)
     } else {
@@ -45,12 +45,12 @@ pub fn format_number(f: f64) -> String {
 
 /// Trimmed text exactly as typed (names and addresses keep their full-width
 /// brackets); `None` when the cell is blank.
-pub fn parse_text(cell: &Data) -> Option<String> {
+pub(crate) fn parse_text(cell: &Data) -> Option<String> {
     trimmed(cell).map(|t| t.into_owned())
 }
 
 /// [`parse_text`], borrowed from a text cell.
-pub fn trimmed(cell: &Data) -> Option<std::borrow::Cow<'_, str>> {
+pub(crate) fn trimmed(cell: &Data) -> Option<std::borrow::Cow<'_, str>> {
     use std::borrow::Cow::{Borrowed, Owned};
     match cell_str(cell) {
         Borrowed(s) => Some(Borrowed(s.trim())),
@@ -61,14 +61,14 @@ pub fn trimmed(cell: &Data) -> Option<std::borrow::Cow<'_, str>> {
 
 /// Trimmed, NFKC-normalised text (full-width digits become ASCII), for values
 /// that are numbers, dates or codes in disguise; `None` when blank.
-pub fn parse_normalised(cell: &Data) -> Option<String> {
+pub(crate) fn parse_normalised(cell: &Data) -> Option<String> {
     let text = half_width(&cell_str(cell));
     (!text.is_empty()).then_some(text)
 }
 
 /// Why a cell could not be read as the wanted type.
 #[derive(Debug, Clone, PartialEq)]
-pub enum BadCell {
+pub(crate) enum BadCell {
     /// The cell holds an Excel error value such as `#N/A`.
     ErrorValue(String),
     /// The cell holds something that is not of the wanted type.
@@ -78,7 +78,7 @@ pub enum BadCell {
 /// Parse a date from an Excel date cell, a serial number, or text in the forms
 /// `2023-03-05`, `2023/3/5`, `2023.3.5`, `2023年3月5日`, `20230305`
 /// (optionally followed by a time).
-pub fn parse_date(cell: &Data) -> Result<Option<NaiveDate>, BadCell> {
+pub(crate) fn parse_date(cell: &Data) -> Result<Option<NaiveDate>, BadCell> {
     match cell {
         Data::Empty => Ok(None),
         Data::DateTime(_) | Data::DateTimeIso(_) => cell
@@ -129,7 +129,7 @@ fn ymd_digits(s: &str) -> Option<NaiveDate> {
 }
 
 /// Parse text dates. The input is already NFKC-normalised.
-pub fn date_from_text(text: &str) -> Option<NaiveDate> {
+pub(crate) fn date_from_text(text: &str) -> Option<NaiveDate> {
     // Drop a time part: "2023-03-05 00:00:00", "2023-03-05T00:00".
     let date_part = text.split([' ', 'T']).next().unwrap_or(text);
     if let Some(d) = ymd_digits(date_part) {
@@ -159,7 +159,7 @@ pub fn date_from_text(text: &str) -> Option<NaiveDate> {
 
 /// Parse a number from a numeric cell or from text such as ` 2,045 `, `１２３`
 /// or `300元`.
-pub fn parse_number(cell: &Data) -> Result<Option<f64>, BadCell> {
+pub(crate) fn parse_number(cell: &Data) -> Result<Option<f64>, BadCell> {
     match cell {
         Data::Empty => Ok(None),
         Data::Float(f) => Ok(Some(*f)),
@@ -175,7 +175,7 @@ pub fn parse_number(cell: &Data) -> Result<Option<f64>, BadCell> {
 }
 
 /// Numbers typed as text. The input is already NFKC-normalised.
-pub fn number_from_text(text: &str) -> Option<f64> {
+pub(crate) fn number_from_text(text: &str) -> Option<f64> {
     let cleaned: String = text
         .trim_end_matches('元')
         .chars()
@@ -192,7 +192,7 @@ pub fn number_from_text(text: &str) -> Option<f64> {
 }
 
 /// Parse a whole number. Fractions are a type error.
-pub fn parse_integer(cell: &Data) -> Result<Option<i64>, BadCell> {
+pub(crate) fn parse_integer(cell: &Data) -> Result<Option<i64>, BadCell> {
     match parse_number(cell)? {
         None => Ok(None),
         Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => Ok(Some(f as i64)),

@@ -24,7 +24,7 @@ use zip::{CompressionMethod, ZipArchive, ZipWriter};
 use crate::read::merges::{merge_cells, merge_fragment_copying, sheet_parts, Merges, CHUNK};
 
 /// The rewritten package and the merged areas of the sheets inflated.
-pub struct Inflated {
+pub(crate) struct Inflated {
     pub package: Vec<u8>,
     pub merges: Merges,
 }
@@ -32,7 +32,11 @@ pub struct Inflated {
 /// Inflate the sheets `wanted` accepts, at most `max_inflated` bytes of
 /// them. `None` when the package is not an xlsx, has no such sheet, or
 /// cannot be copied within that: the original is then read as it is.
-pub fn sheets(bytes: &[u8], wanted: &dyn Fn(&str) -> bool, max_inflated: u64) -> Option<Inflated> {
+pub(crate) fn sheets(
+    bytes: &[u8],
+    wanted: &dyn Fn(&str) -> bool,
+    max_inflated: u64,
+) -> Option<Inflated> {
     let mut zip = ZipArchive::new(Cursor::new(bytes)).ok()?;
     // Which of two entries of one name calamine would find is the zip
     // reader's business.

@@ -19,13 +19,13 @@ use crate::read::xml::{attr, elements};
 
 /// Merged areas by sheet name.
 #[derive(Debug, Default)]
-pub struct Merges(HashMap<String, Vec<Dimensions>>);
+pub(crate) struct Merges(HashMap<String, Vec<Dimensions>>);
 
 impl Merges {
     /// Find the merged areas of the sheets whose names `wanted` accepts (the
     /// others are not inflated a second time). A workbook whose merges cannot
     /// be read is treated as having none (its cells are still read).
-    pub fn find(
+    pub(crate) fn find(
         workbook: &mut Sheets<Cursor<Cow<'_, [u8]>>>,
         bytes: &[u8],
         wanted: &dyn Fn(&str) -> bool,
@@ -55,7 +55,7 @@ impl Merges {
         Merges(areas)
     }
 
-    pub fn of(&self, sheet: &str) -> &[Dimensions] {
+    pub(crate) fn of(&self, sheet: &str) -> &[Dimensions] {
         self.0.get(sheet).map(Vec::as_slice).unwrap_or(&[])
     }
 }

@@ -1,17 +1,17 @@
 //! Reading workbooks: open any spreadsheet format from its bytes, find sheets
 //! and header rows, and parse cells into typed values.
 
-pub mod budget;
-pub mod cell;
+pub(crate) mod budget;
+pub(crate) mod cell;
 pub mod field;
 pub mod guard;
 pub mod id_number;
-pub mod inflate;
-pub mod merges;
-pub mod ole;
+pub(crate) mod inflate;
+pub(crate) mod merges;
+pub(crate) mod ole;
 mod package;
 pub mod preflight;
-pub mod submission;
-pub mod table;
-pub mod workbook;
+pub(crate) mod submission;
+pub(crate) mod table;
+pub(crate) mod workbook;
 mod xml;

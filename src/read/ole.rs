@@ -17,7 +17,7 @@ use crate::diagnostic::{Finding, Msg};
 use crate::limits::Limits;
 
 /// A legacy workbook taken out of its container.
-pub struct Legacy {
+pub(crate) struct Legacy {
     /// The workbook stream (BIFF records).
     pub stream: Vec<u8>,
     /// A compound file holding only that stream, for calamine.
@@ -26,7 +26,7 @@ pub struct Legacy {
 
 /// Read the workbook stream (`Workbook`, or `Book` in Excel 5 files, as
 /// calamine looks for them) and put it into a container of its own.
-pub fn rebuild(bytes: &[u8], limits: &Limits) -> Result<Legacy, Finding> {
+pub(crate) fn rebuild(bytes: &[u8], limits: &Limits) -> Result<Legacy, Finding> {
     let broken = |_| Finding::new(Msg::FileBroken);
     let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(broken)?;
     let mut stream = Vec::new();

@@ -17,28 +17,28 @@ use crate::text::{match_key, match_key_of, sheet_key};
 
 /// One cover item as found: the value cell's position and content.
 #[derive(Debug, Clone)]
-pub struct CoverCell {
+pub(crate) struct CoverCell {
     pub row: u32,
     pub col: u32,
     pub value: Data,
 }
 
 #[derive(Debug)]
-pub struct RawCover {
+pub(crate) struct RawCover {
     pub sheet: String,
     /// Per schema cover field (same order); `None` when the label is missing.
     pub cells: Vec<Option<CoverCell>>,
 }
 
 #[derive(Debug)]
-pub struct RawLedger {
+pub(crate) struct RawLedger {
     pub sheet: String,
     pub header: Header,
     pub range: Range<Data>,
 }
 
 #[derive(Debug)]
-pub struct RawWorkbook {
+pub(crate) struct RawWorkbook {
     pub cover: Option<RawCover>,
     /// Per schema ledger (same order); `None` when the sheet or its header is missing.
     pub ledgers: Vec<Option<RawLedger>>,
@@ -46,7 +46,7 @@ pub struct RawWorkbook {
 }
 
 /// Read the cover and the ledgers. `Err` only when the file cannot be opened.
-pub fn read(bytes: &[u8], schema: &Schema, limits: &Limits) -> Result<RawWorkbook, Finding> {
+pub(crate) fn read(bytes: &[u8], schema: &Schema, limits: &Limits) -> Result<RawWorkbook, Finding> {
     // The sheets a name could match (`find_sheet` then picks among them).
     let keys: Vec<String> = std::iter::once(&schema.cover.sheet)
         .chain(schema.ledgers.iter().map(|l| &l.name))

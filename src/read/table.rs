@@ -9,11 +9,11 @@ use crate::schema::Field;
 use crate::text::{match_key, match_key_of};
 
 /// How many rows from the top of a sheet the header may be found in.
-pub const HEADER_SCAN_ROWS: u32 = 10;
+pub(crate) const HEADER_SCAN_ROWS: u32 = 10;
 
 /// Where a sheet's header is and which column holds each field.
 #[derive(Debug, Clone)]
-pub struct Header {
+pub(crate) struct Header {
     /// 0-based sheet row of the header.
     pub row: u32,
     /// For each schema field (same order), its 0-based sheet column, if present.
@@ -26,7 +26,7 @@ pub struct Header {
 
 /// Find the header row among the first [`HEADER_SCAN_ROWS`] rows: the row
 /// matching the most field names (at least two, or one if the schema has one).
-pub fn find_header(range: &Range<Data>, fields: &[Field]) -> Option<Header> {
+pub(crate) fn find_header(range: &Range<Data>, fields: &[Field]) -> Option<Header> {
     let keys: Vec<String> = fields.iter().map(|f| match_key(&f.name)).collect();
     let (start_row, _) = range.start()?;
     let (end_row, _) = range.end()?;
@@ -68,7 +68,7 @@ fn map_columns(range: &Range<Data>, row: u32, keys: &[String]) -> Header {
 
 /// Whether no cell but a text cell can match any of `keys` (match keys), so
 /// that a search for them may skip the others.
-pub fn only_texts_can_match(keys: &[String]) -> bool {
+pub(crate) fn only_texts_can_match(keys: &[String]) -> bool {
     !keys.iter().any(|k| could_be_printed_value(k))
 }
 

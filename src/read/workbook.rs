@@ -28,20 +28,20 @@ use crate::text::sheet_key;
 
 /// An open workbook: over the received bytes, or (a legacy `.xls`) over its
 /// rebuilt container.
-pub type Workbook<'a> = Sheets<Cursor<Cow<'a, [u8]>>>;
+pub(crate) type Workbook<'a> = Sheets<Cursor<Cow<'a, [u8]>>>;
 
 const OLE2_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 const ZIP_MAGIC: [u8; 4] = [b'P', b'K', 3, 4];
 
 /// An open workbook and the merged areas of the sheets to be read.
-pub struct Opened<'a> {
+pub(crate) struct Opened<'a> {
     pub book: Workbook<'a>,
     pub merges: Merges,
 }
 
 /// Open a workbook to read the sheets `wanted` accepts (by name); the format
 /// is detected from the bytes.
-pub fn open<'a>(
+pub(crate) fn open<'a>(
     bytes: &'a [u8],
     limits: &Limits,
     wanted: &dyn Fn(&str) -> bool,
@@ -124,20 +124,20 @@ fn open_zip<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Workbook<'a>, Findin
 }
 
 /// The diagnostic for a file of `size` bytes over the file-size limit.
-pub fn too_big(size: u64, limits: &Limits) -> Finding {
+pub(crate) fn too_big(size: u64, limits: &Limits) -> Finding {
     Finding::new(Msg::LimitFileSize)
         .arg("size", mb(size))
         .arg("limit", mb(limits.max_file_bytes))
 }
 
 /// The diagnostic for a file that could not be read from disk.
-pub fn read_failed(e: &std::io::Error) -> Finding {
+pub(crate) fn read_failed(e: &std::io::Error) -> Finding {
     Finding::new(Msg::FileReadFailed).arg("reason", io_reason(e))
 }
 
 /// Why a file could not be read, in words for a clerk (the operating
 /// system's own text is English and technical).
-pub fn io_reason(e: &std::io::Error) -> &'static str {
+pub(crate) fn io_reason(e: &std::io::Error) -> &'static str {
     match e.kind() {
         std::io::ErrorKind::NotFound => "文件不存在",
         std::io::ErrorKind::PermissionDenied => "没有读取权限",
@@ -155,7 +155,7 @@ fn contains_utf16(bytes: &[u8], needle: &str) -> bool {
 /// The name of the sheet whose normalised name matches `wanted` (spaces,
 /// full-width characters and a missing `台账` suffix tolerated). A visible sheet
 /// wins over a hidden one of the same name.
-pub fn find_sheet(workbook: &Workbook<'_>, wanted: &str) -> Option<String> {
+pub(crate) fn find_sheet(workbook: &Workbook<'_>, wanted: &str) -> Option<String> {
     let key = sheet_key(wanted);
     let mut matches: Vec<&calamine::Sheet> = workbook
         .sheets_metadata()
@@ -169,7 +169,7 @@ pub fn find_sheet(workbook: &Workbook<'_>, wanted: &str) -> Option<String> {
 /// Read a whole sheet's cells (formulas give their cached values), with merged
 /// areas filled from their top-left cell so every row of a merged block has
 /// the value.
-pub fn range(
+pub(crate) fn range(
     workbook: &mut Workbook<'_>,
     sheet: &str,
     merges: &Merges,

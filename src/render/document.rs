@@ -155,7 +155,7 @@ fn tighten(text: &str) -> String {
 /// The page number at a document's foot: the district's own
 /// (`[documents] page_numbers`) if it keeps one, else the wording's
 /// `footer_pdf` (GB/T 9704's “— {page} —”).
-pub fn page_numbers(
+pub(crate) fn page_numbers(
     texts: &crate::wording::Texts,
     configured: Option<&str>,
 ) -> Result<String, crate::wording::WordingError> {
@@ -167,7 +167,7 @@ pub fn page_numbers(
 
 /// For every position of a table's grid, the (row, column) of the cell
 /// covering it: itself, or the merged cell above or to its left.
-pub fn owners(rows: &[Vec<Cell>]) -> Vec<Vec<Option<(usize, usize)>>> {
+pub(crate) fn owners(rows: &[Vec<Cell>]) -> Vec<Vec<Option<(usize, usize)>>> {
     let width = rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut out = vec![vec![None; width]; rows.len()];
     for (r, row) in rows.iter().enumerate() {
@@ -193,7 +193,7 @@ pub fn owners(rows: &[Vec<Cell>]) -> Vec<Vec<Option<(usize, usize)>>> {
 /// ends, in characters. The date ends four characters in and the issuer is
 /// centred over it; an issuer too long for that ends two characters in,
 /// with the date centred under it.
-pub fn signature_indents(issuer: f32, date: f32) -> (f32, f32) {
+pub(crate) fn signature_indents(issuer: f32, date: f32) -> (f32, f32) {
     let date_in = 4.0_f32.max(2.0 + (issuer - date) / 2.0);
     (date_in + (date - issuer) / 2.0, date_in)
 }

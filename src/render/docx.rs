@@ -58,7 +58,7 @@ fn run(text: &str, font: &str, size: usize) -> Run {
 /// The document as a `.docx` file's bytes. The same document gives the
 /// same bytes: paragraph ids are numbered here, the package's dates are
 /// the document's.
-pub fn to_docx(doc: &Document) -> Result<Vec<u8>, DocxError> {
+pub(crate) fn to_docx(doc: &Document) -> Result<Vec<u8>, DocxError> {
     let mut w = Writer {
         ids: 0,
         style: doc.style,

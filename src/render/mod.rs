@@ -4,7 +4,7 @@
 //! says is in `crate::reports`.
 
 pub mod console;
-pub mod document;
-pub mod docx;
+pub(crate) mod document;
+pub(crate) mod docx;
 pub mod pdf;
-pub mod xlsx;
+pub(crate) mod xlsx;

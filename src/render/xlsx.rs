@@ -46,7 +46,7 @@ impl SheetError {
 }
 
 /// Fonts and borders used across jucai's workbooks.
-pub struct Styles {
+pub(crate) struct Styles {
     pub title: Format,
     pub subtitle: Format,
     pub header: Format,
@@ -64,7 +64,7 @@ pub struct Styles {
 const FONT: &str = "宋体";
 
 impl Styles {
-    pub fn new() -> Styles {
+    pub(crate) fn new() -> Styles {
         let base = Format::new().set_font_name(FONT).set_font_size(11);
         let boxed = base
             .clone()
@@ -123,18 +123,18 @@ impl Default for Styles {
     }
 }
 
-pub const COMMON: &str = include_str!("../../templates/common.toml");
+pub(crate) const COMMON: &str = include_str!("../../templates/common.toml");
 
 static COMMON_TEXTS: Builtin = Builtin::new("templates/common.toml", COMMON);
 
 /// Wording shared by every output (`templates/common.toml`).
-pub fn common_texts() -> &'static Texts {
+pub(crate) fn common_texts() -> &'static Texts {
     COMMON_TEXTS.get()
 }
 
 /// A4, optionally landscape, fit to one page wide, header rows repeated,
 /// page numbers in the footer.
-pub fn print_setup(
+pub(crate) fn print_setup(
     sheet: &mut Worksheet,
     landscape: bool,
     repeat_rows: Option<(u32, u32)>,
@@ -157,7 +157,7 @@ pub fn print_setup(
 }
 
 /// Fixed document properties, so the same input gives byte-identical files.
-pub fn set_properties(book: &mut Workbook, title: &str, date: chrono::NaiveDate) {
+pub(crate) fn set_properties(book: &mut Workbook, title: &str, date: chrono::NaiveDate) {
     use chrono::Datelike;
     let created = ExcelDateTime::from_ymd(date.year() as u16, date.month() as u8, date.day() as u8)
         .unwrap_or_default();
@@ -169,13 +169,13 @@ pub fn set_properties(book: &mut Workbook, title: &str, date: chrono::NaiveDate)
 }
 
 /// Save a workbook atomically.
-pub fn save(book: &mut Workbook, path: &Path) -> Result<(), Error> {
+pub(crate) fn save(book: &mut Workbook, path: &Path) -> Result<(), Error> {
     let bytes = book.save_to_buffer().map_err(|e| Error::xlsx(path, e))?;
     write_atomic(path, &bytes)
 }
 
 /// Estimated number of wrapped lines for `text` in a column `width` units wide.
-pub fn wrapped_lines(text: &str, width: f64) -> u32 {
+pub(crate) fn wrapped_lines(text: &str, width: f64) -> u32 {
     let per_line = (width - 1.0).max(4.0);
     text.split('\n')
         .map(|line| {

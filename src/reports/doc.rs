@@ -361,7 +361,11 @@ fn table_sheet(
 
 /// Rows of a breakdown table: value, count, share of `total`, in `order`
 /// (values not in it last, in their own order).
-pub fn share_rows(b: &crate::figures::Breakdown, total: u64, order: &[String]) -> Vec<Vec<Val>> {
+pub(crate) fn share_rows(
+    b: &crate::figures::Breakdown,
+    total: u64,
+    order: &[String],
+) -> Vec<Vec<Val>> {
     crate::reports::orders::in_order(b, order)
         .into_iter()
         .map(|(k, n)| {

@@ -31,13 +31,13 @@ use crate::schema::Schema;
 use crate::validate::Checked;
 use crate::wording::Texts;
 
-pub const WORDING: &str = include_str!("../../templates/feedback.toml");
+pub(crate) const WORDING: &str = include_str!("../../templates/feedback.toml");
 
 const RED: &str = "#FFC7CE";
 const YELLOW: &str = "#FFEB9C";
 
 /// What to write a feedback workbook for.
-pub struct Returned<'a> {
+pub(crate) struct Returned<'a> {
     pub checked: &'a Checked,
     /// The workbook as received.
     pub bytes: &'a [u8],
@@ -47,7 +47,7 @@ pub struct Returned<'a> {
     pub deadline_days: u32,
 }
 
-pub struct FeedbackWriter {
+pub(crate) struct FeedbackWriter {
     texts: Texts,
     styles: Styles,
     templates: LedgerTemplates,
@@ -57,7 +57,7 @@ pub struct FeedbackWriter {
 }
 
 impl FeedbackWriter {
-    pub fn new(limits: Limits) -> Result<FeedbackWriter, Error> {
+    pub(crate) fn new(limits: Limits) -> Result<FeedbackWriter, Error> {
         Ok(FeedbackWriter {
             limits,
             texts: Texts::parse("templates/feedback.toml", WORDING)?,
@@ -68,7 +68,11 @@ impl FeedbackWriter {
 
     /// The feedback file name for a checked workbook: the unit's registered name
     /// (else the cover's, else the received file's stem) and the period.
-    pub fn file_name(&self, checked: &Checked, unit_name: Option<&str>) -> Result<String, Error> {
+    pub(crate) fn file_name(
+        &self,
+        checked: &Checked,
+        unit_name: Option<&str>,
+    ) -> Result<String, Error> {
         let unit = unit_name
             .map(str::to_string)
             .or_else(|| checked.cover.unit_name.clone())
@@ -89,7 +93,7 @@ impl FeedbackWriter {
     }
 
     /// Write the feedback workbook for a returned file into `dir`.
-    pub fn write(&self, returned: &Returned<'_>, dir: &Path) -> Result<PathBuf, Error> {
+    pub(crate) fn write(&self, returned: &Returned<'_>, dir: &Path) -> Result<PathBuf, Error> {
         let checked = returned.checked;
         let unit_name = returned.unit.map(|u| u.name.as_str());
         let name = self.file_name(checked, unit_name)?;

@@ -17,11 +17,11 @@
 //! orders      the order breakdowns are shown in
 //! ```
 
-pub mod directory;
-pub mod doc;
-pub mod feedback;
-pub mod monthly;
-pub mod orders;
+pub(crate) mod directory;
+pub(crate) mod doc;
+pub(crate) mod feedback;
+pub(crate) mod monthly;
+pub(crate) mod orders;
 pub mod packet;
 pub mod quarterly;
 pub mod six_haves;

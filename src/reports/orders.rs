@@ -8,7 +8,7 @@ use crate::schema::{LedgerKey, Schema};
 
 /// Each breakdown's order, from the schema.
 #[derive(Debug, Clone)]
-pub struct Orders {
+pub(crate) struct Orders {
     pub kind: Vec<String>,
     pub sex: Vec<String>,
     pub age: Vec<String>,
@@ -19,13 +19,10 @@ pub struct Orders {
     pub problem_category: Vec<String>,
     pub need_category: Vec<String>,
     pub activity_type: Vec<String>,
-    pub activity_scope: Vec<String>,
-    pub achievement_type: Vec<String>,
-    pub achievement_level: Vec<String>,
 }
 
 impl Orders {
-    pub fn new(schema: &Schema) -> Orders {
+    pub(crate) fn new(schema: &Schema) -> Orders {
         let values = |key: LedgerKey, col: usize| schema.ledger(key).fields[col].values.clone();
         let r = &schema.roles;
         let roster = |col| values(LedgerKey::Roster, col);
@@ -40,15 +37,12 @@ impl Orders {
             problem_category: values(LedgerKey::Problems, r.problems.category),
             need_category: values(LedgerKey::Needs, r.needs.category),
             activity_type: values(LedgerKey::Activities, r.activities.kind),
-            activity_scope: values(LedgerKey::Activities, r.activities.scope),
-            achievement_type: values(LedgerKey::Achievements, r.achievements.kind),
-            achievement_level: values(LedgerKey::Achievements, r.achievements.level),
         }
     }
 }
 
 /// A breakdown's entries in `order`; values not in it after, in key order.
-pub fn in_order<'b>(b: &'b Breakdown, order: &[String]) -> Vec<(&'b str, u64)> {
+pub(crate) fn in_order<'b>(b: &'b Breakdown, order: &[String]) -> Vec<(&'b str, u64)> {
     let mut entries: Vec<(&str, u64)> = b.iter().map(|(k, n)| (k, *n)).collect();
     // Stable: entries outside the order keep the map's (sorted) order.
     entries.sort_by_key(|(k, _)| rank(order, k));
@@ -56,7 +50,7 @@ pub fn in_order<'b>(b: &'b Breakdown, order: &[String]) -> Vec<(&'b str, u64)> {
 }
 
 /// Where a value stands in `order` (after every value of it when absent).
-pub fn rank(order: &[String], value: &str) -> usize {
+pub(crate) fn rank(order: &[String], value: &str) -> usize {
     order.iter().position(|o| o == value).unwrap_or(usize::MAX)
 }
 

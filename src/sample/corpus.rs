@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 const CORPUS: &str = include_str!("corpus.toml");
 
-pub type ByKind = BTreeMap<String, Vec<String>>;
+pub(crate) type ByKind = BTreeMap<String, Vec<String>>;
 
 #[derive(Debug, Deserialize)]
 pub struct Corpus {
@@ -40,7 +40,7 @@ impl Corpus {
 }
 
 /// Texts for `key`, or for `其他` when there are none for it.
-pub fn texts<'a>(by: &'a ByKind, key: &str) -> &'a [String] {
+pub(crate) fn texts<'a>(by: &'a ByKind, key: &str) -> &'a [String] {
     by.get(key)
         .or_else(|| by.get("其他"))
         .or_else(|| by.values().next())

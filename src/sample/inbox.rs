@@ -24,7 +24,7 @@ const XLS: &str = "application/vnd.ms-excel";
 const CENTRE_MAILBOX: &str = "rencai@dsmz.example.cn";
 
 /// A workbook ready to send: its unit, file name and bytes.
-pub struct Attachment<'a> {
+pub(crate) struct Attachment<'a> {
     pub submission: &'a Submission,
     pub name: String,
     pub bytes: Vec<u8>,
@@ -83,7 +83,7 @@ fn route(registry: &Registry, unit: &Unit) -> Route {
 }
 
 /// Messy but realistic attachment names.
-pub fn attachment_name(unit: &Unit, sub: &Submission, n: usize) -> String {
+pub(crate) fn attachment_name(unit: &Unit, sub: &Submission, n: usize) -> String {
     let p = &sub.period;
     let name = match n % 6 {
         0 => format!("{}{}台账.xlsx", unit.name, p.chinese()),
@@ -97,7 +97,7 @@ pub fn attachment_name(unit: &Unit, sub: &Submission, n: usize) -> String {
 }
 
 /// Write every email, mbox and loose file of the inbox into `dir`.
-pub fn write(
+pub(crate) fn write(
     registry: &Registry,
     attachments: &[Attachment<'_>],
     dir: &Path,

@@ -2,9 +2,9 @@
 //! "1+4+N" table, names and addresses verbatim) and two years of quarterly
 //! ledger submissions, with the mistakes and irregularities real ones have.
 
-pub mod corpus;
+pub(crate) mod corpus;
 pub mod history;
-pub mod inbox;
+pub(crate) mod inbox;
 pub mod legacy;
 pub mod people;
 pub mod submissions;

@@ -300,7 +300,7 @@ impl Declared<'_> {
         )
     }
 
-    pub fn roster(&self) -> Result<RosterRoles, SchemaProblem> {
+    pub(super) fn roster(&self) -> Result<RosterRoles, SchemaProblem> {
         let r = self.resolver(ROSTER_ROLES, ROSTER_MARKERS)?;
         Ok(RosterRoles {
             joined: r.col("joined")?,
@@ -319,7 +319,7 @@ impl Declared<'_> {
         })
     }
 
-    pub fn problems(&self) -> Result<CaseRoles, SchemaProblem> {
+    pub(super) fn problems(&self) -> Result<CaseRoles, SchemaProblem> {
         let r = self.resolver(CASE_ROLES, PROBLEM_MARKERS)?;
         Ok(CaseRoles {
             escalated: Some(r.value("escalated")?),
@@ -328,7 +328,7 @@ impl Declared<'_> {
         })
     }
 
-    pub fn needs(&self) -> Result<CaseRoles, SchemaProblem> {
+    pub(super) fn needs(&self) -> Result<CaseRoles, SchemaProblem> {
         let r = self.resolver(CASE_ROLES, NEED_MARKERS)?;
         Ok(CaseRoles {
             escalated: None,
@@ -337,7 +337,7 @@ impl Declared<'_> {
         })
     }
 
-    pub fn activities(&self) -> Result<ActivityRoles, SchemaProblem> {
+    pub(super) fn activities(&self) -> Result<ActivityRoles, SchemaProblem> {
         let r = self.resolver(ACTIVITY_ROLES, ACTIVITY_MARKERS)?;
         Ok(ActivityRoles {
             name: r.col("name")?,
@@ -350,7 +350,7 @@ impl Declared<'_> {
         })
     }
 
-    pub fn achievements(&self) -> Result<AchievementRoles, SchemaProblem> {
+    pub(super) fn achievements(&self) -> Result<AchievementRoles, SchemaProblem> {
         let r = self.resolver(ACHIEVEMENT_ROLES, &[])?;
         Ok(AchievementRoles {
             name: r.col("name")?,

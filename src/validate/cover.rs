@@ -13,7 +13,7 @@ use crate::schema::{CoverKey, Schema};
 use crate::text::match_key;
 
 /// Read the cover's values, reporting what is wrong with them.
-pub fn check(
+pub(crate) fn check(
     cover: Option<&RawCover>,
     file: &str,
     schema: &Schema,
@@ -99,7 +99,7 @@ fn value_date(v: &Value) -> Option<chrono::NaiveDate> {
 }
 
 /// A period written in a file name, such as `…2023年第三季度台账(1).xlsx`.
-pub fn period_in_file_name(file: &str) -> Option<Period> {
+pub(crate) fn period_in_file_name(file: &str) -> Option<Period> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
         Regex::new(r"(\d{4})\s*(年\s*第?\s*[一二三四1-4]\s*季度|[-_]?[Qq][1-4])")

@@ -4,8 +4,8 @@
 //! that go back to the unit.
 
 mod checked;
-pub mod cover;
-pub mod rows;
+pub(crate) mod cover;
+pub(crate) mod rows;
 
 pub use checked::{Checked, CoverInfo, LedgerRecords, ValidRow};
 

@@ -17,7 +17,7 @@ use crate::schema::{Check, Field, FieldType, Ledger, LedgerKey, Rule, Schema};
 use crate::text::{match_key, match_key_of};
 
 /// Check every ledger; returns the valid records of each (schema order).
-pub fn check(
+pub(crate) fn check(
     raw: &[Option<RawLedger>],
     cover: &CoverInfo,
     schema: &Schema,

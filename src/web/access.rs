@@ -2,11 +2,11 @@
 //! the centre everything; a station head the station and its workrooms; a
 //! workroom head its own unit only.
 
-use crate::registry::{Registry, Unit};
+use crate::registry::Registry;
 use crate::web::store::{Account, Role};
 
 /// Whether `account` may see unit `code` (its submissions, files, status).
-pub fn may_see(account: &Account, registry: &Registry, code: &str) -> bool {
+pub(crate) fn may_see(account: &Account, registry: &Registry, code: &str) -> bool {
     let own = account.unit.as_deref();
     match account.role {
         Role::Centre => true,
@@ -23,20 +23,11 @@ pub fn may_see(account: &Account, registry: &Registry, code: &str) -> bool {
 
 /// Whether `account` may hand in workbooks for unit `code`: the same
 /// units it may see.
-pub fn may_upload_for(account: &Account, registry: &Registry, code: &str) -> bool {
+pub(crate) fn may_upload_for(account: &Account, registry: &Registry, code: &str) -> bool {
     may_see(account, registry, code)
 }
 
-/// The units `account` may see, in tree order.
-pub fn visible<'a>(account: &Account, registry: &'a Registry) -> Vec<&'a Unit> {
-    registry
-        .tree_order()
-        .into_iter()
-        .filter(|u| may_see(account, registry, &u.code))
-        .collect()
-}
-
 /// Whether `account` sees the whole district (status sheets, notices, all reports).
-pub fn is_centre(account: &Account) -> bool {
+pub(crate) fn is_centre(account: &Account) -> bool {
     account.role == Role::Centre
 }

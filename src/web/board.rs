@@ -22,7 +22,7 @@ use crate::web::store::Account;
 /// A unit's state in one word: 已报, 逾期, 未报 or 退回.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum UnitState {
+pub(super) enum UnitState {
     Submitted,
     Late,
     Missing,
@@ -82,7 +82,7 @@ struct Bar {
     percent: usize,
 }
 
-pub async fn board(
+pub(super) async fn board(
     State(desk): State<Arc<Desk>>,
     viewer: Viewer,
 ) -> Result<Html<String>, WebError> {
@@ -210,7 +210,7 @@ fn figures(
     })))
 }
 
-pub async fn period(
+pub(super) async fn period(
     State(desk): State<Arc<Desk>>,
     viewer: Viewer,
     Path(code): Path<String>,
@@ -308,7 +308,7 @@ fn period_data(
 }
 
 /// `/periods/<P>/status.xlsx`: the district's status sheet (centre only).
-pub async fn status_xlsx(
+pub(super) async fn status_xlsx(
     State(desk): State<Arc<Desk>>,
     viewer: Viewer,
     Path(code): Path<String>,
@@ -338,7 +338,7 @@ pub async fn status_xlsx(
 }
 
 #[derive(serde::Deserialize)]
-pub struct NotifyForm {
+pub(super) struct NotifyForm {
     #[serde(default)]
     csrf: String,
     /// `reminder` (催报) or `return` (退回).
@@ -347,7 +347,7 @@ pub struct NotifyForm {
 
 /// `POST /periods/<P>/notify`: send the period's 催报 or 退回 mail, as
 /// `jucai notify --send` does (centre only, when `[mail]` is set).
-pub async fn notify(
+pub(super) async fn notify(
     State(desk): State<Arc<Desk>>,
     viewer: Viewer,
     Path(code): Path<String>,

@@ -15,9 +15,10 @@ use crate::registry::Registry;
 use crate::web::store::Accounts;
 
 /// Makes a job's reports, telling the progress as it goes; the files written.
-pub type Regenerate = Arc<dyn Fn(&ReportJob, &Progress) -> Result<usize, String> + Send + Sync>;
+pub(crate) type Regenerate =
+    Arc<dyn Fn(&ReportJob, &Progress) -> Result<usize, String> + Send + Sync>;
 
-pub struct Desk {
+pub(crate) struct Desk {
     pub config: Config,
     pub registry: Registry,
     pub archive_dir: PathBuf,
@@ -46,7 +47,7 @@ pub struct Desk {
 type Opened = ((i64, i64), Arc<Archive>);
 
 impl Desk {
-    pub fn new(
+    pub(crate) fn new(
         config: Config,
         registry: Registry,
         archive_dir: PathBuf,
@@ -71,14 +72,14 @@ impl Desk {
         })
     }
 
-    pub fn accounts(&self) -> Result<Accounts, WebError> {
+    pub(crate) fn accounts(&self) -> Result<Accounts, WebError> {
         Ok(Accounts::open(&self.archive_dir)?)
     }
 
     /// The archive as it is now, opened to read: opened again only when a
     /// reception was recorded since (by the CLI, the mailbox, another
     /// upload), so pages do not read every record on every request.
-    pub fn archive(&self) -> Result<Arc<Archive>, WebError> {
+    pub(crate) fn archive(&self) -> Result<Arc<Archive>, WebError> {
         let stamp = Archive::stamp(&self.archive_dir)?;
         let mut cached = self.cached.lock().unwrap_or_else(|p| p.into_inner());
         if let Some((at, archive)) = cached.as_ref() {
@@ -92,12 +93,12 @@ impl Desk {
     }
 
     /// A fresh archive to write into (uploads).
-    pub fn archive_to_write(&self) -> Result<Archive, WebError> {
+    pub(crate) fn archive_to_write(&self) -> Result<Archive, WebError> {
         Ok(Archive::open(&self.archive_dir)?)
     }
 
     /// One line of the access log.
-    pub fn log(&self, line: &str) {
+    pub(crate) fn log(&self, line: &str) {
         let mut log = self.log.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(file) = log.as_mut() {
             let _ = writeln!(file, "{line}");
@@ -108,7 +109,7 @@ impl Desk {
 /// A period page's figures and its rendered tables, kept while the archive
 /// is unchanged: the centre's page of a province lists thousands of units.
 #[derive(Clone)]
-pub struct PeriodShown {
+pub(crate) struct PeriodShown {
     pub data: Arc<serde_json::Value>,
     /// HTML, every text in it escaped when it was rendered.
     pub table: Arc<String>,
@@ -116,7 +117,7 @@ pub struct PeriodShown {
 
 /// Things made from the archive, kept while its stamp is unchanged (at most
 /// [`Kept::MAX`] of them; all are dropped when that is reached).
-pub struct Kept<T> {
+pub(crate) struct Kept<T> {
     map: Mutex<std::collections::HashMap<String, Stamped<T>>>,
 }
 
@@ -134,14 +135,14 @@ impl<T> Default for Kept<T> {
 impl<T: Clone> Kept<T> {
     const MAX: usize = 64;
 
-    pub fn get(&self, key: &str, stamp: (i64, i64)) -> Option<T> {
+    pub(crate) fn get(&self, key: &str, stamp: (i64, i64)) -> Option<T> {
         let map = self.map.lock().unwrap_or_else(|p| p.into_inner());
         map.get(key)
             .filter(|(s, _)| *s == stamp)
             .map(|(_, v)| v.clone())
     }
 
-    pub fn put(&self, key: String, stamp: (i64, i64), value: T) {
+    pub(crate) fn put(&self, key: String, stamp: (i64, i64), value: T) {
         let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
         if map.len() >= Self::MAX {
             map.clear();

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
 #[derive(Debug, thiserror::Error)]
-pub enum WebError {
+pub(crate) enum WebError {
     #[error("没有权限查看")]
     Forbidden,
     #[error("找不到这个页面")]
@@ -80,7 +80,7 @@ impl IntoResponse for WebError {
 }
 
 /// Text escaped for HTML (the error page is not rendered through a template).
-pub fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     let mut buf = Vec::new();
     // Writing into memory cannot fail.
     let _ = tera::escape_html(text, &mut buf);

@@ -11,7 +11,7 @@ use serde::Serialize;
 /// A report to make again, asked for on the reports page; the command
 /// layer knows how (see `jucai serve`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReportJob {
+pub(crate) enum ReportJob {
     /// Quarterly reports of a period.
     Quarterly(crate::period::Period),
     /// Annual reports, half-year summaries and packets of a year.
@@ -23,7 +23,7 @@ pub enum ReportJob {
 /// What a job is doing; the page names each (`templates/web/job.html`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Stage {
+pub(crate) enum Stage {
     /// Not begun yet.
     Waiting,
     /// Reading the extracts and counting the report model.
@@ -40,7 +40,7 @@ pub enum Stage {
 
 /// A job as its page shows it.
 #[derive(Debug, Clone, Serialize)]
-pub struct Shown {
+pub(crate) struct Shown {
     pub id: u64,
     /// `quarterly`, `annual` or `directory`.
     pub kind: &'static str,
@@ -100,11 +100,11 @@ impl State {
 
 /// A running job's handle, given to the code that makes the reports.
 #[derive(Clone)]
-pub struct Progress(Arc<Mutex<State>>);
+pub(crate) struct Progress(Arc<Mutex<State>>);
 
 impl Progress {
     /// A new stage of `total` steps begins.
-    pub fn stage(&self, stage: Stage, total: usize) {
+    pub(crate) fn stage(&self, stage: Stage, total: usize) {
         let mut s = lock(&self.0);
         s.stage = stage;
         s.done = 0;
@@ -112,13 +112,13 @@ impl Progress {
     }
 
     /// One step of the stage is done (called from several threads at once).
-    pub fn step(&self) {
+    pub(crate) fn step(&self) {
         let mut s = lock(&self.0);
         s.done = (s.done + 1).min(s.total);
     }
 
     /// The job is over: `files` written, or the error that stopped it.
-    pub fn finish(&self, outcome: Result<usize, String>) {
+    pub(crate) fn finish(&self, outcome: Result<usize, String>) {
         let mut s = lock(&self.0);
         match outcome {
             Ok(files) => {
@@ -136,7 +136,7 @@ impl Progress {
 
 /// The jobs of this desk, newest last.
 #[derive(Default)]
-pub struct Jobs {
+pub(crate) struct Jobs {
     list: Mutex<(u64, Vec<Arc<Mutex<State>>>)>,
 }
 
@@ -147,7 +147,7 @@ impl Jobs {
     /// Begin `job`, or, while another is still running, give that one's id:
     /// reports are written into the same folder, so two at once would
     /// only slow each other and race on the same files.
-    pub fn start(&self, job: ReportJob) -> Result<(u64, Progress), u64> {
+    pub(crate) fn start(&self, job: ReportJob) -> Result<(u64, Progress), u64> {
         let mut list = lock(&self.list);
         if let Some(running) = list.1.iter().find(|s| !lock(s).finished()) {
             return Err(lock(running).id);
@@ -170,13 +170,13 @@ impl Jobs {
         Ok((list.0, Progress(state)))
     }
 
-    pub fn get(&self, id: u64) -> Option<Shown> {
+    pub(crate) fn get(&self, id: u64) -> Option<Shown> {
         let list = lock(&self.list);
         list.1.iter().map(|s| lock(s).shown()).find(|s| s.id == id)
     }
 
     /// Every kept job, newest first.
-    pub fn all(&self) -> Vec<Shown> {
+    pub(crate) fn all(&self) -> Vec<Shown> {
         let list = lock(&self.list);
         list.1.iter().rev().map(|s| lock(s).shown()).collect()
     }

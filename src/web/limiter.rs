@@ -8,18 +8,18 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// How many failed logins are allowed in [`WINDOW`], per address and per name.
-pub const MAX_FAILURES: usize = 5;
-pub const WINDOW: Duration = Duration::from_secs(15 * 60);
+pub(super) const MAX_FAILURES: usize = 5;
+pub(super) const WINDOW: Duration = Duration::from_secs(15 * 60);
 
 #[derive(Default)]
-pub struct Limiter {
+pub(crate) struct Limiter {
     attempts: Mutex<HashMap<String, Vec<Instant>>>,
 }
 
 impl Limiter {
     /// Count one attempt under every key; `false` (and nothing counted)
     /// when any of them has used up its attempts.
-    pub fn attempt(&self, keys: &[String]) -> bool {
+    pub(crate) fn attempt(&self, keys: &[String]) -> bool {
         let mut map = self.attempts.lock().unwrap_or_else(|p| p.into_inner());
         for key in keys {
             if let Some(list) = map.get_mut(key) {
@@ -42,7 +42,7 @@ impl Limiter {
     }
 
     /// A login that worked gives its attempt back.
-    pub fn succeeded(&self, keys: &[String]) {
+    pub(crate) fn succeeded(&self, keys: &[String]) {
         let mut map = self.attempts.lock().unwrap_or_else(|p| p.into_inner());
         for key in keys {
             if let Some(list) = map.get_mut(key) {

@@ -8,15 +8,15 @@
 //! [`reports`], with its [`jobs`]) reading the archive → [`view`] (tera, escaped) → response.
 //! Every request gets a line in the access log (no cookie, no password).
 
-pub mod access;
+pub(crate) mod access;
 mod board;
 mod desk;
 mod error;
 mod jobs;
 mod limiter;
 mod reports;
-pub mod session;
-pub mod store;
+pub(crate) mod session;
+pub(crate) mod store;
 mod tls;
 mod unit;
 mod upload;
@@ -34,12 +34,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-pub use desk::{Desk, Regenerate};
-pub use error::WebError;
-pub use jobs::{Progress, ReportJob, Stage};
+pub(crate) use desk::{Desk, Regenerate};
+pub(crate) use error::WebError;
+pub(crate) use jobs::{Progress, ReportJob, Stage};
 
 /// The desk's routes.
-pub fn router(desk: Arc<Desk>) -> Router {
+pub(crate) fn router(desk: Arc<Desk>) -> Router {
     // Multipart bodies are cut off past the limit (413) even without a length.
     let limit = usize::try_from(upload::limit(&desk)).unwrap_or(usize::MAX);
     Router::new()
@@ -91,7 +91,7 @@ async fn access_log(
 
 /// Serve until the process is stopped, over HTTPS when `tls` gives the
 /// certificate and key files. `ready` is told the address once the desk listens.
-pub fn serve(
+pub(crate) fn serve(
     mut desk: Desk,
     listen: SocketAddr,
     tls: Option<(PathBuf, PathBuf)>,

@@ -82,7 +82,10 @@ fn report_file(rel: &FsPath) -> Option<Listed> {
 
 const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
-pub async fn page(State(desk): State<Arc<Desk>>, viewer: Viewer) -> Result<Html<String>, WebError> {
+pub(super) async fn page(
+    State(desk): State<Arc<Desk>>,
+    viewer: Viewer,
+) -> Result<Html<String>, WebError> {
     let files: Vec<serde_json::Value> = listing(&desk, &viewer.account)
         .into_iter()
         .map(|l| json!({ "path": l.path, "group": l.group, "name": l.name }))
@@ -104,7 +107,7 @@ pub async fn page(State(desk): State<Arc<Desk>>, viewer: Viewer) -> Result<Html<
 }
 
 /// `/reports/files/<path>`: only a file the listing offers this viewer.
-pub async fn file(
+pub(super) async fn file(
     State(desk): State<Arc<Desk>>,
     viewer: Viewer,
     Path(path): Path<String>,
@@ -124,7 +127,7 @@ pub async fn file(
 }
 
 #[derive(Deserialize)]
-pub struct Generate {
+pub(super) struct Generate {
     #[serde(default)]
     csrf: String,
     kind: String,
@@ -134,7 +137,7 @@ pub struct Generate {
     year: String,
 }
 
-pub async fn generate(
+pub(super) async fn generate(
     State(desk): State<Arc<Desk>>,
     viewer: Viewer,
     Form(form): Form<Generate>,
@@ -167,7 +170,7 @@ pub async fn generate(
 }
 
 /// `/reports/jobs/<id>`: how far a job has got; the centre's only.
-pub async fn job(
+pub(super) async fn job(
     State(desk): State<Arc<Desk>>,
     viewer: Viewer,
     Path(id): Path<u64>,

@@ -23,13 +23,13 @@ use super::error::WebError;
 use super::limiter::WINDOW;
 use crate::web::store::{Account, Session};
 
-pub const SESSION_COOKIE: &str = "jucai_session";
+pub(crate) const SESSION_COOKIE: &str = "jucai_session";
 /// The login form's own CSRF token, before there is a session.
 const LOGIN_COOKIE: &str = "jucai_login";
 const SESSION_SECONDS: i64 = 8 * 3600;
 
 /// Hash a password for storing (argon2id, random salt).
-pub fn hash_password(password: &str) -> Result<String, String> {
+pub(crate) fn hash_password(password: &str) -> Result<String, String> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
@@ -53,7 +53,7 @@ fn decoy() -> &'static str {
 }
 
 /// 32 random bytes, hex.
-pub fn random_token() -> String {
+pub(crate) fn random_token() -> String {
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -81,7 +81,7 @@ fn set_cookie(desk: &Desk, name: &str, value: &str, max_age: i64) -> String {
 }
 
 /// Who is asking: a logged-in account and its session's CSRF token.
-pub struct Viewer {
+pub(crate) struct Viewer {
     pub account: Account,
     pub csrf: String,
     token_hash: String,
@@ -89,7 +89,7 @@ pub struct Viewer {
 
 impl Viewer {
     /// Refuse a form that does not carry this session's token.
-    pub fn check(&self, csrf: &str) -> Result<(), WebError> {
+    pub(crate) fn check(&self, csrf: &str) -> Result<(), WebError> {
         if !csrf.is_empty() && constant_time_eq(csrf.as_bytes(), self.csrf.as_bytes()) {
             Ok(())
         } else {
@@ -98,7 +98,7 @@ impl Viewer {
     }
 
     /// What every page's layout shows of the viewer.
-    pub fn page(&self) -> serde_json::Value {
+    pub(crate) fn page(&self) -> serde_json::Value {
         json!({ "name": self.account.name, "role": self.account.role, "csrf": self.csrf })
     }
 }
@@ -131,7 +131,7 @@ impl FromRequestParts<Arc<Desk>> for Viewer {
     }
 }
 
-pub async fn login_page(State(desk): State<Arc<Desk>>) -> Result<Response, WebError> {
+pub(crate) async fn login_page(State(desk): State<Arc<Desk>>) -> Result<Response, WebError> {
     login_form(&desk, None)
 }
 
@@ -145,14 +145,14 @@ fn login_form(desk: &Desk, error: Option<&str>) -> Result<Response, WebError> {
 }
 
 #[derive(Deserialize)]
-pub struct LoginForm {
+pub(crate) struct LoginForm {
     username: String,
     password: String,
     #[serde(default)]
     csrf: String,
 }
 
-pub async fn login(
+pub(crate) async fn login(
     State(desk): State<Arc<Desk>>,
     ConnectInfo(super::tls::ClientAddr(addr)): ConnectInfo<super::tls::ClientAddr>,
     headers: HeaderMap,
@@ -199,12 +199,12 @@ pub async fn login(
 }
 
 #[derive(Deserialize)]
-pub struct CsrfForm {
+pub(crate) struct CsrfForm {
     #[serde(default)]
     pub csrf: String,
 }
 
-pub async fn logout(
+pub(crate) async fn logout(
     State(desk): State<Arc<Desk>>,
     viewer: Viewer,
     Form(form): Form<CsrfForm>,

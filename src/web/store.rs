@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS sessions (
 /// What an account may see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Role {
+pub(crate) enum Role {
     /// The centre's clerk: everything.
     Centre,
     /// A station head: the station and its workrooms.
@@ -41,7 +41,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             Role::Centre => "centre",
             Role::Station => "station",
@@ -49,7 +49,7 @@ impl Role {
         }
     }
 
-    pub fn of_key(key: &str) -> Option<Role> {
+    pub(crate) fn of_key(key: &str) -> Option<Role> {
         [Role::Centre, Role::Station, Role::Workroom]
             .into_iter()
             .find(|r| r.key() == key)
@@ -58,7 +58,7 @@ impl Role {
 
 /// An account.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Account {
+pub(crate) struct Account {
     pub name: String,
     pub role: Role,
     /// The unit a station or workroom head belongs to.
@@ -69,7 +69,7 @@ pub struct Account {
 
 /// A logged-in session.
 #[derive(Debug, Clone)]
-pub struct Session {
+pub(crate) struct Session {
     pub user: String,
     /// The token every form of this session carries.
     pub csrf: String,
@@ -78,14 +78,14 @@ pub struct Session {
 }
 
 /// Accounts and sessions, through one connection.
-pub struct Accounts {
+pub(crate) struct Accounts {
     path: PathBuf,
     conn: Connection,
 }
 
 impl Accounts {
     /// Open the store in the archive folder `dir` (creating its tables).
-    pub fn open(dir: &Path) -> Result<Accounts, Error> {
+    pub(crate) fn open(dir: &Path) -> Result<Accounts, Error> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let path = dir.join(FILE);
         let conn = crate::sqlite::open(&path).map_err(|e| Error::index(&path, e))?;
@@ -99,7 +99,7 @@ impl Accounts {
     }
 
     /// Add an account; `false` when the name is taken.
-    pub fn add(&mut self, a: &Account) -> Result<bool, Error> {
+    pub(crate) fn add(&mut self, a: &Account) -> Result<bool, Error> {
         let n = self
             .conn
             .execute(
@@ -111,7 +111,7 @@ impl Accounts {
     }
 
     /// Remove an account and its sessions; `false` when there was none.
-    pub fn remove(&mut self, name: &str) -> Result<bool, Error> {
+    pub(crate) fn remove(&mut self, name: &str) -> Result<bool, Error> {
         let n = self
             .conn
             .execute("DELETE FROM users WHERE name = ?1", [name])
@@ -120,7 +120,7 @@ impl Accounts {
     }
 
     /// Every account, by name.
-    pub fn list(&self) -> Result<Vec<Account>, Error> {
+    pub(crate) fn list(&self) -> Result<Vec<Account>, Error> {
         let mut stmt = self
             .conn
             .prepare("SELECT name, role, unit, password_hash FROM users ORDER BY name")
@@ -141,12 +141,17 @@ impl Accounts {
     }
 
     /// One account.
-    pub fn get(&self, name: &str) -> Result<Option<Account>, Error> {
+    pub(crate) fn get(&self, name: &str) -> Result<Option<Account>, Error> {
         Ok(self.list()?.into_iter().find(|a| a.name == name))
     }
 
     /// Start a session (stored by its token's hash); old expired ones go.
-    pub fn start_session(&mut self, token_hash: &str, s: &Session, now: i64) -> Result<(), Error> {
+    pub(crate) fn start_session(
+        &mut self,
+        token_hash: &str,
+        s: &Session,
+        now: i64,
+    ) -> Result<(), Error> {
         self.conn
             .execute("DELETE FROM sessions WHERE expires < ?1", [now])
             .map_err(|e| self.fail(e))?;
@@ -160,7 +165,7 @@ impl Accounts {
     }
 
     /// The session of a token's hash, if it exists and has not expired.
-    pub fn session(&self, token_hash: &str, now: i64) -> Result<Option<Session>, Error> {
+    pub(crate) fn session(&self, token_hash: &str, now: i64) -> Result<Option<Session>, Error> {
         self.conn
             .query_row(
                 "SELECT user, csrf, expires FROM sessions WHERE token_hash = ?1 AND expires >= ?2",
@@ -177,7 +182,7 @@ impl Accounts {
             .map_err(|e| self.fail(e))
     }
 
-    pub fn end_session(&mut self, token_hash: &str) -> Result<(), Error> {
+    pub(crate) fn end_session(&mut self, token_hash: &str) -> Result<(), Error> {
         self.conn
             .execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])
             .map_err(|e| self.fail(e))?;

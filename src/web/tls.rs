@@ -25,7 +25,7 @@ use super::error::WebError;
 const HANDSHAKE: Duration = Duration::from_secs(10);
 
 /// The server's certificate chain and key (PEM files).
-pub fn acceptor(cert: &Path, key: &Path) -> Result<TlsAcceptor, WebError> {
+pub(super) fn acceptor(cert: &Path, key: &Path) -> Result<TlsAcceptor, WebError> {
     let fail = |path: &Path, e: &dyn std::fmt::Display| {
         WebError::Internal(format!("无法使用 {}：{e}", path.display()))
     };
@@ -45,14 +45,14 @@ pub fn acceptor(cert: &Path, key: &Path) -> Result<TlsAcceptor, WebError> {
 }
 
 /// TLS connections, handshaken, as axum takes them.
-pub struct TlsListener {
+pub(crate) struct TlsListener {
     local: SocketAddr,
     ready: mpsc::Receiver<(TlsStream<TcpStream>, SocketAddr)>,
 }
 
 impl TlsListener {
     /// Accept on `tcp`, handshaking each connection in a task of its own.
-    pub fn new(tcp: TcpListener, acceptor: TlsAcceptor) -> io::Result<TlsListener> {
+    pub(crate) fn new(tcp: TcpListener, acceptor: TlsAcceptor) -> io::Result<TlsListener> {
         let local = tcp.local_addr()?;
         let (send, ready) = mpsc::channel(64);
         tokio::spawn(async move {
@@ -96,7 +96,7 @@ impl Listener for TlsListener {
 
 /// The client's address, over plain TCP or TLS.
 #[derive(Debug, Clone, Copy)]
-pub struct ClientAddr(pub SocketAddr);
+pub(crate) struct ClientAddr(pub SocketAddr);
 
 impl Connected<IncomingStream<'_, TcpListener>> for ClientAddr {
     fn connect_info(stream: IncomingStream<'_, TcpListener>) -> Self {

@@ -34,7 +34,7 @@ fn allowed<'a>(
 }
 
 /// A diagnostic as the pages show it.
-pub fn listed(d: &Diagnostic) -> serde_json::Value {
+pub(super) fn listed(d: &Diagnostic) -> serde_json::Value {
     json!({
         "error": d.is_error(),
         "place": match (&d.sheet, &d.cell) {
@@ -47,7 +47,7 @@ pub fn listed(d: &Diagnostic) -> serde_json::Value {
     })
 }
 
-pub async fn page(
+pub(super) async fn page(
     State(desk): State<Arc<Desk>>,
     viewer: Viewer,
     Path(code): Path<String>,
@@ -116,7 +116,7 @@ fn record(
 }
 
 /// A file download whose name (never a path) survives every browser.
-pub fn download(name: &str, mime: &str, bytes: Vec<u8>) -> Response {
+pub(super) fn download(name: &str, mime: &str, bytes: Vec<u8>) -> Response {
     let ascii: String = name
         .chars()
         .map(|c| {
@@ -139,7 +139,7 @@ pub fn download(name: &str, mime: &str, bytes: Vec<u8>) -> Response {
         .into_response()
 }
 
-pub async fn original(
+pub(super) async fn original(
     State(desk): State<Arc<Desk>>,
     viewer: Viewer,
     Path((code, seq)): Path<(String, u64)>,
@@ -155,7 +155,7 @@ pub async fn original(
     .await
 }
 
-pub async fn feedback(
+pub(super) async fn feedback(
     State(desk): State<Arc<Desk>>,
     viewer: Viewer,
     Path((code, seq)): Path<(String, u64)>,
@@ -185,7 +185,7 @@ async fn with_record(
 }
 
 /// The feedback workbook of one received workbook, as `jucai run` writes it.
-pub fn feedback_workbook(
+pub(super) fn feedback_workbook(
     desk: &Desk,
     archive: &Archive,
     r: &Record,

@@ -21,17 +21,20 @@ use crate::archive::Archive;
 use crate::intake::{Input, Rules, Upload};
 use crate::web::store::Account;
 
-pub async fn form(State(desk): State<Arc<Desk>>, viewer: Viewer) -> Result<Html<String>, WebError> {
+pub(super) async fn form(
+    State(desk): State<Arc<Desk>>,
+    viewer: Viewer,
+) -> Result<Html<String>, WebError> {
     let page = json!({ "viewer": viewer.page(), "limit_mb": crate::limits::mb(limit(&desk)) });
     Ok(Html(desk.views.render("upload.html", &page)?))
 }
 
 /// The most one upload request may carry: `[limits] max_file_mb`.
-pub fn limit(desk: &Desk) -> u64 {
+pub(super) fn limit(desk: &Desk) -> u64 {
     desk.config.limits.max_file_bytes
 }
 
-pub async fn receive(
+pub(super) async fn receive(
     State(desk): State<Arc<Desk>>,
     viewer: Viewer,
     headers: HeaderMap,

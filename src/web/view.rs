@@ -47,14 +47,14 @@ const PAGES: [(&str, &str); 13] = [
     ),
 ];
 
-pub const STYLE: &str = include_str!("../../templates/web/static/style.css");
+pub(super) const STYLE: &str = include_str!("../../templates/web/static/style.css");
 
-pub struct Views {
+pub(crate) struct Views {
     tera: tera::Tera,
 }
 
 impl Views {
-    pub fn new() -> Result<Views, tera::Error> {
+    pub(crate) fn new() -> Result<Views, tera::Error> {
         let mut tera = tera::Tera::new();
         // Every template is HTML: everything a user typed is escaped.
         tera.autoescape_on(vec![".html"]);
@@ -62,7 +62,7 @@ impl Views {
         Ok(Views { tera })
     }
 
-    pub fn render(&self, name: &str, data: &impl Serialize) -> Result<String, WebError> {
+    pub(crate) fn render(&self, name: &str, data: &impl Serialize) -> Result<String, WebError> {
         let ctx = tera::Context::from_serialize(data)?;
         Ok(self.tera.render(name, &ctx)?)
     }

@@ -269,6 +269,16 @@ pub struct Accepted {
 impl SmtpSink {
     /// Start the sink; it refuses (550) the recipients in `refuse`.
     pub fn start(refuse: &[&str]) -> SmtpSink {
+        SmtpSink::launch(refuse, true)
+    }
+
+    /// A sink that offers no AUTH and takes mail from anyone (a relay
+    /// inside the bureau's network).
+    pub fn start_without_auth() -> SmtpSink {
+        SmtpSink::launch(&[], false)
+    }
+
+    fn launch(refuse: &[&str], auth: bool) -> SmtpSink {
         require_tool("python3");
         let dir = tempfile::tempdir().expect("temp dir");
         let port = free_port();
@@ -280,6 +290,7 @@ impl SmtpSink {
             .arg(USER)
             .env("JUCAI_SINK_PASSWORD", PASSWORD)
             .env("JUCAI_SINK_REFUSE", refuse.join(","))
+            .env("JUCAI_SINK_AUTH", if auth { "1" } else { "0" })
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&log).expect("sink log"))
@@ -405,4 +416,176 @@ fn relay(client: TcpStream, target: u16, budget: usize) {
     }
     let _ = c_write.shutdown(Shutdown::Both);
     let _ = s_read.shutdown(Shutdown::Both);
+}
+
+/// One mail provider's IMAP rule, kept by [`ImapProxy`] in front of Dovecot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImapRule {
+    /// NetEase 163/126 and Coremail: a Coremail greeting without
+    /// capabilities, and SELECT or EXAMINE answered `NO SELECT Unsafe
+    /// Login. Please contact kefu@188.com for help` until the client has
+    /// sent an RFC 2971 ID after logging in.
+    IdBeforeSelect,
+    /// The same server with IMAP access switched off in the mailbox's
+    /// settings: SELECT and EXAMINE are refused whatever the client sends.
+    UnsafeAlways,
+    /// QQ Mail: ID is not listed in CAPABILITY, and a client that sends it
+    /// anyway is disconnected.
+    NoId,
+}
+
+/// A loopback proxy that keeps one provider's rule in front of Dovecot,
+/// and notes the command names each client sent (never their arguments).
+pub struct ImapProxy {
+    pub port: u16,
+    commands: Arc<std::sync::Mutex<Vec<String>>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl ImapProxy {
+    pub fn start(target: u16, rule: ImapRule) -> ImapProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind proxy");
+        let port = listener.local_addr().expect("proxy address").port();
+        listener.set_nonblocking(true).expect("nonblocking");
+        let stop = Arc::new(AtomicBool::new(false));
+        let commands = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (stopping, seen) = (stop.clone(), commands.clone());
+        std::thread::spawn(move || {
+            while !stopping.load(Ordering::Relaxed) {
+                match listener.accept() {
+                    Ok((client, _)) => {
+                        let _ = client.set_nonblocking(false);
+                        let seen = seen.clone();
+                        std::thread::spawn(move || proxy_imap(client, target, rule, &seen));
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(20)),
+                }
+            }
+        });
+        ImapProxy {
+            port,
+            commands,
+            stop,
+        }
+    }
+
+    /// `imap://127.0.0.1:PORT` of the proxy.
+    pub fn url(&self) -> String {
+        format!("imap://127.0.0.1:{}", self.port)
+    }
+
+    /// The command names clients sent, in order (LOGIN, CAPABILITY, ID, …).
+    pub fn commands(&self) -> Vec<String> {
+        self.commands.lock().expect("commands").clone()
+    }
+}
+
+impl Drop for ImapProxy {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+const COREMAIL_GREETING: &[u8] =
+    b"* OK Coremail System IMap Server Ready(163com[10774b260cc7a37d26d71b52404dcf5c])\r\n";
+const UNSAFE_LOGIN: &str = "NO SELECT Unsafe Login. Please contact kefu@188.com for help";
+
+/// One line of IMAP and, when it announces a literal (`{n}` or `{n+}` at
+/// its end), the literal's bytes after it.
+fn imap_line(reader: &mut impl BufRead) -> Option<Vec<u8>> {
+    let mut line = Vec::new();
+    if reader.read_until(b'\n', &mut line).ok()? == 0 {
+        return None;
+    }
+    let text = String::from_utf8_lossy(&line);
+    let trimmed = text.trim_end_matches(['\r', '\n']);
+    if let Some(open) = trimmed.strip_suffix('}').and_then(|t| t.rfind('{')) {
+        let n: usize = trimmed[open + 1..trimmed.len() - 1]
+            .trim_end_matches('+')
+            .parse()
+            .unwrap_or(0);
+        let mut literal = vec![0u8; n];
+        reader.read_exact(&mut literal).ok()?;
+        line.extend(literal);
+    }
+    Some(line)
+}
+
+fn proxy_imap(
+    client: TcpStream,
+    target: u16,
+    rule: ImapRule,
+    seen: &std::sync::Mutex<Vec<String>>,
+) {
+    let Ok(server) = TcpStream::connect(("127.0.0.1", target)) else {
+        return;
+    };
+    let to_client = Arc::new(std::sync::Mutex::new(client.try_clone().expect("clone")));
+    let (server_read, mut server_write) = (server.try_clone().expect("clone"), server);
+    let writer = to_client.clone();
+    std::thread::spawn(move || {
+        let mut reader = BufReader::new(server_read);
+        let mut first = true;
+        while let Some(mut line) = imap_line(&mut reader) {
+            if first && rule != ImapRule::NoId {
+                line = COREMAIL_GREETING.to_vec();
+            } else if rule == ImapRule::NoId {
+                line = without_id(line);
+            }
+            first = false;
+            let mut out = writer.lock().expect("writer");
+            if out.write_all(&line).is_err() {
+                break;
+            }
+        }
+        let _ = writer.lock().expect("writer").shutdown(Shutdown::Both);
+    });
+    let mut reader = BufReader::new(client);
+    let mut id_sent = false;
+    while let Some(line) = imap_line(&mut reader) {
+        let text = String::from_utf8_lossy(&line).into_owned();
+        let mut words = text.split_whitespace();
+        let tag = words.next().unwrap_or("").to_string();
+        let command = words.next().unwrap_or("").to_ascii_uppercase();
+        seen.lock().expect("seen").push(command.clone());
+        match (rule, command.as_str()) {
+            (ImapRule::NoId, "ID") => break,
+            (ImapRule::IdBeforeSelect, "ID") => id_sent = true,
+            (ImapRule::IdBeforeSelect, "SELECT" | "EXAMINE") if !id_sent => {
+                refuse(&to_client, &tag);
+                continue;
+            }
+            (ImapRule::UnsafeAlways, "SELECT" | "EXAMINE") => {
+                refuse(&to_client, &tag);
+                continue;
+            }
+            _ => {}
+        }
+        if server_write.write_all(&line).is_err() {
+            break;
+        }
+    }
+    let _ = server_write.shutdown(Shutdown::Both);
+    let _ = to_client.lock().expect("writer").shutdown(Shutdown::Both);
+}
+
+fn refuse(client: &std::sync::Mutex<TcpStream>, tag: &str) {
+    let _ = client
+        .lock()
+        .expect("writer")
+        .write_all(format!("{tag} {UNSAFE_LOGIN}\r\n").as_bytes());
+}
+
+/// A capability list without ID, as QQ Mail's. Only a line without a
+/// literal is looked at: a message's bytes pass untouched.
+fn without_id(line: Vec<u8>) -> Vec<u8> {
+    let one_line = line.iter().position(|&b| b == b'\n') == Some(line.len() - 1);
+    match std::str::from_utf8(&line) {
+        Ok(text) if one_line && text.contains("CAPABILITY") => text
+            .replace(" ID ", " ")
+            .replace(" ID]", "]")
+            .replace(" ID\r\n", "\r\n")
+            .into_bytes(),
+        _ => line,
+    }
 }

@@ -1,5 +1,6 @@
 """An SMTP server for the mail tests: aiosmtpd on 127.0.0.1, requiring
-AUTH (PLAIN/LOGIN, allowed without TLS because it is loopback only), that
+AUTH (PLAIN/LOGIN, allowed without TLS because it is loopback only; with
+JUCAI_SINK_AUTH=0 it offers no AUTH at all, as a relay inside a network), that
 writes every message it accepts into DIR as NNNN.eml with NNNN.json beside
 it (envelope sender and recipients), and refuses recipients listed in
 JUCAI_SINK_REFUSE (comma separated) with 550.
@@ -20,6 +21,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 port, folder, user = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 password = os.environ["JUCAI_SINK_PASSWORD"].encode()
 refuse = set(filter(None, os.environ.get("JUCAI_SINK_REFUSE", "").split(",")))
+auth = os.environ.get("JUCAI_SINK_AUTH", "1") != "0"
 
 
 def authenticator(server, session, envelope, mechanism, auth_data):
@@ -28,7 +30,9 @@ def authenticator(server, session, envelope, mechanism, auth_data):
         and auth_data.login == user.encode()
         and auth_data.password == password
     )
-    return AuthResult(success=ok)
+    # handled=False: aiosmtpd answers a failure with 535 itself (its default
+    # expects the authenticator to have answered, and says nothing).
+    return AuthResult(success=ok, handled=False)
 
 
 class Sink:
@@ -54,9 +58,10 @@ controller = Controller(
     Sink(),
     hostname="127.0.0.1",
     port=port,
-    authenticator=authenticator,
-    auth_required=True,
-    auth_require_tls=False,
+    authenticator=authenticator if auth else None,
+    auth_required=auth,
+    # Without TLS, aiosmtpd offers AUTH only when TLS is not required for it.
+    auth_require_tls=not auth,
 )
 controller.start()
 print("ready", flush=True)

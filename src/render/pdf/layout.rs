@@ -794,12 +794,12 @@ impl Layout {
     }
 }
 
-pub fn render(doc: &Document) -> Vec<u8> {
+pub(super) fn render(doc: &Document) -> Vec<u8> {
     let (l, _) = lay_out(doc);
     emit(doc, &l)
 }
 
-pub fn anchors(doc: &Document) -> Vec<(String, usize)> {
+pub(super) fn anchors(doc: &Document) -> Vec<(String, usize)> {
     lay_out(doc).1
 }
 

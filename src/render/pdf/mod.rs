@@ -8,7 +8,7 @@
 //! bytes, with the CJK font subset on embedding and a fixed creation date.
 
 mod layout;
-pub mod text;
+pub(crate) mod text;
 
 pub use crate::render::document::{Align, BarChart, Block, Cell, Document, Style, Table};
 pub use layout::{subtitle_lines, title_lines};

@@ -28,8 +28,6 @@ pub enum Face {
     Fang,
 }
 
-pub const FACES: [Face; 4] = [Face::Hei, Face::Song, Face::Kai, Face::Fang];
-
 const HEI: &[u8] = include_bytes!("../../../templates/fonts/wqy-microhei.ttc");
 const SONG: &[u8] = include_bytes!("../../../templates/fonts/gbsn00lp.ttf");
 const KAI: &[u8] = include_bytes!("../../../templates/fonts/gkai00mp.ttf");
@@ -97,7 +95,7 @@ impl Face {
 }
 
 /// Width of `text` at `size` points in `face` (with its fallback).
-pub fn width(text: &str, size: f32, face: Face) -> f32 {
+pub(crate) fn width(text: &str, size: f32, face: Face) -> f32 {
     text.chars()
         .map(|c| {
             let (drawn, glyph) = face.glyph(c);
@@ -117,7 +115,7 @@ const NO_END: &str = "（【《“‘「『〈([{<";
 
 /// Break `text` into lines no wider than `max` (a line may overhang by one
 /// closing punctuation mark rather than start the next line with it).
-pub fn wrap(text: &str, size: f32, max: f32, face: Face) -> Vec<String> {
+pub(crate) fn wrap(text: &str, size: f32, max: f32, face: Face) -> Vec<String> {
     let mut lines = Vec::new();
     for paragraph in text.split('\n') {
         wrap_paragraph(paragraph, size, max, face, &mut lines);
@@ -182,7 +180,7 @@ mod tests {
 
     #[test]
     fn every_face_has_chinese_digits_and_latin() {
-        for face in FACES {
+        for face in [Face::Hei, Face::Song, Face::Kai, Face::Fang] {
             for c in "人才工作站0123456789AZaz（）：，。、%".chars() {
                 assert!(
                     face.font().lookup_glyph_index(c as u32).is_some(),

@@ -5,7 +5,7 @@ use super::model::{Directory, Row};
 use crate::registry::{Level, Registry};
 
 impl Directory {
-    pub fn build(registry: &Registry) -> Directory {
+    pub(crate) fn build(registry: &Registry) -> Directory {
         let centre = registry.centre();
         let (centre_name, centre_address) = centre
             .map(|c| (c.name.clone(), c.address.clone().unwrap_or_default()))

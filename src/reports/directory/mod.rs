@@ -2,9 +2,8 @@
 //! its rows and merged blocks, `build` makes them from the registry,
 //! `render` writes PDF and XLSX (`templates/directory.toml`).
 
-pub mod build;
-pub mod model;
-pub mod render;
+pub(crate) mod build;
+pub(crate) mod model;
+pub(crate) mod render;
 
-pub use model::{Directory, Row};
-pub use render::DirectoryWriter;
+pub(crate) use model::Directory;

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 /// One row: a workroom with its station and centre, or a station without workrooms.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Row {
+pub(crate) struct Row {
     pub centre: String,
     pub centre_address: String,
     pub station: String,
@@ -17,7 +17,7 @@ pub struct Row {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Directory {
+pub(crate) struct Directory {
     pub centre: String,
     pub stations: usize,
     pub rows: Vec<Row>,

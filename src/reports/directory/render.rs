@@ -12,11 +12,11 @@ use crate::render::pdf::{self, Align, Block, Cell, Document, Style, Table};
 use crate::render::xlsx::{self, Styles};
 use crate::wording::Texts;
 
-pub const WORDING: &str = include_str!("../../../templates/directory.toml");
+pub(crate) const WORDING: &str = include_str!("../../../templates/directory.toml");
 
 const WIDTHS: [f64; 7] = [18.0, 24.0, 18.0, 24.0, 32.0, 32.0, 8.0];
 
-pub struct DirectoryWriter {
+pub(crate) struct DirectoryWriter {
     texts: Texts,
 }
 
@@ -28,7 +28,7 @@ struct Words {
 }
 
 impl DirectoryWriter {
-    pub fn new() -> Result<DirectoryWriter, Error> {
+    pub(crate) fn new() -> Result<DirectoryWriter, Error> {
         Ok(DirectoryWriter {
             texts: Texts::parse("templates/directory.toml", WORDING)?,
         })
@@ -50,7 +50,7 @@ impl DirectoryWriter {
     }
 
     /// Write `平台名录.xlsx` and `平台名录.pdf` into `dir`.
-    pub fn write(
+    pub(crate) fn write(
         &self,
         d: &Directory,
         date: chrono::NaiveDate,

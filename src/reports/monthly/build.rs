@@ -21,7 +21,7 @@ use crate::reports::status::accepted;
 const OPEN_TOO_LONG_DAYS: i32 = 30;
 
 /// The dispatch sheet of `month`.
-pub fn build(inputs: &Inputs<'_>, month: Month) -> Result<MonthlyReport, Error> {
+pub(crate) fn build(inputs: &Inputs<'_>, month: Month) -> Result<MonthlyReport, Error> {
     let known = Known::load(inputs, month.period())?;
     let rows = known.asof.rows()?;
     build_from(inputs, &known, &rows, month)
@@ -30,7 +30,7 @@ pub fn build(inputs: &Inputs<'_>, month: Month) -> Result<MonthlyReport, Error> 
 /// The dispatch sheet of the last month of the archive's last quarter that
 /// has anything dated in it (an activity, an achievement, a problem or need
 /// registered or closed), if any has.
-pub fn build_last(inputs: &Inputs<'_>) -> Result<Option<MonthlyReport>, Error> {
+pub(crate) fn build_last(inputs: &Inputs<'_>) -> Result<Option<MonthlyReport>, Error> {
     let Some(&period) = inputs.archive.periods().last() else {
         return Ok(None);
     };

@@ -2,10 +2,9 @@
 //! numbers per station and workroom, `build` counts them from the ledgers
 //! received by then, `render` writes PDF and XLSX (`templates/monthly.toml`).
 
-pub mod build;
-pub mod model;
-pub mod render;
+pub(crate) mod build;
+pub(crate) mod model;
+pub(crate) mod render;
 
-pub use build::{build, build_last};
-pub use model::{MonthlyReport, MonthlyRow, MonthlyStation};
-pub use render::MonthlyWriter;
+pub(crate) use build::{build, build_last};
+pub(crate) use model::MonthlyReport;

@@ -10,7 +10,7 @@ use crate::period::chinese_date;
 use crate::reports::doc::{Piece, ReportDoc, SimpleTable, Val};
 use crate::wording::Texts;
 
-pub const WORDING: &str = include_str!("../../../templates/monthly.toml");
+pub(crate) const WORDING: &str = include_str!("../../../templates/monthly.toml");
 
 /// Column widths: the unit, eight figures, the targets and who has not sent.
 const WIDTHS: [f32; 10] = [3.4, 1.0, 1.1, 3.8, 1.0, 1.0, 1.0, 1.0, 1.1, 2.2];
@@ -18,12 +18,12 @@ const WIDTHS: [f32; 10] = [3.4, 1.0, 1.1, 3.8, 1.0, 1.0, 1.0, 1.0, 1.1, 2.2];
 /// Where the targets stand in a row.
 const TARGETS_COLUMN: usize = 3;
 
-pub struct MonthlyWriter {
+pub(crate) struct MonthlyWriter {
     texts: Texts,
 }
 
 impl MonthlyWriter {
-    pub fn new() -> Result<MonthlyWriter, Error> {
+    pub(crate) fn new() -> Result<MonthlyWriter, Error> {
         Ok(MonthlyWriter {
             texts: Texts::parse("templates/monthly.toml", WORDING)?,
         })
@@ -44,11 +44,11 @@ impl MonthlyWriter {
         })
     }
 
-    pub fn file_stem(&self, r: &MonthlyReport) -> Result<String, Error> {
+    pub(crate) fn file_stem(&self, r: &MonthlyReport) -> Result<String, Error> {
         Ok(self.texts.render("file_stem", &self.vars(r))?)
     }
 
-    pub fn build(&self, r: &MonthlyReport) -> Result<ReportDoc, Error> {
+    pub(crate) fn build(&self, r: &MonthlyReport) -> Result<ReportDoc, Error> {
         let vars = self.vars(r);
         let stations: Vec<&MonthlyRow> = r.stations.iter().map(|s| &s.station).collect();
         let rows = self.closed_rows(&r.centre_own, "own_centre", &stations, &r.centre)?;

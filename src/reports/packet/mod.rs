@@ -4,11 +4,11 @@
 //! a score rests on, `render` writes the packets' PDF, Word and score
 //! workbook (`templates/packet.toml`, `templates/assess.toml`).
 
-pub mod build;
-pub mod model;
+pub(crate) mod build;
+pub(crate) mod model;
 pub mod render;
-pub mod rubric;
-pub mod words;
+pub(crate) mod rubric;
+pub(crate) mod words;
 
 pub use build::{assess, rank_workrooms};
 pub use model::{Assessment, Basis, Ranked, Score, Standing};

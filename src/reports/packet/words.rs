@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::numbers;
 use crate::wording::Builtin;
 
-pub const WORDING: &str = include_str!("../../../templates/assess.toml");
+pub(crate) const WORDING: &str = include_str!("../../../templates/assess.toml");
 
 /// The words of the evidence.
 static WORDS: Builtin = Builtin::new("templates/assess.toml", WORDING);

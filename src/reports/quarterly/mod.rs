@@ -3,7 +3,7 @@
 //! writes the PDF and XLSX (`templates/quarterly.toml`).
 
 pub mod build;
-pub mod model;
+pub(crate) mod model;
 pub mod render;
 
 pub use build::{build, build_all};

@@ -2,8 +2,8 @@
 //! status, `build` reads it from the archive's receptions, `render` writes
 //! the status workbook (`templates/status.toml`).
 
-pub mod build;
-pub mod model;
+pub(crate) mod build;
+pub(crate) mod model;
 pub mod render;
 
 pub use build::accepted;

@@ -4,8 +4,8 @@
 //! (`templates/annual.toml`).
 
 pub mod build;
-pub mod model;
-pub mod render;
+pub(crate) mod model;
+pub(crate) mod render;
 
 pub use build::{build, build_span};
 pub use model::{SummaryReport, YearReporting};

@@ -18,7 +18,7 @@ use crate::reports::orders::{in_order, Orders};
 use crate::schema::{LedgerKey, Schema};
 use crate::wording::{Texts, WordingError};
 
-pub const WORDING: &str = include_str!("../../../templates/annual.toml");
+pub(crate) const WORDING: &str = include_str!("../../../templates/annual.toml");
 
 /// Below these rates, closure is called out as a shortcoming.
 const PROBLEM_RATE_FLOOR: f64 = 0.8;

@@ -9,16 +9,16 @@ use crate::read::cell::format_number;
 use crate::schema::{Check, Field, FieldType, Ledger, Rule, Schema};
 use crate::wording::render_file;
 
-pub const REQUIREMENTS: &str = include_str!("../../../templates/field_requirements.tera");
+pub(crate) const REQUIREMENTS: &str = include_str!("../../../templates/field_requirements.tera");
 
 #[derive(Debug, Serialize)]
-pub struct SheetView {
+pub(crate) struct SheetView {
     pub name: String,
     pub fields: Vec<FieldView>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct FieldView {
+pub(crate) struct FieldView {
     pub name: String,
     pub required: bool,
     pub type_label: String,
@@ -27,7 +27,7 @@ pub struct FieldView {
 }
 
 /// The cover, the five ledgers and the registry, in that order.
-pub fn all_sheets(schema: &Schema) -> Result<Vec<SheetView>, Error> {
+pub(crate) fn all_sheets(schema: &Schema) -> Result<Vec<SheetView>, Error> {
     let mut out = vec![sheet(
         schema,
         &schema.cover.sheet,
@@ -45,7 +45,7 @@ pub fn all_sheets(schema: &Schema) -> Result<Vec<SheetView>, Error> {
 }
 
 /// The five ledgers.
-pub fn ledger_sheets(schema: &Schema) -> Result<Vec<SheetView>, Error> {
+pub(crate) fn ledger_sheets(schema: &Schema) -> Result<Vec<SheetView>, Error> {
     schema
         .ledgers
         .iter()

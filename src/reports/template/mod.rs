@@ -4,6 +4,6 @@
 //! workbook (`registry`).
 
 pub mod content;
-pub mod field_view;
+pub(crate) mod field_view;
 pub mod registry;
 pub mod workbook;
