@@ -103,6 +103,10 @@ macro_rules! messages {
 messages! {
     FileEmpty = "file-empty",
     FileNotSpreadsheet = "file-not-spreadsheet",
+    FileRar = "file-rar",
+    File7z = "file-7z",
+    FileExcelXml = "file-excel-xml",
+    FileHtmlTable = "file-html-table",
     FileBroken = "file-broken",
     FileParserFailed = "file-parser-failed",
     FileReadFailed = "file-read-failed",

@@ -229,12 +229,28 @@ fn intake(dir: &Path, env: Option<(&str, &str)>) -> std::process::Output {
     cmd.output().unwrap()
 }
 
+/// Every stored object: files and messages.
 fn objects(archive: &Path) -> BTreeSet<Vec<u8>> {
     walkdir::WalkDir::new(archive.join("objects"))
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| std::fs::read(e.path()).unwrap())
+        .collect()
+}
+
+/// The stored files received, without the messages they came in.
+fn files(archive: &Path) -> BTreeSet<Vec<u8>> {
+    let messages: BTreeSet<String> = Archive::open(archive)
+        .unwrap()
+        .kept_messages()
+        .unwrap()
+        .into_iter()
+        .map(|m| m.hash)
+        .collect();
+    objects(archive)
+        .into_iter()
+        .filter(|o| !messages.contains(&jucai::hash::sha256_hex(o)))
         .collect()
 }
 
@@ -251,7 +267,7 @@ fn every_attachment_is_archived_once_and_the_newest_version_counts() {
     let archive = Archive::open(&root.join("archive")).unwrap();
     // 3 + 1 + 1 (forwarded) + 2 (mbox) receptions; the duplicate's bytes stored once.
     assert_eq!(archive.records().len(), 7);
-    let stored = objects(&root.join("archive"));
+    let stored = files(&root.join("archive"));
     let expected: BTreeSet<Vec<u8>> = [
         &inbox.hantai_v1,
         &inbox.hantai_v2,
@@ -447,7 +463,7 @@ fn an_intake_killed_part_way_leaves_a_consistent_archive_and_a_rerun_completes_i
     assert_eq!(keys.len(), 7, "no reception recorded twice");
     let seqs: Vec<u64> = archive.records().iter().map(|r| r.seq).collect();
     assert_eq!(seqs, (1..=7).collect::<Vec<_>>());
-    assert_eq!(objects(&root.join("archive")).len(), 6);
+    assert_eq!(files(&root.join("archive")).len(), 6);
     let leftovers = walkdir::WalkDir::new(root.join("archive"))
         .into_iter()
         .filter_map(Result::ok)
@@ -761,4 +777,354 @@ fn deadline_days_in_jucai_toml_changes_who_is_late() {
         ["150602-01-02", "150602-01-03"]
     );
     assert_eq!(late(Some("deadline_days = 20\n")), Vec::<String>::new());
+}
+
+/// Every message is kept raw and listed, whatever it carries: a loose
+/// `.eml` without attachments, one that is no mail at all, each message of
+/// an `.mbox`. Regression: loose messages were not kept, and one without a
+/// workbook left no trace.
+#[test]
+fn every_message_is_kept_byte_for_byte_and_one_without_a_workbook_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let inbox = root.join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let bare = MessageBuilder::new()
+        .from(("王丽娟", "u1506020101@dsmz.example.cn"))
+        .to(("中心", "rencai@dsmz.example.cn"))
+        .subject("台账稍后补发")
+        .header("Date", Raw::new("Sun, 8 Oct 2023 09:30:00 +0800"))
+        .message_id("bare.1@client.test")
+        .text_body("这周台账来不及，下周一补发。")
+        .write_to_vec()
+        .unwrap();
+    let broken = b"\x00\x01not a message at all\xff".to_vec();
+    let first = email(
+        "mbox.1@client.test",
+        "hantai@dsmz.example.cn",
+        "Mon, 9 Oct 2023 10:00:00 +0800",
+        vec![(
+            XLSX,
+            Disposition::Utf8("罕台镇.xlsx".into()),
+            clean_book().bytes(),
+        )],
+    );
+    let second = MessageBuilder::new()
+        .from(("中心", "rencai@dsmz.example.cn"))
+        .to(("罕台镇", "hantai@dsmz.example.cn"))
+        .subject("收到")
+        .header("Date", Raw::new("Mon, 9 Oct 2023 11:00:00 +0800"))
+        .message_id("mbox.2@client.test")
+        .text_body("收到。")
+        .write_to_vec()
+        .unwrap();
+    let mut mbox = b"From hantai@dsmz.example.cn Mon Oct  9 10:00:00 2023\n".to_vec();
+    mbox.extend_from_slice(&first);
+    mbox.extend_from_slice(b"\nFrom rencai@dsmz.example.cn Mon Oct  9 11:00:00 2023\n");
+    mbox.extend_from_slice(&second);
+    std::fs::write(inbox.join("补发说明.eml"), &bare).unwrap();
+    std::fs::write(inbox.join("坏邮件.eml"), &broken).unwrap();
+    std::fs::write(inbox.join("导出.mbox"), &mbox).unwrap();
+
+    let run = intake(root, None);
+    assert_eq!(run.status.code(), Some(0));
+    let said =
+        String::from_utf8_lossy(&run.stderr).into_owned() + &String::from_utf8_lossy(&run.stdout);
+    assert!(
+        said.contains("收到邮件，无台账附件") && said.contains("台账稍后补发"),
+        "{said}"
+    );
+    assert!(
+        said.contains("坏邮件.eml：收到邮件，无台账附件，邮件已存入档案"),
+        "nothing to say of it but that it is kept: {said}"
+    );
+
+    let archive = Archive::open(&root.join("archive")).unwrap();
+    let kept = archive.kept_messages().unwrap();
+    assert_eq!(kept.len(), 4, "{kept:#?}");
+    let stored = objects(&root.join("archive"));
+    for raw in [&bare, &broken] {
+        assert!(stored.contains(raw), "kept byte for byte");
+    }
+    let bare_row = kept
+        .iter()
+        .find(|m| m.subject.as_deref() == Some("台账稍后补发"))
+        .unwrap();
+    assert_eq!(bare_row.hash, jucai::hash::sha256_hex(&bare));
+    assert_eq!(bare_row.files, 0);
+    assert!(bare_row.sender.as_deref().unwrap().contains("u1506020101"));
+    let from_mbox: Vec<_> = kept
+        .iter()
+        .filter(|m| m.source.contains("导出.mbox"))
+        .collect();
+    assert_eq!(from_mbox.len(), 2);
+    assert_eq!(from_mbox.iter().map(|m| m.files).sum::<u64>(), 1);
+    for m in &kept {
+        let object = jucai::archive::Objects::new(&root.join("archive"))
+            .get(&m.hash)
+            .unwrap();
+        assert_eq!(jucai::hash::sha256_hex(&object), m.hash);
+    }
+
+    // Taken in again: nothing new, nothing twice.
+    let before = archive.records().len();
+    assert_eq!(intake(root, None).status.code(), Some(0));
+    let archive = Archive::open(&root.join("archive")).unwrap();
+    assert_eq!(archive.kept_messages().unwrap().len(), 4);
+    assert_eq!(archive.records().len(), before);
+}
+
+/// Regression: receptions were keyed by Message-ID, so a message carrying
+/// another unit's Message-ID made that unit's genuine mail “此前已收” and
+/// its corrected workbook was dropped.
+#[test]
+fn a_borrowed_message_id_hides_no_one_elses_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let inbox = root.join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let id = "hantai.2023Q3.fix@client.test";
+    let squatter = email(
+        id,
+        "tongchuan@dsmz.example.cn",
+        "Mon, 9 Oct 2023 08:00:00 +0800",
+        vec![(
+            XLSX,
+            Disposition::Utf8("铜川镇.xlsx".into()),
+            book_of("150602-01-03", "铜川镇社工人才工作室").bytes(),
+        )],
+    );
+    std::fs::write(inbox.join("a.eml"), &squatter).unwrap();
+    assert_eq!(intake(root, None).status.code(), Some(0));
+
+    let mut fixed = clean_book();
+    fixed.set("人才信息台账", 0, "姓名", t("王更正"));
+    let fixed = fixed.bytes();
+    let genuine = email(
+        id,
+        "hantai@dsmz.example.cn",
+        "Mon, 9 Oct 2023 09:00:00 +0800",
+        vec![(
+            XLSX,
+            Disposition::Utf8("罕台镇-更正.xlsx".into()),
+            fixed.clone(),
+        )],
+    );
+    std::fs::remove_file(inbox.join("a.eml")).unwrap();
+    std::fs::write(inbox.join("b.eml"), &genuine).unwrap();
+    let run = intake(root, None);
+    let out = String::from_utf8_lossy(&run.stdout);
+    assert!(out.contains("新存入 1 个，此前已收 0 个"), "{out}");
+    let archive = Archive::open(&root.join("archive")).unwrap();
+    let hantai: Vec<_> = archive
+        .records()
+        .iter()
+        .filter(|r| r.unit.as_deref() == Some("150602-01-01"))
+        .map(|r| r.hash.clone())
+        .collect();
+    assert_eq!(hantai, vec![jucai::hash::sha256_hex(&fixed)]);
+}
+
+/// An archive from before content keys (its parts keyed by Message-ID) is
+/// not taken in twice when the same inbox is taken in again.
+#[test]
+fn an_archive_keyed_by_message_id_takes_the_same_inbox_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let inbox = root.join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let message = email(
+        "old.1@client.test",
+        "hantai@dsmz.example.cn",
+        "Mon, 9 Oct 2023 09:00:00 +0800",
+        vec![(
+            XLSX,
+            Disposition::Utf8("罕台镇.xlsx".into()),
+            clean_book().bytes(),
+        )],
+    );
+    std::fs::write(inbox.join("old.eml"), &message).unwrap();
+    assert_eq!(intake(root, None).status.code(), Some(0));
+    // As an earlier jucai recorded it.
+    let conn = rusqlite::Connection::open(root.join("archive/index.sqlite")).unwrap();
+    let changed = conn
+        .execute(
+            "UPDATE receptions SET key = 'mid:old.1@client.test#1' WHERE key LIKE 'msg:%'",
+            [],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    drop(conn);
+    let run = intake(root, None);
+    assert!(
+        String::from_utf8_lossy(&run.stdout).contains("此前已收"),
+        "{}",
+        String::from_utf8_lossy(&run.stdout)
+    );
+    assert_eq!(
+        Archive::open(&root.join("archive"))
+            .unwrap()
+            .records()
+            .len(),
+        1
+    );
+}
+
+/// A message whose one attachment has the MIME headers `part_headers`
+/// (bytes, so a name may be raw GBK), the body in base64.
+fn email_with_part_headers(id: &str, part_headers: &[u8], bytes: &[u8]) -> Vec<u8> {
+    let body = base64::engine::general_purpose::STANDARD.encode(bytes);
+    let mut out = format!(
+        "From: hantai@dsmz.example.cn\r\nTo: rencai@dsmz.example.cn\r\nSubject: Q3\r\nDate: Mon, 9 Oct 2023 09:00:00 +0800\r\nMessage-ID: <{id}>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"part\"\r\n\r\n--part\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n台账见附件。\r\n--part\r\n"
+    )
+    .into_bytes();
+    out.extend_from_slice(part_headers);
+    out.extend_from_slice(b"\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+    for line in body.as_bytes().chunks(76) {
+        out.extend_from_slice(line);
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(b"--part--\r\n");
+    out
+}
+
+/// Names as Chinese mail clients write them: raw GBK bytes in the header
+/// (older Outlook Express and Foxmail; regression: stored as “ͭ����̨��.xlsx”),
+/// RFC 2047 inside a quoted parameter (Foxmail), raw UTF-8 (phones).
+#[test]
+fn attachment_names_in_raw_gbk_raw_utf8_and_quoted_rfc2047_come_out_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let inbox = root.join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let gbk = |s: &str| encoding_rs::GBK.encode(s).0.into_owned();
+    let mut raw_gbk = b"Content-Type: application/octet-stream; name=\"".to_vec();
+    raw_gbk.extend(gbk("铜川镇台账.xlsx"));
+    raw_gbk.extend_from_slice(b"\"\r\nContent-Disposition: attachment; filename=\"");
+    raw_gbk.extend(gbk("铜川镇台账.xlsx"));
+    raw_gbk.extend_from_slice(b"\"");
+    let mut raw_utf8 =
+        b"Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\""
+            .to_vec();
+    raw_utf8.extend_from_slice("天骄街道台账.xlsx".as_bytes());
+    raw_utf8.extend_from_slice(b"\"");
+    let quoted_2047 = format!(
+        "Content-Type: application/octet-stream; name=\"{0}\"\r\nContent-Disposition: attachment; filename=\"{0}\"",
+        gbk_2047("泊江海子镇台账.xlsx")
+    )
+    .into_bytes();
+    let books = [
+        (
+            "gbk",
+            raw_gbk,
+            book_of("150602-01-03", "铜川镇社工人才工作室"),
+        ),
+        (
+            "utf8",
+            raw_utf8,
+            book_of("150602-01-04", "天骄街道办事处社工人才工作室"),
+        ),
+        (
+            "q2047",
+            quoted_2047,
+            book_of("150602-01-02", "泊江海子镇社工人才工作室"),
+        ),
+    ];
+    for (id, headers, book) in &books {
+        let message = email_with_part_headers(id, headers, &book.bytes());
+        std::fs::write(inbox.join(format!("{id}.eml")), message).unwrap();
+    }
+    let mut names: Vec<String> = taken_in(root).into_iter().map(|(n, _)| n).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "天骄街道台账.xlsx",
+            "泊江海子镇台账.xlsx",
+            "铜川镇台账.xlsx"
+        ]
+    );
+}
+
+/// mail-parser's own test messages (well-formed and malformed, in many
+/// encodings; `tests/fixtures/mime-corpus`) with two units' workbooks among
+/// them: every message is kept byte for byte, none stops the run, each
+/// workbook is identified; taken in again, nothing is added.
+#[test]
+fn a_public_mime_corpus_is_kept_whole_and_its_workbooks_identified() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let inbox = root.join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let corpus = common::root().join("tests/fixtures/mime-corpus");
+    let mut messages = BTreeSet::new();
+    for entry in walkdir::WalkDir::new(&corpus)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "eml") {
+            let bytes = std::fs::read(path).unwrap();
+            let rel = path
+                .strip_prefix(&corpus)
+                .unwrap()
+                .to_string_lossy()
+                .replace('/', "-");
+            std::fs::write(inbox.join(rel), &bytes).unwrap();
+            messages.insert(bytes);
+        }
+    }
+    assert!(messages.len() > 80, "{}", messages.len());
+    let mut gbk = b"Content-Type: application/vnd.ms-excel; name=\"".to_vec();
+    gbk.extend(encoding_rs::GBK.encode("铜川镇台账.xlsx").0.iter());
+    gbk.extend_from_slice(b"\"");
+    let ours = [
+        email_with_part_headers(
+            "foxmail.1@client.test",
+            &gbk,
+            &book_of("150602-01-03", "铜川镇社工人才工作室").bytes(),
+        ),
+        email(
+            "outlook.1@client.test",
+            "hantai@dsmz.example.cn",
+            "Mon, 9 Oct 2023 09:00:00 +0800",
+            vec![(
+                XLSX,
+                Disposition::Gbk2231("罕台镇台账.xlsx".into()),
+                clean_book().bytes(),
+            )],
+        ),
+    ];
+    for (i, m) in ours.iter().enumerate() {
+        std::fs::write(inbox.join(format!("zz-{i}.eml")), m).unwrap();
+        messages.insert(m.clone());
+    }
+
+    let identified = taken_in(root);
+    assert_eq!(
+        identified,
+        [
+            ("罕台镇台账.xlsx".to_string(), "150602-01-01".to_string()),
+            ("铜川镇台账.xlsx".to_string(), "150602-01-03".to_string()),
+        ]
+    );
+    let archive = Archive::open(&root.join("archive")).unwrap();
+    let kept: BTreeSet<String> = archive
+        .kept_messages()
+        .unwrap()
+        .into_iter()
+        .map(|m| m.hash)
+        .collect();
+    let sent: BTreeSet<String> = messages
+        .iter()
+        .map(|m| jucai::hash::sha256_hex(m))
+        .collect();
+    assert_eq!(kept, sent, "every message kept, once");
+    let stored = objects(&root.join("archive"));
+    assert!(messages.iter().all(|m| stored.contains(m)), "byte for byte");
+    let records = archive.records().len();
+    taken_in(root);
+    let archive = Archive::open(&root.join("archive")).unwrap();
+    assert_eq!(archive.records().len(), records);
+    assert_eq!(archive.kept_messages().unwrap().len(), kept.len());
 }

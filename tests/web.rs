@@ -148,6 +148,12 @@ impl Desk {
 
     /// POST a multipart form: the token field, then files.
     pub fn upload(&self, s: &Session, csrf: &str, files: &[(&str, &[u8])]) -> Reply {
+        let named: Vec<(&[u8], &[u8])> = files.iter().map(|(n, b)| (n.as_bytes(), *b)).collect();
+        self.upload_named(s, csrf, &named)
+    }
+
+    /// The same, each file's name given as the bytes the browser sends.
+    pub fn upload_named(&self, s: &Session, csrf: &str, files: &[(&[u8], &[u8])]) -> Reply {
         let boundary = "jucai-test-boundary-7f3a";
         let mut body = Vec::new();
         write!(
@@ -158,10 +164,11 @@ impl Desk {
         for (name, bytes) in files {
             write!(
                 body,
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n\
-                 Content-Type: application/octet-stream\r\n\r\n"
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\""
             )
             .unwrap();
+            body.extend_from_slice(name);
+            write!(body, "\"\r\nContent-Type: application/octet-stream\r\n\r\n").unwrap();
             body.extend_from_slice(bytes);
             body.extend_from_slice(b"\r\n");
         }
@@ -598,6 +605,25 @@ fn a_workroom_head_uploads_only_its_own_unit_and_reads_every_diagnostic() {
         .header("content-disposition")
         .unwrap()
         .contains("filename*=UTF-8''"));
+}
+
+/// Regression: a file name sent in raw GBK was recorded as an empty name.
+#[test]
+fn an_upload_named_in_raw_gbk_keeps_its_chinese_name() {
+    let desk = Desk::start("");
+    let s = desk.login("hantai");
+    let name = encoding_rs::GBK
+        .encode("罕台镇台账-GBK.xlsx")
+        .0
+        .into_owned();
+    let book = crate::common::clean_book().bytes();
+    let r = desk.upload_named(&s, &s.csrf, &[(&name, &book)]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let a = jucai::archive::Archive::open(&desk.dir.path().join("archive")).unwrap();
+    assert_eq!(
+        a.records().last().unwrap().original_name,
+        "罕台镇台账-GBK.xlsx"
+    );
 }
 
 #[test]

@@ -15,13 +15,13 @@ use rusqlite::{
 };
 
 use super::extract::Validation;
-use super::mail::{Notice, TakenMessage};
+use super::mail::{KeptMessage, Notice, TakenMessage};
 use super::record::{IdentifiedBy, ReceivedFrom, Record};
 use crate::error::Error;
 use crate::period::Period;
 
 /// The index's layout version, kept in SQLite's `user_version`.
-pub const SCHEMA_VERSION: i32 = 4;
+pub const SCHEMA_VERSION: i32 = 5;
 
 /// File name of the index in an archive folder.
 pub(super) const FILE: &str = "index.sqlite";
@@ -98,6 +98,20 @@ CREATE INDEX notices_by_submission ON notices(unit, period);
 
 // Version 4 added the web desk's accounts and sessions, which the desk's
 // own store (`web::store`) creates in this file: nothing of the archive's.
+
+/// Version 5: every message received, however it came, by its content.
+const CREATE_MESSAGES: &str = "
+CREATE TABLE messages (
+    hash TEXT PRIMARY KEY REFERENCES objects(hash),
+    source TEXT NOT NULL,
+    sender TEXT,
+    email_date TEXT,
+    subject TEXT,
+    message_id TEXT,
+    files INTEGER NOT NULL,
+    intake_time TEXT NOT NULL
+);
+";
 
 pub(super) struct Index {
     path: PathBuf,
@@ -185,10 +199,11 @@ impl Index {
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .map_err(|e| Error::index(&path, e))?;
         let upgrade = match version {
-            0 => vec![CREATE, CREATE_VALIDATIONS, CREATE_MAIL],
-            1 => vec![CREATE_VALIDATIONS, CREATE_MAIL],
-            2 => vec![CREATE_MAIL],
-            3 | SCHEMA_VERSION => Vec::new(),
+            0 => vec![CREATE, CREATE_VALIDATIONS, CREATE_MAIL, CREATE_MESSAGES],
+            1 => vec![CREATE_VALIDATIONS, CREATE_MAIL, CREATE_MESSAGES],
+            2 => vec![CREATE_MAIL, CREATE_MESSAGES],
+            3 | 4 => vec![CREATE_MESSAGES],
+            SCHEMA_VERSION => Vec::new(),
             newer => {
                 return Err(Error::IndexVersion {
                     path,
@@ -214,6 +229,7 @@ impl Index {
         &mut self,
         records: Vec<Record>,
         messages: &[TakenMessage],
+        kept: &[KeptMessage],
     ) -> Result<Vec<Option<Record>>, Error> {
         let (tx, fail) = self.begin()?;
         let mut out = Vec::with_capacity(records.len());
@@ -249,9 +265,55 @@ impl Index {
                     ])
                     .map_err(fail)?;
             }
+            let mut listed = tx.prepare_cached(INSERT_KEPT).map_err(fail)?;
+            for m in kept {
+                object
+                    .execute(params![m.hash, m.size as i64])
+                    .map_err(fail)?;
+                listed
+                    .execute(params![
+                        m.hash,
+                        m.source,
+                        m.sender,
+                        m.email_date,
+                        m.subject,
+                        m.message_id,
+                        m.files as i64,
+                        m.intake_time
+                    ])
+                    .map_err(fail)?;
+            }
         }
         tx.commit().map_err(fail)?;
         Ok(out)
+    }
+
+    /// Every message kept, in the order first taken in.
+    pub(super) fn kept_messages(&self) -> Result<Vec<KeptMessage>, Error> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT m.hash, o.size, m.source, m.sender, m.email_date, m.subject, \
+                 m.message_id, m.files, m.intake_time FROM messages m \
+                 JOIN objects o ON o.hash = m.hash ORDER BY m.rowid",
+            )
+            .map_err(|e| self.fail(e))?;
+        let rows = stmt
+            .query_map([], |row| {
+                Ok(KeptMessage {
+                    hash: row.get(0)?,
+                    size: row.get::<_, i64>(1)? as u64,
+                    source: row.get(2)?,
+                    sender: row.get(3)?,
+                    email_date: row.get(4)?,
+                    subject: row.get(5)?,
+                    message_id: row.get(6)?,
+                    files: row.get::<_, i64>(7)? as u64,
+                    intake_time: row.get(8)?,
+                })
+            })
+            .map_err(|e| self.fail(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.fail(e))
     }
 
     /// The UIDs of `mailbox` taken in under `uidvalidity`.
@@ -480,6 +542,10 @@ const COLUMNS: &str = "r.seq, r.key, r.hash, o.size, r.original_name, r.sender, 
 
 const INSERT_MESSAGE: &str = "INSERT OR IGNORE INTO mail_messages (mailbox, uidvalidity, uid, \
     hash, message_id, intake_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+/// A message kept, once (the first source it was found in stays).
+const INSERT_KEPT: &str = "INSERT OR IGNORE INTO messages (hash, source, sender, email_date, \
+    subject, message_id, files, intake_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
 /// An object (a stored file or message) by its hash, once.
 const INSERT_OBJECT: &str = "INSERT OR IGNORE INTO objects (hash, size) VALUES (?1, ?2)";

@@ -19,6 +19,27 @@ pub struct TakenMessage {
     pub intake_time: String,
 }
 
+/// A message received in any way (a loose `.eml`, one of an `.mbox`, an
+/// upload, one fetched from the mailbox), kept raw: its bytes are stored as
+/// an object, and it is listed whatever it carried.
+#[derive(Debug, Clone)]
+pub struct KeptMessage {
+    /// SHA-256 of the raw message: the same message taken twice is one.
+    pub hash: String,
+    pub size: u64,
+    /// Where it was first found.
+    pub source: String,
+    pub sender: Option<String>,
+    /// Its Date header (RFC 3339), as the sender wrote it.
+    pub email_date: Option<String>,
+    pub subject: Option<String>,
+    pub message_id: Option<String>,
+    /// Files received in it.
+    pub files: u64,
+    /// When jucai took it in (UTC), archive metadata only.
+    pub intake_time: String,
+}
+
 /// What a notice to a unit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -23,7 +23,7 @@ mod record;
 
 pub use extract::{Extract, Validation};
 pub use index::SCHEMA_VERSION;
-pub use mail::{Notice, NoticeKind, TakenMessage};
+pub use mail::{KeptMessage, Notice, NoticeKind, TakenMessage};
 pub use objects::Objects;
 pub use record::{IdentifiedBy, ReceivedFrom, Record};
 
@@ -166,6 +166,14 @@ impl Archive {
         match self.index()? {
             Some(index) => index.taken(mailbox, uidvalidity),
             None => Ok(HashSet::new()),
+        }
+    }
+
+    /// Every message kept (however it came), in the order first taken in.
+    pub fn kept_messages(&self) -> Result<Vec<KeptMessage>, Error> {
+        match self.index()? {
+            Some(index) => index.kept_messages(),
+            None => Ok(Vec::new()),
         }
     }
 
@@ -340,6 +348,8 @@ impl Archive {
 pub struct Batch {
     pub files: Vec<(Record, Vec<u8>, Option<Extract>)>,
     pub messages: Vec<(TakenMessage, Vec<u8>)>,
+    /// Every message the batch's inputs held, with its raw bytes.
+    pub kept: Vec<(KeptMessage, Vec<u8>)>,
 }
 
 /// Writes received files into an archive: each batch's objects first
@@ -375,7 +385,12 @@ impl Writer {
             self.objects.put(&message.hash, &raw)?;
             messages.push(message);
         }
-        let written = self.index.insert(records, &messages)?;
+        let mut kept = Vec::with_capacity(batch.kept.len());
+        for (message, raw) in batch.kept {
+            self.objects.put(&message.hash, &raw)?;
+            kept.push(message);
+        }
+        let written = self.index.insert(records, &messages, &kept)?;
         if self.extracts.is_full() {
             self.flush(schema)?;
         }

@@ -15,6 +15,23 @@ static WORDS: Builtin = Builtin::new("templates/intake.toml", WORDING);
 pub struct Intake {
     pub files: Vec<Received>,
     pub problems: Vec<Problem>,
+    /// The messages it held, each kept raw whatever it carried.
+    pub messages: Vec<Kept>,
+}
+
+/// A message as it arrived (a loose `.eml`, one message of an `.mbox`, an
+/// uploaded `.eml`, one fetched from the mailbox): the archive keeps its
+/// bytes and lists it, with or without a workbook in it.
+#[derive(Debug, Clone)]
+pub struct Kept {
+    pub raw: Vec<u8>,
+    pub source: String,
+    pub sender: Option<String>,
+    pub date: Option<chrono::DateTime<chrono::FixedOffset>>,
+    pub subject: Option<String>,
+    pub message_id: Option<String>,
+    /// Files received in it (attachments, and what zips in it held).
+    pub files: usize,
 }
 
 /// Something in an input that could not be read (the input stays where it
@@ -71,6 +88,13 @@ pub enum Problem {
         source: String,
         limit: usize,
     },
+    /// A message with nothing attached: kept and listed, so it leaves a trace.
+    NoAttachment {
+        source: String,
+        sender: String,
+        date: String,
+        subject: String,
+    },
 }
 
 impl std::fmt::Display for Problem {
@@ -107,6 +131,7 @@ pub fn loose(bytes: Vec<u8>, name: String, source: String) -> Received {
         message_id: None,
         source,
         key,
+        legacy_key: None,
     }
 }
 
@@ -156,6 +181,12 @@ mod tests {
             Problem::ZipTooMany {
                 source: s(),
                 limit: 3,
+            },
+            Problem::NoAttachment {
+                source: s(),
+                sender: "王丽娟 <u1@example.cn>".into(),
+                date: "2023-10-08 09:30".into(),
+                subject: "台账".into(),
             },
         ];
         for p in all {

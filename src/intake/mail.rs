@@ -7,20 +7,59 @@ use mail_parser::{HeaderName, Message, MessageParser, MessagePart, MimeHeaders};
 
 use serde_json::json;
 
-use super::found::{source as worded, Intake, Problem};
+use super::found::{source as worded, Intake, Kept, Problem};
 use super::received::Received;
 use crate::limits::Limits;
 
-/// Every attachment of one message file.
+/// Every attachment of one message file, and the message itself to keep.
 pub fn from_eml(bytes: &[u8], source: &str, limits: Limits) -> Intake {
     let mut out = Intake::default();
-    match MessageParser::default().parse(bytes) {
-        Some(message) => collect(&message, bytes, source, "", limits, &mut out),
-        None => out.problems.push(Problem::NotMail {
-            source: source.to_string(),
-        }),
-    }
+    take_message(bytes, source, limits, &mut out);
     out
+}
+
+/// One message: its attachments, and the message kept raw (even one that
+/// cannot be parsed, or that carries nothing).
+fn take_message(raw: &[u8], source: &str, limits: Limits, out: &mut Intake) {
+    let before = out.files.len();
+    let Some(message) = MessageParser::default().parse(raw) else {
+        out.problems.push(Problem::NotMail {
+            source: source.to_string(),
+        });
+        out.messages.push(Kept {
+            raw: raw.to_vec(),
+            source: source.to_string(),
+            sender: None,
+            date: None,
+            subject: None,
+            message_id: None,
+            files: 0,
+        });
+        return;
+    };
+    let envelope = Envelope::of(&message);
+    collect(&message, &envelope, raw, source, limits, out);
+    let files = out.files.len() - before;
+    if files == 0 && message.attachments().next().is_none() {
+        out.problems.push(Problem::NoAttachment {
+            source: source.to_string(),
+            sender: envelope.sender.clone().unwrap_or_default(),
+            date: envelope
+                .date
+                .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_default(),
+            subject: envelope.subject.clone().unwrap_or_default(),
+        });
+    }
+    out.messages.push(Kept {
+        raw: raw.to_vec(),
+        source: source.to_string(),
+        sender: envelope.sender,
+        date: envelope.date,
+        subject: envelope.subject,
+        message_id: envelope.message_id,
+        files,
+    });
 }
 
 /// Every attachment of every message in an mbox export.
@@ -46,10 +85,7 @@ pub fn from_mbox(bytes: &[u8], source: &str, limits: Limits) -> Intake {
         };
         let raw = message.contents();
         let here = worded("in_message", json!({ "source": source, "n": i + 1 }));
-        match MessageParser::default().parse(raw) {
-            Some(parsed) => collect(&parsed, raw, &here, "", limits, &mut out),
-            None => out.problems.push(Problem::NotMail { source: here }),
-        }
+        take_message(raw, &here, limits, &mut out);
     }
     // No “From ” line at all: not a mailbox (say so, rather than take in nothing).
     if found == 0 {
@@ -61,28 +97,30 @@ pub fn from_mbox(bytes: &[u8], source: &str, limits: Limits) -> Intake {
 }
 
 /// The message's attachments, descending into forwarded messages. The outer
-/// message's sender and date stand for all of them: that is when the clerk got them.
+/// message's sender and date stand for all of them: that is when the clerk
+/// got them. Each is keyed by the message's bytes: two messages with the
+/// same Message-ID (a forged one, or a resend) are two messages, and one
+/// cannot hide the other.
 fn collect(
     message: &Message<'_>,
+    envelope: &Envelope,
     raw: &[u8],
     source: &str,
-    path: &str,
     limits: Limits,
     out: &mut Intake,
 ) {
-    let identity = message
-        .message_id()
-        .map(|id| format!("mid:{id}"))
-        .unwrap_or_else(|| format!("raw:{}", crate::hash::sha256_hex(raw)));
-    collect_parts(
-        message,
-        &Envelope::of(message),
-        &identity,
-        source,
-        path,
-        limits,
-        out,
-    );
+    let keys = Keys {
+        identity: format!("msg:{}", crate::hash::sha256_hex(raw)),
+        legacy: message.message_id().map(|id| format!("mid:{id}")),
+    };
+    collect_parts(message, envelope, &keys, source, "", limits, out);
+}
+
+/// How a message's parts are keyed: by its content, and as an earlier
+/// jucai keyed them (by Message-ID).
+struct Keys {
+    identity: String,
+    legacy: Option<String>,
 }
 
 struct Envelope {
@@ -116,7 +154,7 @@ impl Envelope {
 fn collect_parts(
     message: &Message<'_>,
     envelope: &Envelope,
-    identity: &str,
+    keys: &Keys,
     source: &str,
     path: &str,
     limits: Limits,
@@ -129,7 +167,7 @@ fn collect_parts(
             collect_parts(
                 inner,
                 envelope,
-                identity,
+                keys,
                 source,
                 &format!("{here}."),
                 limits,
@@ -146,6 +184,7 @@ fn collect_parts(
         }
         let contents = part.contents();
         let name = continued_name(part, &message.raw_message)
+            .or_else(|| raw_8bit_name(part, &message.raw_message))
             .or_else(|| part.attachment_name().map(str::to_string))
             .unwrap_or_else(|| worded("unnamed_attachment", json!({ "part": here })));
         if contents.len() as u64 > limits.max_file_bytes {
@@ -166,7 +205,8 @@ fn collect_parts(
                 "attachment_source",
                 json!({ "source": source, "part": here }),
             ),
-            key: format!("{identity}#{here}"),
+            key: format!("{}#{here}", keys.identity),
+            legacy_key: keys.legacy.as_ref().map(|k| format!("{k}#{here}")),
         };
         if name.to_lowercase().ends_with(".zip") {
             let inner = super::zip::from_zip(
@@ -182,6 +222,52 @@ fn collect_parts(
             out.files.push(received);
         }
     }
+}
+
+/// An attachment name written as raw 8-bit bytes in the header (older Outlook
+/// Express and Foxmail put GBK there without any encoding): UTF-8 when the
+/// bytes are UTF-8, else GB18030, which GBK is part of. mail-parser reads
+/// such bytes as UTF-8 and turns GBK into “ͭ����”. `None` when the name is
+/// plain ASCII or encoded (RFC 2047/2231), which mail-parser decodes.
+fn raw_8bit_name(part: &MessagePart<'_>, raw: &[u8]) -> Option<String> {
+    part.headers()
+        .iter()
+        .filter(|h| {
+            matches!(
+                h.name,
+                HeaderName::ContentDisposition | HeaderName::ContentType
+            )
+        })
+        .filter_map(|h| raw.get(h.offset_start as usize..h.offset_end as usize))
+        .filter(|value| !value.is_ascii())
+        .find_map(|value| raw_parameter(value, "filename").or_else(|| raw_parameter(value, "name")))
+}
+
+/// Parameter `name` of a header given as raw bytes: UTF-8 when they are,
+/// else GB18030. Also for the file name of a browser's multipart upload.
+pub(crate) fn raw_parameter(value: &[u8], name: &str) -> Option<String> {
+    let text = match std::str::from_utf8(value) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => encoding_rs::GB18030.decode_without_bom_handling(value).0,
+    };
+    parameter(&text, name)
+}
+
+/// A header parameter's plain value (`name="…"` or `name=…`), unfolded.
+fn parameter(header: &str, name: &str) -> Option<String> {
+    let unfolded = header.replace(['\r', '\n'], "");
+    unfolded.split(';').find_map(|piece| {
+        let (key, value) = piece.split_once('=')?;
+        if !key.trim().eq_ignore_ascii_case(name) {
+            return None;
+        }
+        let value = value.trim();
+        let value = value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .unwrap_or(value);
+        (!value.is_empty()).then(|| value.to_string())
+    })
 }
 
 /// An attachment name sent in RFC 2231 continuations (`filename*0*=GBK''%BA%B1…;

@@ -15,7 +15,7 @@ pub mod mail;
 mod received;
 pub mod zip;
 
-pub use found::{loose, Intake, Problem};
+pub use found::{loose, Intake, Kept, Problem};
 pub use received::{record, Identity, Received};
 
 use std::path::{Path, PathBuf};
@@ -23,7 +23,7 @@ use std::sync::mpsc;
 
 use rayon::prelude::*;
 
-use crate::archive::{Archive, Batch, Extract, IdentifiedBy, Record, TakenMessage};
+use crate::archive::{Archive, Batch, Extract, IdentifiedBy, KeptMessage, Record, TakenMessage};
 use crate::error::Error;
 pub use crate::limits::Limits;
 use crate::registry::Registry;
@@ -50,6 +50,7 @@ pub fn receive(path: &Path, limits: Limits) -> Intake {
                     size: crate::limits::mb(meta.len()),
                     limit: crate::limits::mb(limits.max_file_bytes),
                 }],
+                messages: Vec::new(),
             };
         }
     }
@@ -62,6 +63,7 @@ pub fn receive(path: &Path, limits: Limits) -> Intake {
                     source,
                     reason: crate::read::workbook::io_reason(&e),
                 }],
+                messages: Vec::new(),
             }
         }
     };
@@ -80,6 +82,7 @@ pub fn receive(path: &Path, limits: Limits) -> Intake {
         _ => Intake {
             files: vec![loose(bytes, name, source)],
             problems: Vec::new(),
+            messages: Vec::new(),
         },
     }
 }
@@ -126,6 +129,7 @@ impl Input {
                     size: crate::limits::mb(m.raw.len() as u64),
                     limit: crate::limits::mb(limits.max_file_bytes),
                 }],
+                messages: Vec::new(),
             },
             Input::Message(m) => mail::from_eml(&m.raw, &m.source, limits),
         }
@@ -155,6 +159,7 @@ fn upload(u: &Upload, limits: Limits) -> Intake {
                 size: crate::limits::mb(u.bytes.len() as u64),
                 limit: crate::limits::mb(limits.max_file_bytes),
             }],
+            messages: Vec::new(),
         };
     }
     let ext = Path::new(&u.name)
@@ -186,6 +191,7 @@ fn upload(u: &Upload, limits: Limits) -> Intake {
             Intake {
                 files: vec![file],
                 problems: Vec::new(),
+                messages: Vec::new(),
             }
         }
     }
@@ -310,6 +316,33 @@ fn count(done: Written, archive: &mut Archive, summary: &mut Summary) {
     }
 }
 
+/// Whether the archive has this reception: by its key, or under the key an
+/// earlier jucai gave it with the same bytes (so a Message-ID recorded
+/// before hides nothing but an identical file).
+pub(crate) fn received_before(archive: &Archive, r: &Received, hash: &str) -> bool {
+    archive.contains(&r.key)
+        || r.legacy_key
+            .as_deref()
+            .and_then(|k| archive.record(k))
+            .is_some_and(|old| old.hash == hash)
+}
+
+/// The archive's row of a kept message, with its bytes.
+fn kept(m: Kept) -> (KeptMessage, Vec<u8>) {
+    let row = KeptMessage {
+        hash: crate::hash::sha256_hex(&m.raw),
+        size: m.raw.len() as u64,
+        source: m.source,
+        sender: m.sender,
+        email_date: m.date.map(|d| d.to_rfc3339()),
+        subject: m.subject,
+        message_id: m.message_id,
+        files: m.files as u64,
+        intake_time: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    };
+    (row, m.raw)
+}
+
 /// Receive, identify and validate one batch of input files in parallel, and
 /// number its new receptions in order.
 fn take_batch(
@@ -328,12 +361,12 @@ fn take_batch(
                 .files
                 .par_iter()
                 .map(|r| {
-                    if shared.contains(&r.key) {
+                    let hash = crate::hash::sha256_hex(&r.bytes);
+                    if received_before(shared, r, &hash) {
                         return None;
                     }
                     let (identity, checked) =
                         identify::identify(r, rules.schema, rules.registry, rules.limits);
-                    let hash = crate::hash::sha256_hex(&r.bytes);
                     Some(Ready {
                         extract: identity
                             .workbook
@@ -352,10 +385,12 @@ fn take_batch(
     let mut out = Batch {
         files: Vec::new(),
         messages: batch.into_iter().filter_map(Input::into_taken).collect(),
+        kept: Vec::new(),
     };
     summary.messages += out.messages.len();
     for (got, ready) in checked {
         summary.problems.extend(got.problems);
+        out.kept.extend(got.messages.into_iter().map(kept));
         for (received, ready) in got.files.into_iter().zip(ready) {
             summary.received += 1;
             let Some(c) = ready.filter(|_| seen.insert(received.key.clone())) else {

@@ -19,8 +19,14 @@ pub struct Received {
     pub message_id: Option<String>,
     /// Where it came from: the inbox file, and the part within it.
     pub source: String,
-    /// Identifies this reception, so taking the same inbox in twice records it once.
+    /// Identifies this reception, so taking the same inbox in twice records
+    /// it once. Made from content only (the message's or the file's bytes),
+    /// never from a header a sender writes.
     pub key: String,
+    /// The key an earlier jucai gave the same part of a mailed message (by
+    /// its Message-ID): a reception recorded under it with the same bytes
+    /// is this one, so an archive from before is not taken in twice.
+    pub legacy_key: Option<String>,
 }
 
 /// What jucai found out about a received file.

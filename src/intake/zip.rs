@@ -72,6 +72,9 @@ pub fn from_zip(
             envelope,
         );
         received.key = format!("{container}/zip:{i}");
+        received.legacy_key = envelope
+            .and_then(|e| e.legacy_key.as_ref())
+            .map(|k| format!("{k}/zip:{i}"));
         out.files.push(received);
     }
     if archive.len() > limits.max_entries {

@@ -72,7 +72,31 @@ pub(crate) fn open<'a>(
         let merges = Merges::find(&mut book, bytes, wanted);
         return Ok(Opened { book, merges });
     }
-    Err(Finding::new(Msg::FileNotSpreadsheet))
+    Err(Finding::new(not_a_spreadsheet(bytes)))
+}
+
+/// What a file that is no workbook jucai reads is, when it is something
+/// units send instead: a RAR or 7z archive, an Excel 2003 XML table, or a
+/// web page saved as “.xls” — each told what to do about it.
+fn not_a_spreadsheet(bytes: &[u8]) -> Msg {
+    if bytes.starts_with(b"Rar!\x1a\x07") {
+        return Msg::FileRar;
+    }
+    if bytes.starts_with(&[b'7', b'z', 0xBC, 0xAF, 0x27, 0x1C]) {
+        return Msg::File7z;
+    }
+    // Markup: look at the start only, as text whatever its encoding.
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
+    let head = head.trim_start_matches('\u{feff}').trim_start();
+    if head.starts_with('<') {
+        if head.contains("urn:schemas-microsoft-com:office:spreadsheet") {
+            return Msg::FileExcelXml;
+        }
+        if head.contains("<html") || head.contains("<table") || head.contains("<!doctype html") {
+            return Msg::FileHtmlTable;
+        }
+    }
+    Msg::FileNotSpreadsheet
 }
 
 fn open_ole<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Workbook<'a>, Finding> {
@@ -249,6 +273,34 @@ fn fill_merged(range: &mut Range<Data>, area: &Dimensions) {
             if (row, col) != area.start {
                 range.set_value((row, col), value.clone());
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_units_send_instead_of_a_workbook_is_named() {
+        let cases: [(&[u8], Msg); 6] = [
+            (b"Rar!\x1a\x07\x01\x00rest", Msg::FileRar),
+            (&[b'7', b'z', 0xBC, 0xAF, 0x27, 0x1C, 0, 4], Msg::File7z),
+            (
+                b"\xef\xbb\xbf<?xml version=\"1.0\"?>\n<?mso-application progid=\"Excel.Sheet\"?>\n<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\">",
+                Msg::FileExcelXml,
+            ),
+            (
+                b"<html xmlns:x=\"urn:schemas-microsoft-com:office:excel\"><body><table><tr><td>1</td></tr></table>",
+                Msg::FileHtmlTable,
+            ),
+            (b"  <TABLE border=1><TR><TD>\xc8\xcb</TD></TR></TABLE>", Msg::FileHtmlTable),
+            (b"\x89PNG\r\n\x1a\n", Msg::FileNotSpreadsheet),
+        ];
+        for (bytes, want) in cases {
+            let limits = Limits::default();
+            let got = open(bytes, &limits, &|_| true).err().map(|f| f.message);
+            assert_eq!(got, Some(want), "{:?}", &bytes[..8.min(bytes.len())]);
         }
     }
 }

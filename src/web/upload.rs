@@ -64,7 +64,7 @@ pub(super) async fn receive(
         if field.name() != Some("files") {
             continue;
         }
-        let name = safe_name(field.file_name().unwrap_or_default());
+        let name = safe_name(&file_name(&field));
         let bytes = field.bytes().await.map_err(bad)?.to_vec();
         if !name.is_empty() || !bytes.is_empty() {
             files.push((name, bytes));
@@ -86,6 +86,20 @@ fn bad(e: axum::extract::multipart::MultipartError, limit_mb: u64) -> WebError {
     } else {
         WebError::BadRequest(e.body_text())
     }
+}
+
+/// The file name the browser sent. A name in raw GBK (some older browsers
+/// and upload tools) is not text to the multipart parser: it is read from
+/// the header's bytes instead, as mail's are.
+fn file_name(field: &axum::extract::multipart::Field<'_>) -> String {
+    if let Some(name) = field.file_name() {
+        return name.to_string();
+    }
+    field
+        .headers()
+        .get(axum::http::header::CONTENT_DISPOSITION)
+        .and_then(|v| crate::intake::mail::raw_parameter(v.as_bytes(), "filename"))
+        .unwrap_or_default()
 }
 
 /// A browser's file name as a name only: no folders, no control characters.
@@ -134,7 +148,8 @@ fn take_in(
                     .as_deref()
                     .is_some_and(|u| access::may_upload_for(account, &desk.registry, u));
             refused |= !ok;
-            let already = archive.contains(&r.key);
+            let already =
+                crate::intake::received_before(&archive, r, &crate::hash::sha256_hex(&r.bytes));
             parts.push((r.key.clone(), r.name.clone(), identity, checked, already));
         }
         let problems: Vec<String> = got.problems.iter().map(ToString::to_string).collect();
