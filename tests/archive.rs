@@ -386,3 +386,85 @@ fn a_changed_schema_validates_again_once_when_told_to() {
     );
     assert_eq!(out.stdout, again.stdout);
 }
+
+/// An index written by store version 5 (before receptions kept why a file
+/// is no workbook) is upgraded when next written, losing nothing; the
+/// reading commands ask for that first instead of failing on a missing
+/// column. Regression: `jucai run` on such an archive stopped with “no such
+/// column: r.reason”.
+#[test]
+fn an_index_of_store_version_5_is_upgraded_and_keeps_every_reception() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let inbox = root.join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    for eml in std::fs::read_dir(common::root().join("sample-input/inbox/2023Q3"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .take(4)
+    {
+        std::fs::copy(&eml, inbox.join(eml.file_name().unwrap())).unwrap();
+    }
+    let take_in = || {
+        common::jucai_ok(
+            root,
+            &[
+                "intake",
+                "inbox",
+                "--archive",
+                "archive",
+                "--platform",
+                &common::sample_platform(),
+            ],
+        )
+    };
+    take_in();
+    let index = root.join("archive/index.sqlite");
+    let records = Archive::open(&root.join("archive"))
+        .unwrap()
+        .records()
+        .len();
+    let conn = rusqlite::Connection::open(&index).unwrap();
+    conn.execute_batch("ALTER TABLE receptions DROP COLUMN reason; PRAGMA user_version = 5;")
+        .unwrap();
+    drop(conn);
+
+    let status = common::jucai(
+        root,
+        &[
+            "status",
+            "--period",
+            "2023Q3",
+            "--archive",
+            "archive",
+            "--platform",
+            &common::sample_platform(),
+            "--out",
+            "out",
+        ],
+    );
+    let said = String::from_utf8_lossy(&status.stderr);
+    assert!(
+        said.contains("jucai reindex") && !said.contains("no such column"),
+        "{said}"
+    );
+
+    std::fs::write(
+        inbox.join("台账.rar"),
+        b"Rar!\x1a\x07\x01\x00\x33\x92\xb5\xe5",
+    )
+    .unwrap();
+    take_in();
+    let archive = Archive::open(&root.join("archive")).unwrap();
+    assert_eq!(archive.records().len(), records + 1);
+    let rar = archive.records().last().unwrap();
+    assert!(
+        rar.reason.as_deref().is_some_and(|r| r.contains("RAR")),
+        "{rar:?}"
+    );
+    let version: i32 = rusqlite::Connection::open(&index)
+        .unwrap()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, jucai::archive::SCHEMA_VERSION);
+}

@@ -1128,3 +1128,89 @@ fn a_public_mime_corpus_is_kept_whole_and_its_workbooks_identified() {
     assert_eq!(archive.records().len(), records);
     assert_eq!(archive.kept_messages().unwrap().len(), kept.len());
 }
+
+/// Regression: a RAR or 7z attachment was quarantined with no reason shown;
+/// an Excel 2003 XML table or a web page saved as “.xls” was told it is no
+/// Excel file. Each now says what it is and what to do, on the status
+/// sheet (console and workbook) as when it was taken in.
+#[test]
+fn quarantined_files_show_why_on_the_status_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let inbox = root.join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let xml = "<?xml version=\"1.0\"?>\n<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\"><Worksheet ss:Name=\"封面\"/></Workbook>";
+    let html = "<html xmlns:x=\"urn:schemas-microsoft-com:office:excel\"><body><table><tr><td>人才</td></tr></table></body></html>";
+    let message = email(
+        "formats.1@client.test",
+        "hantai@dsmz.example.cn",
+        "Mon, 9 Oct 2023 09:00:00 +0800",
+        vec![
+            (
+                "application/x-rar-compressed",
+                Disposition::Utf8("罕台镇台账.rar".into()),
+                b"Rar!\x1a\x07\x01\x00\x33\x92\xb5\xe5".to_vec(),
+            ),
+            (
+                "application/x-7z-compressed",
+                Disposition::Utf8("罕台镇台账.7z".into()),
+                vec![b'7', b'z', 0xBC, 0xAF, 0x27, 0x1C, 0, 4],
+            ),
+            (
+                "application/vnd.ms-excel",
+                Disposition::Utf8("导出-XML表格.xls".into()),
+                xml.as_bytes().to_vec(),
+            ),
+            (
+                "application/vnd.ms-excel",
+                Disposition::Utf8("系统导出.xls".into()),
+                html.as_bytes().to_vec(),
+            ),
+        ],
+    );
+    std::fs::write(inbox.join("formats.eml"), message).unwrap();
+    assert!(intake(root, None).status.success());
+    let run = common::jucai(
+        root,
+        &[
+            "status",
+            "--period",
+            "2023Q3",
+            "--archive",
+            "archive",
+            "--out",
+            "out",
+            "--platform",
+            &platform(),
+        ],
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let text = String::from_utf8_lossy(&run.stdout);
+    let path = root.join("out/2023Q3/报送情况-2023年第三季度.xlsx");
+    let mut book = calamine::open_workbook_auto(&path).unwrap();
+    use calamine::Reader;
+    let sheet = book.worksheet_range("报送情况").unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    for (name, why) in [
+        ("罕台镇台账.rar", "这是一个 RAR 压缩包"),
+        ("罕台镇台账.7z", "这是一个 7z 压缩包"),
+        ("导出-XML表格.xls", "Excel 2003 的“XML 表格”格式"),
+        ("系统导出.xls", "网页格式的表格"),
+    ] {
+        assert!(text.contains(name) && text.contains(why), "{name}: {text}");
+        // The file's row, and under it why, across the table.
+        let at = rows
+            .iter()
+            .position(|r| r.iter().any(|c| c == name))
+            .unwrap_or_else(|| panic!("{name} listed"));
+        let under = &rows[at + 1];
+        assert!(under.iter().any(|c| c.contains(why)), "{name}: {under:?}");
+    }
+}

@@ -21,7 +21,7 @@ use crate::error::Error;
 use crate::period::Period;
 
 /// The index's layout version, kept in SQLite's `user_version`.
-pub const SCHEMA_VERSION: i32 = 5;
+pub const SCHEMA_VERSION: i32 = 6;
 
 /// File name of the index in an archive folder.
 pub(super) const FILE: &str = "index.sqlite";
@@ -113,6 +113,9 @@ CREATE TABLE messages (
 );
 ";
 
+/// Version 6: why a reception is not a readable workbook.
+const ADD_REASON: &str = "ALTER TABLE receptions ADD COLUMN reason TEXT;";
+
 pub(super) struct Index {
     path: PathBuf,
     conn: Connection,
@@ -199,10 +202,17 @@ impl Index {
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .map_err(|e| Error::index(&path, e))?;
         let upgrade = match version {
-            0 => vec![CREATE, CREATE_VALIDATIONS, CREATE_MAIL, CREATE_MESSAGES],
-            1 => vec![CREATE_VALIDATIONS, CREATE_MAIL, CREATE_MESSAGES],
-            2 => vec![CREATE_MAIL, CREATE_MESSAGES],
-            3 | 4 => vec![CREATE_MESSAGES],
+            0 => vec![
+                CREATE,
+                CREATE_VALIDATIONS,
+                CREATE_MAIL,
+                CREATE_MESSAGES,
+                ADD_REASON,
+            ],
+            1 => vec![CREATE_VALIDATIONS, CREATE_MAIL, CREATE_MESSAGES, ADD_REASON],
+            2 => vec![CREATE_MAIL, CREATE_MESSAGES, ADD_REASON],
+            3 | 4 => vec![CREATE_MESSAGES, ADD_REASON],
+            5 => vec![ADD_REASON],
             SCHEMA_VERSION => Vec::new(),
             newer => {
                 return Err(Error::IndexVersion {
@@ -538,7 +548,7 @@ fn uri_path(path: &Path) -> String {
 /// The columns [`record_of`] reads, from receptions `r` joined to their objects `o`.
 const COLUMNS: &str = "r.seq, r.key, r.hash, o.size, r.original_name, r.sender, r.email_date, \
     r.subject, r.message_id, r.source, r.intake_time, r.received, r.received_from, r.unit, \
-    r.period, r.identified_by, r.workbook, r.errors, r.warnings";
+    r.period, r.identified_by, r.workbook, r.errors, r.warnings, r.reason";
 
 const INSERT_MESSAGE: &str = "INSERT OR IGNORE INTO mail_messages (mailbox, uidvalidity, uid, \
     hash, message_id, intake_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
@@ -552,8 +562,8 @@ const INSERT_OBJECT: &str = "INSERT OR IGNORE INTO objects (hash, size) VALUES (
 
 const INSERT_RECEPTION: &str = "INSERT INTO receptions (seq, key, hash, original_name, sender, \
     email_date, subject, message_id, source, intake_time, received, received_from, unit, period, \
-    identified_by, workbook, errors, warnings) \
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) \
+    identified_by, workbook, errors, warnings, reason) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) \
     ON CONFLICT(key) DO NOTHING RETURNING seq";
 
 /// The parameters of [`INSERT_RECEPTION`]; `seq` `None` lets SQLite number it.
@@ -580,6 +590,7 @@ fn reception_params(r: &Record, seq: Option<i64>) -> impl rusqlite::Params {
         Value::Integer(i64::from(r.workbook)),
         Value::Integer(r.errors as i64),
         Value::Integer(r.warnings as i64),
+        opt(&r.reason),
     ])
 }
 
@@ -610,6 +621,7 @@ fn record_of(row: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
         workbook: row.get(16)?,
         errors: row.get::<_, i64>(17)? as usize,
         warnings: row.get::<_, i64>(18)? as usize,
+        reason: row.get(19)?,
     })
 }
 

@@ -54,6 +54,11 @@ pub struct Record {
     pub workbook: bool,
     pub errors: usize,
     pub warnings: usize,
+    /// Why a file that is no readable workbook is not one, as its
+    /// diagnostic told it at intake (what the validations keep of a
+    /// workbook). Recorded from store version 5 on.
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 impl Record {

@@ -18,10 +18,13 @@ pub(crate) fn identify(
     limits: &Limits,
 ) -> (Identity, Checked) {
     let mut checked = validate::validate(&received.bytes, &received.name, schema, registry, limits);
-    let workbook = !checked
+    // What makes it no readable workbook, if anything: the file-level finding.
+    let unreadable = checked
         .diagnostics
         .iter()
-        .any(|d| matches!(d.code, Code::UnreadableFile | Code::EncryptedFile) && d.sheet.is_none());
+        .find(|d| matches!(d.code, Code::UnreadableFile | Code::EncryptedFile) && d.sheet.is_none())
+        .map(|d| d.message.clone());
+    let workbook = unreadable.is_none();
     let mut unit = checked.cover.unit.clone();
     let mut period = checked.cover.period;
     let mut by = IdentifiedBy::Cover;
@@ -59,6 +62,7 @@ pub(crate) fn identify(
         errors: checked.error_count(),
         warnings: checked.warning_count(),
         fill_date: checked.cover.fill_date,
+        reason: unreadable,
     };
     (identity, checked)
 }

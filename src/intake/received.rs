@@ -39,6 +39,8 @@ pub struct Identity {
     pub errors: usize,
     pub warnings: usize,
     pub fill_date: Option<chrono::NaiveDate>,
+    /// Why it is no readable workbook: its file-level diagnostic.
+    pub reason: Option<String>,
 }
 
 /// The archive's record of a new reception whose bytes hash to `hash`; its
@@ -69,6 +71,7 @@ pub fn record(received: &Received, identity: &Identity, hash: String) -> Record 
         workbook: identity.workbook,
         errors: identity.errors,
         warnings: identity.warnings,
+        reason: identity.reason.clone(),
     }
 }
 

@@ -200,6 +200,7 @@ fn file_result(
                 "code": unit.map(|u| &u.code),
                 "period": identity.period.map(|p| p.chinese()),
                 "workbook": identity.workbook,
+                "reason": identity.reason,
                 "already": already,
                 "identified": identity.unit.is_some(),
                 "result": if errors > 0 { "returned" } else if warnings > 0 { "warnings" } else { "passed" },

@@ -339,23 +339,47 @@ impl PacketWriter {
         ranked: &[Ranked],
         dir: &Path,
     ) -> Result<Vec<PathBuf>, Error> {
-        // Dated when the figures were complete: the last ledger counted was
-        // received in January for a year's packet, not on 31 December.
-        let year_end = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
-        let dated = |r: &SummaryReport| r.figures_complete.unwrap_or(year_end);
         let date = stations
             .iter()
-            .map(|(r, _)| dated(r))
+            .map(|(r, _)| dated(r, year))
             .max()
-            .unwrap_or(year_end);
-        // Each station's text also as Word, for the clerk to edit.
-        let mut written = stations
+            .unwrap_or_else(|| year_end(year));
+        let mut written = self.station_files(centre, year, stations, dir)?;
+        let vars = json!({ "centre": centre, "year": year, "date": chinese_date(date) });
+        let path = dir.join(format!(
+            "{}.pdf",
+            crate::output::safe_file_name(&self.texts.render("combined_file", &vars)?)
+        ));
+        let combined = self.combined(centre, year, date, stations, ranked)?;
+        write_atomic(&path, &pdf::render(&combined))?;
+        written.push(path);
+        let path = dir.join(format!(
+            "{}.xlsx",
+            crate::output::safe_file_name(&self.texts.render("scores_file", &vars)?)
+        ));
+        let words = self.score_words(&vars, stations, ranked)?;
+        let mut book =
+            score_book(year, stations, ranked, &words).map_err(|e| Error::xlsx(&path, e))?;
+        xlsx::save(&mut book, &path)?;
+        written.push(path);
+        Ok(written)
+    }
+
+    /// Each station's packet as PDF, and as Word for the clerk to edit.
+    fn station_files(
+        &self,
+        centre: &str,
+        year: i32,
+        stations: &[(&SummaryReport, Assessment)],
+        dir: &Path,
+    ) -> Result<Vec<PathBuf>, Error> {
+        Ok(stations
             .par_iter()
             .map(|(r, a)| -> Result<[PathBuf; 2], Error> {
                 let vars = json!({ "name": r.name, "year": year });
                 let doc = self.document(
                     self.texts.render("station_title", &vars)?,
-                    dated(r),
+                    dated(r, year),
                     self.station_blocks(centre, r, a)?,
                 )?;
                 let path = dir.join(format!(
@@ -371,8 +395,20 @@ impl PacketWriter {
             .collect::<Result<Vec<_>, Error>>()?
             .into_iter()
             .flatten()
-            .collect::<Vec<_>>();
-        // The combined file: lay it out once with blank page numbers, then fill them in.
+            .collect())
+    }
+
+    /// The combined packet: a cover, the contents with page numbers, each
+    /// station, the workroom ranking. Laid out once with blank page
+    /// numbers, then again with them filled in.
+    fn combined(
+        &self,
+        centre: &str,
+        year: i32,
+        date: chrono::NaiveDate,
+        stations: &[(&SummaryReport, Assessment)],
+        ranked: &[Ranked],
+    ) -> Result<Document, Error> {
         let vars = json!({ "centre": centre, "year": year, "date": chinese_date(date) });
         let toc_entries: Vec<String> = stations
             .iter()
@@ -386,25 +422,8 @@ impl PacketWriter {
                 Block::Subtitle(self.texts.render("cover_subtitle", &vars)?),
                 Block::PageBreak,
                 Block::Title(self.t("toc")?),
+                self.contents(&toc_entries, pages)?,
             ];
-            let rows = toc_entries
-                .iter()
-                .enumerate()
-                .map(|(i, name)| {
-                    let page = pages
-                        .iter()
-                        .find(|(n, _)| n == name)
-                        .map(|(_, p)| p.to_string())
-                        .unwrap_or_default();
-                    vec![(i + 1).to_string(), name.clone(), page]
-                })
-                .collect();
-            blocks.push(table(
-                &self.texts.list("toc_headers")?,
-                &[0.8, 6.0, 1.0],
-                &[C, L, R],
-                rows,
-            ));
             // Printed on both sides, every station starts on a right-hand page.
             let blank = self.t("blank_page")?;
             for (r, a) in stations {
@@ -420,24 +439,41 @@ impl PacketWriter {
             self.document(self.texts.render("cover_title", &vars)?, date, blocks)
         };
         let pages = pdf::anchor_pages(&build(&[])?);
-        let combined = build(&pages)?;
-        let path = dir.join(format!(
-            "{}.pdf",
-            crate::output::safe_file_name(&self.texts.render("combined_file", &vars)?)
-        ));
-        write_atomic(&path, &pdf::render(&combined))?;
-        written.push(path);
-        let path = dir.join(format!(
-            "{}.xlsx",
-            crate::output::safe_file_name(&self.texts.render("scores_file", &vars)?)
-        ));
-        let words = self.score_words(&vars, stations, ranked)?;
-        let mut book =
-            score_book(year, stations, ranked, &words).map_err(|e| Error::xlsx(&path, e))?;
-        xlsx::save(&mut book, &path)?;
-        written.push(path);
-        Ok(written)
+        build(&pages)
     }
+
+    /// The table of contents: each entry with the page it starts on (blank
+    /// until the pages are known).
+    fn contents(&self, entries: &[String], pages: &[(String, usize)]) -> Result<Block, Error> {
+        let rows = entries
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let page = pages
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, p)| p.to_string())
+                    .unwrap_or_default();
+                vec![(i + 1).to_string(), name.clone(), page]
+            })
+            .collect();
+        Ok(table(
+            &self.texts.list("toc_headers")?,
+            &[0.8, 6.0, 1.0],
+            &[C, L, R],
+            rows,
+        ))
+    }
+}
+
+fn year_end(year: i32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default()
+}
+
+/// When a packet is dated: when its figures were complete (the last ledger
+/// counted is received in January for a year's packet, not on 31 December).
+fn dated(r: &SummaryReport, year: i32) -> chrono::NaiveDate {
+    r.figures_complete.unwrap_or_else(|| year_end(year))
 }
 
 /// The words of the score workbook, from `templates/packet.toml`.

@@ -67,13 +67,46 @@ impl QuarterlyWriter {
     }
 
     pub fn build(&self, r: &QuarterlyReport) -> Result<ReportDoc, Error> {
-        let rooms = r.reporting.due.saturating_sub(1);
+        let vars = self.vars(r)?;
+        let mut pieces = vec![
+            Piece::Heading(self.t("h_overview")?),
+            Piece::Paragraph(self.texts.render("overview", &vars)?),
+            Piece::Paragraph(self.texts.render("reporting", &vars)?),
+            Piece::Heading(self.t("h_figures")?),
+            Piece::Table(self.figures_table(r)?),
+            Piece::Heading(self.t("h_structure")?),
+        ];
+        pieces.extend(self.structure_tables(r)?);
+        pieces.push(Piece::Heading(self.t("h_targets")?));
+        pieces.push(self.targets(r)?);
+        pieces.push(Piece::Heading(self.t("h_six")?));
+        pieces.push(Piece::Table(self.six_haves(r)?));
+        pieces.push(Piece::Heading(self.t("h_status")?));
+        pieces.push(Piece::Table(self.status_table(r)?));
+        pieces.push(Piece::Heading(self.t("h_open")?));
+        pieces.extend(self.open_items(r)?);
+        pieces.push(Piece::Heading(self.t("h_quality")?));
+        pieces.push(Piece::Paragraph(self.texts.render("quality", &vars)?));
+        Ok(ReportDoc {
+            title: self.texts.render("title", &vars)?,
+            subtitle: self.texts.render("subtitle", &vars)?,
+            date: r.figures_complete.unwrap_or(r.period.end()),
+            footer: self.footer.clone(),
+            landscape: false,
+            style: crate::render::pdf::Style::Official,
+            issuer: Some(r.name.clone()),
+            pieces,
+        })
+    }
+
+    /// The numbers the report's sentences are filled from.
+    fn vars(&self, r: &QuarterlyReport) -> Result<serde_json::Value, Error> {
         let excluded: u64 = r.quality.rows_excluded.values().sum();
-        let vars = json!({
+        Ok(json!({
             "name": r.name,
             "period": r.period.chinese(),
             "end": chinese_date(r.period.end()),
-            "rooms": rooms,
+            "rooms": r.reporting.due.saturating_sub(1),
             "q": r.quarter,
             "y": r.year_to_date,
             "p": r.previous_quarter,
@@ -87,18 +120,14 @@ impl QuarterlyWriter {
             "excluded": excluded,
             "excluded_rows": r.quality.rows_excluded.iter().map(|(ledger, n)| json!({ "ledger": ledger, "n": n })).collect::<Vec<_>>(),
             "carried": r.reporting.carried_forward,
-        });
-        let mut pieces = vec![
-            Piece::Heading(self.t("h_overview")?),
-            Piece::Paragraph(self.texts.render("overview", &vars)?),
-            Piece::Paragraph(self.texts.render("reporting", &vars)?),
-            Piece::Heading(self.t("h_figures")?),
-            Piece::Table(self.figures_table(r)?),
-            Piece::Heading(self.t("h_structure")?),
-        ];
+        }))
+    }
+
+    /// The talent structure: one table per breakdown, two with a chart.
+    fn structure_tables(&self, r: &QuarterlyReport) -> Result<Vec<Piece>, Error> {
         let talents = &r.quarter.talents;
         let o = &self.orders;
-        for (key, breakdown, order, chart) in [
+        [
             ("structure_kind", &talents.by_kind, &o.kind, None),
             ("structure_sex", &talents.by_sex, &o.sex, None),
             ("structure_age", &talents.by_age, &o.age, Some("chart_age")),
@@ -120,43 +149,50 @@ impl QuarterlyWriter {
                 &o.politics,
                 None,
             ),
-        ] {
+        ]
+        .into_iter()
+        .map(|(key, breakdown, order, chart)| {
             let table = self.structure_table(key, (breakdown, order), talents.in_library, chart)?;
-            pieces.push(Piece::Table(table));
-        }
-        pieces.push(Piece::Heading(self.t("h_targets")?));
+            Ok(Piece::Table(table))
+        })
+        .collect()
+    }
+
+    /// The unit's own annual targets and how far it has come, or a note
+    /// that it has none.
+    fn targets(&self, r: &QuarterlyReport) -> Result<Piece, Error> {
         if r.targets.is_empty() {
-            pieces.push(Piece::Paragraph(self.t("no_targets")?));
-        } else {
-            let rows = r
-                .targets
-                .iter()
-                .map(|t| {
-                    let state = if t.met {
-                        self.t("target_met")
-                    } else {
-                        self.texts
-                            .render(
-                                "target_open",
-                                &json!({ "gap": t.target.saturating_sub(t.actual) }),
-                            )
-                            .map_err(Error::from)
-                    };
-                    Ok(vec![
-                        Val::text(&t.name),
-                        Val::Int(t.target as i64),
-                        Val::Int(t.actual as i64),
-                        Val::Text(state?),
-                    ])
-                })
-                .collect::<Result<_, Error>>()?;
-            pieces.push(Piece::Table(self.table(
-                "targets",
-                &[4.0, 1.5, 1.5, 2.5],
-                rows,
-            )?));
+            return Ok(Piece::Paragraph(self.t("no_targets")?));
         }
-        pieces.push(Piece::Heading(self.t("h_six")?));
+        let rows = r
+            .targets
+            .iter()
+            .map(|t| {
+                let state = if t.met {
+                    self.t("target_met")?
+                } else {
+                    self.texts.render(
+                        "target_open",
+                        &json!({ "gap": t.target.saturating_sub(t.actual) }),
+                    )?
+                };
+                Ok(vec![
+                    Val::text(&t.name),
+                    Val::Int(t.target as i64),
+                    Val::Int(t.actual as i64),
+                    Val::Text(state),
+                ])
+            })
+            .collect::<Result<_, Error>>()?;
+        Ok(Piece::Table(self.table(
+            "targets",
+            &[4.0, 1.5, 1.5, 2.5],
+            rows,
+        )?))
+    }
+
+    /// The 六有 checks, each with what it found.
+    fn six_haves(&self, r: &QuarterlyReport) -> Result<SimpleTable, Error> {
         let rows = r
             .six_haves
             .iter()
@@ -168,23 +204,7 @@ impl QuarterlyWriter {
                 ])
             })
             .collect::<Result<_, Error>>()?;
-        pieces.push(Piece::Table(self.table("six", &[1.5, 1.0, 5.0], rows)?));
-        pieces.push(Piece::Heading(self.t("h_status")?));
-        pieces.push(Piece::Table(self.status_table(r)?));
-        pieces.push(Piece::Heading(self.t("h_open")?));
-        pieces.extend(self.open_items(r)?);
-        pieces.push(Piece::Heading(self.t("h_quality")?));
-        pieces.push(Piece::Paragraph(self.texts.render("quality", &vars)?));
-        Ok(ReportDoc {
-            title: self.texts.render("title", &vars)?,
-            subtitle: self.texts.render("subtitle", &vars)?,
-            date: r.figures_complete.unwrap_or(r.period.end()),
-            footer: self.footer.clone(),
-            landscape: false,
-            style: crate::render::pdf::Style::Official,
-            issuer: Some(r.name.clone()),
-            pieces,
-        })
+        self.table("six", &[1.5, 1.0, 5.0], rows)
     }
 
     /// A table named by `{key}_name` with the headers `{key}_headers`.

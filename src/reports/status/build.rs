@@ -61,6 +61,7 @@ impl StatusReport {
                 received: r.received,
                 source: r.source.clone(),
                 workbook: r.workbook,
+                reason: r.reason.clone(),
             })
             .collect();
         StatusReport {

@@ -70,6 +70,8 @@ pub struct Quarantined {
     pub received: Option<NaiveDateTime>,
     pub source: String,
     pub workbook: bool,
+    /// Why it is no readable workbook, when the archive recorded it.
+    pub reason: Option<String>,
 }
 
 /// The period's counts: `submitted + returned + missing == units`, and the

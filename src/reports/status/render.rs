@@ -108,6 +108,9 @@ impl StatusWriter {
             out.push_str(&format!("\n{}\n", self.texts.plain("quarantine_title")?));
             for q in &r.quarantine {
                 out.push_str(&format!("  {}  {}\n", q.name, q.source));
+                if let Some(reason) = q.reason.as_deref().filter(|_| !q.workbook) {
+                    out.push_str(&format!("    {reason}\n"));
+                }
             }
         }
         Ok(out)
@@ -312,9 +315,29 @@ impl StatusWriter {
                     &why,
                 ];
                 spanned(sheet, row, &QUARANTINE_SPANS, &cells, &s.wrap)?;
+                sheet.set_row_height(row, 15.0 * lines(&QUARANTINE_SPANS, &cells))?;
                 row += 1;
+                if let Some(reason) = q.reason.as_deref().filter(|_| !q.workbook) {
+                    self.reason_row(sheet, row, last, reason)?;
+                    row += 1;
+                }
             }
         }
+        Ok(())
+    }
+
+    /// Why a file is no workbook and what to do, on a row of its own under
+    /// it, across the table: the sentence is too long for a column.
+    fn reason_row(
+        &self,
+        sheet: &mut Worksheet,
+        row: u32,
+        last: u16,
+        reason: &str,
+    ) -> Result<(), SheetError> {
+        sheet.write_blank(row, 0, &self.styles.wrap)?;
+        sheet.merge_range(row, 1, row, last, reason, &self.styles.wrap)?;
+        sheet.set_row_height(row, 15.0 * lines(&[(1, last)], &[reason]))?;
         Ok(())
     }
 }
@@ -335,6 +358,20 @@ fn chase_key(returned: bool) -> &'static str {
 /// over the status table's columns.
 const CHASE_SPANS: [(u16, u16); 6] = [(0, 0), (1, 2), (3, 4), (5, 5), (6, 6), (7, 7)];
 const QUARANTINE_SPANS: [(u16, u16); 6] = [(0, 0), (1, 2), (3, 5), (6, 6), (7, 8), (9, 9)];
+
+/// How many lines the tallest of `cells` wraps to in its span of columns
+/// (merged cells do not grow with their text in Excel or LibreOffice).
+fn lines(spans: &[(u16, u16)], cells: &[&str]) -> f64 {
+    spans
+        .iter()
+        .zip(cells)
+        .map(|(&(first, last), text)| {
+            let width: f64 = WIDTHS[usize::from(first)..=usize::from(last)].iter().sum();
+            // A little under the width: the cell's padding takes some.
+            (crate::text::display_width(text) as f64 / (width - 1.0)).ceil()
+        })
+        .fold(1.0, f64::max)
+}
 
 /// Write `cells` into one row, each over its span of columns.
 fn spanned(
