@@ -137,6 +137,7 @@ messages! {
     NumberInvalid = "number-invalid",
     MoneyDecimals = "money-decimals",
     IdNumberAsFloat = "id-number-as-float",
+    CellPicture = "cell-picture",
     CellError = "cell-error",
     EnumInvalid = "enum-invalid",
     BelowMin = "below-min",

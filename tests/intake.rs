@@ -1214,3 +1214,95 @@ fn quarantined_files_show_why_on_the_status_sheet() {
         assert!(under.iter().any(|c| c.contains(why)), "{name}: {under:?}");
     }
 }
+
+/// A zip's copy with every entry marked as encrypted (the general-purpose
+/// flag's bit 0, in the local and the central headers), as a zip made with
+/// a password looks to a reader.
+fn marked_encrypted(mut zip: Vec<u8>) -> Vec<u8> {
+    for (signature, flags_at) in [(b"PK\x03\x04", 6), (b"PK\x01\x02", 8)] {
+        let starts: Vec<usize> = zip
+            .windows(4)
+            .enumerate()
+            .filter(|(_, w)| *w == signature)
+            .map(|(i, _)| i)
+            .collect();
+        for at in starts {
+            zip[at + flags_at] |= 1;
+        }
+    }
+    zip
+}
+
+/// A zip of the stations' zips is opened to the workbooks inside; an
+/// entry with a password is named as such (regression: “压缩包第 1 项无法读取”).
+#[test]
+fn zips_inside_zips_are_opened_and_a_password_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let inbox = root.join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let station = zip_of(&[(
+        "铜川镇.xlsx",
+        &book_of("150602-01-03", "铜川镇社工人才工作室").bytes(),
+    )]);
+    std::fs::write(
+        inbox.join("各站台账.zip"),
+        zip_of(&[
+            ("社工站.zip", &station),
+            ("罕台镇.xlsx", &clean_book().bytes()),
+        ]),
+    )
+    .unwrap();
+    std::fs::write(
+        inbox.join("加密.zip"),
+        marked_encrypted(zip_of(&[("泊江海子镇.xlsx", b"secret")])),
+    )
+    .unwrap();
+    let run = intake(root, None);
+    let said =
+        String::from_utf8_lossy(&run.stderr).into_owned() + &String::from_utf8_lossy(&run.stdout);
+    assert!(said.contains("“泊江海子镇.xlsx”设了密码"), "{said}");
+    let archive = Archive::open(&root.join("archive")).unwrap();
+    let mut got: Vec<(String, Option<String>)> = archive
+        .records()
+        .iter()
+        .map(|r| (r.original_name.clone(), r.unit.clone()))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("罕台镇.xlsx".to_string(), Some("150602-01-01".to_string())),
+            ("铜川镇.xlsx".to_string(), Some("150602-01-03".to_string())),
+        ]
+    );
+}
+
+/// WPS's own names (.et, .ett) are read by their content like any workbook.
+#[test]
+fn a_workbook_named_as_wps_names_it_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let inbox = root.join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let xls = common::root().join("tests/fixtures/libreoffice/quirky.xls");
+    std::fs::copy(&xls, inbox.join("罕台镇台账.et")).unwrap();
+    let message = email(
+        "wps.1@client.test",
+        "tongchuan@dsmz.example.cn",
+        "Mon, 9 Oct 2023 09:00:00 +0800",
+        vec![(
+            "application/vnd.ms-excel",
+            Disposition::Utf8("铜川镇台账.ett".into()),
+            book_of("150602-01-03", "铜川镇社工人才工作室").bytes(),
+        )],
+    );
+    std::fs::write(inbox.join("wps.eml"), message).unwrap();
+    assert_eq!(
+        taken_in(root),
+        [
+            ("罕台镇台账.et".to_string(), "150602-01-01".to_string()),
+            ("铜川镇台账.ett".to_string(), "150602-01-03".to_string()),
+        ]
+    );
+}

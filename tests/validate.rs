@@ -670,3 +670,21 @@ fn a_template_with_only_the_cover_filled_in_validates_cleanly() {
         .iter()
         .all(|l| l.present && l.records.is_empty()));
 }
+
+/// A picture WPS embedded in a cell (its cached value is the formula
+/// `=DISPIMG("ID_…",1)`) is told as a picture, not taken as the text of
+/// the formula.
+#[test]
+fn a_wps_picture_in_a_cell_is_told_as_a_picture() {
+    let mut book = clean_book();
+    book.set(
+        "活动台账",
+        0,
+        "活动名称",
+        t("=DISPIMG(\"ID_5B2C0E4B8A1D4F6E9C3A\",1)"),
+    );
+    let checked = check(&book);
+    let d = only(&checked, Code::TypeError);
+    assert!(d.message.contains("WPS 嵌入单元格的图片"), "{d:#?}");
+    assert_eq!(d.sheet.as_deref(), Some("活动台账"));
+}

@@ -84,6 +84,11 @@ pub enum Problem {
         source: String,
         name: String,
     },
+    /// An entry with a password: jucai cannot open it, and says so.
+    ZipEntryEncrypted {
+        source: String,
+        name: String,
+    },
     ZipTooMany {
         source: String,
         limit: usize,
@@ -175,6 +180,10 @@ mod tests {
                 name: "x.xlsx".into(),
             },
             Problem::ZipEntryBroken {
+                source: s(),
+                name: "x.xlsx".into(),
+            },
+            Problem::ZipEntryEncrypted {
                 source: s(),
                 name: "x.xlsx".into(),
             },

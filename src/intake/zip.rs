@@ -9,13 +9,29 @@ use super::found::{loose, source as worded, Intake, Problem};
 use super::received::Received;
 use crate::limits::Limits;
 
-/// Every file in a zip. `envelope` is the email it came in, if any.
+/// Every file in a zip, and in a zip inside it. `envelope` is the email it
+/// came in, if any.
 pub fn from_zip(
     bytes: &[u8],
     name: &str,
     source: &str,
     envelope: Option<&Received>,
     limits: Limits,
+) -> Intake {
+    from_zip_at(bytes, name, source, envelope, limits, 0)
+}
+
+/// How deep zips inside zips are opened: a zip of the station's zips is
+/// what a clerk makes; deeper is no one's filing.
+const NESTED: usize = 2;
+
+fn from_zip_at(
+    bytes: &[u8],
+    name: &str,
+    source: &str,
+    envelope: Option<&Received>,
+    limits: Limits,
+    depth: usize,
 ) -> Intake {
     let mut out = Intake::default();
     let mut archive = match zip::ZipArchive::new(Cursor::new(bytes)) {
@@ -30,17 +46,33 @@ pub fn from_zip(
         .map(|e| e.key.clone())
         .unwrap_or_else(|| format!("file:{}:{name}", crate::hash::sha256_hex(bytes)));
     for i in 0..archive.len().min(limits.max_entries) {
-        let Ok(mut entry) = archive.by_index(i) else {
-            out.problems.push(Problem::ZipEntryUnreadable {
-                source: source.to_string(),
-                n: i + 1,
-            });
+        let unreadable = || Problem::ZipEntryUnreadable {
+            source: source.to_string(),
+            n: i + 1,
+        };
+        // Looked at raw first: an entry with a password cannot be opened to
+        // ask whether it has one.
+        let Ok((is_dir, encrypted, entry_name)) = archive
+            .by_index_raw(i)
+            .map(|e| (e.is_dir(), e.encrypted(), entry_name(e.name_raw())))
+        else {
+            out.problems.push(unreadable());
             continue;
         };
-        if entry.is_dir() {
+        if is_dir {
             continue;
         }
-        let entry_name = entry_name(entry.name_raw());
+        if encrypted {
+            out.problems.push(Problem::ZipEntryEncrypted {
+                source: source.to_string(),
+                name: entry_name,
+            });
+            continue;
+        }
+        let Ok(mut entry) = archive.by_index(i) else {
+            out.problems.push(unreadable());
+            continue;
+        };
         if entry.size() > limits.max_file_bytes {
             out.problems.push(Problem::ZipEntryTooBig {
                 source: source.to_string(),
@@ -75,6 +107,19 @@ pub fn from_zip(
         received.legacy_key = envelope
             .and_then(|e| e.legacy_key.as_ref())
             .map(|k| format!("{k}/zip:{i}"));
+        if depth + 1 < NESTED && entry_name.to_lowercase().ends_with(".zip") {
+            let inner = from_zip_at(
+                &received.bytes,
+                &entry_name,
+                &received.source,
+                Some(&received),
+                limits,
+                depth + 1,
+            );
+            out.files.extend(inner.files);
+            out.problems.extend(inner.problems);
+            continue;
+        }
         out.files.push(received);
     }
     if archive.len() > limits.max_entries {

@@ -70,6 +70,9 @@ pub fn parse(schema: &Schema, field: &Field, cell: &Data) -> Result<Option<Value
     if let Data::Error(e) = cell {
         return Err(Finding::new(Msg::CellError).value(format!("{e}")));
     }
+    if is_wps_picture(cell) {
+        return Err(Finding::new(Msg::CellPicture));
+    }
     match field.ty {
         FieldType::Text | FieldType::Ref | FieldType::Period => {
             Ok(cell::parse_text(cell).map(Value::Text))
@@ -97,6 +100,20 @@ pub fn parse(schema: &Schema, field: &Field, cell: &Data) -> Result<Option<Value
                     .collect(),
             )
         })),
+    }
+}
+
+/// A picture WPS put into the cell (插入 → 图片 → 嵌入单元格): the cell holds
+/// the formula `=DISPIMG("ID_…",1)`, whose text is no value of the field.
+fn is_wps_picture(cell: &Data) -> bool {
+    match cell {
+        Data::String(s) => {
+            let s = s.trim_start().trim_start_matches('=');
+            let s = s.strip_prefix("_xlfn.").unwrap_or(s);
+            s.get(..8)
+                .is_some_and(|head| head.eq_ignore_ascii_case("DISPIMG("))
+        }
+        _ => false,
     }
 }
 
