@@ -304,6 +304,13 @@ fn epoch() -> NaiveDate {
     NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid epoch")
 }
 
+/// The wall-clock time in China (UTC+8) of a dated email: what deadlines
+/// are counted in.
+pub fn china_time(d: chrono::DateTime<chrono::FixedOffset>) -> chrono::NaiveDateTime {
+    let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    d.with_timezone(&cst).naive_local()
+}
+
 /// A day as a Chinese document writes it: 2025年1月8日.
 pub fn chinese_date(d: NaiveDate) -> String {
     d.format("%Y年%-m月%-d日").to_string()

@@ -40,6 +40,8 @@ pub struct Archive {
     keys: HashMap<String, usize>,
     /// Indices into `records` of each unit's workbooks for each period.
     by_submission: HashMap<(String, Period), Vec<usize>>,
+    /// Every message kept, in the order first taken in.
+    messages: Vec<KeptMessage>,
 }
 
 impl Archive {
@@ -53,6 +55,7 @@ impl Archive {
         for record in index.receptions()? {
             archive.insert(record);
         }
+        archive.messages = index.kept_messages()?;
         Ok(archive)
     }
 
@@ -65,6 +68,7 @@ impl Archive {
             records: Vec::new(),
             keys: HashMap::new(),
             by_submission: HashMap::new(),
+            messages: Vec::new(),
         }
     }
 
@@ -79,6 +83,7 @@ impl Archive {
                 for record in index.receptions()? {
                     archive.insert(record);
                 }
+                archive.messages = index.kept_messages()?;
             }
             // An archive of the layout before the index is imported by a writer.
             None if migrate::has_json_records(dir) => {
@@ -169,12 +174,10 @@ impl Archive {
         }
     }
 
-    /// Every message kept (however it came), in the order first taken in.
-    pub fn kept_messages(&self) -> Result<Vec<KeptMessage>, Error> {
-        match self.index()? {
-            Some(index) => index.kept_messages(),
-            None => Ok(Vec::new()),
-        }
+    /// Every message kept (however it came), in the order first taken
+    /// in, as of when the archive was opened.
+    pub fn kept_messages(&self) -> &[KeptMessage] {
+        &self.messages
     }
 
     /// Every notice recorded for `period`, oldest first.

@@ -2,7 +2,7 @@
 //! identifying it found, and the archive's record made of the two. Intake
 //! makes them; the archive stores the record.
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::archive::{IdentifiedBy, ReceivedFrom, Record};
 use crate::period::Period;
@@ -47,7 +47,7 @@ pub struct Identity {
 /// number (`seq`) is given when the index takes it.
 pub fn record(received: &Received, identity: &Identity, hash: String) -> Record {
     let (when, from) = match (received.date, identity.fill_date) {
-        (Some(d), _) => (Some(china_time(d)), ReceivedFrom::Email),
+        (Some(d), _) => (Some(crate::period::china_time(d)), ReceivedFrom::Email),
         (None, Some(fill)) => (fill.and_hms_opt(17, 0, 0), ReceivedFrom::FillDate),
         (None, None) => (None, ReceivedFrom::Unknown),
     };
@@ -73,10 +73,4 @@ pub fn record(received: &Received, identity: &Identity, hash: String) -> Record 
         warnings: identity.warnings,
         reason: identity.reason.clone(),
     }
-}
-
-/// The wall-clock time in China (UTC+8) of a dated email.
-fn china_time(d: DateTime<FixedOffset>) -> NaiveDateTime {
-    let cst = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
-    d.with_timezone(&cst).naive_local()
 }

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 
 use super::model::{
-    Chase, Group, Quarantined, StatusReport, Timeliness, Totals, UnitStatus, Validation,
+    Chase, Group, Quarantined, StatusReport, Timeliness, Totals, Unattached, UnitStatus, Validation,
 };
 use crate::archive::{Archive, Record};
 use crate::period::Period;
@@ -71,9 +71,35 @@ impl StatusReport {
             groups,
             chase,
             quarantine,
+            unattached: unattached(archive, period, deadline_days),
             totals,
         }
     }
+}
+
+/// The messages with nothing attached that arrived in `period`'s reporting
+/// window: after the previous period's deadline, up to this one's. An
+/// undated one has no window (intake named it when it came).
+fn unattached(archive: &Archive, period: Period, deadline_days: u32) -> Vec<Unattached> {
+    let from = period.previous().deadline(deadline_days);
+    let to = period.deadline(deadline_days);
+    let mut out: Vec<Unattached> = archive
+        .kept_messages()
+        .iter()
+        .filter(|m| m.files == 0)
+        .filter_map(|m| {
+            let date = chrono::DateTime::parse_from_rfc3339(m.email_date.as_deref()?).ok()?;
+            let received = crate::period::china_time(date);
+            (received.date() > from && received.date() <= to).then(|| Unattached {
+                sender: m.sender.clone(),
+                received,
+                subject: m.subject.clone(),
+                source: m.source.clone(),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| (a.received, &a.source).cmp(&(b.received, &b.source)));
+    out
 }
 
 /// Whether `unit` has 已报 `period`: its newest version has no errors.

@@ -8,6 +8,6 @@ pub mod render;
 
 pub use build::accepted;
 pub use model::{
-    Chase, Group, Quarantined, StatusReport, Timeliness, Totals, UnitStatus, Validation,
+    Chase, Group, Quarantined, StatusReport, Timeliness, Totals, Unattached, UnitStatus, Validation,
 };
 pub use render::StatusWriter;

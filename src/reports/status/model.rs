@@ -74,6 +74,16 @@ pub struct Quarantined {
     pub reason: Option<String>,
 }
 
+/// A message that came with nothing attached, in the period's reporting
+/// window (after the previous period's deadline, up to this one's).
+#[derive(Debug, Clone, Serialize)]
+pub struct Unattached {
+    pub sender: Option<String>,
+    pub received: NaiveDateTime,
+    pub subject: Option<String>,
+    pub source: String,
+}
+
 /// The period's counts: `submitted + returned + missing == units`, and the
 /// submitted are `on_time + late` and those whose time is unknown.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -95,6 +105,8 @@ pub struct StatusReport {
     pub groups: Vec<Group>,
     pub chase: Vec<Chase>,
     pub quarantine: Vec<Quarantined>,
+    /// Messages that brought nothing, oldest first.
+    pub unattached: Vec<Unattached>,
     pub totals: Totals,
 }
 

@@ -113,6 +113,18 @@ impl StatusWriter {
                 }
             }
         }
+        if !r.unattached.is_empty() {
+            out.push_str(&format!("\n{}\n", self.texts.plain("unattached_title")?));
+            for m in &r.unattached {
+                out.push_str(&format!(
+                    "  {}  {}  {}  {}\n",
+                    time(Some(m.received)),
+                    m.sender.as_deref().unwrap_or(""),
+                    m.subject.as_deref().unwrap_or(""),
+                    m.source
+                ));
+            }
+        }
         Ok(out)
     }
 
@@ -139,7 +151,8 @@ impl StatusWriter {
         self.fill_header(sheet, r, last)?;
         let row = self.fill_units(sheet, r, 3, last)?;
         let row = self.fill_chase(sheet, r, row, last)?;
-        self.fill_quarantine(sheet, r, row, last)?;
+        let row = self.fill_quarantine(sheet, r, row, last)?;
+        self.fill_unattached(sheet, r, row, last)?;
         sheet.set_freeze_panes(3, 0)?;
         xlsx::print_setup(sheet, true, Some((2, 2)))?;
         Ok(())
@@ -282,7 +295,7 @@ impl StatusWriter {
         r: &StatusReport,
         mut row: u32,
         last: u16,
-    ) -> Result<(), SheetError> {
+    ) -> Result<u32, SheetError> {
         let s = &self.styles;
         if !r.quarantine.is_empty() {
             row += 1;
@@ -323,6 +336,42 @@ impl StatusWriter {
                 }
             }
         }
+        Ok(row)
+    }
+
+    /// The messages that came with nothing attached, if any, after a blank
+    /// row following `row`.
+    fn fill_unattached(
+        &self,
+        sheet: &mut Worksheet,
+        r: &StatusReport,
+        mut row: u32,
+        last: u16,
+    ) -> Result<(), SheetError> {
+        if r.unattached.is_empty() {
+            return Ok(());
+        }
+        let s = &self.styles;
+        row += 1;
+        let title = self.texts.plain("unattached_title")?;
+        sheet.merge_range(row, 0, row, last, &title, &s.heading)?;
+        row += 1;
+        let headers = self.texts.list("unattached_headers")?;
+        spanned(sheet, row, &UNATTACHED_SPANS, &headers, &s.header)?;
+        for (i, m) in r.unattached.iter().enumerate() {
+            row += 1;
+            let n = (i + 1).to_string();
+            let when = time(Some(m.received));
+            let cells = [
+                n.as_str(),
+                m.sender.as_deref().unwrap_or(""),
+                &when,
+                m.subject.as_deref().unwrap_or(""),
+                &m.source,
+            ];
+            spanned(sheet, row, &UNATTACHED_SPANS, &cells, &s.wrap)?;
+            sheet.set_row_height(row, 15.0 * lines(&UNATTACHED_SPANS, &cells))?;
+        }
         Ok(())
     }
 
@@ -358,6 +407,7 @@ fn chase_key(returned: bool) -> &'static str {
 /// over the status table's columns.
 const CHASE_SPANS: [(u16, u16); 6] = [(0, 0), (1, 2), (3, 4), (5, 5), (6, 6), (7, 7)];
 const QUARANTINE_SPANS: [(u16, u16); 6] = [(0, 0), (1, 2), (3, 5), (6, 6), (7, 8), (9, 9)];
+const UNATTACHED_SPANS: [(u16, u16); 5] = [(0, 0), (1, 2), (3, 5), (6, 7), (8, 9)];
 
 /// How many lines the tallest of `cells` wraps to in its span of columns
 /// (merged cells do not grow with their text in Excel or LibreOffice).
