@@ -229,6 +229,24 @@ fn intake(dir: &Path, env: Option<(&str, &str)>) -> std::process::Output {
     cmd.output().unwrap()
 }
 
+/// `jucai status --period 2023Q3` on `root`'s archive, writing into `out/`.
+fn status_2023q3(root: &Path) -> std::process::Output {
+    common::jucai(
+        root,
+        &[
+            "status",
+            "--period",
+            "2023Q3",
+            "--archive",
+            "archive",
+            "--out",
+            "out",
+            "--platform",
+            &platform(),
+        ],
+    )
+}
+
 /// Every stored object: files and messages.
 fn objects(archive: &Path) -> BTreeSet<Vec<u8>> {
     walkdir::WalkDir::new(archive.join("objects"))
@@ -358,20 +376,7 @@ fn status_reports_on_time_late_missing_and_returned() {
     let inbox = inbox();
     let root = inbox.dir.path();
     assert!(intake(root, None).status.success());
-    let run = common::jucai(
-        root,
-        &[
-            "status",
-            "--period",
-            "2023Q3",
-            "--archive",
-            "archive",
-            "--out",
-            "out",
-            "--platform",
-            &platform(),
-        ],
-    );
+    let run = status_2023q3(root);
     assert!(
         run.status.success(),
         "{}",
@@ -742,20 +747,7 @@ fn deadline_days_in_jucai_toml_changes_who_is_late() {
                 let _ = std::fs::remove_file(root.join("jucai.toml"));
             }
         }
-        let run = common::jucai(
-            root,
-            &[
-                "status",
-                "--period",
-                "2023Q3",
-                "--archive",
-                "archive",
-                "--out",
-                "out",
-                "--platform",
-                &platform(),
-            ],
-        );
+        let run = status_2023q3(root);
         assert_eq!(run.status.code(), Some(0));
         let text = String::from_utf8_lossy(&run.stdout).into_owned();
         sent.iter()
@@ -866,20 +858,7 @@ fn every_message_is_kept_byte_for_byte_and_one_without_a_workbook_is_named() {
     }
 
     // The status sheet of the period they arrived in lists the two dated ones.
-    let run = common::jucai(
-        root,
-        &[
-            "status",
-            "--period",
-            "2023Q3",
-            "--archive",
-            "archive",
-            "--out",
-            "out",
-            "--platform",
-            &platform(),
-        ],
-    );
+    let run = status_2023q3(root);
     assert!(
         run.status.success(),
         "{}",
@@ -1207,20 +1186,7 @@ fn quarantined_files_show_why_on_the_status_sheet() {
     );
     std::fs::write(inbox.join("formats.eml"), message).unwrap();
     assert!(intake(root, None).status.success());
-    let run = common::jucai(
-        root,
-        &[
-            "status",
-            "--period",
-            "2023Q3",
-            "--archive",
-            "archive",
-            "--out",
-            "out",
-            "--platform",
-            &platform(),
-        ],
-    );
+    let run = status_2023q3(root);
     assert!(
         run.status.success(),
         "{}",

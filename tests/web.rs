@@ -626,6 +626,33 @@ fn an_upload_named_in_raw_gbk_keeps_its_chinese_name() {
     );
 }
 
+/// The centre sees on the period's page what was quarantined and why;
+/// a workroom head does not see other units' strays.
+#[test]
+fn the_period_page_tells_the_centre_why_a_file_was_quarantined() {
+    let desk = Desk::start("");
+    let clerk = desk.login("clerk");
+    let rar: &[u8] = b"Rar!\x1a\x07\x01\x00\x33\x92\xb5\xe5";
+    let r = desk.upload(&clerk, &clerk.csrf, &[("各站台账.rar", rar)]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains("这是一个 RAR 压缩包"),
+        "the upload result says why: {}",
+        r.body
+    );
+    let page = desk.get("/periods/2023Q3", Some(&clerk.cookie));
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("各站台账.rar") && page.body.contains("这是一个 RAR 压缩包"),
+        "{}",
+        page.body
+    );
+    let head = desk.login("hantai");
+    let page = desk.get("/periods/2023Q3", Some(&head.cookie));
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("各站台账.rar"), "{}", page.body);
+}
+
 #[test]
 fn user_text_is_escaped_on_every_page() {
     let dir = tempfile::tempdir().unwrap();

@@ -224,12 +224,12 @@ fn collect_parts(
     }
 }
 
-/// An attachment name written as raw 8-bit bytes in the header (older Outlook
-/// Express and Foxmail put GBK there without any encoding): UTF-8 when the
-/// bytes are UTF-8, else GB18030, which GBK is part of. mail-parser reads
-/// such bytes as UTF-8 and turns GBK into “ͭ����”. `None` when the name is
-/// plain ASCII or encoded (RFC 2047/2231), which mail-parser decodes.
-fn raw_8bit_name(part: &MessagePart<'_>, raw: &[u8]) -> Option<String> {
+/// The raw bytes of the part's headers that may name it
+/// (Content-Disposition, Content-Type), as the sender wrote them.
+fn naming_headers<'a>(
+    part: &'a MessagePart<'_>,
+    raw: &'a [u8],
+) -> impl Iterator<Item = &'a [u8]> + 'a {
     part.headers()
         .iter()
         .filter(|h| {
@@ -239,6 +239,15 @@ fn raw_8bit_name(part: &MessagePart<'_>, raw: &[u8]) -> Option<String> {
             )
         })
         .filter_map(|h| raw.get(h.offset_start as usize..h.offset_end as usize))
+}
+
+/// An attachment name written as raw 8-bit bytes in the header (older Outlook
+/// Express and Foxmail put GBK there without any encoding): UTF-8 when the
+/// bytes are UTF-8, else GB18030, which GBK is part of. mail-parser reads
+/// such bytes as UTF-8 and turns GBK into “ͭ����”. `None` when the name is
+/// plain ASCII or encoded (RFC 2047/2231), which mail-parser decodes.
+fn raw_8bit_name(part: &MessagePart<'_>, raw: &[u8]) -> Option<String> {
+    naming_headers(part, raw)
         .filter(|value| !value.is_ascii())
         .find_map(|value| raw_parameter(value, "filename").or_else(|| raw_parameter(value, "name")))
 }
@@ -277,15 +286,7 @@ fn parameter(header: &str, name: &str) -> Option<String> {
 /// a GBK or GB18030 name, or any name split inside a character. `None` when
 /// the part's headers carry no continued name.
 fn continued_name(part: &MessagePart<'_>, raw: &[u8]) -> Option<String> {
-    part.headers()
-        .iter()
-        .filter(|h| {
-            matches!(
-                h.name,
-                HeaderName::ContentDisposition | HeaderName::ContentType
-            )
-        })
-        .filter_map(|h| raw.get(h.offset_start as usize..h.offset_end as usize))
+    naming_headers(part, raw)
         .filter_map(|value| std::str::from_utf8(value).ok())
         .find_map(|value| joined(value, "filename").or_else(|| joined(value, "name")))
 }

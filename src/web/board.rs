@@ -304,7 +304,46 @@ fn period_data(
         "counts": total,
         "centre": access::is_centre(account),
         "mail": desk.config.mail.as_ref().is_some_and(|m| m.smtp.is_some()),
+        // What came in that is no one's workbook is the centre's to sort out.
+        "quarantine": if access::is_centre(account) { quarantine(&report) } else { Vec::new() },
+        "unattached": if access::is_centre(account) { unattached(&report) } else { Vec::new() },
     }))
+}
+
+fn minutes(t: Option<chrono::NaiveDateTime>) -> Option<String> {
+    t.map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+}
+
+/// The quarantined files, each with why when the archive recorded it.
+fn quarantine(report: &StatusReport) -> Vec<serde_json::Value> {
+    report
+        .quarantine
+        .iter()
+        .map(|q| {
+            json!({
+                "name": q.name,
+                "sender": q.sender,
+                "received": minutes(q.received),
+                "workbook": q.workbook,
+                "reason": q.reason,
+            })
+        })
+        .collect()
+}
+
+/// The messages of the period's window that brought nothing.
+fn unattached(report: &StatusReport) -> Vec<serde_json::Value> {
+    report
+        .unattached
+        .iter()
+        .map(|m| {
+            json!({
+                "sender": m.sender,
+                "received": minutes(Some(m.received)),
+                "subject": m.subject,
+            })
+        })
+        .collect()
 }
 
 /// `/periods/<P>/status.xlsx`: the district's status sheet (centre only).

@@ -247,14 +247,7 @@ impl StatusWriter {
     ) -> Result<u32, SheetError> {
         let s = &self.styles;
         row += 1;
-        sheet.merge_range(
-            row,
-            0,
-            row,
-            last,
-            &self.texts.plain("chase_title")?,
-            &s.heading,
-        )?;
+        self.heading(sheet, row, last, "chase_title")?;
         row += 1;
         if r.chase.is_empty() {
             sheet.merge_range(
@@ -299,14 +292,7 @@ impl StatusWriter {
         let s = &self.styles;
         if !r.quarantine.is_empty() {
             row += 1;
-            sheet.merge_range(
-                row,
-                0,
-                row,
-                last,
-                &self.texts.plain("quarantine_title")?,
-                &s.heading,
-            )?;
+            self.heading(sheet, row, last, "quarantine_title")?;
             row += 1;
             let headers = self.texts.list("quarantine_headers")?;
             spanned(sheet, row, &QUARANTINE_SPANS, &headers, &s.header)?;
@@ -353,8 +339,7 @@ impl StatusWriter {
         }
         let s = &self.styles;
         row += 1;
-        let title = self.texts.plain("unattached_title")?;
-        sheet.merge_range(row, 0, row, last, &title, &s.heading)?;
+        self.heading(sheet, row, last, "unattached_title")?;
         row += 1;
         let headers = self.texts.list("unattached_headers")?;
         spanned(sheet, row, &UNATTACHED_SPANS, &headers, &s.header)?;
@@ -372,6 +357,25 @@ impl StatusWriter {
             spanned(sheet, row, &UNATTACHED_SPANS, &cells, &s.wrap)?;
             sheet.set_row_height(row, 15.0 * lines(&UNATTACHED_SPANS, &cells))?;
         }
+        Ok(())
+    }
+
+    /// A section's title (`key` in `templates/status.toml`) across the table.
+    fn heading(
+        &self,
+        sheet: &mut Worksheet,
+        row: u32,
+        last: u16,
+        key: &str,
+    ) -> Result<(), SheetError> {
+        sheet.merge_range(
+            row,
+            0,
+            row,
+            last,
+            &self.texts.plain(key)?,
+            &self.styles.heading,
+        )?;
         Ok(())
     }
 
