@@ -45,6 +45,18 @@
 //! text        normalising what people type
 //! ```
 
+//! # The library's API
+//!
+//! `jucai` is one binary with a library behind it. What is `pub` is what the
+//! binary (`commands`, `cli`), the integration tests and the benches use:
+//! the schema, registry and period types; reading, validating and taking
+//! files in (`read::field`, `validate`, `intake`); the archive; aggregation
+//! and each report kind's model, build and writer (`aggregate`, `figures`,
+//! `reports`, `pipeline`); sample data; the PDF engine; the configuration.
+//! Everything else is `pub(crate)`, and `unreachable_pub` keeps it so: an
+//! item marked `pub` that nothing outside can reach is a warning, and CI
+//! treats warnings as errors.
+
 #![warn(unreachable_pub)]
 
 pub mod aggregate;
