@@ -14,10 +14,6 @@ use jucai::registry::{Level, Unit};
 use jucai::schema::Schema;
 use serde_json::Value;
 
-fn d(y: u16, m: u8, day: u8) -> Cell {
-    Cell::Date(y, m, day)
-}
-
 fn n(v: f64) -> Cell {
     Cell::Number(v)
 }
@@ -204,6 +200,172 @@ fn unit(code: &str, name: &str, level: Level, parent: Option<&str>, area: f64) -
     }
 }
 
+/// `tests/fixtures/aggregate.toml`: the talents, and the workbooks of the inbox.
+#[derive(serde::Deserialize)]
+struct Data {
+    talents: BTreeMap<String, TalentSpec>,
+    workbooks: Vec<WorkbookSpec>,
+}
+
+#[derive(serde::Deserialize)]
+struct TalentSpec {
+    sex: String,
+    birth: toml::value::Datetime,
+    joined: toml::value::Datetime,
+    education: String,
+    politics: String,
+    kind: String,
+    qualification: String,
+    /// 重点人才 and 联系领导, for the talents that have them.
+    key: Option<String>,
+    leader: Option<String>,
+}
+
+impl TalentSpec {
+    fn row(&self, id: &str) -> Row {
+        let mut row = talent(
+            id,
+            &self.sex,
+            day(&self.birth),
+            day(&self.joined),
+            [
+                &self.education,
+                &self.politics,
+                &self.kind,
+                &self.qualification,
+            ],
+        );
+        if let Some(key) = &self.key {
+            row.push(("重点人才", t(key)));
+        }
+        if let Some(leader) = &self.leader {
+            row.push(("联系领导", t(leader)));
+        }
+        row
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct WorkbookSpec {
+    file: String,
+    unit: String,
+    name: String,
+    period: String,
+    filled: toml::value::Datetime,
+    #[serde(default)]
+    roster: Vec<InRoster>,
+    #[serde(default)]
+    problems: Vec<CaseSpec>,
+    #[serde(default)]
+    needs: Vec<CaseSpec>,
+    #[serde(default)]
+    activities: Vec<ActivitySpec>,
+    #[serde(default)]
+    achievements: Vec<AchievementSpec>,
+}
+
+/// A talent on a roster: by number, or by number with the day they left.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum InRoster {
+    Talent(String),
+    Left {
+        id: String,
+        left: toml::value::Datetime,
+    },
+}
+
+#[derive(serde::Deserialize)]
+struct CaseSpec {
+    id: String,
+    registered: toml::value::Datetime,
+    status: String,
+    closed: Option<toml::value::Datetime>,
+}
+
+#[derive(serde::Deserialize)]
+struct ActivitySpec {
+    id: String,
+    date: toml::value::Datetime,
+    kind: String,
+    scope: String,
+    people: f64,
+    talents: f64,
+    funds: f64,
+}
+
+#[derive(serde::Deserialize)]
+struct AchievementSpec {
+    id: String,
+    date: toml::value::Datetime,
+    kind: String,
+    level: String,
+}
+
+impl WorkbookSpec {
+    fn bytes(&self, talents: &BTreeMap<&str, Row>) -> Vec<u8> {
+        let roster = self
+            .roster
+            .iter()
+            .map(|r| match r {
+                InRoster::Talent(id) => talents[id.as_str()].clone(),
+                InRoster::Left { id, left: on } => left(talents[id.as_str()].clone(), day(on)),
+            })
+            .collect();
+        let closed = |c: &Option<toml::value::Datetime>| c.as_ref().map(day);
+        let problems = self
+            .problems
+            .iter()
+            .map(|c| problem(&c.id, day(&c.registered), &c.status, closed(&c.closed)))
+            .collect();
+        let needs = self
+            .needs
+            .iter()
+            .map(|c| need(&c.id, day(&c.registered), &c.status, closed(&c.closed)))
+            .collect();
+        let activities = self
+            .activities
+            .iter()
+            .map(|a| {
+                activity(
+                    &a.id,
+                    day(&a.date),
+                    &a.kind,
+                    &a.scope,
+                    a.people,
+                    a.talents,
+                    a.funds,
+                )
+            })
+            .collect();
+        let achievements = self
+            .achievements
+            .iter()
+            .map(|a| achievement(&a.id, day(&a.date), &a.kind, &a.level))
+            .collect();
+        let ledgers: Vec<(&str, Vec<Row>)> = vec![
+            ("roster", roster),
+            ("problems", problems),
+            ("needs", needs),
+            ("activities", activities),
+            ("achievements", achievements),
+        ];
+        workbook(
+            &self.unit,
+            &self.name,
+            &self.period,
+            day(&self.filled),
+            &ledgers,
+        )
+    }
+}
+
+/// A TOML date as a workbook's date cell.
+fn day(date: &toml::value::Datetime) -> Cell {
+    let d = date.date.expect("a date");
+    Cell::Date(d.year, d.month, d.day)
+}
+
 /// The tree, the inbox, intake, and the report model for 2023Q2.
 fn reports() -> BTreeMap<String, Value> {
     fixture().reports
@@ -242,60 +404,17 @@ fn fixture() -> Fixture {
     )
     .unwrap();
 
-    let t1 = talent(
-        "T1",
-        "男",
-        d(1990, 5, 1),
-        d(2022, 6, 1),
-        ["大学本科", "中共党员", "社会工作", "社会工作师"],
-    );
-    let t2 = talent(
-        "T2",
-        "女",
-        d(1980, 2, 2),
-        d(2023, 2, 10),
-        ["大学专科", "群众", "社会工作", "无"],
-    );
-    let t3 = talent(
-        "T3",
-        "女",
-        d(1965, 1, 1),
-        d(2023, 5, 5),
-        ["中专", "群众", "社区工作", "助理社会工作师"],
-    );
-    let mut t4 = talent(
-        "T4",
-        "男",
-        d(1975, 3, 3),
-        d(2021, 1, 1),
-        ["研究生", "中共党员", "社会工作", "高级社会工作师"],
-    );
-    t4.push(("重点人才", t("是")));
-    t4.push(("联系领导", t("李局长")));
-    let t5 = talent(
-        "T5",
-        "女",
-        d(1995, 9, 9),
-        d(2023, 1, 15),
-        ["大学本科", "共青团员", "养老护理", "养老护理员（四级）"],
-    );
-    let t6 = talent(
-        "T6",
-        "男",
-        d(1970, 7, 7),
-        d(2020, 1, 1),
-        ["大学本科", "中共党员", "社会工作", "社会工作师"],
-    );
-    let t7 = talent(
-        "T7",
-        "女",
-        d(1985, 8, 8),
-        d(2019, 3, 3),
-        ["研究生", "中共党员", "其他", "无"],
-    );
-
-    let secrets: Vec<String> = [&t1, &t2, &t3, &t4, &t5, &t6, &t7]
+    let data: Data = toml::from_str(
+        &std::fs::read_to_string(common::root().join("tests/fixtures/aggregate.toml")).unwrap(),
+    )
+    .unwrap();
+    let talents: BTreeMap<&str, Row> = data
+        .talents
         .iter()
+        .map(|(id, spec)| (id.as_str(), spec.row(id)))
+        .collect();
+    let secrets: Vec<String> = talents
+        .values()
         .flat_map(|row| row.iter())
         .filter(|(k, _)| *k == "身份证号" || *k == "联系电话")
         .map(|(_, v)| match v {
@@ -305,242 +424,9 @@ fn fixture() -> Fixture {
         .collect();
     let inbox = root.join("inbox");
     std::fs::create_dir_all(&inbox).unwrap();
-    let put = |file: &str, bytes: Vec<u8>| std::fs::write(inbox.join(file), bytes).unwrap();
-    // 甲一: sends its whole running ledger each quarter.
-    put(
-        "w1-q1.xlsx",
-        workbook(
-            "9-01-01",
-            "甲一工作室",
-            "2023Q1",
-            d(2023, 4, 5),
-            &[
-                ("roster", vec![t1.clone(), t2.clone()]),
-                (
-                    "problems",
-                    vec![problem("P1", d(2023, 2, 1), "办理中", None)],
-                ),
-                (
-                    "achievements",
-                    vec![achievement("R2", d(2023, 3, 3), "表彰奖励", "市级")],
-                ),
-            ],
-        ),
-    );
-    put(
-        "w1-q2.xlsx",
-        workbook(
-            "9-01-01",
-            "甲一工作室",
-            "2023Q2",
-            d(2023, 7, 5),
-            &[
-                (
-                    "roster",
-                    vec![t1.clone(), left(t2.clone(), d(2023, 6, 10)), t3.clone()],
-                ),
-                (
-                    "problems",
-                    vec![
-                        problem("P1", d(2023, 2, 1), "已解决", Some(d(2023, 4, 11))),
-                        problem("P2", d(2023, 5, 20), "待办理", None),
-                        // Dated in the first quarter, first reported now.
-                        problem("P3", d(2023, 3, 15), "办理中", None),
-                    ],
-                ),
-                (
-                    "needs",
-                    vec![need("N1", d(2023, 4, 5), "已满足", Some(d(2023, 5, 5)))],
-                ),
-                // 参与人数 0 is an error: the row is left out and counted.
-                (
-                    "activities",
-                    vec![activity(
-                        "A6",
-                        d(2023, 6, 20),
-                        "学术交流",
-                        "本室",
-                        0.0,
-                        0.0,
-                        0.0,
-                    )],
-                ),
-                (
-                    "achievements",
-                    vec![achievement("R2", d(2023, 3, 3), "表彰奖励", "市级")],
-                ),
-            ],
-        ),
-    );
-    // 甲二: sends only each quarter's new and changed rows.
-    put(
-        "w2-q1.xlsx",
-        workbook(
-            "9-01-02",
-            "甲二工作室",
-            "2023Q1",
-            d(2023, 4, 6),
-            &[
-                ("roster", vec![t4.clone()]),
-                (
-                    "problems",
-                    vec![problem("P4", d(2023, 3, 1), "已上报", None)],
-                ),
-            ],
-        ),
-    );
-    put(
-        "w2-q2.xlsx",
-        workbook(
-            "9-01-02",
-            "甲二工作室",
-            "2023Q2",
-            d(2023, 7, 6),
-            &[
-                ("roster", vec![t4.clone()]),
-                (
-                    "problems",
-                    vec![problem("P5", d(2023, 4, 2), "已解决", Some(d(2023, 4, 12)))],
-                ),
-                (
-                    "activities",
-                    vec![activity(
-                        "A5",
-                        d(2023, 6, 15),
-                        "成果展示",
-                        "本室",
-                        15.0,
-                        5.0,
-                        300.0,
-                    )],
-                ),
-            ],
-        ),
-    );
-    // 乙一: reports in the first quarter only.
-    put(
-        "w3-q1.xlsx",
-        workbook(
-            "9-02-01",
-            "乙一工作室",
-            "2023Q1",
-            d(2023, 4, 7),
-            &[
-                ("roster", vec![t5.clone()]),
-                ("needs", vec![need("N2", d(2023, 2, 2), "对接中", None)]),
-            ],
-        ),
-    );
-    // 甲工作站: its second-quarter workbook twice; the second changes P6.
-    let s1_q1 = workbook(
-        "9-01",
-        "甲工作站",
-        "2023Q1",
-        d(2023, 4, 3),
-        &[
-            ("roster", vec![t6.clone()]),
-            (
-                "activities",
-                vec![activity(
-                    "A1",
-                    d(2023, 3, 10),
-                    "学术交流",
-                    "本站",
-                    30.0,
-                    10.0,
-                    1000.0,
-                )],
-            ),
-        ],
-    );
-    put("s1-q1.xlsx", s1_q1);
-    let s1_acts = vec![
-        activity("A1", d(2023, 3, 10), "学术交流", "本站", 30.0, 10.0, 1000.0),
-        activity("A2", d(2023, 5, 10), "技能竞赛", "本站", 40.0, 20.0, 2000.5),
-        activity("A3", d(2023, 6, 1), "教育培训", "本站", 20.0, 5.0, 0.0),
-    ];
-    put(
-        "s1-q2-v1.xlsx",
-        workbook(
-            "9-01",
-            "甲工作站",
-            "2023Q2",
-            d(2023, 7, 3),
-            &[
-                ("roster", vec![t6.clone()]),
-                (
-                    "problems",
-                    vec![problem("P6", d(2023, 6, 1), "待办理", None)],
-                ),
-                ("activities", s1_acts.clone()),
-            ],
-        ),
-    );
-    put(
-        "s1-q2-v2.xlsx",
-        workbook(
-            "9-01",
-            "甲工作站",
-            "2023Q2",
-            d(2023, 7, 5),
-            &[
-                ("roster", vec![t6.clone()]),
-                (
-                    "problems",
-                    vec![problem("P6", d(2023, 6, 1), "已解决", Some(d(2023, 6, 20)))],
-                ),
-                ("activities", s1_acts),
-            ],
-        ),
-    );
-    // 乙工作站: empty ledgers, and late in the second quarter.
-    put(
-        "s2-q1.xlsx",
-        workbook("9-02", "乙工作站", "2023Q1", d(2023, 4, 8), &[]),
-    );
-    put(
-        "s2-q2.xlsx",
-        workbook("9-02", "乙工作站", "2023Q2", d(2023, 7, 20), &[]),
-    );
-    // The centre.
-    put(
-        "c-q1.xlsx",
-        workbook(
-            "9",
-            "测试中心",
-            "2023Q1",
-            d(2023, 4, 9),
-            &[("roster", vec![t7.clone()])],
-        ),
-    );
-    put(
-        "c-q2.xlsx",
-        workbook(
-            "9",
-            "测试中心",
-            "2023Q2",
-            d(2023, 7, 9),
-            &[
-                ("roster", vec![t7]),
-                (
-                    "activities",
-                    vec![activity(
-                        "A4",
-                        d(2023, 4, 20),
-                        "资源对接",
-                        "全行业",
-                        100.0,
-                        60.0,
-                        5000.0,
-                    )],
-                ),
-                (
-                    "achievements",
-                    vec![achievement("R1", d(2023, 6, 25), "调研报告", "县区级")],
-                ),
-            ],
-        ),
-    );
+    for w in &data.workbooks {
+        std::fs::write(inbox.join(&w.file), w.bytes(&talents)).unwrap();
+    }
 
     let platform = root.join("platform.xlsx").display().to_string();
     let intake = common::jucai(
