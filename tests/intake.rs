@@ -16,6 +16,9 @@ use mail_builder::headers::raw::Raw;
 use mail_builder::mime::{BodyPart, MimePart};
 use mail_builder::MessageBuilder;
 
+/// The Date of the messages the tests below build by hand.
+const MONDAY: &str = "Mon, 9 Oct 2023 09:00:00 +0800";
+
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 fn platform() -> String {
@@ -477,19 +480,22 @@ fn an_intake_killed_part_way_leaves_a_consistent_archive_and_a_rerun_completes_i
 }
 
 /// A message with one attachment whose MIME headers are written out by hand
-/// (`part_headers`, CRLF-separated), the body in base64.
-fn raw_email(id: &str, date: &str, part_headers: &str, bytes: &[u8]) -> Vec<u8> {
+/// (`part_headers`, CRLF-separated; bytes, so a name may be raw GBK), the
+/// body in base64.
+fn raw_email(id: &str, date: &str, part_headers: impl AsRef<[u8]>, bytes: &[u8]) -> Vec<u8> {
     let body = base64::engine::general_purpose::STANDARD.encode(bytes);
-    let lines: Vec<&str> = body
-        .as_bytes()
-        .chunks(76)
-        .map(|c| std::str::from_utf8(c).unwrap())
-        .collect();
-    format!(
-        "From: hantai@dsmz.example.cn\r\nTo: rencai@dsmz.example.cn\r\nSubject: Q3\r\nDate: {date}\r\nMessage-ID: <{id}>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"part\"\r\n\r\n--part\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n台账见附件。\r\n--part\r\n{part_headers}\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n--part--\r\n",
-        lines.join("\r\n")
+    let mut out = format!(
+        "From: hantai@dsmz.example.cn\r\nTo: rencai@dsmz.example.cn\r\nSubject: Q3\r\nDate: {date}\r\nMessage-ID: <{id}>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"part\"\r\n\r\n--part\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n台账见附件。\r\n--part\r\n"
     )
-    .into_bytes()
+    .into_bytes();
+    out.extend_from_slice(part_headers.as_ref());
+    out.extend_from_slice(b"\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+    for line in body.as_bytes().chunks(76) {
+        out.extend_from_slice(line);
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(b"--part--\r\n");
+    out
 }
 
 /// A zip of (entry name, bytes), as a clerk or a unit would make it.
@@ -602,7 +608,7 @@ fn gb18030_and_rfc2231_continued_attachment_names_are_decoded() {
     let hantai = raw_email(
         "gb18030@test",
         "Sat, 07 Oct 2023 10:00:00 +0800",
-        &format!(
+        format!(
             "Content-Type: {XLSX}; name=\"{word}\"\r\nContent-Disposition: attachment; filename=\"{word}\""
         ),
         &clean_book().bytes(),
@@ -987,24 +993,6 @@ fn an_archive_keyed_by_message_id_takes_the_same_inbox_once() {
     );
 }
 
-/// A message whose one attachment has the MIME headers `part_headers`
-/// (bytes, so a name may be raw GBK), the body in base64.
-fn email_with_part_headers(id: &str, part_headers: &[u8], bytes: &[u8]) -> Vec<u8> {
-    let body = base64::engine::general_purpose::STANDARD.encode(bytes);
-    let mut out = format!(
-        "From: hantai@dsmz.example.cn\r\nTo: rencai@dsmz.example.cn\r\nSubject: Q3\r\nDate: Mon, 9 Oct 2023 09:00:00 +0800\r\nMessage-ID: <{id}>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"part\"\r\n\r\n--part\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n台账见附件。\r\n--part\r\n"
-    )
-    .into_bytes();
-    out.extend_from_slice(part_headers);
-    out.extend_from_slice(b"\r\nContent-Transfer-Encoding: base64\r\n\r\n");
-    for line in body.as_bytes().chunks(76) {
-        out.extend_from_slice(line);
-        out.extend_from_slice(b"\r\n");
-    }
-    out.extend_from_slice(b"--part--\r\n");
-    out
-}
-
 /// Names as Chinese mail clients write them: raw GBK bytes in the header
 /// (older Outlook Express and Foxmail; regression: stored as “ͭ����̨��.xlsx”),
 /// RFC 2047 inside a quoted parameter (Foxmail), raw UTF-8 (phones).
@@ -1048,7 +1036,7 @@ fn attachment_names_in_raw_gbk_raw_utf8_and_quoted_rfc2047_come_out_as_written()
         ),
     ];
     for (id, headers, book) in &books {
-        let message = email_with_part_headers(id, headers, &book.bytes());
+        let message = raw_email(id, MONDAY, headers, &book.bytes());
         std::fs::write(inbox.join(format!("{id}.eml")), message).unwrap();
     }
     let mut names: Vec<String> = taken_in(root).into_iter().map(|(n, _)| n).collect();
@@ -1096,8 +1084,9 @@ fn a_public_mime_corpus_is_kept_whole_and_its_workbooks_identified() {
     gbk.extend(encoding_rs::GBK.encode("铜川镇台账.xlsx").0.iter());
     gbk.extend_from_slice(b"\"");
     let ours = [
-        email_with_part_headers(
+        raw_email(
             "foxmail.1@client.test",
+            MONDAY,
             &gbk,
             &book_of("150602-01-03", "铜川镇社工人才工作室").bytes(),
         ),

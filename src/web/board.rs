@@ -12,6 +12,7 @@ use super::access;
 use super::desk::{Desk, PeriodShown};
 use super::error::WebError;
 use super::session::Viewer;
+use super::view::minutes;
 use crate::archive::Archive;
 use crate::period::chinese_date;
 use crate::period::Period;
@@ -287,7 +288,7 @@ fn period_data(
                 "level": u.level,
                 "state": state(u),
                 "versions": u.versions,
-                "newest": u.newest_received.map(|t| t.format("%Y-%m-%d %H:%M").to_string()),
+                "newest": minutes(u.newest_received),
                 "timely": timely,
                 "result": result,
             }));
@@ -308,10 +309,6 @@ fn period_data(
         "quarantine": if access::is_centre(account) { quarantine(&report) } else { Vec::new() },
         "unattached": if access::is_centre(account) { unattached(&report) } else { Vec::new() },
     }))
-}
-
-fn minutes(t: Option<chrono::NaiveDateTime>) -> Option<String> {
-    t.map(|t| t.format("%Y-%m-%d %H:%M").to_string())
 }
 
 /// The quarantined files, each with why when the archive recorded it.

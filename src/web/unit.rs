@@ -80,7 +80,7 @@ fn unit_data(desk: &Desk, account: &Account, code: &str) -> Result<serde_json::V
                 "seq": r.seq,
                 "file": r.original_name,
                 "sender": r.sender,
-                "received": r.received.map(|t| t.format("%Y-%m-%d %H:%M").to_string()),
+                "received": super::view::minutes(r.received),
                 "errors": r.errors,
                 "warnings": r.warnings,
                 "diagnostics": diagnostics.iter().map(listed).collect::<Vec<_>>(),

@@ -68,6 +68,11 @@ impl Views {
     }
 }
 
+/// A time as the pages show it: 2023-10-09 09:00.
+pub(super) fn minutes(t: Option<chrono::NaiveDateTime>) -> Option<String> {
+    t.map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
