@@ -189,256 +189,53 @@ impl Book {
 }
 
 /// A clean 2023Q3 workbook of 罕台镇社工人才工作室 with a few records in every
-/// ledger, laid out like the template (title row, header row, data).
+/// ledger, laid out like the template (title row, header row, data): the rows
+/// are `tests/fixtures/clean_book.toml`.
 pub fn clean_book() -> Book {
-    let d = |y, m, day| Cell::Date(y, m, day);
-    let n = Cell::Number;
-    let cover = vec![
-        vec![t("罕台镇社工人才工作室人才工作台账")],
+    let text = std::fs::read_to_string(root().join("tests/fixtures/clean_book.toml")).unwrap();
+    let data: toml::Table = toml::from_str(&text).unwrap();
+    let cover = &data["cover"];
+    let mut rows = vec![
+        vec![toml_cell(&cover["title"])],
         vec![],
         vec![t("项目"), t("内容")],
-        vec![t("单位编码"), t("150602-01-01")],
-        vec![t("单位名称"), t("罕台镇社工人才工作室")],
-        vec![t("报送期"), t("2023年第三季度")],
-        vec![t("填报人"), t("王丽娟")],
-        vec![t("联系电话"), t("13947710000")],
-        vec![t("填报日期"), d(2023, 10, 8)],
     ];
-    let ledger = |title: &str, header: &[&str], rows: Vec<Vec<Cell>>| {
-        let mut out = vec![vec![t(title)], header.iter().map(|h| t(h)).collect()];
-        out.extend(rows);
-        out
-    };
-    let roster = ledger(
-        "罕台镇社工人才工作室人才信息台账",
-        &[
-            "人才编号★",
-            "姓名★",
-            "性别★",
-            "出生日期★",
-            "民族",
-            "政治面貌★",
-            "学历★",
-            "所学专业",
-            "人才类别★",
-            "职业资格",
-            "工作单位★",
-            "岗位",
-            "联系电话★",
-            "身份证号",
-            "入库日期★",
-            "在库状态★",
-            "流出日期",
-            "重点人才",
-            "联系领导",
-            "代表委员",
-            "备注",
-        ],
-        vec![
-            vec![
-                t("RC001"),
-                t("张伟"),
-                t("男"),
-                d(1985, 3, 12),
-                t("汉族"),
-                t("中共党员"),
-                t("大学本科"),
-                t("社会工作"),
-                t("社会工作"),
-                t("社会工作师"),
-                t("罕台镇田园社区"),
-                t("社工"),
-                t("13947711111"),
-                t("15060219850312123X"),
-                d(2023, 5, 20),
-                t("在库"),
-                Cell::Empty,
-                t("是"),
-                t("白鹤"),
-                t("无"),
-                Cell::Empty,
-            ],
-            vec![
-                t("RC002"),
-                t("李娜"),
-                t("女"),
-                d(1992, 7, 8),
-                t("蒙古族"),
-                t("群众"),
-                t("大学专科"),
-                t("护理"),
-                t("社会工作"),
-                t("助理社会工作师"),
-                t("罕台镇田园社区"),
-                t("社工"),
-                t("0477-8581234"),
-                t("150602199207082445"),
-                d(2023, 6, 1),
-                t("在库"),
-                Cell::Empty,
-                t("否"),
-                Cell::Empty,
-                t("无"),
-                Cell::Empty,
-            ],
-            vec![
-                t("RC003"),
-                t("王强"),
-                t("男"),
-                d(1978, 1, 15),
-                t("汉族"),
-                t("群众"),
-                t("中专"),
-                Cell::Empty,
-                t("社区工作"),
-                t("无"),
-                t("罕台镇田园社区"),
-                Cell::Empty,
-                t("13847712222"),
-                t("150602197801150317"),
-                d(2023, 5, 20),
-                t("流出"),
-                d(2023, 8, 31),
-                t("否"),
-                Cell::Empty,
-                t("无"),
-                Cell::Empty,
-            ],
-        ],
-    );
-    let problems = ledger(
-        "罕台镇社工人才工作室问题台账",
-        &[
-            "问题编号★",
-            "登记日期★",
-            "人才编号",
-            "提出人",
-            "问题类别★",
-            "问题描述★",
-            "办理层级★",
-            "处理措施",
-            "办理状态★",
-            "办结日期",
-            "备注",
-        ],
-        vec![
-            vec![
-                t("WT001"),
-                d(2023, 7, 3),
-                t("RC001"),
-                t("张伟"),
-                t("薪酬待遇"),
-                t("社工岗位补贴发放不及时"),
-                t("工作站"),
-                t("协调街道按月发放"),
-                t("已解决"),
-                d(2023, 8, 15),
-                Cell::Empty,
-            ],
-            vec![
-                t("WT002"),
-                d(2023, 9, 12),
-                t("RC002"),
-                t("李娜"),
-                t("教育培训"),
-                t("希望参加社工师考前培训"),
-                t("工作室"),
-                Cell::Empty,
-                t("办理中"),
-                Cell::Empty,
-                Cell::Empty,
-            ],
-        ],
-    );
-    let needs = ledger(
-        "罕台镇社工人才工作室需求台账",
-        &[
-            "需求编号★",
-            "登记日期★",
-            "人才编号",
-            "提出人",
-            "需求类别★",
-            "需求描述★",
-            "对接资源",
-            "对接状态★",
-            "办结日期",
-            "备注",
-        ],
-        vec![vec![
-            t("XQ001"),
-            d(2023, 7, 20),
-            t("RC002"),
-            t("李娜"),
-            t("教育培训"),
-            t("社工师考试辅导资料"),
-            t("区社工协会"),
-            t("已满足"),
-            d(2023, 8, 2),
-            Cell::Empty,
-        ]],
-    );
-    let activities = ledger(
-        "罕台镇社工人才工作室活动台账",
-        &[
-            "活动编号★",
-            "活动日期★",
-            "活动名称★",
-            "活动类型★",
-            "活动范围★",
-            "活动地点",
-            "参与人数★",
-            "人才参与人数",
-            "经费（元）",
-            "活动成效",
-            "备注",
-        ],
-        vec![vec![
-            t("HD001"),
-            d(2023, 8, 18),
-            t("社区社工服务经验交流会"),
-            t("学术交流"),
-            t("本室"),
-            t("田园社区"),
-            n(35.0),
-            n(12.0),
-            n(1200.5),
-            t("交流了三个服务案例"),
-            Cell::Empty,
-        ]],
-    );
-    let achievements = ledger(
-        "罕台镇社工人才工作室成果统计台账",
-        &[
-            "成果编号★",
-            "取得日期★",
-            "成果名称★",
-            "成果类型★",
-            "成果级别★",
-            "完成人（单位）★",
-            "人才编号",
-            "说明",
-        ],
-        vec![vec![
-            t("CG001"),
-            d(2023, 9, 5),
-            t("罕台镇社区社工人才现状调研"),
-            t("调研报告"),
-            t("县区级"),
-            t("罕台镇社工人才工作室"),
-            t("RC001、RC002"),
-            Cell::Empty,
-        ]],
-    );
+    rows.extend(toml_rows(&cover["rows"]));
+    let mut sheets = vec![("封面".to_string(), rows)];
+    for ledger in data["ledgers"].as_array().unwrap() {
+        let mut rows = vec![vec![toml_cell(&ledger["title"])]];
+        rows.extend(toml_rows(&toml::Value::Array(vec![
+            ledger["header"].clone()
+        ])));
+        rows.extend(toml_rows(&ledger["rows"]));
+        sheets.push((ledger["sheet"].as_str().unwrap().to_string(), rows));
+    }
     Book {
-        sheets: vec![
-            ("封面".into(), cover),
-            ("人才信息台账".into(), roster),
-            ("问题台账".into(), problems),
-            ("需求台账".into(), needs),
-            ("活动台账".into(), activities),
-            ("成果统计台账".into(), achievements),
-        ],
+        sheets,
         ..Book::default()
+    }
+}
+
+/// An array of TOML arrays as rows of cells.
+fn toml_rows(rows: &toml::Value) -> Vec<Vec<Cell>> {
+    let rows = rows.as_array().unwrap();
+    rows.iter()
+        .map(|row| row.as_array().unwrap().iter().map(toml_cell).collect())
+        .collect()
+}
+
+/// A TOML value as a cell: "" is an empty cell, a date a real date cell.
+fn toml_cell(value: &toml::Value) -> Cell {
+    match value {
+        toml::Value::String(s) if s.is_empty() => Cell::Empty,
+        toml::Value::String(s) => t(s),
+        toml::Value::Integer(n) => Cell::Number(*n as f64),
+        toml::Value::Float(n) => Cell::Number(*n),
+        toml::Value::Datetime(dt) => {
+            let date = dt.date.unwrap();
+            Cell::Date(date.year, date.month, date.day)
+        }
+        other => panic!("clean_book.toml: no cell for {other}"),
     }
 }
 
