@@ -10,7 +10,7 @@ use crate::common;
 use std::path::{Path, PathBuf};
 
 use jucai::diagnostic::Code;
-use jucai::intake::{mail, zip, Limits};
+use jucai::intake::{mail, packed, Limits};
 use jucai::schema::Schema;
 use jucai::validate;
 
@@ -215,7 +215,7 @@ fn fuzz_crash_mails_are_taken_in() {
         for intake in [
             mail::from_eml(&bytes, &name, limits),
             mail::from_mbox(&bytes, &name, limits),
-            zip::from_zip(&bytes, &name, &name, None, limits),
+            packed::from_packed(&bytes, &name, &name, None, limits),
         ] {
             assert!(
                 !intake.files.is_empty() || !intake.problems.is_empty(),

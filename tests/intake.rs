@@ -1192,7 +1192,7 @@ fn quarantined_files_show_why_on_the_status_sheet() {
         .collect();
     for (name, why) in [
         ("罕台镇台账.rar", "这是一个 RAR 压缩包"),
-        ("罕台镇台账.7z", "这是一个 7z 压缩包"),
+        ("罕台镇台账.7z", "这个 7z 压缩包打不开"),
         ("导出-XML表格.xls", "Excel 2003 的“XML 表格”格式"),
         ("系统导出.xls", "网页格式的表格"),
     ] {
@@ -1270,6 +1270,167 @@ fn zips_inside_zips_are_opened_and_a_password_is_named() {
     );
 }
 
+/// `files` (name, bytes) packed by real 7-Zip with `options`, as a unit's
+/// 7-Zip, 360压缩 or 好压 would.
+fn sevenz_of(files: &[(&str, &[u8])], options: &[&str]) -> Vec<u8> {
+    common::require_tool("7zz");
+    let dir = tempfile::tempdir().unwrap();
+    let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
+    for (name, bytes) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    let run = std::process::Command::new("7zz")
+        .current_dir(dir.path())
+        .args(["a", "-bd", "-t7z", "packed.7z"])
+        .args(options)
+        .args(&names)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stdout)
+    );
+    std::fs::read(dir.path().join("packed.7z")).unwrap()
+}
+
+/// The 7z's plain (not compressed) header with its LZMA2 dictionary set to
+/// 4 GiB, the start header's checksum mended so only the size is wrong.
+fn with_huge_dictionary(mut sevenz: Vec<u8>) -> Vec<u8> {
+    let offset = u64::from_le_bytes(sevenz[12..20].try_into().unwrap()) as usize + 32;
+    let size = u64::from_le_bytes(sevenz[20..28].try_into().unwrap()) as usize;
+    let header = &mut sevenz[offset..offset + size];
+    // An LZMA2 coder: flags (id size 1, has properties), id 0x21, one
+    // property byte: the dictionary size's code (40 means 4 GiB − 1).
+    let at = header
+        .windows(3)
+        .position(|w| w == [0x21, 0x21, 0x01])
+        .expect("an LZMA2 coder in the plain header");
+    header[at + 3] = 40;
+    let crc = crc32fast::hash(header);
+    sevenz[28..32].copy_from_slice(&crc.to_le_bytes());
+    let start = crc32fast::hash(&sevenz[12..32]);
+    sevenz[8..12].copy_from_slice(&start.to_le_bytes());
+    sevenz
+}
+
+/// 7z files as 7-Zip makes them are opened: solid, with folders and a zip
+/// inside, attached to a Foxmail-style message with a raw GBK name; a 7z
+/// with a password is named as such, one whose names are encrypted too is
+/// kept whole and told, and one asking for a 4 GiB dictionary is refused
+/// before anything is allocated.
+#[test]
+fn sevenz_archives_are_opened_and_passwords_and_bombs_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let inbox = root.join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let station = zip_of(&[(
+        "泊江海子镇.xlsx",
+        &book_of("150602-01-02", "泊江海子镇社工人才工作室").bytes(),
+    )]);
+    let tongchuan = book_of("150602-01-03", "铜川镇社工人才工作室").bytes();
+    let hantai = clean_book().bytes();
+    std::fs::write(
+        inbox.join("各站台账.7z"),
+        sevenz_of(
+            &[
+                ("罕台镇.xlsx", &hantai),
+                ("铜川镇/铜川镇台账.xlsx", &tongchuan),
+                ("社工站.zip", &station),
+            ],
+            &[],
+        ),
+    )
+    .unwrap();
+    let tianjiao = sevenz_of(
+        &[(
+            "天骄街道台账.xlsx",
+            &book_of("150602-01-04", "天骄街道办事处社工人才工作室").bytes(),
+        )],
+        &[],
+    );
+    let (gbk, _, _) = encoding_rs::GBK.encode("天骄街道台账.7z");
+    let mut headers = b"Content-Type: application/x-7z-compressed; name=\"".to_vec();
+    headers.extend_from_slice(&gbk);
+    headers.extend_from_slice(b"\"\r\nContent-Disposition: attachment; filename=\"");
+    headers.extend_from_slice(&gbk);
+    headers.extend_from_slice(b"\"");
+    std::fs::write(
+        inbox.join("天骄.eml"),
+        raw_email("foxmail.7z@test", MONDAY, headers, &tianjiao),
+    )
+    .unwrap();
+    let secret = [("密码台账.xlsx", b"secret".as_slice())];
+    std::fs::write(inbox.join("加密.7z"), sevenz_of(&secret, &["-pSECRET"])).unwrap();
+    std::fs::write(
+        inbox.join("全加密.7z"),
+        sevenz_of(&secret, &["-pSECRET", "-mhe=on"]),
+    )
+    .unwrap();
+    std::fs::write(
+        inbox.join("字典.7z"),
+        with_huge_dictionary(sevenz_of(&[("大字典.xlsx", &hantai)], &["-mhc=off"])),
+    )
+    .unwrap();
+    let run = intake(root, None);
+    let said =
+        String::from_utf8_lossy(&run.stderr).into_owned() + &String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{said}");
+    assert!(said.contains("“密码台账.xlsx”设了密码"), "{said}");
+    assert!(said.contains("字典.7z：压缩包第 1 项无法读取"), "{said}");
+    assert!(!said.contains("panick"), "{said}");
+    let archive = Archive::open(&root.join("archive")).unwrap();
+    let mut got: Vec<(String, Option<String>)> = archive
+        .records()
+        .iter()
+        .map(|r| (r.original_name.clone(), r.unit.clone()))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("全加密.7z".to_string(), None),
+            (
+                "天骄街道台账.xlsx".to_string(),
+                Some("150602-01-04".to_string())
+            ),
+            (
+                "泊江海子镇.xlsx".to_string(),
+                Some("150602-01-02".to_string())
+            ),
+            ("罕台镇.xlsx".to_string(), Some("150602-01-01".to_string())),
+            (
+                "铜川镇台账.xlsx".to_string(),
+                Some("150602-01-03".to_string())
+            ),
+        ]
+    );
+    let stored = objects(&root.join("archive"));
+    for bytes in [&hantai, &tongchuan] {
+        assert!(stored.contains(bytes), "each workbook stored byte for byte");
+    }
+    let whole = archive
+        .quarantine()
+        .find(|r| r.original_name == "全加密.7z")
+        .unwrap();
+    assert!(
+        whole
+            .reason
+            .as_deref()
+            .is_some_and(|r| r.contains("这个 7z 压缩包打不开")),
+        "{:?}",
+        whole.reason
+    );
+    // The message's envelope reaches what was inside its 7z.
+    let tianjiao = archive
+        .newest("150602-01-04", "2023Q3".parse().unwrap())
+        .unwrap();
+    assert_eq!(tianjiao.sender.as_deref(), Some("hantai@dsmz.example.cn"));
+}
+
 /// WPS's own names (.et, .ett) are read by their content like any workbook.
 #[test]
 fn a_workbook_named_as_wps_names_it_is_read() {
@@ -1297,4 +1458,42 @@ fn a_workbook_named_as_wps_names_it_is_read() {
             ("铜川镇台账.ett".to_string(), "150602-01-03".to_string()),
         ]
     );
+}
+
+/// A 7z cut short or with a byte changed anywhere never ends the intake: each
+/// copy yields its files or says what it could not read.
+#[test]
+fn a_damaged_7z_is_kept_or_named_never_a_crash() {
+    let book = clean_book().bytes();
+    let packed = [
+        ("罕台镇.xlsx", book.as_slice()),
+        ("说明.txt", "请查收".as_bytes()),
+    ];
+    let good = sevenz_of(&packed, &[]);
+    let limits = jucai::intake::Limits::default();
+    let mut damaged: Vec<Vec<u8>> = (0..good.len())
+        .step_by(97)
+        .map(|n| good[..n].to_vec())
+        .collect();
+    for at in (0..good.len()).step_by(61) {
+        let mut copy = good.clone();
+        copy[at] ^= 0x5A;
+        damaged.push(copy);
+    }
+    for (n, bytes) in damaged.iter().enumerate() {
+        let got = jucai::intake::packed::from_packed(bytes, "台账.7z", "台账.7z", None, limits);
+        assert!(
+            !got.files.is_empty() || !got.problems.is_empty(),
+            "copy {n}: nothing found and nothing said"
+        );
+        // What was handed out is what was packed, byte for byte (each file's
+        // checksum is checked), or the damaged whole.
+        for file in &got.files {
+            let packed = packed.iter().find(|(name, _)| *name == file.name);
+            match packed {
+                Some((_, bytes)) => assert_eq!(&file.bytes, bytes, "copy {n}: {}", file.name),
+                None => assert_eq!(file.name, "台账.7z", "copy {n}"),
+            }
+        }
+    }
 }

@@ -612,3 +612,69 @@ fn notice_previews_are_the_same_bytes_on_every_run() {
         "{text}"
     );
 }
+
+/// A unit whose only 2023Q3 file was a RAR is sent it back with why (not a
+/// 催报 that ignores what it sent), the blank template attached; a unit
+/// that sent nothing is still reminded.
+#[test]
+fn a_file_that_cannot_be_read_is_sent_back_saying_why() {
+    let dir = tempfile::tempdir().unwrap();
+    config(dir.path(), None, None, "");
+    notify_inbox(dir.path());
+    // 铜川镇 has no address in the registry: the one its 2023Q2 ledger came
+    // from is where it is answered, and what it sends from is its own.
+    let rar = mail_builder::MessageBuilder::new()
+        .from(("张建军", "u1506020103@dsmz.example.cn"))
+        .to(("东胜区民政人才工作中心", "rencai@dsmz.example.cn"))
+        .subject("三季度台账")
+        .header(
+            "Date",
+            mail_builder::headers::raw::Raw::new("Sun, 8 Oct 2023 10:00:00 +0800"),
+        )
+        .message_id("tongchuan.rar.2023Q3@client.test")
+        .text_body("见附件")
+        .attachment(
+            "application/x-rar-compressed",
+            "三季度台账.rar",
+            b"Rar!\x1a\x07\x01\x00\x33\x92\xb5\xe5".to_vec(),
+        )
+        .write_to_vec()
+        .unwrap();
+    std::fs::write(dir.path().join("inbox/tongchuan-rar.eml"), rar).unwrap();
+    ok(&jucai(dir.path(), &["intake", "inbox"]));
+    ok(&jucai(dir.path(), &["notify", "--period", "2023Q3"]));
+    let outbox = dir.path().join("output/2023Q3/outbox");
+    let read = |unit: &str, kind: &str| {
+        let path = std::fs::read_dir(&outbox)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| {
+                let name = p.file_name().unwrap().to_string_lossy();
+                name.contains(unit) && name.ends_with(&format!("-{kind}.eml"))
+            })
+            .unwrap_or_else(|| panic!("{unit}: a {kind}"));
+        std::fs::read(path).unwrap()
+    };
+    let raw = read("铜川镇社工人才工作室", "退回");
+    let message = MessageParser::default().parse(&raw).unwrap();
+    assert_eq!(
+        message.subject(),
+        Some("【退回】铜川镇社工人才工作室发来的2023年第三季度台账无法读取，请重新报送")
+    );
+    let body = message.body_text(0).unwrap();
+    assert!(
+        body.contains("三季度台账.rar（2023年10月8日 10:00 收到）"),
+        "{body}"
+    );
+    assert!(body.contains("这是一个 RAR 压缩包"), "{body}");
+    let attached: Vec<String> = message
+        .attachments()
+        .map(|a| a.attachment_name().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(attached.len(), 1, "{attached:?}");
+    assert!(attached[0].ends_with("台账.xlsx"), "{attached:?}");
+    // 殡葬服务人才工作站 sent nothing at all: a 催报, as before.
+    let reminder = read("东胜区殡葬服务人才工作站", "催报");
+    let reminder = MessageParser::default().parse(&reminder).unwrap();
+    assert!(reminder.subject().unwrap().starts_with("【催报】"));
+}

@@ -2,7 +2,7 @@
 //! found and what it could not read, never panic or hang.
 #![no_main]
 
-use jucai::intake::{mail, zip, Limits};
+use jucai::intake::{mail, packed, Limits};
 use libfuzzer_sys::fuzz_target;
 
 #[path = "common.rs"]
@@ -16,5 +16,5 @@ fuzz_target!(|data: &[u8]| {
     };
     let _ = mail::from_eml(data, "fuzz.eml", limits);
     let _ = mail::from_mbox(data, "fuzz.mbox", limits);
-    let _ = zip::from_zip(data, "fuzz.zip", "fuzz.zip", None, limits);
+    let _ = packed::from_packed(data, "fuzz.zip", "fuzz.zip", None, limits);
 });

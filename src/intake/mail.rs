@@ -208,8 +208,8 @@ fn collect_parts(
             key: format!("{}#{here}", keys.identity),
             legacy_key: keys.legacy.as_ref().map(|k| format!("{k}#{here}")),
         };
-        if name.to_lowercase().ends_with(".zip") {
-            let inner = super::zip::from_zip(
+        if super::packed::is_packed_name(&name) {
+            let inner = super::packed::from_packed(
                 &received.bytes,
                 &name,
                 &received.source,

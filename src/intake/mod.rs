@@ -1,5 +1,5 @@
 //! Intake: everything that arrives — loose workbooks, `.eml` files, `.mbox`
-//! exports, `.zip` archives — becomes a list of received files with who sent
+//! exports, `.zip` and `.7z` archives — becomes a list of received files with who sent
 //! them and when. Nothing is dropped: a part that is not a workbook is received
 //! too, and later quarantined.
 //!
@@ -11,9 +11,12 @@
 
 mod found;
 pub(crate) mod identify;
+mod listing;
 pub mod mail;
+pub mod packed;
 mod received;
-pub mod zip;
+mod sevenz;
+mod zip;
 
 pub use found::{loose, Intake, Kept, Problem};
 pub use received::{record, Identity, Received};
@@ -78,7 +81,7 @@ pub fn receive(path: &Path, limits: Limits) -> Intake {
     match ext.as_str() {
         "eml" => mail::from_eml(&bytes, &source, limits),
         "mbox" | "mbx" => mail::from_mbox(&bytes, &source, limits),
-        "zip" => zip::from_zip(&bytes, &name, &source, None, limits),
+        "zip" | "7z" => packed::from_packed(&bytes, &name, &source, None, limits),
         _ => Intake {
             files: vec![loose(bytes, name, source)],
             problems: Vec::new(),
@@ -177,13 +180,13 @@ fn upload(u: &Upload, limits: Limits) -> Intake {
             }
             got
         }
-        "zip" => {
-            // What the zip's entries take their received time and keys from:
+        "zip" | "7z" => {
+            // What the archive's entries take their received time and keys from:
             // keyed by the zip's own content, as a zip on disk is.
             let mut envelope = loose(Vec::new(), u.name.clone(), u.source.clone());
             envelope.key = format!("file:{}:{}", crate::hash::sha256_hex(&u.bytes), u.name);
             envelope.date = Some(u.at);
-            zip::from_zip(&u.bytes, &u.name, &u.source, Some(&envelope), limits)
+            packed::from_packed(&u.bytes, &u.name, &u.source, Some(&envelope), limits)
         }
         _ => {
             let mut file = loose(u.bytes.clone(), u.name.clone(), u.source.clone());

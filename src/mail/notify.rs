@@ -99,15 +99,22 @@ pub(crate) fn plan(ctx: &Context<'_>, period: Period) -> Result<Vec<Planned>, Ma
     let units = ctx.registry.tree_order();
     for unit in units.into_iter().filter(|u| u.level != Level::Centre) {
         let newest = ctx.archive.newest(&unit.code, period);
-        let (kind, state) = match newest {
-            None => (NoticeKind::Reminder, "none".to_string()),
-            Some(r) if r.errors > 0 => (NoticeKind::Return, r.hash.clone()),
-            Some(r) => (NoticeKind::Receipt, r.hash.clone()),
-        };
         let to = recipient(unit, ctx.archive);
+        let unread = match newest {
+            None => unread(ctx, unit, period, to.as_ref().map(|t| t.0.address.as_str())),
+            Some(_) => Vec::new(),
+        };
+        let (kind, state) = match (newest, unread.last()) {
+            // What it sent could not be read: that is sent back, and told
+            // again when it sends another file that cannot be read.
+            (None, Some(r)) => (NoticeKind::Return, format!("unread:{}", r.hash)),
+            (None, None) => (NoticeKind::Reminder, "none".to_string()),
+            (Some(r), _) if r.errors > 0 => (NoticeKind::Return, r.hash.clone()),
+            (Some(r), _) => (NoticeKind::Receipt, r.hash.clone()),
+        };
         let vars = Vars::new(ctx, unit, period);
         let (subject, body, attachments) = match newest {
-            None => reminder(ctx, unit, period, &vars, &templates)?,
+            None => reminder(ctx, unit, period, &vars, &templates, &unread)?,
             Some(r) => answer(ctx, unit, r, kind, &vars, &feedback)?,
         };
         let before = before(&notices, &unit.code, kind, &state);
@@ -155,11 +162,7 @@ fn recipient(unit: &Unit, archive: &Archive) -> Option<(Person, Source)> {
         .iter()
         .filter(|r| r.unit.as_deref() == Some(unit.code.as_str()) && r.sender.is_some())
         .max_by_key(|r| (r.received, r.seq))?;
-    let sender = newest.sender.as_deref()?;
-    let (name, address) = match sender.rsplit_once('<') {
-        Some((name, rest)) => (name.trim(), rest.trim_end_matches('>').trim()),
-        None => ("", sender.trim()),
-    };
+    let (name, address) = split_sender(newest.sender.as_deref()?);
     valid(address).then(|| {
         (
             Person {
@@ -173,6 +176,45 @@ fn recipient(unit: &Unit, archive: &Archive) -> Option<(Person, Source)> {
             Source::Sender,
         )
     })
+}
+
+/// A From header's display name and address (`王丽娟 <a@b.cn>`, or a bare address).
+fn split_sender(sender: &str) -> (&str, &str) {
+    match sender.rsplit_once('<') {
+        Some((name, rest)) => (name.trim(), rest.trim_end_matches('>').trim()),
+        None => ("", sender.trim()),
+    }
+}
+
+/// What came from `unit` for `period` and could not be taken as its ledger
+/// (a RAR, a broken 7z, a workbook without its cover): the quarantined
+/// receptions of the period's reporting window (after the previous period's
+/// deadline) sent from the unit's address or naming the unit, oldest first.
+fn unread<'a>(
+    ctx: &Context<'a>,
+    unit: &Unit,
+    period: Period,
+    address: Option<&str>,
+) -> Vec<&'a Record> {
+    let from = period.previous().deadline(ctx.deadline_days);
+    let mut out: Vec<&Record> = ctx
+        .archive
+        .quarantine()
+        .filter(|r| r.period.is_none_or(|p| p == period))
+        .filter(|r| r.received.is_some_and(|t| t.date() > from))
+        .filter(|r| {
+            let by_address = r.sender.as_deref().map(split_sender).is_some_and(|(_, a)| {
+                address.is_some_and(|address| a.eq_ignore_ascii_case(address))
+            });
+            let named = [Some(r.original_name.as_str()), r.subject.as_deref()]
+                .into_iter()
+                .flatten()
+                .any(|t| t.contains(&unit.name));
+            by_address || named
+        })
+        .collect();
+    out.sort_by_key(|r| (r.received, r.seq));
+    out
 }
 
 fn valid(address: &str) -> bool {
@@ -274,15 +316,35 @@ impl Listed {
     }
 }
 
+/// A file that could not be read, as a 退回 lists it.
+#[derive(Serialize)]
+struct Unread {
+    file: String,
+    received: String,
+    reason: Option<String>,
+}
+
+impl Unread {
+    fn of(r: &Record) -> Unread {
+        Unread {
+            file: r.original_name.clone(),
+            received: r.received.map(chinese_time).unwrap_or_default(),
+            reason: r.reason.clone(),
+        }
+    }
+}
+
 type Composed = (String, String, Vec<Attachment>);
 
-/// 催报, with the blank template for the unit and period.
+/// 催报, with the blank template for the unit and period; when what the unit
+/// sent could not be read (`unread`), a 退回 saying why, with the template.
 fn reminder(
     ctx: &Context<'_>,
     unit: &Unit,
     period: Period,
     vars: &Vars,
     templates: &LedgerTemplates,
+    unread: &[&Record],
 ) -> Result<Composed, MailError> {
     let job = TemplateJob {
         schema: ctx.schema,
@@ -300,14 +362,16 @@ fn reminder(
         .filter_map(|r| r.received)
         .max()
         .is_some_and(|t| t.date() > period.deadline(ctx.deadline_days));
-    let data = vars.with(json!({ "template": name, "overdue": overdue }));
+    let unread: Vec<Unread> = unread.iter().map(|r| Unread::of(r)).collect();
+    let data = vars.with(json!({ "template": name, "overdue": overdue, "unread": unread }));
+    let (subject, body) = match unread.is_empty() {
+        true => ("subject_reminder", "body_reminder"),
+        false => ("subject_unread", "body_unread"),
+    };
     let words = WORDS.get();
     Ok((
-        words.render("subject_reminder", &data)?,
-        words
-            .render("body_reminder", &data)?
-            .trim_start()
-            .to_string(),
+        words.render(subject, &data)?,
+        words.render(body, &data)?.trim_start().to_string(),
         vec![Attachment {
             name,
             mime: XLSX,

@@ -293,6 +293,7 @@ fn package_of(tool: &str) -> &'static str {
         "python3" => "python3",
         "dovecot" | "doveadm" => "dovecot-imapd",
         "openssl" => "openssl",
+        "7zz" => "7zip",
         _ => "the package that provides it",
     }
 }
@@ -315,7 +316,7 @@ pub fn require_tool(tool: &str) {
     assert!(
         on_path(tool),
         "{tool} is not installed: install the Debian package {} \
-         (scripts/test installs libreoffice-calc and poppler-utils, then runs the tests)",
+         (scripts/test installs what the tests use, then runs them)",
         package_of(tool)
     );
 }
