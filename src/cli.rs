@@ -391,6 +391,11 @@ pub struct TemplateArgs {
     /// 输出目录
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    #[command(flatten)]
+    pub archive: ArchiveArg,
+    /// 空白模板：不预填中心已收到的名册和未办结的问题、需求
+    #[arg(long)]
+    pub blank: bool,
 }
 
 #[derive(Debug, Args)]

@@ -22,6 +22,7 @@
 //! export      Hive-partitioned Parquet of the records and figures, for a province
 //! reports     one folder per report kind: its model, how it is built, how it is rendered
 //! render      the engines reports are written with: PDF, XLSX, Word, console tables
+//! changes     what a unit's submission changed against its previous accepted one
 //! aggregate   archived submissions → validated extracts → figures per scope
 //! targets     annual targets and the 有阵地 floor
 //! figures     the numbers every report carries (counts, breakdowns, rates, checks)
@@ -61,6 +62,7 @@
 
 pub mod aggregate;
 pub mod archive;
+pub mod changes;
 pub mod cli;
 pub mod commands;
 pub mod config;

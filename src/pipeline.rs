@@ -31,6 +31,7 @@ use crate::reports::status::render::StatusWriter;
 use crate::reports::status::{StatusReport, Totals};
 use crate::reports::summary::render::SummaryWriter;
 use crate::reports::summary::SummaryReport;
+use crate::reports::template::prefill::prefills;
 use crate::reports::template::workbook::{LedgerTemplates, TemplateJob};
 
 /// What aggregation reads, from the settings, the registry and the archive.
@@ -256,12 +257,15 @@ pub fn write_directory(registry: &Registry, dir: &Path) -> Result<(PathBuf, Path
     DirectoryWriter::new()?.write(&directory, date, dir)
 }
 
-/// Blank templates for `unit` (or every unit) into `out`; the paths.
+/// Templates for `unit` (or every unit) into `out`; the paths. With an
+/// archive, each unit's is prefilled with what the centre has of it (see
+/// [`crate::reports::template::prefill`]); without, they are blank.
 pub fn write_templates(
     config: &Config,
     registry: &Registry,
     period: Period,
     unit: Option<&str>,
+    archive: Option<&Archive>,
     out: &Path,
 ) -> Result<Vec<PathBuf>, Error> {
     let units = match unit {
@@ -269,6 +273,18 @@ pub fn write_templates(
             .unit(code)
             .ok_or_else(|| Error::UnknownUnit(code.to_string()))?],
         None => registry.tree_order(),
+    };
+    let prefilled = match archive {
+        Some(archive) => {
+            let codes: Vec<&str> = units.iter().map(|u| u.code.as_str()).collect();
+            let rules = crate::intake::Rules {
+                schema: &config.schema,
+                registry,
+                limits: &config.limits,
+            };
+            prefills(archive, rules, &codes, period)?
+        }
+        None => BTreeMap::new(),
     };
     let templates = LedgerTemplates::new()?;
     units
@@ -279,25 +295,26 @@ pub fn write_templates(
                 unit,
                 period,
                 deadline_days: config.deadline_days,
-                fill: None,
+                fill: prefilled.get(&unit.code),
             };
             templates.write(&job, out)
         })
         .collect()
 }
 
-/// Blank templates of `next` into the output's templates folder: how many,
-/// and the folder.
+/// The templates of `next`, prefilled from `archive`, into the output's
+/// templates folder: how many, and the folder.
 pub fn write_next_templates(
     config: &Config,
     registry: &Registry,
+    archive: &Archive,
     next: Period,
 ) -> Result<(usize, PathBuf), Error> {
     let dir = config
         .output
         .join(word("folder_templates")?)
         .join(next.code());
-    let written = write_templates(config, registry, next, None, &dir)?;
+    let written = write_templates(config, registry, next, None, Some(archive), &dir)?;
     Ok((written.len(), dir))
 }
 

@@ -678,3 +678,63 @@ fn a_file_that_cannot_be_read_is_sent_back_saying_why() {
     let reminder = MessageParser::default().parse(&reminder).unwrap();
     assert!(reminder.subject().unwrap().starts_with("【催报】"));
 }
+
+/// The 回执 says what changed against the unit's 2023Q2 ledger; one whose
+/// roster lost its talents without 流出 records is warned (roster-shrink).
+#[test]
+fn a_receipt_says_what_changed_and_warns_of_a_roster_sent_half() {
+    let dir = tempfile::tempdir().unwrap();
+    config(dir.path(), None, None, "");
+    notify_inbox(dir.path());
+    // 铜川镇's 2023Q3: the template sent back with its three rows only.
+    let mut book = crate::common::clean_book();
+    book.set_cover("单位编码", crate::common::t("150602-01-03"));
+    book.set_cover("单位名称", crate::common::t("铜川镇社工人才工作室"));
+    let message = mail_builder::MessageBuilder::new()
+        .from(("张建军", "u1506020103@dsmz.example.cn"))
+        .to(("东胜区民政人才工作中心", "rencai@dsmz.example.cn"))
+        .subject("铜川镇社工人才工作室2023年第三季度台账")
+        .header(
+            "Date",
+            mail_builder::headers::raw::Raw::new("Sun, 8 Oct 2023 10:00:00 +0800"),
+        )
+        .message_id("tongchuan.half.2023Q3@client.test")
+        .text_body("见附件")
+        .attachment(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "铜川镇2023Q3.xlsx",
+            book.bytes(),
+        )
+        .write_to_vec()
+        .unwrap();
+    std::fs::write(dir.path().join("inbox/tongchuan-half.eml"), message).unwrap();
+    ok(&jucai(dir.path(), &["intake", "inbox"]));
+    ok(&jucai(dir.path(), &["notify", "--period", "2023Q3"]));
+    let outbox = dir.path().join("output/2023Q3/outbox");
+    let body = |unit: &str| {
+        let path = std::fs::read_dir(&outbox)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| {
+                let name = p.file_name().unwrap().to_string_lossy();
+                name.contains(unit) && name.ends_with("-回执.eml")
+            })
+            .unwrap_or_else(|| panic!("{unit}: a 回执"));
+        let raw = std::fs::read(path).unwrap();
+        let message = MessageParser::default().parse(&raw).unwrap();
+        message.body_text(0).unwrap().into_owned()
+    };
+    let tongchuan = body("铜川镇社工人才工作室");
+    assert!(
+        tongchuan.contains("与2023年第二季度报送的相比：新增人才 2 人"),
+        "{tongchuan}"
+    );
+    assert!(
+        tongchuan.contains("请注意：名册比2023年第二季度少了"),
+        "{tongchuan}"
+    );
+    // A unit that sent its whole roster is told its changes, not warned.
+    let other = body("泊江海子镇社工人才工作室");
+    assert!(other.contains("与2023年第二季度报送的相比："), "{other}");
+    assert!(!other.contains("请注意：名册"), "{other}");
+}

@@ -344,3 +344,181 @@ fn libreoffice_prints_the_template_on_a4_landscape() {
         "ledger page is A4 landscape: {info}"
     );
 }
+
+/// The quarterly figures of `unit` for `period` from the archive in `dir`
+/// (`jucai report quarterly --format json`).
+fn quarter_of(dir: &Path, period: &str, unit: &str) -> serde_json::Value {
+    let out = common::jucai_ok(
+        dir,
+        &[
+            "report",
+            "quarterly",
+            "--period",
+            period,
+            "--format",
+            "json",
+            "--archive",
+            "archive",
+            "--platform",
+            &common::sample_platform(),
+        ],
+    );
+    let all: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    all.into_iter()
+        .find(|u| u["unit"] == unit)
+        .unwrap_or_else(|| panic!("{unit} in the {period} report"))["quarter"]
+        .clone()
+}
+
+/// The ids in the first column of a ledger sheet's data rows.
+fn ids(path: &Path, sheet: &str) -> Vec<String> {
+    let mut book = open_workbook_auto(path).unwrap();
+    let range = book.worksheet_range(sheet).unwrap();
+    (2..range.height() as u32)
+        .map(|r| text(range.get_value((r, 0))))
+        .filter(|id| !id.is_empty())
+        .collect()
+}
+
+/// 一表通: the template after a unit's last report carries its roster at
+/// that quarter's end, its open problems and needs and who filled it in;
+/// dated and sent back as it is, it validates clean and keeps the counts —
+/// across a year's end. `--blank` gives the empty one.
+#[test]
+fn a_prefilled_template_carries_the_roster_and_open_items_and_sent_back_keeps_the_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    common::intake_sample(dir.path());
+    let before = quarter_of(dir.path(), "2024Q4", UNIT);
+    let out = dir.path().join("out");
+    let args = |extra: &'static [&'static str]| {
+        let mut args = vec![
+            "template",
+            "--period",
+            "2025Q1",
+            "--unit",
+            UNIT,
+            "--out",
+            out.to_str().unwrap(),
+            "--archive",
+            "archive",
+            "--platform",
+        ];
+        args.push(Box::leak(common::sample_platform().into_boxed_str()));
+        args.extend_from_slice(extra);
+        args
+    };
+    common::jucai_ok(dir.path(), &args(&[]));
+    let path = out.join(format!("{UNIT_NAME}-2025年第一季度台账.xlsx"));
+    let roster = ids(&path, "人才信息台账");
+    assert_eq!(
+        roster.len() as u64,
+        before["talents"]["in_library"].as_u64().unwrap(),
+        "the roster at 2024Q4's end: {roster:?}"
+    );
+    assert_eq!(
+        ids(&path, "问题台账").len() as u64,
+        before["problems"]["open"].as_u64().unwrap()
+    );
+    assert_eq!(
+        ids(&path, "需求台账").len() as u64,
+        before["needs"]["open"].as_u64().unwrap()
+    );
+    assert!(ids(&path, "活动台账").is_empty() && ids(&path, "成果统计台账").is_empty());
+    let mut book = open_workbook_auto(&path).unwrap();
+    let cover = book.worksheet_range("封面").unwrap();
+    let row_of = |label: &str| {
+        (0..20)
+            .find(|&r| text(cover.get_value((r, 0))) == label)
+            .unwrap_or_else(|| panic!("cover has no {label}"))
+    };
+    assert!(!text(cover.get_value((row_of("填报人"), 1))).is_empty());
+    assert!(!text(cover.get_value((row_of("联系电话"), 1))).is_empty());
+    assert_eq!(text(cover.get_value((row_of("填报日期"), 1))), "");
+    let guide: String = book
+        .worksheet_range("填报说明")
+        .unwrap()
+        .rows()
+        .flatten()
+        .map(|c| c.to_string())
+        .collect();
+    assert!(
+        guide.contains(&format!(
+            "本工作簿已预填贵单位2024年第四季度已报的内容：人才信息台账 {} 条",
+            roster.len()
+        )),
+        "{guide}"
+    );
+
+    // The unit dates it and sends it back, changing nothing else.
+    let inbox = dir.path().join("inbox-2025Q1");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let sent = inbox.join("罕台镇2025年第一季度台账.xlsx");
+    let edit = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(OPENPYXL_SET)
+        .arg(&path)
+        .arg(&sent)
+        .arg(format!("封面!B{}!2025-04-05", row_of("填报日期") + 1))
+        .output()
+        .unwrap();
+    assert!(
+        edit.status.success(),
+        "{}",
+        String::from_utf8_lossy(&edit.stderr)
+    );
+    let platform = common::sample_platform();
+    let checked = common::jucai(
+        dir.path(),
+        &[
+            "validate",
+            sent.to_str().unwrap(),
+            "--format",
+            "json",
+            "--platform",
+            &platform,
+        ],
+    );
+    let diagnostics: Vec<serde_json::Value> = serde_json::from_slice(&checked.stdout).unwrap();
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+    assert_eq!(checked.status.code(), Some(0));
+    common::jucai_ok(
+        dir.path(),
+        &[
+            "intake",
+            inbox.to_str().unwrap(),
+            "--archive",
+            "archive",
+            "--platform",
+            &common::sample_platform(),
+        ],
+    );
+    let after = quarter_of(dir.path(), "2025Q1", UNIT);
+    assert_eq!(
+        after["talents"]["in_library"],
+        before["talents"]["in_library"]
+    );
+    assert_eq!(after["talents"]["joined"], 0);
+    assert_eq!(after["talents"]["left"], 0);
+    // Still open at the year's end, so carried into the new year.
+    assert_eq!(after["problems"]["carried"], before["problems"]["open"]);
+    assert_eq!(after["problems"]["open"], before["problems"]["open"]);
+    assert_eq!(after["needs"]["open"], before["needs"]["open"]);
+
+    // --blank: today's empty workbook.
+    std::fs::remove_file(&path).unwrap();
+    common::jucai_ok(dir.path(), &args(&["--blank"]));
+    assert!(ids(&path, "人才信息台账").is_empty());
+    assert!(ids(&path, "问题台账").is_empty());
+}
+
+/// Set cells of a workbook with openpyxl (`sheet!cell!value`), as a unit
+/// editing in a spreadsheet.
+const OPENPYXL_SET: &str = r#"
+import sys, openpyxl
+path, out = sys.argv[1], sys.argv[2]
+book = openpyxl.load_workbook(path)
+for edit in sys.argv[3:]:
+    sheet, cell, value = edit.split("!")
+    book[sheet][cell].value = value
+book.save(out)
+"#;

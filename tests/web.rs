@@ -605,6 +605,17 @@ fn a_workroom_head_uploads_only_its_own_unit_and_reads_every_diagnostic() {
         .header("content-disposition")
         .unwrap()
         .contains("filename*=UTF-8''"));
+
+    // A clean version with three talents where the accepted one had a full
+    // roster: taken in, with what changed and the roster-shrink warning.
+    let book = crate::common::clean_book().bytes();
+    let r = desk.upload(&s, &s.csrf, &[("罕台镇-第三版.xlsx", &book)]);
+    assert!(r.body.contains("与本期早先报送的版本相比："), "{}", r.body);
+    assert!(
+        r.body.contains("请注意：名册比本期早先的版本少了"),
+        "{}",
+        r.body
+    );
 }
 
 /// Regression: a file name sent in raw GBK was recorded as an empty name.

@@ -306,8 +306,9 @@ impl Scoped<'_> {
 /// its start), new, closed, open at its end, escalated, satisfied, and the
 /// days the closed ones took. A case closed in the window was open at its
 /// start or registered in it, so carried + new = closed + open. The facts
-/// are the year's cases (ledgers are kept by the year, see `AsOf`), so
-/// nothing is carried into a year's first window.
+/// are the cases of the year's workbooks (see `AsOf`): one registered in an
+/// earlier year is carried into the year when the unit reports it again
+/// (a prefilled workbook carries every open case).
 fn case_counts(start: i32, end: i32) -> Vec<Expr> {
     let within = |c: &str| between(c, start, end);
     let open_at = |day: i32| {

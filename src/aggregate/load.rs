@@ -337,8 +337,9 @@ mod columns {
 }
 
 /// Everything known as of the end of one period, as frames with a `unit`
-/// column: the talents in the rosters, and the year's cases, activities and
-/// achievements up to the period's end.
+/// column: the talents in the rosters, the cases of the year's workbooks
+/// (one still open from an earlier year included), and the year's
+/// activities and achievements up to the period's end.
 #[derive(Debug, Clone)]
 pub struct AsOf {
     pub period: Period,
@@ -410,8 +411,17 @@ impl AsOf {
                 with_age_bands(rosters.join(&records.talents)?, period.end())?,
                 &none.talents,
             ),
+            // A case still open is reported again in the new year's ledger
+            // (a prefilled workbook carries it): it is carried into the
+            // year, whenever it was registered.
             cases: or_none(
-                year.events(&records.cases, &["ledger", "id"], "registered", start, end)?,
+                year.events(
+                    &records.cases,
+                    &["ledger", "id"],
+                    "registered",
+                    i32::MIN,
+                    end,
+                )?,
                 &none.cases,
             ),
             activities: or_none(

@@ -10,7 +10,7 @@
 //! record id as matched across versions). A workbook's summary (counts,
 //! diagnostics) and which batch holds its records are in the index.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use polars::prelude::ScanArgsParquet;
@@ -272,4 +272,87 @@ pub(crate) fn scan(
         ..Default::default()
     };
     LazyFrame::scan_parquet_files(paths.into_iter().collect(), args).map(Some)
+}
+
+/// Workbooks' valid records read back from their extracts, by content
+/// hash: per ledger (schema order), its rows in sheet order, each a value
+/// per field. Text kinds come back as text (a list of references as
+/// written, 、-joined). Each ledger's extract files are read once for all.
+pub(crate) fn read_back(
+    archive: &Path,
+    schema: &Schema,
+    validations: &[&Validation],
+) -> Result<HashMap<String, Vec<Vec<ValidRow>>>, Error> {
+    let mut batches: Vec<String> = validations.iter().map(|v| v.batch.clone()).collect();
+    batches.sort();
+    batches.dedup();
+    let wanted: HashSet<&str> = validations.iter().map(|v| v.hash.as_str()).collect();
+    let mut out: HashMap<String, Vec<Vec<ValidRow>>> = wanted
+        .iter()
+        .map(|h| (h.to_string(), Vec::with_capacity(schema.ledgers.len())))
+        .collect();
+    for ledger in &schema.ledgers {
+        let mut rows: HashMap<String, Vec<ValidRow>> = HashMap::new();
+        if let Some(scan) = scan(archive, ledger.key, &batches)? {
+            let df = scan.collect()?;
+            let hashes = df.column(HASH)?.str()?;
+            let mask: BooleanChunked = hashes
+                .iter()
+                .map(|h| Some(h.is_some_and(|h| wanted.contains(h))))
+                .collect();
+            let df = df
+                .filter(&mask)?
+                .sort([HASH, ROW], SortMultipleOptions::default())?;
+            let hashes = df.column(HASH)?.str()?;
+            for (hash, row) in hashes.iter().zip(rows_of(&df, ledger)?) {
+                let hash = hash.unwrap_or_default().to_string();
+                rows.entry(hash).or_default().push(row);
+            }
+        }
+        for (hash, ledgers) in &mut out {
+            ledgers.push(rows.remove(hash).unwrap_or_default());
+        }
+    }
+    Ok(out)
+}
+
+/// The rows of an extract frame, as validation gave them.
+fn rows_of(df: &DataFrame, ledger: &Ledger) -> PolarsResult<Vec<ValidRow>> {
+    let rows = df.column(ROW)?.u32()?;
+    let mut out: Vec<ValidRow> = rows
+        .iter()
+        .map(|row| ValidRow {
+            row: row.unwrap_or_default(),
+            values: Vec::with_capacity(ledger.fields.len()),
+        })
+        .collect();
+    for field in &ledger.fields {
+        let values = column_values(df, &field.name, field.ty)?;
+        for (row, value) in out.iter_mut().zip(values) {
+            row.values.push(value);
+        }
+    }
+    Ok(out)
+}
+
+/// One field's column as values (all `None` when an older extract lacks it).
+fn column_values(df: &DataFrame, name: &str, ty: FieldType) -> PolarsResult<Vec<Option<Value>>> {
+    let Ok(column) = df.column(name) else {
+        return Ok(vec![None; df.height()]);
+    };
+    Ok(match ty {
+        FieldType::Date => column
+            .cast(&DataType::Int32)?
+            .i32()?
+            .iter()
+            .map(|d| d.map(|d| Value::Date(crate::period::date_of(d))))
+            .collect(),
+        FieldType::Integer => column.i64()?.iter().map(|v| v.map(Value::Int)).collect(),
+        FieldType::Money => column.f64()?.iter().map(|v| v.map(Value::Money)).collect(),
+        _ => column
+            .str()?
+            .iter()
+            .map(|v| v.map(|s| Value::Text(s.to_string())))
+            .collect(),
+    })
 }

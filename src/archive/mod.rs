@@ -309,6 +309,16 @@ impl Archive {
         Ok(extract::scan(&self.dir, ledger, batches)?)
     }
 
+    /// Validated workbooks' records read back from their extracts, by
+    /// content hash: ledger by ledger in schema order, rows in sheet order.
+    pub fn valid_rows(
+        &self,
+        schema: &crate::schema::Schema,
+        validations: &[&Validation],
+    ) -> Result<HashMap<String, Vec<Vec<crate::validate::ValidRow>>>, Error> {
+        extract::read_back(&self.dir, schema, validations)
+    }
+
     /// Every version of a unit's submission for a period, oldest first.
     pub fn versions(&self, unit: &str, period: Period) -> Vec<&Record> {
         let mut v: Vec<&Record> = self

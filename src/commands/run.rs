@@ -111,7 +111,7 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<Outcome> {
             .map(|p| p.next())
             .unwrap_or(config.template_period)
     });
-    let (n, dir) = pipeline::write_next_templates(&config, &registry, next)?;
+    let (n, dir) = pipeline::write_next_templates(&config, &registry, &archive, next)?;
     console.print(Done::Templates {
         n,
         period: next,

@@ -1,4 +1,5 @@
-//! `jucai template`: blank ledger workbooks for one unit or all of them.
+//! `jucai template`: ledger workbooks for one unit or all of them, prefilled
+//! with what the centre has of each (or blank with `--blank`).
 
 use serde_json::json;
 
@@ -7,14 +8,14 @@ use crate::cli::TemplateArgs;
 use crate::render::console;
 
 pub(super) fn run(args: TemplateArgs) -> anyhow::Result<Outcome> {
-    let config = super::common::config(&args.common)?;
-    let registry = super::common::registry(&config)?;
+    let loaded = super::common::Loaded::new(&args.common, &args.archive)?;
     let period = args.period;
     let written = crate::pipeline::write_templates(
-        &config,
-        &registry,
+        &loaded.config,
+        &loaded.registry,
         period,
         args.unit.as_deref(),
+        (!args.blank).then_some(&loaded.archive),
         &args.out,
     )?;
     let vars = json!({

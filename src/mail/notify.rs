@@ -24,6 +24,8 @@ use crate::period::chinese_date;
 use crate::period::Period;
 use crate::registry::{Level, Registry, Unit};
 use crate::reports::feedback::{FeedbackWriter, Returned};
+use crate::reports::template::content::Filled;
+use crate::reports::template::prefill::prefills;
 use crate::reports::template::workbook::{LedgerTemplates, TemplateJob};
 use crate::schema::Schema;
 use crate::wording::Builtin;
@@ -97,6 +99,14 @@ pub(crate) fn plan(ctx: &Context<'_>, period: Period) -> Result<Vec<Planned>, Ma
     let feedback = FeedbackWriter::new(*ctx.limits)?;
     let mut out = Vec::new();
     let units = ctx.registry.tree_order();
+    // A reminder's template carries what the centre has of the unit.
+    let codes: Vec<&str> = units.iter().map(|u| u.code.as_str()).collect();
+    let rules = crate::intake::Rules {
+        schema: ctx.schema,
+        registry: ctx.registry,
+        limits: ctx.limits,
+    };
+    let prefilled = prefills(ctx.archive, rules, &codes, period)?;
     for unit in units.into_iter().filter(|u| u.level != Level::Centre) {
         let newest = ctx.archive.newest(&unit.code, period);
         let to = recipient(unit, ctx.archive);
@@ -114,7 +124,13 @@ pub(crate) fn plan(ctx: &Context<'_>, period: Period) -> Result<Vec<Planned>, Ma
         };
         let vars = Vars::new(ctx, unit, period);
         let (subject, body, attachments) = match newest {
-            None => reminder(ctx, unit, period, &vars, &templates, &unread)?,
+            None => {
+                let template = Template {
+                    writer: &templates,
+                    prefilled: prefilled.get(&unit.code),
+                };
+                reminder(ctx, unit, period, &vars, template, &unread)?
+            }
             Some(r) => answer(ctx, unit, r, kind, &vars, &feedback)?,
         };
         let before = before(&notices, &unit.code, kind, &state);
@@ -336,6 +352,13 @@ impl Unread {
 
 type Composed = (String, String, Vec<Attachment>);
 
+/// The template a reminder attaches, and what it is prefilled with.
+#[derive(Clone, Copy)]
+struct Template<'a> {
+    writer: &'a LedgerTemplates,
+    prefilled: Option<&'a Filled>,
+}
+
 /// 催报, with the blank template for the unit and period; when what the unit
 /// sent could not be read (`unread`), a 退回 saying why, with the template.
 fn reminder(
@@ -343,7 +366,7 @@ fn reminder(
     unit: &Unit,
     period: Period,
     vars: &Vars,
-    templates: &LedgerTemplates,
+    template: Template<'_>,
     unread: &[&Record],
 ) -> Result<Composed, MailError> {
     let job = TemplateJob {
@@ -351,10 +374,10 @@ fn reminder(
         unit,
         period,
         deadline_days: ctx.deadline_days,
-        fill: None,
+        fill: template.prefilled,
     };
-    let name = templates.file_name(unit, period)?;
-    let bytes = templates.to_bytes(&job)?;
+    let name = template.writer.file_name(unit, period)?;
+    let bytes = template.writer.to_bytes(&job)?;
     let overdue = ctx
         .archive
         .records()
@@ -363,7 +386,16 @@ fn reminder(
         .max()
         .is_some_and(|t| t.date() > period.deadline(ctx.deadline_days));
     let unread: Vec<Unread> = unread.iter().map(|r| Unread::of(r)).collect();
-    let data = vars.with(json!({ "template": name, "overdue": overdue, "unread": unread }));
+    let prefilled = template
+        .prefilled
+        .and_then(|f| f.carried_from)
+        .map(|p| p.chinese());
+    let data = vars.with(json!({
+        "template": name,
+        "overdue": overdue,
+        "unread": unread,
+        "prefilled": prefilled,
+    }));
     let (subject, body) = match unread.is_empty() {
         true => ("subject_reminder", "body_reminder"),
         false => ("subject_unread", "body_unread"),
@@ -431,6 +463,16 @@ fn answer(
     if kind == NoticeKind::Receipt {
         let mut data = vars.with(common);
         data["warnings"] = serde_json::to_value(&warnings).unwrap_or_default();
+        let rules = crate::intake::Rules {
+            schema: ctx.schema,
+            registry: ctx.registry,
+            limits: ctx.limits,
+        };
+        if let Some(changes) = crate::changes::changes(ctx.archive, rules, record)? {
+            let worded = changes.words()?;
+            data["changes"] = json!(worded.summary);
+            data["shrink"] = json!(worded.shrink);
+        }
         return Ok((
             words.render("subject_receipt", &data)?,
             words

@@ -120,6 +120,7 @@ impl FeedbackWriter {
                 unit: &unit,
                 period: period_of(checked),
                 deadline_days: returned.deadline_days,
+                carried: None,
             };
             self.templates
                 .add_sheets(&mut book, &frame, Some(&content), false)

@@ -36,6 +36,8 @@ pub struct CoverInfo {
     pub unit_name: Option<String>,
     pub period: Option<Period>,
     pub filler: Option<String>,
+    /// The filler's phone.
+    pub phone: Option<String>,
     pub fill_date: Option<NaiveDate>,
 }
 

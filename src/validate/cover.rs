@@ -60,6 +60,7 @@ pub(crate) fn check(
                 Err(_) => findings.push(at(Finding::new(Msg::PeriodUnreadable).value(text))),
             },
             Some(CoverKey::Filler) => info.filler = Some(text),
+            Some(CoverKey::Phone) => info.phone = Some(text),
             Some(CoverKey::FillDate) => info.fill_date = value_date(&value),
             _ => {}
         }

@@ -66,6 +66,15 @@ pub fn validate(
     }
 }
 
+/// What a workbook's cover says, without checking its ledgers (what a
+/// prefilled template carries over: who filled it in, their phone).
+pub fn cover_of(bytes: &[u8], schema: &Schema, registry: &Registry, limits: &Limits) -> CoverInfo {
+    match submission::read(bytes, schema, limits) {
+        Ok(raw) => cover::check(raw.cover.as_ref(), "", schema, registry, &mut Vec::new()),
+        Err(_) => CoverInfo::default(),
+    }
+}
+
 /// Cover first, then the ledgers in schema order, then by row and column.
 fn sort(diags: &mut [Diagnostic], schema: &Schema) {
     let sheet_rank = |d: &Diagnostic| -> usize {

@@ -17,7 +17,8 @@ use super::access;
 use super::desk::Desk;
 use super::error::WebError;
 use super::session::Viewer;
-use crate::archive::Archive;
+use crate::archive::{Archive, Record};
+use crate::changes::Worded;
 use crate::intake::{Input, Rules, Upload};
 use crate::web::store::Account;
 
@@ -194,6 +195,7 @@ fn file_result(
             let record = archive.record(&key);
             let errors = checked.error_count();
             let warnings = checked.warning_count();
+            let changes = record.and_then(|r| changed(desk, archive, r));
             json!({
                 "name": part_name,
                 "unit": unit.map(|u| &u.name),
@@ -207,6 +209,7 @@ fn file_result(
                 "errors": errors,
                 "warnings": warnings,
                 "diagnostics": checked.diagnostics.iter().map(super::unit::listed).collect::<Vec<_>>(),
+                "changes": changes,
                 "feedback": record
                     .filter(|r| r.unit.is_some() && errors + warnings > 0)
                     .map(|r| format!("/units/{}/feedback/{}", r.unit.as_deref().unwrap_or_default(), r.seq)),
@@ -214,4 +217,16 @@ fn file_result(
         })
         .collect();
     json!({ "name": name, "parts": parts, "problems": problems, "refused": refused })
+}
+
+/// What the workbook changed against the unit's previous accepted one,
+/// worded; nothing for a unit's first, or when it cannot be told.
+fn changed(desk: &Desk, archive: &Archive, record: &Record) -> Option<Worded> {
+    let rules = Rules {
+        schema: &desk.config.schema,
+        registry: &desk.registry,
+        limits: &desk.config.limits,
+    };
+    let changes = crate::changes::changes(archive, rules, record).ok()??;
+    changes.words().ok()
 }

@@ -30,6 +30,9 @@ pub struct Filled {
     pub cover: BTreeMap<CoverKey, CellValue>,
     /// Rows by ledger.
     pub ledgers: BTreeMap<LedgerKey, Vec<FilledRow>>,
+    /// When the centre prefilled these rows: the period whose accepted
+    /// submission they come from (the instructions say so).
+    pub carried_from: Option<crate::period::Period>,
 }
 
 /// A cell of a feedback workbook marked for the unit to correct.

@@ -59,6 +59,8 @@ pub struct Frame<'a> {
     pub unit: &'a Unit,
     pub period: Option<Period>,
     pub deadline_days: u32,
+    /// What the centre prefilled, if anything: the instructions say what.
+    pub carried: Option<&'a Filled>,
 }
 
 impl<'a> Frame<'a> {
@@ -68,7 +70,29 @@ impl<'a> Frame<'a> {
             unit: job.unit,
             period: Some(job.period),
             deadline_days: job.deadline_days,
+            carried: job.fill.filter(|f| f.carried_from.is_some()),
         }
+    }
+
+    /// What the instructions say was prefilled: from which period, and how
+    /// many rows of which ledger.
+    fn carried_words(&self) -> serde_json::Value {
+        let Some(filled) = self.carried else {
+            return serde_json::Value::Null;
+        };
+        let ledgers: Vec<serde_json::Value> = self
+            .schema
+            .ledgers
+            .iter()
+            .filter_map(|l| {
+                let n = filled.ledgers.get(&l.key).map_or(0, Vec::len);
+                (n > 0).then(|| json!({ "name": l.name, "rows": n }))
+            })
+            .collect();
+        json!({
+            "from": filled.carried_from.map(|p| p.chinese()),
+            "ledgers": ledgers,
+        })
     }
 }
 
@@ -168,6 +192,7 @@ impl LedgerTemplates {
             .map(|l| &l.name)
             .collect::<Vec<_>>());
         data["ledgers"] = json!(ledgers);
+        data["carried"] = frame.carried_words();
         let text = render_file("templates/instructions.tera", INSTRUCTIONS, &data)?;
         let sheet = book.add_worksheet();
         sheet.set_name(self.texts.plain("instructions_sheet")?)?;
