@@ -376,6 +376,18 @@ fn every_page_and_download_checks_who_may_see_it() {
             [404, 404, 403, 404, 403],
         ),
         ("/units/999999".into(), [404, 404, 404, 404, 404]),
+        (
+            "/units/150602-01-01/template/2023Q4".into(),
+            [200, 200, 200, 403, 403],
+        ),
+        (
+            "/units/150602-01-01/template/2023Q4/blank".into(),
+            [200, 200, 200, 403, 403],
+        ),
+        (
+            "/units/150602-01-01/template/nonsense".into(),
+            [404, 404, 404, 404, 404],
+        ),
         ("/reports".into(), [200, 200, 200, 200, 200]),
         // Report jobs are the centre's: others are refused before the lookup.
         ("/reports/jobs/1".into(), [404, 403, 403, 403, 403]),
@@ -412,6 +424,52 @@ fn every_page_and_download_checks_who_may_see_it() {
     // A forged session cookie is nobody.
     let r = desk.get("/", Some("jucai_session=00ff"));
     assert_eq!(r.status, 303);
+}
+
+/// No page shows a whole ID number or a talent's whole phone number: the
+/// diagnostics that quote them (the sample's 2023Q3 has a wrong check digit
+/// and a wrong phone) show them masked; the unit's own download keeps them.
+#[test]
+fn no_page_shows_a_whole_id_number_or_phone() {
+    let desk = Desk::start("");
+    // 罕台镇 sends a roster with a wrong check digit: its result page and,
+    // later, its unit page quote the number, masked.
+    let mut bad = crate::common::clean_book();
+    bad.set(
+        "人才信息台账",
+        0,
+        "身份证号",
+        crate::common::t("150602198503121230"),
+    );
+    let sent = bad.bytes();
+    let s = desk.login("hantai");
+    let r = desk.upload(&s, &s.csrf, &[("罕台镇.xlsx", &sent)]);
+    assert!(!r.body.contains("150602198503121230"), "{}", r.body);
+    assert!(r.body.contains("150602********1230"), "{}", r.body);
+    let s = desk.login("clerk");
+    let whole = regex::Regex::new(r"(^|[^0-9])(\d{17}[0-9Xx]|1[3-9]\d{9})([^0-9]|$)").unwrap();
+    let masked = regex::Regex::new(r"\d{6}\*{8}[0-9Xx]{4}").unwrap();
+    let mut pages: Vec<String> = vec!["/".into(), "/periods/2023Q3".into(), "/reports".into()];
+    pages.extend(
+        crate::common::sample_registry()
+            .units()
+            .iter()
+            .map(|u| format!("/units/{}", u.code)),
+    );
+    let mut seen_masked = 0;
+    for page in &pages {
+        let body = desk.get(page, Some(&s.cookie)).body;
+        if let Some(m) = whole.find(&body) {
+            panic!("{page} shows {}", m.as_str());
+        }
+        seen_masked += masked.find_iter(&body).count();
+    }
+    assert!(seen_masked > 0, "the wrong ID number is listed, masked");
+    // The unit's own download keeps the whole number, to be corrected.
+    let a = jucai::archive::Archive::open(&desk.dir.path().join("archive")).unwrap();
+    let seq = a.records().last().unwrap().seq;
+    let original = desk.get(&format!("/units/150602-01-01/files/{seq}"), Some(&s.cookie));
+    assert!(original.bytes == sent, "the original, whole");
 }
 
 #[test]

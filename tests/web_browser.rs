@@ -116,3 +116,104 @@ fn browse(desk: &Desk, args: &[&str]) -> serde_json::Value {
     );
     serde_json::from_slice(&out.stdout).unwrap()
 }
+
+/// axe-core's browser script, installed by `scripts/test` (npm).
+fn axe_js() -> std::path::PathBuf {
+    let path = crate::common::root().join("target/axe/node_modules/axe-core/axe.min.js");
+    assert!(
+        path.exists(),
+        "axe-core is not installed: run `npm install --prefix target/axe axe-core@4` \
+         (scripts/test does it; Debian package npm)"
+    );
+    path
+}
+
+/// Every page, for the clerk, a station head and a workroom head, on a
+/// 375 px phone: no sideways scrolling, zooming allowed, and no serious or
+/// critical WCAG 2.1 A/AA finding by axe-core. A workroom head's desk opens
+/// on its own unit, not on the district's progress.
+#[test]
+fn every_page_fits_a_phone_and_passes_axe_for_every_role() {
+    for tool in ["chromium", "chromedriver", "python3"] {
+        require_tool(tool);
+    }
+    let axe = axe_js();
+    let desk = Desk::start("");
+    let shots = crate::web::screenshots().join("phone");
+    let shots_arg = shots.to_str().unwrap();
+    let roles: [(&str, &[&str]); 3] = [
+        (
+            "clerk",
+            &[
+                "/",
+                "/periods/2023Q3",
+                "/units/150602-01-01",
+                "/units/150602",
+                "/upload",
+                "/reports",
+            ],
+        ),
+        (
+            "baihe",
+            &[
+                "/",
+                "/periods/2023Q3",
+                "/units/150602-01",
+                "/units/150602-01-01",
+                "/upload",
+                "/reports",
+            ],
+        ),
+        (
+            "hantai",
+            &[
+                "/",
+                "/periods/2023Q3",
+                "/units/150602-01-01",
+                "/upload",
+                "/reports",
+            ],
+        ),
+    ];
+    for (user, pages) in roles {
+        let mut args = vec!["audit", user, shots_arg, axe.to_str().unwrap()];
+        args.extend_from_slice(pages);
+        let got = browse(&desk, &args);
+        let seen = got["pages"].as_array().unwrap();
+        assert_eq!(
+            seen.len(),
+            pages.len() + 1,
+            "the login page and each page: {got}"
+        );
+        for page in seen {
+            let path = page["path"].as_str().unwrap();
+            let (wide, viewport) = (page["scroll_width"].as_u64(), page["viewport"].as_u64());
+            assert!(
+                wide <= viewport,
+                "{user} {path}: {wide:?} px wide on a {viewport:?} px phone"
+            );
+            let meta = page["viewport_meta"].as_str().unwrap();
+            assert!(
+                !meta.contains("user-scalable=no") && !meta.contains("maximum-scale=1"),
+                "{user} {path} forbids zooming: {meta}"
+            );
+            let serious: Vec<&serde_json::Value> = page["violations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+                .collect();
+            assert!(serious.is_empty(), "{user} {path}: {serious:#?}");
+        }
+        if user == "hantai" {
+            let home = std::fs::metadata(shots.join("hantai-home.png")).unwrap();
+            assert!(home.len() > 5_000, "the phone screenshot was taken");
+        }
+    }
+    // The workroom head's home is its unit: its state and its template.
+    let s = desk.login("hantai");
+    let home = desk.get("/", Some(&s.cookie)).body;
+    assert!(home.contains("罕台镇社工人才工作室"), "{home}");
+    assert!(home.contains("/units/150602-01-01/template/"), "{home}");
+    assert!(!home.contains("报送进度"), "{home}");
+}

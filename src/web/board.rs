@@ -18,7 +18,7 @@ use crate::period::chinese_date;
 use crate::period::Period;
 use crate::reports::status::render::StatusWriter;
 use crate::reports::status::{StatusReport, Timeliness, UnitStatus};
-use crate::web::store::Account;
+use crate::web::store::{Account, Role};
 
 /// A unit's state in one word: 已报, 逾期, 未报 or 退回.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -120,6 +120,14 @@ fn board_data(desk: &Desk, account: &Account) -> Result<serde_json::Value, WebEr
         }
     }
     let figures = figures(desk, account, &archive, period)?;
+    // A workroom head's desk is its own unit: its state, not a chart of one.
+    let mine = match account.role {
+        Role::Workroom => {
+            bars.clear();
+            mine(&report, account, &archive, period)
+        }
+        _ => None,
+    };
     let periods: Vec<serde_json::Value> = archive
         .periods()
         .iter()
@@ -132,9 +140,43 @@ fn board_data(desk: &Desk, account: &Account) -> Result<serde_json::Value, WebEr
         "next": { "name": period.next().chinese(), "deadline": chinese_date(period.next().deadline(desk.config.deadline_days)) },
         "counts": total,
         "figures": figures,
+        "mine": mine,
+        "centre": account.role == Role::Centre,
         "chart_height": bars.len() * 28 + 8,
         "bars": bars,
         "periods": periods,
+    }))
+}
+
+/// A workroom head's own unit this period: its state, its newest version,
+/// and the period whose template it should fill next.
+fn mine(
+    report: &StatusReport,
+    account: &Account,
+    archive: &Archive,
+    period: Period,
+) -> Option<serde_json::Value> {
+    let code = account.unit.as_deref()?;
+    let status = report
+        .groups
+        .iter()
+        .flat_map(|g| &g.units)
+        .find(|u| u.code == code)?;
+    let newest = archive.newest(code, period);
+    let to_fill = if status.submitted {
+        period.next()
+    } else {
+        period
+    };
+    Some(json!({
+        "code": status.code,
+        "name": status.name,
+        "state": state(status),
+        "file": newest.map(|r| &r.original_name),
+        "received": newest.and_then(|r| minutes(r.received)),
+        "errors": newest.map(|r| r.errors),
+        "warnings": newest.map(|r| r.warnings),
+        "to_fill": { "code": to_fill.code(), "name": to_fill.chinese() },
     }))
 }
 

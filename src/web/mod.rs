@@ -14,6 +14,7 @@ mod desk;
 mod error;
 mod jobs;
 mod limiter;
+mod mask;
 mod reports;
 pub(crate) mod session;
 pub(crate) mod store;
@@ -53,6 +54,11 @@ pub(crate) fn router(desk: Arc<Desk>) -> Router {
         .route("/units/{code}", get(unit::page))
         .route("/units/{code}/files/{seq}", get(unit::original))
         .route("/units/{code}/feedback/{seq}", get(unit::feedback))
+        .route("/units/{code}/template/{period}", get(unit::template))
+        .route(
+            "/units/{code}/template/{period}/blank",
+            get(unit::blank_template),
+        )
         .route("/reports", get(reports::page))
         .route("/reports/generate", post(reports::generate))
         .route("/reports/jobs/{id}", get(reports::job))

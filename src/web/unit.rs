@@ -1,6 +1,6 @@
 //! A unit's page (`/units/<code>`): every version it sent, by period, with
-//! its diagnostics, and downloads of the file as received and of its
-//! feedback workbook.
+//! its diagnostics, and downloads of the file as received, of its feedback
+//! workbook, and of its ledger template (prefilled, or blank).
 
 use std::sync::Arc;
 
@@ -15,7 +15,10 @@ use super::error::WebError;
 use super::session::Viewer;
 use crate::archive::{Archive, Record};
 use crate::diagnostic::Diagnostic;
+use crate::period::Period;
 use crate::reports::feedback::{FeedbackWriter, Returned};
+use crate::reports::template::prefill::prefills;
+use crate::reports::template::workbook::{LedgerTemplates, TemplateJob};
 use crate::web::store::Account;
 
 /// The unit, if the viewer may see it: 404 for a code the registry does
@@ -33,7 +36,7 @@ fn allowed<'a>(
     }
 }
 
-/// A diagnostic as the pages show it.
+/// A diagnostic as a page lists it, ID and phone numbers masked.
 pub(super) fn listed(d: &Diagnostic) -> serde_json::Value {
     json!({
         "error": d.is_error(),
@@ -42,8 +45,8 @@ pub(super) fn listed(d: &Diagnostic) -> serde_json::Value {
             (Some(s), None) => s.clone(),
             _ => String::new(),
         },
-        "message": d.message,
-        "value": d.value,
+        "message": super::mask::masked(&d.message),
+        "value": d.value.as_deref().map(super::mask::masked),
     })
 }
 
@@ -88,12 +91,22 @@ fn unit_data(desk: &Desk, account: &Account, code: &str) -> Result<serde_json::V
         }
         periods.push(json!({ "code": period.code(), "name": period.chinese(), "versions": shown }));
     }
+    let now = archive
+        .periods()
+        .last()
+        .copied()
+        .unwrap_or(desk.config.template_period);
+    let templates: Vec<serde_json::Value> = [now, now.next()]
+        .iter()
+        .map(|p| json!({ "code": p.code(), "name": p.chinese() }))
+        .collect();
     Ok(json!({
         "code": unit.code,
         "name": unit.name,
         "level": desk.registry.level_name(unit.level),
         "head": unit.head,
         "periods": periods,
+        "templates": templates,
     }))
 }
 
@@ -165,6 +178,65 @@ pub(super) async fn feedback(
         Ok(download(&name, crate::mail::compose::XLSX, bytes))
     })
     .await
+}
+
+/// The unit's ledger workbook for a period, prefilled with what the centre
+/// has of it (一表通), as `jucai template` writes it.
+pub(super) async fn template(
+    State(desk): State<Arc<Desk>>,
+    viewer: Viewer,
+    Path((code, period)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    template_download(desk, viewer, code, period, false).await
+}
+
+/// The same, blank.
+pub(super) async fn blank_template(
+    State(desk): State<Arc<Desk>>,
+    viewer: Viewer,
+    Path((code, period)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    template_download(desk, viewer, code, period, true).await
+}
+
+async fn template_download(
+    desk: Arc<Desk>,
+    viewer: Viewer,
+    code: String,
+    period: String,
+    blank: bool,
+) -> Result<Response, WebError> {
+    let period: Period = period.parse().map_err(|_| WebError::NotFound)?;
+    let account = viewer.account;
+    tokio::task::spawn_blocking(move || {
+        let unit = allowed(&desk, &account, &code)?;
+        let archive = desk.archive()?;
+        let c = &desk.config;
+        let rules = crate::intake::Rules {
+            schema: &c.schema,
+            registry: &desk.registry,
+            limits: &c.limits,
+        };
+        let prefilled = match blank {
+            true => Default::default(),
+            false => prefills(&archive, rules, &[code.as_str()], period)?,
+        };
+        let writer = LedgerTemplates::new()?;
+        let job = TemplateJob {
+            schema: &c.schema,
+            unit,
+            period,
+            deadline_days: c.deadline_days,
+            fill: prefilled.get(&code),
+        };
+        let name = writer.file_name(unit, period)?;
+        Ok(download(
+            &name,
+            crate::mail::compose::XLSX,
+            writer.to_bytes(&job)?,
+        ))
+    })
+    .await?
 }
 
 /// `make` the response from reception `seq` of unit `code`, if the viewer

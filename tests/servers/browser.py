@@ -4,12 +4,17 @@ Selenium from PyPI.
 
     python3 browser.py upload BASE_URL USER PASSWORD SCREENSHOTS WORKBOOK DOWNLOADS
     python3 browser.py reports BASE_URL USER PASSWORD SCREENSHOTS
+    python3 browser.py audit BASE_URL USER PASSWORD SCREENSHOTS AXE_JS PATH...
 
 upload: logs in, opens the board and a period's status, uploads WORKBOOK
 through the file input, reads the diagnostics on the result page, downloads
 the feedback workbook, and opens the unit's page.
 reports: logs in, asks for a period's quarterly reports again, follows the
 job's progress page until it is done, and reads the reports list.
+audit: on a phone (375 px wide, Chromium's mobile emulation) logs in and
+opens each PATH: how wide the page is against the viewport, whether the
+viewport meta forbids zooming, and what axe-core (AXE_JS, injected into the
+page) finds against WCAG 2.1 A/AA.
 A PNG of each page goes to SCREENSHOTS. Prints what it read as JSON.
 """
 import glob
@@ -27,6 +32,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 flow, base, user, password, shots = sys.argv[1:6]
 downloads = sys.argv[7] if flow == "upload" else tempfile.mkdtemp(prefix="jucai-downloads-")
+phone = flow == "audit"
 os.makedirs(downloads, exist_ok=True)
 os.makedirs(shots, exist_ok=True)
 
@@ -39,6 +45,9 @@ for flag in [
     "--user-data-dir=" + tempfile.mkdtemp(prefix="jucai-chromium-"),
 ]:
     options.add_argument(flag)
+if phone:
+    options.add_experimental_option("mobileEmulation", {
+        "deviceMetrics": {"width": 375, "height": 740, "pixelRatio": 2.0}})
 options.add_experimental_option("prefs", {
     "download.default_directory": downloads,
     "download.prompt_for_download": False,
@@ -58,7 +67,7 @@ def login():
     driver.find_element(By.NAME, "username").send_keys(user)
     driver.find_element(By.NAME, "password").send_keys(password)
     driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    wait_for(".tiles")
+    wait_for("main h1")
 
 
 def upload(workbook):
@@ -116,10 +125,41 @@ def reports():
     driver.save_screenshot(os.path.join(shots, "reports.png"))
 
 
+def audit(axe_js, paths):
+    axe = open(axe_js, encoding="utf-8").read()
+    for path in paths:
+        driver.get(base + path)
+        wait_for("main")
+        name = user + "-" + (path.strip("/").replace("/", "_") or "home")
+        driver.save_screenshot(os.path.join(shots, name + ".png"))
+        page = {"path": path, "title": driver.title}
+        page["scroll_width"] = driver.execute_script("return document.documentElement.scrollWidth")
+        page["viewport"] = driver.execute_script("return window.innerWidth")
+        page["viewport_meta"] = driver.execute_script(
+            "var m = document.querySelector('meta[name=viewport]'); return m ? m.content : ''")
+        driver.execute_script(axe)
+        result = driver.execute_async_script("""
+            var done = arguments[arguments.length - 1];
+            axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+               .then(function (r) { done(r.violations.map(function (v) {
+                   return {id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(function (n) {
+                       return n.target.join(' '); })}; })); })
+               .catch(function (e) { done([{id: 'axe-error', impact: 'critical', nodes: [String(e)]}]); });
+        """)
+        page["violations"] = result
+        out["pages"].append(page)
+
+
 try:
+    if flow == "audit":
+        # The login page is seen before anyone has logged in.
+        out["pages"] = []
+        audit(sys.argv[6], ["/login"])
     login()
     if flow == "upload":
         upload(sys.argv[6])
+    elif flow == "audit":
+        audit(sys.argv[6], sys.argv[7:])
     else:
         reports()
 finally:
