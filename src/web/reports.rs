@@ -11,6 +11,7 @@ use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
+use serde::Serialize;
 use serde_json::json;
 
 use super::access;
@@ -80,16 +81,96 @@ fn report_file(rel: &FsPath) -> Option<Listed> {
     })
 }
 
+/// One period's or year's reports on the page.
+#[derive(Serialize)]
+struct Group {
+    /// The folder: a period code, a year, or empty (the directory).
+    #[serde(skip)]
+    folder: String,
+    title: String,
+    kinds: Vec<Kind>,
+}
+
+/// The reports of one kind (季度报告, 半年人才工作总结 …).
+#[derive(Serialize)]
+struct Kind {
+    kind: String,
+    reports: Vec<Report>,
+}
+
+/// One report (a unit's, or the district's) in its formats.
+#[derive(Serialize)]
+struct Report {
+    label: String,
+    files: Vec<Format>,
+}
+
+#[derive(Serialize)]
+struct Format {
+    format: String,
+    path: String,
+}
+
+/// The listing as the page shows it: by period or year (newest first),
+/// then by kind of report, one row per report with its PDF, XLSX and Word
+/// files side by side. Names are 季度报告-<单位名称>-<报送期> and so on.
+fn grouped(files: Vec<Listed>) -> Vec<Group> {
+    let mut groups: Vec<Group> = Vec::new();
+    for l in files {
+        let (stem, ext) = l.name.rsplit_once('.').unwrap_or((&l.name, ""));
+        let (kind, rest) = stem.split_once('-').unwrap_or((stem, ""));
+        // The unit is the row; the period or year the name repeats is the group.
+        let label = rest.rsplit_once('-').map_or("", |(unit, _)| unit);
+        let format = Format {
+            format: ext.to_uppercase().replace("DOCX", "Word"),
+            path: l.path,
+        };
+        if groups.last().is_none_or(|g| g.folder != l.group) {
+            groups.push(Group {
+                title: title(&l.group),
+                folder: l.group,
+                kinds: Vec::new(),
+            });
+        }
+        let kinds = &mut groups.last_mut().expect("pushed above").kinds;
+        let at = match kinds.iter().position(|k| k.kind == kind) {
+            Some(at) => at,
+            None => {
+                kinds.push(Kind {
+                    kind: kind.to_string(),
+                    reports: Vec::new(),
+                });
+                kinds.len() - 1
+            }
+        };
+        let reports = &mut kinds[at].reports;
+        match reports.iter_mut().find(|r| r.label == label) {
+            Some(r) => r.files.push(format),
+            None => reports.push(Report {
+                label: label.to_string(),
+                files: vec![format],
+            }),
+        }
+    }
+    groups
+}
+
+/// A folder's heading: 2023年第三季度, 2023年, or empty for the top.
+fn title(folder: &str) -> String {
+    match folder.parse::<crate::period::Period>() {
+        Ok(p) => p.chinese(),
+        Err(_) if folder.is_empty() => String::new(),
+        Err(_) => format!("{folder}年"),
+    }
+}
+
 const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 pub(super) async fn page(
     State(desk): State<Arc<Desk>>,
     viewer: Viewer,
 ) -> Result<Html<String>, WebError> {
-    let files: Vec<serde_json::Value> = listing(&desk, &viewer.account)
-        .into_iter()
-        .map(|l| json!({ "path": l.path, "group": l.group, "name": l.name }))
-        .collect();
+    let files = grouped(listing(&desk, &viewer.account));
     let archive = desk.archive()?;
     let periods: Vec<String> = archive.periods().iter().rev().map(|p| p.code()).collect();
     let mut years: Vec<i32> = archive.periods().iter().map(|p| p.year).collect();

@@ -23,6 +23,7 @@ import os
 import sys
 import tempfile
 import time
+import urllib.parse
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -121,7 +122,9 @@ def reports():
     driver.save_screenshot(os.path.join(shots, "job.png"))
     driver.find_element(By.LINK_TEXT, "返回报告列表").click()
     wait_for("table.reports")
-    out["files"] = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "table.reports a")]
+    # Each link is a format (PDF, XLSX, Word); the file is named by its address.
+    out["files"] = [urllib.parse.unquote(a.get_attribute("href")).rsplit("/", 1)[-1]
+                    for a in driver.find_elements(By.CSS_SELECTOR, "table.reports a")]
     driver.save_screenshot(os.path.join(shots, "reports.png"))
 
 
