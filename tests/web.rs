@@ -902,3 +902,142 @@ fn with_a_certificate_the_desk_speaks_only_https_and_its_cookies_are_secure() {
     let r = desk.get("/login", None);
     assert_ne!(r.status, 200);
 }
+
+/// A form for the activity ledger: (`fN`, value) by field name.
+fn activity_form(values: &[(&str, &str)]) -> Vec<(String, String)> {
+    let schema = jucai::schema::Schema::builtin();
+    let ledger = schema
+        .ledgers
+        .iter()
+        .find(|l| l.key == jucai::schema::LedgerKey::Activities)
+        .unwrap();
+    values
+        .iter()
+        .map(|(name, value)| {
+            let i = ledger.fields.iter().position(|f| f.name == *name).unwrap();
+            (format!("f{i}"), value.to_string())
+        })
+        .collect()
+}
+
+/// The quarterly figures of a unit from the desk's archive, as the reports
+/// count them.
+fn quarter_of(dir: &Path, period: &str, unit: &str) -> serde_json::Value {
+    let out = crate::common::jucai_ok(
+        dir,
+        &[
+            "report",
+            "quarterly",
+            "--period",
+            period,
+            "--format",
+            "json",
+        ],
+    );
+    let all: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    all.into_iter().find(|u| u["unit"] == unit).unwrap()["quarter"].clone()
+}
+
+/// /entry: a record that validation would reject comes back with the
+/// workbook's message beside its field and nothing saved; a good one is a
+/// new version of the unit's submission that the reports count, and two
+/// saves at once both keep their records. Another unit's entry is refused.
+#[test]
+fn a_record_entered_on_the_desk_is_a_new_version_the_reports_count() {
+    let desk = Desk::start("");
+    let dir = desk.dir.path().to_path_buf();
+    let s = desk.login("hantai");
+    let page = desk.get("/entry/150602-01-01", Some(&s.cookie));
+    assert_eq!(page.status, 200);
+    // 罕台镇's 2023Q3 is in: it fills 2023Q4, starting from its roster.
+    assert!(page.body.contains("2023年第四季度"), "{}", page.body);
+    assert!(page.body.contains("人才信息台账（12 条）"), "{}", page.body);
+    let records = |dir: &Path| {
+        jucai::archive::Archive::open(&dir.join("archive"))
+            .unwrap()
+            .records()
+            .len()
+    };
+    let before = records(&dir);
+
+    let mut bad = activity_form(&[
+        ("活动编号", "HD2023Q4-01"),
+        ("活动日期", "2023-11-02"),
+        ("活动名称", "社工服务案例分享会"),
+        ("活动类型", "学术交流"),
+        ("活动范围", "本室"),
+        ("参与人数", "0"),
+    ]);
+    bad.push(("csrf".into(), s.csrf.clone()));
+    let fields: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = desk.post_form("/entry/150602-01-01/activities", &s, &fields);
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("还没有保存"), "{}", r.body);
+    assert!(
+        r.body.contains("社工服务案例分享会"),
+        "what was typed is kept: {}",
+        r.body
+    );
+    assert!(r.body.contains("aria-invalid=\"true\""), "{}", r.body);
+    assert_eq!(records(&dir), before, "nothing saved");
+
+    // Two good records saved at once: both are in the newest version.
+    let good = |id: &'static str, name: &'static str| {
+        let mut form = activity_form(&[
+            ("活动编号", id),
+            ("活动日期", "2023-11-02"),
+            ("活动名称", name),
+            ("活动类型", "学术交流"),
+            ("活动范围", "本室"),
+            ("参与人数", "30"),
+            ("人才参与人数", "8"),
+        ]);
+        form.push(("csrf".into(), s.csrf.clone()));
+        form
+    };
+    let forms = [
+        good("HD2023Q4-01", "社工服务案例分享会"),
+        good("HD2023Q4-02", "养老护理技能培训"),
+    ];
+    std::thread::scope(|scope| {
+        for form in &forms {
+            let desk = &desk;
+            let s = &s;
+            scope.spawn(move || {
+                let fields: Vec<(&str, &str)> =
+                    form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                let r = desk.post_form("/entry/150602-01-01/activities", s, &fields);
+                assert!(r.body.contains("已保存到活动台账"), "{}", r.body);
+            });
+        }
+    });
+    let q4 = quarter_of(&dir, "2023Q4", "150602-01-01");
+    assert_eq!(q4["activities"]["count"], 2, "{q4}");
+    let q3 = quarter_of(&dir, "2023Q3", "150602-01-01");
+    assert_eq!(q4["talents"]["in_library"], q3["talents"]["in_library"]);
+
+    // Another unit's head may not enter for 罕台镇; a station head may.
+    let t = desk.login("tongchuan");
+    let mut form = good("HD2023Q4-03", "别人的活动");
+    form.retain(|(k, _)| k != "csrf");
+    form.push(("csrf".into(), t.csrf.clone()));
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(
+        desk.post_form("/entry/150602-01-01/activities", &t, &fields)
+            .status,
+        403
+    );
+    assert_eq!(desk.get("/entry/150602-01-01", Some(&t.cookie)).status, 403);
+    let b = desk.login("baihe");
+    assert_eq!(desk.get("/entry/150602-01-01", Some(&b.cookie)).status, 200);
+    assert_eq!(
+        desk.get("/entry/150602-01-01/nonsense/new", Some(&s.cookie))
+            .status,
+        404
+    );
+    // The roster's edit form never shows a whole ID number.
+    let form = desk.get("/entry/150602-01-01/roster/0", Some(&s.cookie));
+    assert_eq!(form.status, 200);
+    let whole = regex::Regex::new(r"(^|[^0-9])\d{17}[0-9Xx]([^0-9]|$)").unwrap();
+    assert!(!whole.is_match(&form.body), "{}", form.body);
+}

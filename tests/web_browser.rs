@@ -217,3 +217,66 @@ fn every_page_fits_a_phone_and_passes_axe_for_every_role() {
     assert!(home.contains("/units/150602-01-01/template/"), "{home}");
     assert!(!home.contains("报送进度"), "{home}");
 }
+
+/// A workroom head on a phone adds an activity through 网页填报: it is in
+/// the period's report model and in the unit's newest workbook.
+#[test]
+fn a_record_added_on_a_phone_reaches_the_report_and_the_newest_workbook() {
+    for tool in ["chromium", "chromedriver", "python3"] {
+        require_tool(tool);
+    }
+    let desk = Desk::start("");
+    let shots = crate::web::screenshots().join("phone");
+    let got = browse(
+        &desk,
+        &[
+            "entry",
+            "hantai",
+            shots.to_str().unwrap(),
+            "活动台账",
+            "活动编号=HD-手机-01",
+            "活动日期=2023-11-20",
+            "活动名称=手机上登记的社区走访",
+            "活动类型=学术交流",
+            "活动范围=本室",
+            "参与人数=18",
+        ],
+    );
+    assert!(
+        got["saved"].as_str().unwrap().contains("已保存到活动台账"),
+        "{got}"
+    );
+    assert!(got["form_width"].as_u64().unwrap() <= 375, "{got}");
+    let dir = desk.dir.path();
+    let out = crate::common::jucai_ok(
+        dir,
+        &[
+            "report",
+            "quarterly",
+            "--period",
+            "2023Q4",
+            "--format",
+            "json",
+        ],
+    );
+    let all: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let hantai = all.iter().find(|u| u["unit"] == "150602-01-01").unwrap();
+    assert_eq!(hantai["quarter"]["activities"]["count"], 1, "{hantai}");
+    let archive = jucai::archive::Archive::open(&dir.join("archive")).unwrap();
+    let newest = archive
+        .newest("150602-01-01", "2023Q4".parse().unwrap())
+        .unwrap();
+    assert!(newest.source.contains("网页填报"), "{}", newest.source);
+    let bytes = archive.bytes(newest).unwrap();
+    let path = dir.join("newest.xlsx");
+    std::fs::write(&path, bytes).unwrap();
+    use calamine::Reader;
+    let mut book = calamine::open_workbook_auto(&path).unwrap();
+    let sheet = book.worksheet_range("活动台账").unwrap();
+    assert!(
+        sheet
+            .rows()
+            .any(|r| r.iter().any(|c| *c == "手机上登记的社区走访")),
+        "the activity is in the newest workbook"
+    );
+}

@@ -39,6 +39,9 @@ pub(crate) struct Desk {
     pub period_pages: Kept<PeriodShown>,
     /// Held while the desk sends mail, so a double click sends once.
     pub sending: Mutex<()>,
+    /// Held while a record entered on the desk is saved: each save starts
+    /// from the unit's data as the one before left it.
+    pub entering: Mutex<()>,
     /// The archive as last opened, with its stamp (see [`Archive::stamp`]).
     cached: Mutex<Option<Opened>>,
 }
@@ -68,6 +71,7 @@ impl Desk {
             making: Mutex::new(()),
             period_pages: Kept::default(),
             sending: Mutex::new(()),
+            entering: Mutex::new(()),
             cached: Mutex::new(None),
         })
     }

@@ -11,6 +11,7 @@
 pub(crate) mod access;
 mod board;
 mod desk;
+mod entry;
 mod error;
 mod jobs;
 mod limiter;
@@ -59,6 +60,10 @@ pub(crate) fn router(desk: Arc<Desk>) -> Router {
             "/units/{code}/template/{period}/blank",
             get(unit::blank_template),
         )
+        .route("/entry", get(entry::start))
+        .route("/entry/{code}", get(entry::unit))
+        .route("/entry/{code}/{ledger}", post(entry::save))
+        .route("/entry/{code}/{ledger}/{row}", get(entry::form))
         .route("/reports", get(reports::page))
         .route("/reports/generate", post(reports::generate))
         .route("/reports/jobs/{id}", get(reports::job))

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::error::WebError;
 
 /// Every page template, by name.
-const PAGES: [(&str, &str); 13] = [
+const PAGES: [(&str, &str); 16] = [
     ("base.html", include_str!("../../templates/web/base.html")),
     ("login.html", include_str!("../../templates/web/login.html")),
     ("board.html", include_str!("../../templates/web/board.html")),
@@ -28,6 +28,18 @@ const PAGES: [(&str, &str); 13] = [
         include_str!("../../templates/web/uploaded.html"),
     ),
     ("unit.html", include_str!("../../templates/web/unit.html")),
+    (
+        "entry_units.html",
+        include_str!("../../templates/web/entry_units.html"),
+    ),
+    (
+        "entry_unit.html",
+        include_str!("../../templates/web/entry_unit.html"),
+    ),
+    (
+        "entry_form.html",
+        include_str!("../../templates/web/entry_form.html"),
+    ),
     (
         "reports.html",
         include_str!("../../templates/web/reports.html"),

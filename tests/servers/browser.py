@@ -5,6 +5,7 @@ Selenium from PyPI.
     python3 browser.py upload BASE_URL USER PASSWORD SCREENSHOTS WORKBOOK DOWNLOADS
     python3 browser.py reports BASE_URL USER PASSWORD SCREENSHOTS
     python3 browser.py audit BASE_URL USER PASSWORD SCREENSHOTS AXE_JS PATH...
+    python3 browser.py entry BASE_URL USER PASSWORD SCREENSHOTS LEDGER FIELD=VALUE...
 
 upload: logs in, opens the board and a period's status, uploads WORKBOOK
 through the file input, reads the diagnostics on the result page, downloads
@@ -29,11 +30,11 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 flow, base, user, password, shots = sys.argv[1:6]
 downloads = sys.argv[7] if flow == "upload" else tempfile.mkdtemp(prefix="jucai-downloads-")
-phone = flow == "audit"
+phone = flow in ("audit", "entry")
 os.makedirs(downloads, exist_ok=True)
 os.makedirs(shots, exist_ok=True)
 
@@ -153,6 +154,36 @@ def audit(axe_js, paths):
         out["pages"].append(page)
 
 
+def entry(ledger, pairs):
+    driver.find_element(By.LINK_TEXT, "网页填报").click()
+    wait_for("main h1")
+    links = driver.find_elements(By.CSS_SELECTOR, "ul.links a")
+    if links:
+        links[0].click()
+    wait_for("section.ledger")
+    driver.save_screenshot(os.path.join(shots, user + "-entry.png"))
+    section = driver.find_element(
+        By.XPATH, "//section[h2[starts-with(normalize-space(.), '" + ledger + "')]]")
+    section.find_element(By.CSS_SELECTOR, "a.add").click()
+    wait_for("form.entry")
+    for pair in pairs:
+        label, value = pair.split("=", 1)
+        field = driver.find_element(
+            By.XPATH, "//label[normalize-space(translate(., '★', ''))='" + label + "']")
+        box = driver.find_element(By.ID, field.get_attribute("for"))
+        if box.tag_name == "select":
+            Select(box).select_by_visible_text(value)
+        elif box.get_attribute("type") == "date":
+            driver.execute_script("arguments[0].value = arguments[1]", box, value)
+        else:
+            box.send_keys(value)
+    driver.save_screenshot(os.path.join(shots, user + "-entry-form.png"))
+    out["form_width"] = driver.execute_script("return document.documentElement.scrollWidth")
+    driver.find_element(By.CSS_SELECTOR, "form.entry button[type=submit]").click()
+    out["saved"] = wait_for(".saved").text
+    driver.save_screenshot(os.path.join(shots, user + "-entry-saved.png"))
+
+
 try:
     if flow == "audit":
         # The login page is seen before anyone has logged in.
@@ -163,6 +194,8 @@ try:
         upload(sys.argv[6])
     elif flow == "audit":
         audit(sys.argv[6], sys.argv[7:])
+    elif flow == "entry":
+        entry(sys.argv[6], sys.argv[7:])
     else:
         reports()
 finally:

@@ -83,6 +83,28 @@ fn cover(
     .collect())
 }
 
+/// Everything a submission holds that validated, as a workbook's content
+/// (every valid row, who filled it in): what an edit on the web desk starts
+/// from, so that the new version keeps all of it.
+pub fn submitted(archive: &Archive, rules: Rules<'_>, record: &Record) -> Result<Filled, Error> {
+    let fingerprint = crate::validate::fingerprint(rules.schema, rules.registry, rules.limits);
+    let validations = archive.validations(&fingerprint)?;
+    let validation = validations
+        .get(&record.hash)
+        .ok_or(Error::NotReindexed { count: 1 })?;
+    let ledgers = archive
+        .valid_rows(rules.schema, &[validation])?
+        .remove(&record.hash)
+        .unwrap_or_default();
+    let mut filled = Filled::default();
+    for (ledger, rows) in rules.schema.ledgers.iter().zip(ledgers) {
+        let rows: Vec<FilledRow> = rows.iter().map(|r| filled_row(ledger, r)).collect();
+        filled.ledgers.insert(ledger.key, rows);
+    }
+    filled.cover = cover(archive, rules, record)?;
+    Ok(filled)
+}
+
 /// The last period before `period` (within two years) the unit reported,
 /// and the version that counts.
 fn last_reported<'a>(
