@@ -214,17 +214,6 @@ fn a_foreign_layout_lands_in_the_templates_columns_with_added_columns_kept_at_th
     assert!(results_xml.contains("location=\"'人才信息台账'!B3\""));
 }
 
-/// Set cells of a workbook with openpyxl, as a unit editing in a spreadsheet.
-const OPENPYXL_EDIT: &str = r#"
-import sys, openpyxl
-path, out = sys.argv[1], sys.argv[2]
-book = openpyxl.load_workbook(path)
-for edit in sys.argv[3:]:
-    sheet, cell, value = edit.split("!")
-    book[sheet][cell].value = value
-book.save(out)
-"#;
-
 /// The same with LibreOffice, driven through UNO on a pipe (no network):
 /// open, set the cells, save as xlsx, quit.
 const LIBREOFFICE_EDIT: &str = r#"
@@ -343,7 +332,7 @@ fn a_feedback_corrected_with_openpyxl_validates_clean_and_is_taken_in_as_the_new
         args.extend(CORRECTIONS);
         edit(
             "python3",
-            OPENPYXL_EDIT,
+            crate::common::OPENPYXL_EDIT,
             &args,
             "pip install openpyxl; scripts/test does it",
         );

@@ -345,31 +345,6 @@ fn libreoffice_prints_the_template_on_a4_landscape() {
     );
 }
 
-/// The quarterly figures of `unit` for `period` from the archive in `dir`
-/// (`jucai report quarterly --format json`).
-fn quarter_of(dir: &Path, period: &str, unit: &str) -> serde_json::Value {
-    let out = common::jucai_ok(
-        dir,
-        &[
-            "report",
-            "quarterly",
-            "--period",
-            period,
-            "--format",
-            "json",
-            "--archive",
-            "archive",
-            "--platform",
-            &common::sample_platform(),
-        ],
-    );
-    let all: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
-    all.into_iter()
-        .find(|u| u["unit"] == unit)
-        .unwrap_or_else(|| panic!("{unit} in the {period} report"))["quarter"]
-        .clone()
-}
-
 /// The ids in the first column of a ledger sheet's data rows.
 fn ids(path: &Path, sheet: &str) -> Vec<String> {
     let mut book = open_workbook_auto(path).unwrap();
@@ -388,7 +363,7 @@ fn ids(path: &Path, sheet: &str) -> Vec<String> {
 fn a_prefilled_template_carries_the_roster_and_open_items_and_sent_back_keeps_the_counts() {
     let dir = tempfile::tempdir().unwrap();
     common::intake_sample(dir.path());
-    let before = quarter_of(dir.path(), "2024Q4", UNIT);
+    let before = common::quarter_of(dir.path(), "2024Q4", UNIT, &archive_args());
     let out = dir.path().join("out");
     let args = |extra: &'static [&'static str]| {
         let mut args = vec![
@@ -455,7 +430,7 @@ fn a_prefilled_template_carries_the_roster_and_open_items_and_sent_back_keeps_th
     let sent = inbox.join("罕台镇2025年第一季度台账.xlsx");
     let edit = std::process::Command::new("python3")
         .arg("-c")
-        .arg(OPENPYXL_SET)
+        .arg(common::OPENPYXL_EDIT)
         .arg(&path)
         .arg(&sent)
         .arg(format!("封面!B{}!2025-04-05", row_of("填报日期") + 1))
@@ -492,7 +467,7 @@ fn a_prefilled_template_carries_the_roster_and_open_items_and_sent_back_keeps_th
             &common::sample_platform(),
         ],
     );
-    let after = quarter_of(dir.path(), "2025Q1", UNIT);
+    let after = common::quarter_of(dir.path(), "2025Q1", UNIT, &archive_args());
     assert_eq!(
         after["talents"]["in_library"],
         before["talents"]["in_library"]
@@ -511,14 +486,8 @@ fn a_prefilled_template_carries_the_roster_and_open_items_and_sent_back_keeps_th
     assert!(ids(&path, "问题台账").is_empty());
 }
 
-/// Set cells of a workbook with openpyxl (`sheet!cell!value`), as a unit
-/// editing in a spreadsheet.
-const OPENPYXL_SET: &str = r#"
-import sys, openpyxl
-path, out = sys.argv[1], sys.argv[2]
-book = openpyxl.load_workbook(path)
-for edit in sys.argv[3:]:
-    sheet, cell, value = edit.split("!")
-    book[sheet][cell].value = value
-book.save(out)
-"#;
+/// Where the tests' archive and registry are, for a report command.
+fn archive_args() -> Vec<&'static str> {
+    let platform: &'static str = Box::leak(common::sample_platform().into_boxed_str());
+    vec!["--archive", "archive", "--platform", platform]
+}

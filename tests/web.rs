@@ -920,24 +920,6 @@ fn activity_form(values: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The quarterly figures of a unit from the desk's archive, as the reports
-/// count them.
-fn quarter_of(dir: &Path, period: &str, unit: &str) -> serde_json::Value {
-    let out = crate::common::jucai_ok(
-        dir,
-        &[
-            "report",
-            "quarterly",
-            "--period",
-            period,
-            "--format",
-            "json",
-        ],
-    );
-    let all: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
-    all.into_iter().find(|u| u["unit"] == unit).unwrap()["quarter"].clone()
-}
-
 /// /entry: a record that validation would reject comes back with the
 /// workbook's message beside its field and nothing saved; a good one is a
 /// new version of the unit's submission that the reports count, and two
@@ -1011,9 +993,9 @@ fn a_record_entered_on_the_desk_is_a_new_version_the_reports_count() {
             });
         }
     });
-    let q4 = quarter_of(&dir, "2023Q4", "150602-01-01");
+    let q4 = crate::common::quarter_of(&dir, "2023Q4", "150602-01-01", &[]);
     assert_eq!(q4["activities"]["count"], 2, "{q4}");
-    let q3 = quarter_of(&dir, "2023Q3", "150602-01-01");
+    let q3 = crate::common::quarter_of(&dir, "2023Q3", "150602-01-01", &[]);
     assert_eq!(q4["talents"]["in_library"], q3["talents"]["in_library"]);
 
     // Another unit's head may not enter for 罕台镇; a station head may.

@@ -469,3 +469,35 @@ pub fn duckdb(dir: &Path, sql: &str) -> Vec<Vec<serde_json::Value>> {
     );
     serde_json::from_slice(&out.stdout).expect("the query's rows as JSON")
 }
+
+/// Set cells of a workbook with openpyxl, as a unit editing in a
+/// spreadsheet: `python3 -c OPENPYXL_EDIT IN OUT SHEET!CELL!VALUE...`.
+pub const OPENPYXL_EDIT: &str = r#"
+import sys, openpyxl
+path, out = sys.argv[1], sys.argv[2]
+book = openpyxl.load_workbook(path)
+for edit in sys.argv[3:]:
+    sheet, cell, value = edit.split("!")
+    book[sheet][cell].value = value
+book.save(out)
+"#;
+
+/// Every unit's `jucai report quarterly --format json` from the archive
+/// `args` point at (run in `dir`), and the one of `unit`'s quarter.
+pub fn quarter_of(dir: &Path, period: &str, unit: &str, args: &[&str]) -> serde_json::Value {
+    let mut all_args = vec![
+        "report",
+        "quarterly",
+        "--period",
+        period,
+        "--format",
+        "json",
+    ];
+    all_args.extend_from_slice(args);
+    let out = jucai_ok(dir, &all_args);
+    let all: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    all.into_iter()
+        .find(|u| u["unit"] == unit)
+        .unwrap_or_else(|| panic!("{unit} in the {period} report"))["quarter"]
+        .clone()
+}
