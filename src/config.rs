@@ -90,6 +90,9 @@ struct WebFile {
     /// The desk's certificate chain (PEM): with `key`, it serves HTTPS.
     cert: Option<PathBuf>,
     key: Option<PathBuf>,
+    /// The name browsers reach the desk by (e.g. rencai.example.gov.cn):
+    /// a request for any other host is refused.
+    host: Option<String>,
 }
 
 /// `[export]` in `jucai.toml`.
@@ -133,6 +136,8 @@ pub struct Config {
     pub mail: Option<crate::mail::Settings>,
     /// `[web] cert` and `key`: the desk serves HTTPS with them.
     pub web_tls: Option<(PathBuf, PathBuf)>,
+    /// `[web] host`: the only host name the desk answers to, when set.
+    pub web_host: Option<String>,
     /// `[documents] page_numbers`: the documents' page number, when the
     /// district keeps its own (e.g. 第 {page} 页 共 {pages} 页) instead of
     /// GB/T 9704's “— {page} —” the templates give.
@@ -173,7 +178,9 @@ impl Config {
             None => ConfigFile::default(),
         };
         let mut raw = raw;
-        let web_tls = match raw.web.take().map(|w| (w.cert, w.key)) {
+        let web = raw.web.take().unwrap_or_default();
+        let web_host = web.host.map(|h| h.to_ascii_lowercase());
+        let web_tls = match Some((web.cert, web.key)) {
             None | Some((None, None)) => None,
             Some((Some(cert), Some(key))) => Some((base.join(cert), base.join(key))),
             Some(_) => {
@@ -216,6 +223,7 @@ impl Config {
             limits: raw.limits.unwrap_or_default().resolve(),
             mail,
             web_tls,
+            web_host,
             page_numbers,
             talent_key_secret: raw
                 .export

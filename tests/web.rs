@@ -1023,3 +1023,108 @@ fn a_record_entered_on_the_desk_is_a_new_version_the_reports_count() {
     let whole = regex::Regex::new(r"(^|[^0-9])\d{17}[0-9Xx]([^0-9]|$)").unwrap();
     assert!(!whole.is_match(&form.body), "{}", form.body);
 }
+
+/// A request written by hand: `head` (without the blank line), no body sent.
+fn raw_request(desk: &Desk, head: &str) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", desk.port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream
+        .write_all(format!("{head}\r\n\r\n").as_bytes())
+        .unwrap();
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    String::from_utf8_lossy(&raw).into_owned()
+}
+
+/// Every response says what the browser may load and keep: no inline
+/// script, no framing, no referrer, and nothing but the style sheet and
+/// script cached — after logging out, Back must not show a unit's page.
+#[test]
+fn every_response_carries_the_security_headers_and_pages_are_not_cached() {
+    let desk = Desk::start("");
+    let s = desk.login("clerk");
+    let seq = seq_of(desk.dir.path(), "150602-01-01");
+    let pages = [
+        "/login".to_string(),
+        "/".into(),
+        "/periods/2023Q3".into(),
+        "/units/150602-01-01".into(),
+        format!("/units/150602-01-01/files/{seq}"),
+        "/units/150602-01-01/template/2023Q4".into(),
+        "/upload".into(),
+        "/entry/150602-01-01".into(),
+        "/reports".into(),
+        "/units/999999".into(),
+    ];
+    for page in &pages {
+        let r = desk.get(page, Some(&s.cookie));
+        let csp = r.header("content-security-policy").unwrap_or_default();
+        assert!(
+            csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"),
+            "{page}: {csp}"
+        );
+        assert!(!csp.contains("unsafe-inline"), "{page}: {csp}");
+        assert_eq!(
+            r.header("x-content-type-options"),
+            Some("nosniff"),
+            "{page}"
+        );
+        assert_eq!(r.header("referrer-policy"), Some("no-referrer"), "{page}");
+        assert_eq!(r.header("cache-control"), Some("no-store"), "{page}");
+        assert!(!r.body.contains("<script>"), "{page} has an inline script");
+    }
+    let css = desk.get("/static/style.css", None);
+    assert!(css.header("cache-control").unwrap().starts_with("public"));
+    let js = desk.get("/static/upload.js", None);
+    assert_eq!(js.status, 200);
+    assert!(js.body.contains("dataTransfer"));
+}
+
+/// The login form (and every form but the upload) is refused by its stated
+/// length before the body is read: the server answers 413 at once although
+/// the client never sends the 10 MB it announced.
+#[test]
+fn a_big_form_is_refused_before_its_body_is_read() {
+    let desk = Desk::start("");
+    for path in [
+        "/login",
+        "/logout",
+        "/entry/150602-01-01/activities",
+        "/reports/generate",
+    ] {
+        let reply = raw_request(
+            &desk,
+            &format!(
+                "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\
+                 Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 10000000",
+                desk.port
+            ),
+        );
+        assert!(reply.starts_with("HTTP/1.1 413"), "{path}: {reply}");
+    }
+}
+
+/// With `[web] host` set, a request for another name (a rebinding page, a
+/// wrong DNS entry) is refused; the configured name is served.
+#[test]
+fn a_request_for_another_host_is_refused() {
+    let desk = Desk::start("[web]\nhost = \"rencai.example.cn\"");
+    let wrong = raw_request(
+        &desk,
+        &format!(
+            "GET /login HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close",
+            desk.port
+        ),
+    );
+    assert!(wrong.starts_with("HTTP/1.1 421"), "{wrong}");
+    let right = raw_request(
+        &desk,
+        &format!(
+            "GET /login HTTP/1.1\r\nHost: RenCai.example.cn:{}\r\nConnection: close",
+            desk.port
+        ),
+    );
+    assert!(right.starts_with("HTTP/1.1 200"), "{right}");
+}

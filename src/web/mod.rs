@@ -13,6 +13,7 @@ mod board;
 mod desk;
 mod entry;
 mod error;
+mod headers;
 mod jobs;
 mod limiter;
 mod mask;
@@ -44,13 +45,22 @@ pub(crate) use jobs::{Progress, ReportJob, Stage};
 pub(crate) fn router(desk: Arc<Desk>) -> Router {
     // Multipart bodies are cut off past the limit (413) even without a length.
     let limit = usize::try_from(upload::limit(&desk)).unwrap_or(usize::MAX);
+    // Every form but the upload is small: refused past its limit unread.
+    let small = |route: axum::routing::MethodRouter<Arc<Desk>>| {
+        route
+            .layer(DefaultBodyLimit::max(headers::FORM_LIMIT as usize))
+            .layer(middleware::from_fn(headers::small_form))
+    };
     Router::new()
-        .route("/login", get(session::login_page).post(session::login))
-        .route("/logout", post(session::logout))
+        .route(
+            "/login",
+            get(session::login_page).merge(small(post(session::login))),
+        )
+        .route("/logout", small(post(session::logout)))
         .route("/", get(board::board))
         .route("/periods/{period}", get(board::period))
         .route("/periods/{period}/status.xlsx", get(board::status_xlsx))
-        .route("/periods/{period}/notify", post(board::notify))
+        .route("/periods/{period}/notify", small(post(board::notify)))
         .route("/upload", get(upload::form).post(upload::receive))
         .route("/units/{code}", get(unit::page))
         .route("/units/{code}/files/{seq}", get(unit::original))
@@ -62,20 +72,32 @@ pub(crate) fn router(desk: Arc<Desk>) -> Router {
         )
         .route("/entry", get(entry::start))
         .route("/entry/{code}", get(entry::unit))
-        .route("/entry/{code}/{ledger}", post(entry::save))
+        .route("/entry/{code}/{ledger}", small(post(entry::save)))
         .route("/entry/{code}/{ledger}/{row}", get(entry::form))
         .route("/reports", get(reports::page))
-        .route("/reports/generate", post(reports::generate))
+        .route("/reports/generate", small(post(reports::generate)))
         .route("/reports/jobs/{id}", get(reports::job))
         .route("/reports/files/{*path}", get(reports::file))
         .route("/static/style.css", get(style))
+        .route("/static/upload.js", get(script))
         .layer(DefaultBodyLimit::max(limit))
+        .layer(middleware::from_fn(headers::secure))
+        .layer(middleware::from_fn_with_state(desk.clone(), headers::host))
         .layer(middleware::from_fn_with_state(desk.clone(), access_log))
         .with_state(desk)
 }
 
 async fn style() -> Response {
     ([(CONTENT_TYPE, "text/css; charset=utf-8")], view::STYLE).into_response()
+}
+
+/// The upload page's drag and drop (pages carry no inline script).
+async fn script() -> Response {
+    (
+        [(CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        view::UPLOAD_SCRIPT,
+    )
+        .into_response()
 }
 
 /// One line per request: time, client, method, path, status, milliseconds.

@@ -60,6 +60,7 @@ const PAGES: [(&str, &str); 16] = [
 ];
 
 pub(super) const STYLE: &str = include_str!("../../templates/web/static/style.css");
+pub(super) const UPLOAD_SCRIPT: &str = include_str!("../../templates/web/static/upload.js");
 
 pub(crate) struct Views {
     tera: tera::Tera,
