@@ -77,9 +77,15 @@ pub enum Command {
     /// 校验台账工作簿，逐格列出问题（文件、工作表、单元格）
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Validate(ValidateArgs),
-    /// 为各单位生成空白台账模板
+    /// 为各单位生成台账模板（预填已报的名册和未办结的问题、需求；--blank 为空白模板）
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Template(TemplateArgs),
+    /// 备份报送档案：收取和网页工作台照常写入时也能备份；备份到已有的备份里只补新增的
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Backup(BackupArgs),
+    /// 检查报送档案（或备份）：每个文件是否完好、每条记录的文件是否都在、索引是否完整
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Check(CheckArgs),
     /// 年度考核材料：各工作站考核材料、汇编（含目录）和考核评分表
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Packet(PacketArgs),
@@ -251,6 +257,25 @@ pub struct NotifyArgs {
 
 #[derive(Debug, Args)]
 pub struct ReindexArgs {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(flatten)]
+    pub archive: ArchiveArg,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(flatten)]
+    pub archive: ArchiveArg,
+    /// 备份到这个目录（已有的备份只补新增的）；备份本身也是一个报送档案，可用 --archive 读取
+    #[arg(long, value_name = "DIR")]
+    pub to: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
     #[command(flatten)]
     pub common: Common,
     #[command(flatten)]

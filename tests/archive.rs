@@ -468,3 +468,153 @@ fn an_index_of_store_version_5_is_upgraded_and_keeps_every_reception() {
         .unwrap();
     assert_eq!(version, jucai::archive::SCHEMA_VERSION);
 }
+
+/// `jucai check` on `archive` (a directory under `root`): its exit code and
+/// what it said.
+fn check(root: &Path, archive: &str) -> (Option<i32>, String) {
+    let platform = common::sample_platform();
+    let out = common::jucai(
+        root,
+        &["check", "--archive", archive, "--platform", &platform],
+    );
+    let said =
+        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
+    (out.status.code(), said)
+}
+
+/// Backups taken while an intake writes are whole (`jucai check` passes on
+/// each); one taken after it gives the same report as the live archive; a
+/// second backup into the same folder copies only what is new; and a byte
+/// changed in a backup's object makes `jucai check` fail and name it.
+#[test]
+fn a_backup_taken_while_an_intake_writes_checks_whole_and_reads_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let platform = common::sample_platform();
+    let inbox = common::root().join("sample-input/inbox");
+    // 2023 first; 2024 arrives while the backups are taken.
+    common::jucai_ok(
+        root,
+        &[
+            "intake",
+            inbox.join("2023Q1").to_str().unwrap(),
+            "--archive",
+            "archive",
+            "--platform",
+            &platform,
+        ],
+    );
+    let later: Vec<String> = ["2023Q2", "2023Q3", "2023Q4", "2024Q1", "2024Q2"]
+        .iter()
+        .map(|p| inbox.join(p).display().to_string())
+        .collect();
+    let mut args = vec!["intake", "--archive", "archive", "--platform", &platform];
+    args.extend(later.iter().map(String::as_str));
+    let mut writer = std::process::Command::new(env!("CARGO_BIN_EXE_jucai"))
+        .current_dir(root)
+        .args(&args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut taken = 0;
+    while writer.try_wait().unwrap().is_none() || taken == 0 {
+        let to = format!("backup-{taken}");
+        common::jucai_ok(
+            root,
+            &[
+                "backup",
+                "--archive",
+                "archive",
+                "--to",
+                &to,
+                "--platform",
+                &platform,
+            ],
+        );
+        let (code, said) = check(root, &to);
+        assert_eq!(code, Some(0), "backup {taken}: {said}");
+        taken += 1;
+    }
+    assert!(writer.wait().unwrap().success());
+
+    let first = common::jucai_ok(
+        root,
+        &[
+            "backup",
+            "--archive",
+            "archive",
+            "--to",
+            "backup",
+            "--platform",
+            &platform,
+        ],
+    );
+    let again = common::jucai_ok(
+        root,
+        &[
+            "backup",
+            "--archive",
+            "archive",
+            "--to",
+            "backup",
+            "--platform",
+            &platform,
+        ],
+    );
+    assert!(String::from_utf8_lossy(&first.stdout).contains("新复制"));
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("新复制 0 个收到的文件、0 个校验结果文件"),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+    let report = |archive: &str| {
+        common::jucai(
+            root,
+            &[
+                "report",
+                "quarterly",
+                "--period",
+                "2024Q2",
+                "--format",
+                "json",
+                "--archive",
+                archive,
+                "--platform",
+                &platform,
+            ],
+        )
+    };
+    let (live, copy) = (report("archive"), report("backup"));
+    assert!(live.status.success() && copy.status.success());
+    assert!(
+        live.stdout == copy.stdout,
+        "the backup reads the same report"
+    );
+
+    // A flipped byte in one of the backup's objects.
+    let object = walkdir::WalkDir::new(root.join("backup/objects"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.file_type().is_file())
+        .unwrap()
+        .into_path();
+    let mut bytes = std::fs::read(&object).unwrap();
+    bytes[10] ^= 0x01;
+    std::fs::write(&object, bytes).unwrap();
+    let (code, said) = check(root, "backup");
+    assert_eq!(code, Some(1), "{said}");
+    let name = object.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        said.contains(&name) && said.contains("与它的哈希不符"),
+        "{said}"
+    );
+    assert!(said.contains("有 1 处问题"), "{said}");
+    // Leftovers of a killed writer are removed by the check.
+    let part = root.join("archive/objects/.jucai-killed.part");
+    std::fs::write(&part, b"half").unwrap();
+    let (code, said) = check(root, "archive");
+    assert_eq!(code, Some(0), "{said}");
+    assert!(said.contains("清理了 1 个"), "{said}");
+    assert!(!part.exists());
+}

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use crate::error::Error;
 use crate::period::Period;
 
+pub mod backup;
 pub(crate) mod extract;
 mod index;
 mod mail;

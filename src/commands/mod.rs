@@ -1,6 +1,8 @@
 //! One module per subcommand. Each takes its parsed arguments and returns an
 //! [`Outcome`]; `main` turns that into the exit code.
 
+mod backup;
+mod check;
 mod common;
 mod directory;
 mod export;
@@ -35,6 +37,8 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Report(cmd) => report::run(cmd),
         Command::Validate(args) => validate::run(args),
         Command::Template(args) => template::run(args),
+        Command::Backup(args) => backup::run(args),
+        Command::Check(args) => check::run(args),
         Command::Directory(args) => directory::run(args),
         Command::Packet(args) => packet::run(args),
         Command::Sample(args) => sample::run(args),
