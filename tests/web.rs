@@ -33,10 +33,17 @@ pub const ACCOUNTS: [(&str, &str, Option<&str>); 5] = [
 
 impl Desk {
     pub fn start(extra_config: &str) -> Desk {
-        Desk::start_with(extra_config, &sample_platform(), true)
+        Desk::start_with(extra_config, &sample_platform(), true, &[])
     }
 
-    pub fn start_with(extra_config: &str, platform: &str, sample_mail: bool) -> Desk {
+    /// A desk on `platform`, with the sample's 2023Q3 mail when `sample_mail`,
+    /// `jucai serve` given `serve_args` besides its address.
+    pub fn start_with(
+        extra_config: &str,
+        platform: &str,
+        sample_mail: bool,
+        serve_args: &[&str],
+    ) -> Desk {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
             dir.path().join("jucai.toml"),
@@ -59,6 +66,7 @@ impl Desk {
         let child = Command::new(env!("CARGO_BIN_EXE_jucai"))
             .current_dir(dir.path())
             .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .args(serve_args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -747,7 +755,7 @@ fn user_text_is_escaped_on_every_page() {
         }
     }
     book.save(&platform).unwrap();
-    let desk = Desk::start_with("", platform.to_str().unwrap(), false);
+    let desk = Desk::start_with("", platform.to_str().unwrap(), false, &[]);
     let s = desk.login("clerk");
     let unit = desk.get("/units/900000-01-01", Some(&s.cookie));
     assert_eq!(unit.status, 200);
@@ -794,6 +802,10 @@ fn failed_logins_are_limited_and_the_access_log_keeps_no_secret() {
         r.status, 429,
         "even the right password waits after five failures"
     );
+    assert!(r.body.contains("秒后再试"), "{}", r.body);
+    // Slowed, not locked: after the wait, the right password logs in.
+    std::thread::sleep(std::time::Duration::from_millis(2_100));
+    desk.login("clerk");
 
     let log = std::fs::read_to_string(desk.dir.path().join("archive/access.log")).unwrap();
     assert!(log.lines().count() >= 12, "{log}");
@@ -1026,13 +1038,16 @@ fn a_record_entered_on_the_desk_is_a_new_version_the_reports_count() {
 
 /// A request written by hand: `head` (without the blank line), no body sent.
 fn raw_request(desk: &Desk, head: &str) -> String {
+    send_raw(desk, &format!("{head}\r\n\r\n"))
+}
+
+/// Send `request` as it is; the reply as text.
+fn send_raw(desk: &Desk, request: &str) -> String {
     let mut stream = TcpStream::connect(("127.0.0.1", desk.port)).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
-    stream
-        .write_all(format!("{head}\r\n\r\n").as_bytes())
-        .unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
     let mut raw = Vec::new();
     let _ = stream.read_to_end(&mut raw);
     String::from_utf8_lossy(&raw).into_owned()
@@ -1127,4 +1142,98 @@ fn a_request_for_another_host_is_refused() {
         ),
     );
     assert!(right.starts_with("HTTP/1.1 200"), "{right}");
+}
+
+/// One login attempt as `name` with `password`, from `forwarded` (the
+/// address a reverse proxy would put last in X-Forwarded-For): the reply.
+fn login_reply(desk: &Desk, name: &str, password: &str, forwarded: Option<&str>) -> String {
+    let page = desk.get("/login", None);
+    let pre = page.cookie("jucai_login").unwrap();
+    let csrf = page.hidden("csrf").unwrap();
+    let body = format!("username={name}&password={password}&csrf={csrf}");
+    let proxy = forwarded
+        .map(|f| format!("X-Forwarded-For: 198.51.100.7, {f}\r\n"))
+        .unwrap_or_default();
+    send_raw(
+        desk,
+        &format!(
+            "POST /login HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\
+             Cookie: jucai_login={pre}\r\n{proxy}\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+            desk.port,
+            body.len()
+        ),
+    )
+}
+
+/// The status of [`login_reply`].
+fn try_login(desk: &Desk, name: &str, password: &str, forwarded: Option<&str>) -> u16 {
+    let reply = login_reply(desk, name, password, forwarded);
+    reply
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+impl Desk {
+    /// Log in as `name` from `forwarded` behind the proxy.
+    pub fn login_from(&self, name: &str, forwarded: &str) -> Session {
+        let reply = login_reply(self, name, PASSWORD, Some(forwarded));
+        let token = reply
+            .lines()
+            .find_map(|l| l.strip_prefix("set-cookie: jucai_session="))
+            .and_then(|v| v.split(';').next())
+            .unwrap_or_else(|| panic!("{name} logs in: {reply}"));
+        let cookie = format!("jucai_session={token}");
+        let board = self.get("/", Some(&cookie));
+        let csrf = board.hidden("csrf").expect("page token");
+        Session { cookie, csrf }
+    }
+}
+
+/// Behind a reverse proxy every client comes from the proxy's address: the
+/// count follows the address the proxy forwards, so one client's guesses do
+/// not slow another's login; and the centre clears a slowed account at once.
+#[test]
+fn behind_a_proxy_each_client_is_counted_apart_and_the_centre_can_unlock() {
+    let desk = Desk::start_with("", &sample_platform(), true, &["--behind-https"]);
+    for _ in 0..5 {
+        assert_eq!(
+            try_login(&desk, "nobody", "guess", Some("203.0.113.9")),
+            200
+        );
+    }
+    assert_eq!(
+        try_login(&desk, "other", "guess", Some("203.0.113.9")),
+        429,
+        "that client waits"
+    );
+    assert_eq!(
+        try_login(&desk, "hantai", PASSWORD, Some("192.0.2.44")),
+        303,
+        "another client behind the same proxy logs in"
+    );
+    // Guesses at baihe's name slow baihe; the centre lifts it.
+    for _ in 0..5 {
+        try_login(&desk, "baihe", "guess", Some("203.0.113.10"));
+    }
+    assert_eq!(try_login(&desk, "baihe", PASSWORD, Some("192.0.2.45")), 429);
+    let clerk = desk.login_from("clerk", "192.0.2.46");
+    let board = desk.get("/", Some(&clerk.cookie)).body;
+    assert!(
+        board.contains("登录受限的账号") && board.contains("/users/baihe/unlock"),
+        "{board}"
+    );
+    let r = desk.post_form("/users/baihe/unlock", &clerk, &[("csrf", &clerk.csrf)]);
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        try_login(&desk, "baihe", PASSWORD, Some("192.0.2.45")),
+        303,
+        "unlocked"
+    );
+    // Only the centre may unlock.
+    let hantai = desk.login_from("hantai", "192.0.2.47");
+    let r = desk.post_form("/users/baihe/unlock", &hantai, &[("csrf", &hantai.csrf)]);
+    assert_eq!(r.status, 403);
 }

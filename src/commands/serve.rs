@@ -45,6 +45,7 @@ pub(super) fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
     let regenerate = regenerate(config.clone(), registry.clone(), dir.clone());
     let mut desk = Desk::new(config, registry, dir, Some(log), regenerate)?;
     desk.tls = args.behind_https;
+    desk.behind_proxy = args.behind_https;
     let scheme = if https.is_some() { "https" } else { "http" };
     crate::web::serve(desk, args.listen, https, |addr| {
         let vars =

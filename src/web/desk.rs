@@ -26,6 +26,9 @@ pub(crate) struct Desk {
     pub limiter: Limiter,
     /// Whether pages are served over TLS (cookies are then `Secure`).
     pub tls: bool,
+    /// Whether a reverse proxy stands in front (`--behind-https`): clients
+    /// are told apart by the address it forwards.
+    pub behind_proxy: bool,
     pub regenerate: Regenerate,
     /// Report jobs started from the reports page.
     pub jobs: Jobs,
@@ -64,6 +67,7 @@ impl Desk {
             views: Views::new()?,
             limiter: Limiter::default(),
             tls: false,
+            behind_proxy: false,
             regenerate,
             jobs: Jobs::default(),
             log: Mutex::new(access_log),

@@ -15,7 +15,7 @@ pub(crate) enum WebError {
     Csrf,
     #[error("上传的内容超过大小上限 {0} MB")]
     TooLarge(u64),
-    #[error("登录失败次数过多，请 {0} 分钟后再试")]
+    #[error("登录失败次数过多，请 {0} 秒后再试")]
     TooManyAttempts(u64),
     #[error("请求有误：{0}")]
     BadRequest(String),

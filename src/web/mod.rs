@@ -57,6 +57,7 @@ pub(crate) fn router(desk: Arc<Desk>) -> Router {
             get(session::login_page).merge(small(post(session::login))),
         )
         .route("/logout", small(post(session::logout)))
+        .route("/users/{name}/unlock", small(post(session::unlock)))
         .route("/", get(board::board))
         .route("/periods/{period}", get(board::period))
         .route("/periods/{period}/status.xlsx", get(board::status_xlsx))

@@ -20,7 +20,6 @@ use serde_json::json;
 
 use super::desk::Desk;
 use super::error::WebError;
-use super::limiter::WINDOW;
 use crate::web::store::{Account, Session};
 
 pub(crate) const SESSION_COOKIE: &str = "jucai_session";
@@ -163,10 +162,11 @@ pub(crate) async fn login(
         return Err(WebError::Csrf);
     }
     let name = form.username.trim().to_string();
-    let keys = [format!("ip:{}", addr.ip()), format!("user:{name}")];
-    if !desk.limiter.attempt(&keys) {
-        return Err(WebError::TooManyAttempts(WINDOW.as_secs() / 60));
-    }
+    let client = client_address(&desk, addr.ip(), &headers);
+    let keys = [format!("ip:{client}"), format!("user:{name}")];
+    desk.limiter
+        .attempt(&keys)
+        .map_err(WebError::TooManyAttempts)?;
     let account = desk.accounts()?.get(&name)?;
     let password = form.password;
     let ok = {
@@ -213,4 +213,42 @@ pub(crate) async fn logout(
     desk.accounts()?.end_session(&viewer.token_hash)?;
     let cookie = set_cookie(&desk, SESSION_COOKIE, "", 0);
     Ok(([(SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
+}
+
+/// Who is logging in, as far as the desk can tell: behind the reverse proxy
+/// (`--behind-https`) every request comes from the proxy, so the client is
+/// the last address the proxy put in `X-Forwarded-For`; otherwise the
+/// connection's own address.
+fn client_address(desk: &Desk, peer: std::net::IpAddr, headers: &HeaderMap) -> std::net::IpAddr {
+    if !desk.behind_proxy {
+        return peer;
+    }
+    headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(peer)
+}
+
+/// `/users/<name>/unlock`: the centre clears an account's failed logins.
+pub(crate) async fn unlock(
+    State(desk): State<Arc<Desk>>,
+    viewer: Viewer,
+    axum::extract::Path(name): axum::extract::Path<String>,
+    Form(form): Form<TokenForm>,
+) -> Result<Response, WebError> {
+    viewer.check(&form.csrf)?;
+    if !super::access::is_centre(&viewer.account) {
+        return Err(WebError::Forbidden);
+    }
+    desk.limiter.clear(&format!("user:{name}"));
+    Ok(Redirect::to("/").into_response())
+}
+
+/// A form that carries only the session's token.
+#[derive(Deserialize)]
+pub(crate) struct TokenForm {
+    #[serde(default)]
+    csrf: String,
 }
