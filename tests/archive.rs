@@ -517,56 +517,36 @@ fn a_backup_taken_while_an_intake_writes_checks_whole_and_reads_the_same() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let mut taken = 0;
-    while writer.try_wait().unwrap().is_none() || taken == 0 {
-        let to = format!("backup-{taken}");
-        common::jucai_ok(
+    let backup = |to: &str| {
+        let out = common::jucai_ok(
             root,
             &[
                 "backup",
                 "--archive",
                 "archive",
                 "--to",
-                &to,
+                to,
                 "--platform",
                 &platform,
             ],
         );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let mut taken = 0;
+    while writer.try_wait().unwrap().is_none() || taken == 0 {
+        let to = format!("backup-{taken}");
+        backup(&to);
         let (code, said) = check(root, &to);
         assert_eq!(code, Some(0), "backup {taken}: {said}");
         taken += 1;
     }
     assert!(writer.wait().unwrap().success());
 
-    let first = common::jucai_ok(
-        root,
-        &[
-            "backup",
-            "--archive",
-            "archive",
-            "--to",
-            "backup",
-            "--platform",
-            &platform,
-        ],
-    );
-    let again = common::jucai_ok(
-        root,
-        &[
-            "backup",
-            "--archive",
-            "archive",
-            "--to",
-            "backup",
-            "--platform",
-            &platform,
-        ],
-    );
-    assert!(String::from_utf8_lossy(&first.stdout).contains("新复制"));
+    let (first, again) = (backup("backup"), backup("backup"));
+    assert!(first.contains("新复制"), "{first}");
     assert!(
-        String::from_utf8_lossy(&again.stdout).contains("新复制 0 个收到的文件、0 个校验结果文件"),
-        "{}",
-        String::from_utf8_lossy(&again.stdout)
+        again.contains("新复制 0 个收到的文件、0 个校验结果文件"),
+        "{again}"
     );
     let report = |archive: &str| {
         common::jucai(
