@@ -69,7 +69,8 @@ impl Desk {
             .args(serve_args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            // What `jucai serve` writes to standard error: the journal.
+            .stderr(std::fs::File::create(dir.path().join("journal.log")).unwrap())
             .spawn()
             .unwrap();
         let start = Instant::now();
@@ -1236,4 +1237,50 @@ fn behind_a_proxy_each_client_is_counted_apart_and_the_centre_can_unlock() {
     let hantai = desk.login_from("hantai", "192.0.2.47");
     let r = desk.post_form("/users/baihe/unlock", &hantai, &[("csrf", &hantai.csrf)]);
     assert_eq!(r.status, 403);
+}
+
+/// The journal (standard error, which systemd keeps) has a line per request
+/// and per report job, with its level; never a password, a cookie's token
+/// or an ID number.
+#[test]
+fn the_journal_has_a_line_per_request_and_job_and_no_secret() {
+    let desk = Desk::start("");
+    let s = desk.login("clerk");
+    assert_eq!(desk.get("/units/999999", Some(&s.cookie)).status, 404);
+    let mut bad = crate::common::clean_book();
+    bad.set(
+        "人才信息台账",
+        0,
+        "身份证号",
+        crate::common::t("150602198503121230"),
+    );
+    let h = desk.login("hantai");
+    desk.upload(&h, &h.csrf, &[("罕台镇.xlsx", &bad.bytes())]);
+    let r = desk.post_form(
+        "/reports/generate",
+        &s,
+        &[("kind", "directory"), ("csrf", &s.csrf)],
+    );
+    let location = r.header("location").unwrap().to_string();
+    desk.finished_job(&s, &location);
+    let journal = std::fs::read_to_string(desk.dir.path().join("journal.log")).unwrap();
+    assert!(
+        journal.contains("INFO request 127.0.0.1 POST /login 303"),
+        "{journal}"
+    );
+    assert!(
+        journal.contains("WARN request 127.0.0.1 GET /units/999999 404"),
+        "{journal}"
+    );
+    assert!(
+        journal.contains("INFO job 1 directory started"),
+        "{journal}"
+    );
+    assert!(journal.contains("INFO job 1 directory done: "), "{journal}");
+    let token = s.cookie.trim_start_matches("jucai_session=");
+    assert!(
+        !journal.contains(PASSWORD) && !journal.contains(token) && !journal.contains(&s.csrf),
+        "{journal}"
+    );
+    assert!(!journal.contains("150602198503121230"), "{journal}");
 }

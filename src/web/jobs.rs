@@ -20,6 +20,17 @@ pub(crate) enum ReportJob {
     Directory,
 }
 
+impl ReportJob {
+    /// The job in a log line: `quarterly 2023Q3`, `annual 2023`, `directory`.
+    pub(crate) fn code(&self) -> String {
+        match self {
+            ReportJob::Quarterly(p) => format!("quarterly {}", p.code()),
+            ReportJob::Annual(y) => format!("annual {y}"),
+            ReportJob::Directory => "directory".to_string(),
+        }
+    }
+}
+
 /// What a job is doing; the page names each (`templates/web/job.html`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

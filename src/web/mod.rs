@@ -101,7 +101,8 @@ async fn script() -> Response {
         .into_response()
 }
 
-/// One line per request: time, client, method, path, status, milliseconds.
+/// One line per request: time, client, method, path, status, milliseconds;
+/// in the access log, and with its level in the journal.
 async fn access_log(
     State(desk): State<Arc<Desk>>,
     ConnectInfo(tls::ClientAddr(addr)): ConnectInfo<tls::ClientAddr>,
@@ -113,13 +114,22 @@ async fn access_log(
     // The path only: no query string, no headers (so no cookie) in the log.
     let path = request.uri().path().to_string();
     let response = next.run(request).await;
-    desk.log(&format!(
-        "{} {} {method} {path} {} {}ms",
-        chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    let status = response.status().as_u16();
+    let line = format!(
+        "{} {method} {path} {status} {}ms",
         addr.ip(),
-        response.status().as_u16(),
         started.elapsed().as_millis()
+    );
+    desk.log(&format!(
+        "{} {line}",
+        chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
     ));
+    let level = match status {
+        500.. => desk::Level::Error,
+        400.. => desk::Level::Warn,
+        _ => desk::Level::Info,
+    };
+    desk::journal(level, &format!("request {line}"));
     response
 }
 

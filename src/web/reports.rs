@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::access;
-use super::desk::Desk;
+use super::desk::{journal, Desk, Level};
 use super::error::WebError;
 use super::jobs::ReportJob;
 use super::session::Viewer;
@@ -241,11 +241,26 @@ pub(super) async fn generate(
         }
     };
     let d = desk.clone();
+    let code = job.code();
+    journal(Level::Info, &format!("job {id} {code} started"));
     tokio::spawn(async move {
         let maker = progress.clone();
+        let started = std::time::Instant::now();
         let made = tokio::task::spawn_blocking(move || (d.regenerate)(&job, &maker)).await;
         // A maker that panicked is a failed job, not one running for ever.
-        progress.finish(made.unwrap_or_else(|_| Err("内部错误".into())));
+        let made = made.unwrap_or_else(|_| Err("内部错误".into()));
+        let took = started.elapsed().as_secs();
+        match &made {
+            Ok(files) => journal(
+                Level::Info,
+                &format!("job {id} {code} done: {files} files in {took} s"),
+            ),
+            Err(e) => journal(
+                Level::Error,
+                &format!("job {id} {code} failed after {took} s: {e}"),
+            ),
+        }
+        progress.finish(made);
     });
     Ok(Redirect::to(&format!("/reports/jobs/{id}")).into_response())
 }
