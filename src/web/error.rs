@@ -64,7 +64,7 @@ impl WebError {
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         if let WebError::Internal(detail) = &self {
-            super::desk::journal(super::desk::Level::Error, &format!("internal {detail}"));
+            super::journal::journal(super::journal::Level::Error, &format!("internal {detail}"));
         }
         let status = self.status();
         let text = escape(&self.to_string());

@@ -15,6 +15,7 @@ mod entry;
 mod error;
 mod headers;
 mod jobs;
+mod journal;
 mod limiter;
 mod mask;
 mod reports;
@@ -125,11 +126,11 @@ async fn access_log(
         chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
     ));
     let level = match status {
-        500.. => desk::Level::Error,
-        400.. => desk::Level::Warn,
-        _ => desk::Level::Info,
+        500.. => journal::Level::Error,
+        400.. => journal::Level::Warn,
+        _ => journal::Level::Info,
     };
-    desk::journal(level, &format!("request {line}"));
+    journal::journal(level, &format!("request {line}"));
     response
 }
 

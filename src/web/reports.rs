@@ -15,9 +15,10 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::access;
-use super::desk::{journal, Desk, Level};
+use super::desk::Desk;
 use super::error::WebError;
 use super::jobs::ReportJob;
+use super::journal::{journal, Level};
 use super::session::Viewer;
 use crate::web::store::{Account, Role};
 
