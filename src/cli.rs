@@ -86,6 +86,9 @@ pub enum Command {
     /// 检查报送档案（或备份）：每个文件是否完好、每条记录的文件是否都在、索引是否完整
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Check(CheckArgs),
+    /// 检查安装和设置：配置、平台名录、报送档案（属主、权限、剩余空间）、字体、网页证书、邮箱登录；逐项说明怎么改
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Doctor(DoctorArgs),
     /// 年度考核材料：各工作站考核材料、汇编（含目录）和考核评分表
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Packet(PacketArgs),
@@ -109,7 +112,7 @@ pub enum Command {
 /// Options every command shares.
 #[derive(Debug, Args)]
 pub struct Common {
-    /// 配置文件（默认：当前目录下的 jucai.toml，没有则使用示例目录布局）
+    /// 配置文件（默认：当前目录下的 jucai.toml，没有则为安装后的 /etc/jucai/jucai.toml，都没有则使用示例目录布局）
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// 平台名录工作簿（默认：sample-input/platform.xlsx）
@@ -163,13 +166,13 @@ pub struct ServeArgs {
     pub common: Common,
     #[command(flatten)]
     pub archive: ArchiveArg,
-    /// 监听的地址和端口（默认只允许本机访问）
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
-    pub listen: std::net::SocketAddr,
+    /// 监听的地址和端口（默认取 jucai.toml 的 [web] listen，没有则为 127.0.0.1:8080，只允许本机访问）
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<std::net::SocketAddr>,
     /// 访问日志（默认：报送档案目录下的 access.log）；不记录密码和 Cookie
     #[arg(long, value_name = "FILE")]
     pub access_log: Option<PathBuf>,
-    /// 前面有提供 HTTPS 的反向代理：Cookie 只经加密连接发送，不再警告
+    /// 前面有提供 HTTPS 的反向代理：Cookie 只经加密连接发送，不再警告（也可在 [web] 中写 behind_https = true）
     #[arg(long)]
     pub behind_https: bool,
 }
@@ -272,6 +275,14 @@ pub struct BackupArgs {
     /// 备份到这个目录（已有的备份只补新增的）；备份本身也是一个报送档案，可用 --archive 读取
     #[arg(long, value_name = "DIR")]
     pub to: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(flatten)]
+    pub archive: ArchiveArg,
 }
 
 #[derive(Debug, Args)]

@@ -11,6 +11,10 @@ use crate::schema::SchemaError;
 
 pub const CONFIG_FILE: &str = "jucai.toml";
 
+/// The installed package's configuration, read when the working folder has
+/// none: an operator's `jucai status` works from any folder.
+pub const SYSTEM_CONFIG: &str = "/etc/jucai/jucai.toml";
+
 /// Where the export's province secret may come from instead of `jucai.toml`.
 pub const SECRET_ENV: &str = "JUCAI_TALENT_KEY_SECRET";
 
@@ -93,6 +97,12 @@ struct WebFile {
     /// The name browsers reach the desk by (e.g. rencai.example.gov.cn):
     /// a request for any other host is refused.
     host: Option<String>,
+    /// The address and port the desk listens on (`--listen` overrides it):
+    /// the packaged service is configured here, not in its unit file.
+    listen: Option<std::net::SocketAddr>,
+    /// A reverse proxy in front gives HTTPS (as `--behind-https`).
+    #[serde(default)]
+    behind_https: bool,
 }
 
 /// `[export]` in `jucai.toml`.
@@ -106,6 +116,8 @@ struct ExportFile {
 /// Settings in force for one command.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// The file these settings were read from (`None`: the sample layout).
+    pub source: Option<PathBuf>,
     /// The registry workbook (平台名录).
     pub platform: PathBuf,
     /// Where `jucai run` takes received mail and files from.
@@ -138,6 +150,10 @@ pub struct Config {
     pub web_tls: Option<(PathBuf, PathBuf)>,
     /// `[web] host`: the only host name the desk answers to, when set.
     pub web_host: Option<String>,
+    /// `[web] listen`: where the desk listens unless `--listen` says.
+    pub web_listen: Option<std::net::SocketAddr>,
+    /// `[web] behind_https`: as `--behind-https`.
+    pub web_behind_https: bool,
     /// `[documents] page_numbers`: the documents' page number, when the
     /// district keeps its own (e.g. 第 {page} 页 共 {pages} 页) instead of
     /// GB/T 9704's “— {page} —” the templates give.
@@ -146,12 +162,16 @@ pub struct Config {
 
 impl Config {
     /// Read `path` if given, else `jucai.toml` in the working folder if present,
-    /// else the sample layout. Relative paths in the file are relative to it.
+    /// else the installed package's `/etc/jucai/jucai.toml`, else the sample
+    /// layout. Relative paths in the file are relative to it.
     pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
         let default = Path::new(CONFIG_FILE);
         let (file, base) = match path {
             Some(p) => (Some(p), p.parent().unwrap_or(Path::new("")).to_path_buf()),
             None if default.exists() => (Some(default), PathBuf::new()),
+            None if Path::new(SYSTEM_CONFIG).exists() => {
+                (Some(Path::new(SYSTEM_CONFIG)), PathBuf::from("/etc/jucai"))
+            }
             None => (None, PathBuf::new()),
         };
         let raw = match file {
@@ -180,6 +200,7 @@ impl Config {
         let mut raw = raw;
         let web = raw.web.take().unwrap_or_default();
         let web_host = web.host.map(|h| h.to_ascii_lowercase());
+        let (web_listen, web_behind_https) = (web.listen, web.behind_https);
         let web_tls = match Some((web.cert, web.key)) {
             None | Some((None, None)) => None,
             Some((Some(cert), Some(key))) => Some((base.join(cert), base.join(key))),
@@ -218,12 +239,15 @@ impl Config {
             .unwrap_or_else(crate::reports::packet::Rubric::builtin);
         let targets = raw.targets.unwrap_or_else(crate::targets::Targets::builtin);
         Ok(Config {
+            source: file.map(Path::to_path_buf),
             rubric,
             targets,
             limits: raw.limits.unwrap_or_default().resolve(),
             mail,
             web_tls,
             web_host,
+            web_listen,
+            web_behind_https,
             page_numbers,
             talent_key_secret: raw
                 .export

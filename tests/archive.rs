@@ -9,18 +9,6 @@ use crate::common::{self, clean_book, t};
 use jucai::archive::Archive;
 
 /// Copy a folder tree.
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// Every file of a folder tree with its bytes.
 fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
@@ -37,13 +25,13 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 /// An archive written by the release before the index (tests/fixtures/
-/// archive-v0: four sample mails taken in with `records/*.json`).
+/// archives/v0: four sample mails taken in with `records/*.json`).
 #[test]
 fn an_archive_of_json_records_is_imported_on_first_open_and_left_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
     let archive_dir = dir.path().join("archive");
-    copy_dir(
-        &common::root().join("tests/fixtures/archive-v0"),
+    common::copy_dir(
+        &common::root().join("tests/fixtures/archives/v0"),
         &archive_dir,
     );
     let before = files(&archive_dir);
@@ -219,8 +207,8 @@ fn eight_intakes_at_once_lose_nothing_and_number_nothing_twice() {
 fn an_archive_at_the_old_default_place_is_moved_out_of_the_outputs() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    copy_dir(
-        &common::root().join("tests/fixtures/archive-v0"),
+    common::copy_dir(
+        &common::root().join("tests/fixtures/archives/v0"),
         &root.join("output/archive"),
     );
     std::fs::create_dir_all(root.join("sample-input")).unwrap();

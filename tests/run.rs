@@ -31,20 +31,6 @@ fn outputs(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let target = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
-}
-
 /// One `jucai run` on a copy of the sample, shared by the tests below that
 /// only read what it wrote (a run takes a while in a debug build).
 pub struct SampleRun {
@@ -68,7 +54,7 @@ extern "C" fn remove_sample_run() {
 pub fn sample_run() -> &'static SampleRun {
     SAMPLE_RUN.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
-        copy_dir(
+        common::copy_dir(
             &common::root().join("sample-input"),
             &dir.path().join("sample-input"),
         );
@@ -464,7 +450,7 @@ fn no_output_shows_a_talents_id_or_phone(dir: &Path, histories: &[History]) {
 #[test]
 fn a_run_killed_part_way_leaves_no_half_written_file() {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(
+    common::copy_dir(
         &common::root().join("sample-input"),
         &dir.path().join("sample-input"),
     );

@@ -33,7 +33,7 @@ pub struct Copied {
 
 /// Copy the archive in `from` to `to`, adding to an earlier backup there.
 pub fn backup(from: &Path, to: &Path) -> Result<Copied, Error> {
-    std::fs::create_dir_all(to).map_err(|e| Error::io(to, e))?;
+    super::private_dir(to)?;
     snapshot_index(from, to)?;
     let mut copied = Copied::default();
     let (new, kept) = copy_missing(&from.join("objects"), &to.join("objects"))?;

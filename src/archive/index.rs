@@ -158,6 +158,9 @@ impl Index {
         conn.busy_timeout(Duration::from_secs(120)).map_err(fail)?;
         match version(&conn).map_err(fail)? {
             SCHEMA_VERSION => Ok(Some(Index { path, conn })),
+            // Only the desk's accounts so far (`jucai user add` before any
+            // intake): nothing received, nothing to upgrade.
+            0 if !has_receptions(&conn).map_err(fail)? => Ok(None),
             found if found > SCHEMA_VERSION => Err(Error::IndexVersion {
                 path,
                 found,
@@ -655,4 +658,15 @@ fn identified_by_of(s: &str) -> IdentifiedBy {
         "name" => IdentifiedBy::Name,
         _ => IdentifiedBy::None,
     }
+}
+
+/// Whether the file has the table of receptions (a store that holds only
+/// the desk's accounts has none).
+fn has_receptions(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'receptions'",
+        [],
+        |row| row.get::<_, i64>(0),
+    )
+    .map(|n| n > 0)
 }

@@ -45,11 +45,22 @@ pub struct Archive {
     messages: Vec<KeptMessage>,
 }
 
+/// Make `dir` (and the folders above it that are missing) readable by its
+/// owner and group only: an archive holds ID numbers and phones.
+pub(crate) fn private_dir(dir: &Path) -> Result<(), Error> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o750)
+        .create(dir)
+        .map_err(|e| Error::io(dir, e))
+}
+
 impl Archive {
     /// Open (or create) the archive in `dir`. An archive of the earlier
     /// layout (JSON records) is imported into the index on first open.
     pub fn open(dir: &Path) -> Result<Archive, Error> {
-        std::fs::create_dir_all(dir.join("objects")).map_err(|e| Error::io(dir, e))?;
+        private_dir(&dir.join("objects"))?;
         let mut index = index::Index::open(dir)?;
         migrate::from_json_records(dir, &mut index)?;
         let mut archive = Archive::empty(dir, true);

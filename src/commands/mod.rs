@@ -5,6 +5,7 @@ mod backup;
 mod check;
 mod common;
 mod directory;
+mod doctor;
 mod export;
 mod intake;
 mod notify;
@@ -39,6 +40,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Template(args) => template::run(args),
         Command::Backup(args) => backup::run(args),
         Command::Check(args) => check::run(args),
+        Command::Doctor(args) => doctor::run(args),
         Command::Directory(args) => directory::run(args),
         Command::Packet(args) => packet::run(args),
         Command::Sample(args) => sample::run(args),

@@ -13,6 +13,12 @@ use crate::registry::{Level, Registry};
 use crate::render::console::say;
 use crate::web::{Desk, Progress, ReportJob, Stage};
 
+/// Only this machine, unless `--listen` or `[web] listen` says otherwise.
+const DEFAULT_LISTEN: std::net::SocketAddr = std::net::SocketAddr::V4(std::net::SocketAddrV4::new(
+    std::net::Ipv4Addr::LOCALHOST,
+    8080,
+));
+
 pub(super) fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
     let config = super::common::config(&args.common)?;
     let registry = super::common::registry(&config)?;
@@ -23,8 +29,10 @@ pub(super) fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
     super::common::reindex(&config, &registry, &archive)?;
     drop(archive);
     let https = config.web_tls.clone();
-    if !args.listen.ip().is_loopback() && !args.behind_https && https.is_none() {
-        let vars = json!({ "addr": args.listen.to_string() });
+    let listen = args.listen.or(config.web_listen).unwrap_or(DEFAULT_LISTEN);
+    let behind_https = args.behind_https || config.web_behind_https;
+    if !listen.ip().is_loopback() && !behind_https && https.is_none() {
+        let vars = json!({ "addr": listen.to_string() });
         eprintln!(
             "{}",
             say(
@@ -44,10 +52,10 @@ pub(super) fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
         .map_err(|e| crate::error::Error::io(&log_path, e))?;
     let regenerate = regenerate(config.clone(), registry.clone(), dir.clone());
     let mut desk = Desk::new(config, registry, dir, Some(log), regenerate)?;
-    desk.tls = args.behind_https;
-    desk.behind_proxy = args.behind_https;
+    desk.tls = behind_https;
+    desk.behind_proxy = behind_https;
     let scheme = if https.is_some() { "https" } else { "http" };
-    crate::web::serve(desk, args.listen, https, |addr| {
+    crate::web::serve(desk, listen, https, |addr| {
         let vars =
             json!({ "url": format!("{scheme}://{addr}/"), "log": log_path.display().to_string() });
         if let Ok(line) = say("serve_ready", &vars) {

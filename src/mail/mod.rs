@@ -12,6 +12,7 @@ mod error;
 pub(crate) mod imap;
 pub(crate) mod mailbox;
 pub(crate) mod notify;
+pub(crate) mod probe;
 pub(crate) mod settings;
 pub(crate) mod smtp;
 pub(crate) mod tls;

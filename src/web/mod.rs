@@ -22,6 +22,7 @@ mod reports;
 pub(crate) mod session;
 pub(crate) mod store;
 mod tls;
+pub(crate) use tls::certificate;
 mod unit;
 mod upload;
 mod view;

@@ -86,7 +86,7 @@ pub(crate) struct Accounts {
 impl Accounts {
     /// Open the store in the archive folder `dir` (creating its tables).
     pub(crate) fn open(dir: &Path) -> Result<Accounts, Error> {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        crate::archive::private_dir(dir)?;
         let path = dir.join(FILE);
         let conn = crate::sqlite::open(&path).map_err(|e| Error::index(&path, e))?;
         conn.execute_batch(CREATE)
@@ -117,6 +117,32 @@ impl Accounts {
             .execute("DELETE FROM users WHERE name = ?1", [name])
             .map_err(|e| self.fail(e))?;
         Ok(n == 1)
+    }
+
+    /// How many centre accounts the archive in `dir` has, read without
+    /// writing anything (`jucai doctor`); `None` when it has no store yet.
+    pub(crate) fn centre_count(dir: &Path) -> Result<Option<usize>, Error> {
+        let path = dir.join(FILE);
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY;
+        let conn = Connection::open_with_flags(&path, flags).map_err(|e| Error::index(&path, e))?;
+        let count = conn
+            .query_row(
+                "SELECT count(*) FROM users WHERE role = ?1",
+                [Role::Centre.key()],
+                |row| row.get::<_, i64>(0),
+            )
+            .optional();
+        match count {
+            Ok(n) => Ok(n.map(|n| n as usize)),
+            // No users table: nobody was ever added.
+            Err(rusqlite::Error::SqliteFailure(_, Some(m))) if m.contains("no such table") => {
+                Ok(None)
+            }
+            Err(e) => Err(Error::index(&path, e)),
+        }
     }
 
     /// Every account, by name.

@@ -44,6 +44,49 @@ pub(super) fn acceptor(cert: &Path, key: &Path) -> Result<TlsAcceptor, WebError>
     Ok(TlsAcceptor::from(Arc::new(config)))
 }
 
+/// What `jucai doctor` reads from the desk's certificate.
+pub(crate) struct CertificateInfo {
+    /// The end of its validity, in seconds since 1970 (UTC).
+    pub not_after: i64,
+    /// Whether it is valid for `[web] host`, when a host is set.
+    pub fits_host: Option<bool>,
+}
+
+/// Load the pair as the desk would (so a key that is not the
+/// certificate's is an error here too), then read the first certificate's
+/// expiry and whether it names `host`.
+pub(crate) fn certificate(
+    cert: &Path,
+    key: &Path,
+    host: Option<&str>,
+) -> Result<CertificateInfo, WebError> {
+    acceptor(cert, key)?;
+    let fail =
+        |e: &dyn std::fmt::Display| WebError::Internal(format!("无法使用 {}：{e}", cert.display()));
+    let first = CertificateDer::pem_file_iter(cert)
+        .map_err(|e| fail(&e))?
+        .next()
+        .ok_or_else(|| fail(&"文件里没有证书"))?
+        .map_err(|e| fail(&e))?;
+    let (_, parsed) = x509_parser::parse_x509_certificate(first.as_ref()).map_err(|e| fail(&e))?;
+    Ok(CertificateInfo {
+        not_after: parsed.validity().not_after.timestamp(),
+        fits_host: host.map(|h| names(&first, h)),
+    })
+}
+
+/// Whether the certificate is valid for `host` (a name or an address), by
+/// webpki's rules, as browsers check it.
+fn names(cert: &CertificateDer<'_>, host: &str) -> bool {
+    let Ok(end) = webpki::EndEntityCert::try_from(cert) else {
+        return false;
+    };
+    let Ok(name) = rustls_pki_types::ServerName::try_from(host) else {
+        return false;
+    };
+    end.verify_is_valid_for_subject_name(&name).is_ok()
+}
+
 /// TLS connections, handshaken, as axum takes them.
 pub(crate) struct TlsListener {
     local: SocketAddr,

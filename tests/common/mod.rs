@@ -21,6 +21,19 @@ pub fn jucai(dir: &Path, args: &[&str]) -> std::process::Output {
         .expect("jucai runs")
 }
 
+/// A folder tree copied, file by file.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
 /// One part of an xlsx (zip) file as text, e.g. `xl/workbook.xml`.
 pub fn zip_part(path: &Path, part: &str) -> String {
     let file = std::fs::File::open(path).unwrap();

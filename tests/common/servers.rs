@@ -225,17 +225,19 @@ fn chmod(path: &Path, mode: u32) {
 
 /// A self-signed certificate for 127.0.0.1 (`cert.pem`, `key.pem` in `dir`).
 pub fn self_signed(dir: &Path) {
+    certificate(dir, "127.0.0.1", "IP:127.0.0.1", 2);
+    chmod(&dir.join("key.pem"), 0o644);
+}
+
+/// A self-signed server certificate for `name` (`alt`: its subjectAltName,
+/// e.g. `DNS:rencai.example.gov.cn`), valid `days` days: `cert.pem` and
+/// `key.pem` in `dir`.
+pub fn certificate(dir: &Path, name: &str, alt: &str, days: u32) {
     require_tool("openssl");
     let status = Command::new("openssl")
-        .args([
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-        ])
-        .args([
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-        ])
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes"])
+        .args(["-days", &days.to_string(), "-subj", &format!("/CN={name}")])
+        .args(["-addext", &format!("subjectAltName={alt}")])
         // A server's own certificate, not a CA's (webpki refuses a CA
         // certificate presented as the server's).
         .args(["-addext", "basicConstraints=critical,CA:FALSE"])
@@ -248,7 +250,6 @@ pub fn self_signed(dir: &Path) {
         .status()
         .expect("openssl runs");
     assert!(status.success(), "openssl made the certificate");
-    chmod(&dir.join("key.pem"), 0o644);
 }
 
 /// aiosmtpd on 127.0.0.1 requiring AUTH with [`USER`] and [`PASSWORD`],

@@ -94,6 +94,12 @@ impl Face {
     }
 }
 
+/// Whether the documents' fonts have a glyph for `c` (in 宋体 or its
+/// fallback 黑体); a character they lack prints as an empty box.
+pub(crate) fn drawable(c: char) -> bool {
+    c.is_whitespace() || c.is_control() || Face::Song.glyph(c).1.is_some()
+}
+
 /// Width of `text` at `size` points in `face` (with its fallback).
 pub(crate) fn width(text: &str, size: f32, face: Face) -> f32 {
     text.chars()
