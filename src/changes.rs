@@ -179,22 +179,27 @@ fn compare(
             LedgerKey::Roster => {
                 let left = schema.roles.roster.left;
                 let (b_in, n_in) = (b.without(left), n.without(left));
+                let n_all = n.ids();
                 c.before = b_in.len();
                 c.now = n_in.len();
                 c.joined = n_in.difference(&b.ids()).count();
-                c.left = b_in.difference(&n_in).filter(|id| n.has(id)).count();
-                c.missing = b_in.iter().filter(|id| !n.has(id)).count();
+                c.left = b_in
+                    .difference(&n_in)
+                    .filter(|id| n_all.contains(*id))
+                    .count();
+                c.missing = b_in.difference(&n_all).count();
             }
             LedgerKey::Problems | LedgerKey::Needs => {
                 let closed = match ledger.key {
                     LedgerKey::Problems => schema.roles.problems.closed,
                     _ => schema.roles.needs.closed,
                 };
-                let new = n.ids().difference(&b.ids()).count();
+                let n_all = n.ids();
+                let new = n_all.difference(&b.ids()).count();
                 let done = b
                     .without(closed)
                     .difference(&n.without(closed))
-                    .filter(|id| n.has(id))
+                    .filter(|id| n_all.contains(*id))
                     .count();
                 if ledger.key == LedgerKey::Problems {
                     (c.problems_new, c.problems_closed) = (new, done);
@@ -230,10 +235,6 @@ impl<'a> Rows<'a> {
 
     fn ids(&self) -> HashSet<String> {
         self.rows.iter().filter_map(|r| self.id(r)).collect()
-    }
-
-    fn has(&self, id: &str) -> bool {
-        self.rows.iter().any(|r| self.id(r).as_deref() == Some(id))
     }
 
     /// The ids of the rows whose date field `field` is empty (in the
