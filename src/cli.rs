@@ -89,6 +89,9 @@ pub enum Command {
     /// 检查安装和设置：配置、平台名录、报送档案（属主、权限、剩余空间）、字体、网页证书、邮箱登录；逐项说明怎么改
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Doctor(DoctorArgs),
+    /// 人才风采：本人同意宣传的人才的图册（PDF）和展板（A1 横版 PDF），中心和每个工作站各一套
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Showcase(ShowcaseArgs),
     /// 年度考核材料：各工作站考核材料、汇编（含目录）和考核评分表
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Packet(PacketArgs),
@@ -112,7 +115,7 @@ pub enum Command {
 /// Options every command shares.
 #[derive(Debug, Args)]
 pub struct Common {
-    /// 配置文件（默认：当前目录下的 jucai.toml，没有则为安装后的 /etc/jucai/jucai.toml，都没有则使用示例目录布局）
+    /// 配置文件（默认：当前目录下的 jucai.toml；安装的 /usr/bin/jucai 没有它时读 /etc/jucai/jucai.toml；都没有则使用示例目录布局）
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// 平台名录工作簿（默认：sample-input/platform.xlsx）
@@ -447,6 +450,23 @@ pub struct PacketArgs {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// 输出格式：text（默认，写出文件）或 json（只打印评分结果）
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowcaseArgs {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(flatten)]
+    pub archive: ArchiveArg,
+    /// 年度，如 2024
+    #[arg(long, value_name = "YEAR")]
+    pub year: i32,
+    /// 输出目录（默认：output/）；写到其中的 <年份>/ 下
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// 输出格式：text（默认，写出文件）或 json（只打印内容）
     #[arg(long, value_name = "FORMAT", default_value = "text")]
     pub format: Format,
 }

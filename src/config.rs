@@ -11,9 +11,19 @@ use crate::schema::SchemaError;
 
 pub const CONFIG_FILE: &str = "jucai.toml";
 
-/// The installed package's configuration, read when the working folder has
-/// none: an operator's `jucai status` works from any folder.
+/// The installed package's configuration, read by the installed binary when
+/// the working folder has none: an operator's `jucai status` works from any
+/// folder.
 pub const SYSTEM_CONFIG: &str = "/etc/jucai/jucai.toml";
+
+/// Where the package installs the binary.
+const INSTALLED_BINARY: &str = "/usr/bin/jucai";
+
+/// Whether this is the packaged binary. A jucai built from source never
+/// reads /etc/jucai (its tests must not find the real archive there).
+fn installed() -> bool {
+    std::env::current_exe().is_ok_and(|p| p == Path::new(INSTALLED_BINARY))
+}
 
 /// Where the export's province secret may come from instead of `jucai.toml`.
 pub const SECRET_ENV: &str = "JUCAI_TALENT_KEY_SECRET";
@@ -169,7 +179,7 @@ impl Config {
         let (file, base) = match path {
             Some(p) => (Some(p), p.parent().unwrap_or(Path::new("")).to_path_buf()),
             None if default.exists() => (Some(default), PathBuf::new()),
-            None if Path::new(SYSTEM_CONFIG).exists() => {
+            None if installed() && Path::new(SYSTEM_CONFIG).exists() => {
                 (Some(Path::new(SYSTEM_CONFIG)), PathBuf::from("/etc/jucai"))
             }
             None => (None, PathBuf::new()),

@@ -58,6 +58,8 @@ pub enum Error {
     NotReindexed { count: usize },
     #[error("报送档案是以只读方式打开的，不能写入")]
     ReadOnlyArchive,
+    #[error("字段定义的人才信息台账没有“同意宣传”和“姓名”（roles 中的 consent、name），无法知道谁同意宣传，不能生成人才风采")]
+    NoConsentField,
     #[error("报送档案记录“{path}”无法读取：{source}")]
     Record {
         path: PathBuf,

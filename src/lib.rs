@@ -43,6 +43,7 @@
 //! sqlite      SQLite files as writers share them (WAL, waiting, durable)
 //! period      reporting quarters and how a Chinese document writes a day
 //! numbers     numbers as a Chinese reader expects them (64,350.16, +108, 12.5%)
+//! mask        ID numbers and phones masked where pages and the 人才风采 show them
 //! text        normalising what people type
 //! ```
 
@@ -76,6 +77,7 @@ pub(crate) mod inputs;
 pub mod intake;
 pub mod limits;
 pub(crate) mod mail;
+pub(crate) mod mask;
 pub mod memory;
 pub mod numbers;
 pub(crate) mod output;

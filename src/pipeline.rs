@@ -222,6 +222,23 @@ pub fn write_packets(
     )
 }
 
+/// Each showcase's brochure and board into `out/<year>/`.
+pub fn write_showcases(
+    config: &Config,
+    showcases: &[crate::reports::showcase::Showcase],
+    out: &Path,
+) -> Result<Vec<PathBuf>, Error> {
+    let writer = crate::reports::showcase::ShowcaseWriter::new(config.page_numbers.clone())?;
+    let mut written = Vec::new();
+    for s in showcases {
+        let dir = out.join(s.year.to_string());
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        let (brochure, board) = writer.write(s, s.as_of.end(), &dir)?;
+        written.extend([brochure, board]);
+    }
+    Ok(written)
+}
+
 /// The dispatch sheet into `out/<P>/`, P the month's quarter: (PDF, XLSX).
 pub fn write_monthly(report: &MonthlyReport, out: &Path) -> Result<(PathBuf, PathBuf), Error> {
     let builder = MonthlyWriter::new()?;

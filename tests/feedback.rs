@@ -181,11 +181,12 @@ fn a_foreign_layout_lands_in_the_templates_columns_with_added_columns_kept_at_th
     assert_eq!(at(1, 2), "性别★");
     assert_eq!(at(3, 1), "李娜", "data from the first data row");
     assert_eq!(at(3, 2), "女");
-    assert_eq!(at(1, 21), "单位自填", "added column at the right");
-    assert_eq!(at(2, 21), "甲");
-    assert_eq!(at(3, 21), "乙");
+    // After the template's 23 columns (人才编号 … 风采简介).
+    assert_eq!(at(1, 23), "单位自填", "added column at the right");
+    assert_eq!(at(2, 23), "甲");
+    assert_eq!(at(3, 23), "乙");
     // The blank 姓名 was D5 in the file sent; here it is B3, and so says the
-    // list; the added column's warning points at its header, V2.
+    // list; the added column's warning points at its header, X2.
     let results = fb.worksheet_range("校验结果").unwrap();
     let listed: Vec<Vec<String>> = results
         .rows()
@@ -202,7 +203,7 @@ fn a_foreign_layout_lands_in_the_templates_columns_with_added_columns_kept_at_th
         "{listed:?}"
     );
     assert!(
-        listed.iter().any(|r| r[1] == "V2" && r[2] == "2"),
+        listed.iter().any(|r| r[1] == "X2" && r[2] == "2"),
         "{listed:?}"
     );
     let roster_index = sheet_index(&feedback, "人才信息台账");

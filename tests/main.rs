@@ -39,6 +39,7 @@ mod run;
 mod sample;
 mod schema;
 mod second_district;
+mod showcase;
 mod six_haves;
 mod template;
 mod upgrade;

@@ -302,6 +302,7 @@ fn readme_json_shapes_match_what_each_command_prints() {
             "report half-year" => args.extend(["--year", "2024", "--half", "1"]),
             "report monthly" => args.extend(["--month", "2024-08"]),
             "packet" => args.extend(["--year", "2023"]),
+            "showcase" => args.extend(["--year", "2024"]),
             "platform" | "validate" => {}
             other => panic!("no way to run `jucai {other}` here: add it to this test"),
         }

@@ -918,12 +918,16 @@ fn with_a_certificate_the_desk_speaks_only_https_and_its_cookies_are_secure() {
 
 /// A form for the activity ledger: (`fN`, value) by field name.
 fn activity_form(values: &[(&str, &str)]) -> Vec<(String, String)> {
+    ledger_form(jucai::schema::LedgerKey::Activities, values)
+}
+
+/// The entry form's fields (`f<i>`) of a ledger for `values` by field name.
+pub fn ledger_form(
+    key: jucai::schema::LedgerKey,
+    values: &[(&str, &str)],
+) -> Vec<(String, String)> {
     let schema = jucai::schema::Schema::builtin();
-    let ledger = schema
-        .ledgers
-        .iter()
-        .find(|l| l.key == jucai::schema::LedgerKey::Activities)
-        .unwrap();
+    let ledger = schema.ledgers.iter().find(|l| l.key == key).unwrap();
     values
         .iter()
         .map(|(name, value)| {

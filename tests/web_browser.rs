@@ -280,3 +280,46 @@ fn a_record_added_on_a_phone_reaches_the_report_and_the_newest_workbook() {
         "the activity is in the newest workbook"
     );
 }
+
+/// 大屏 on a 1920 × 1080 display: it does not scroll, shows three talents
+/// who agreed at a time and the next three by itself, and axe-core finds
+/// nothing serious.
+#[test]
+fn the_big_screen_fits_1920_by_1080_without_scrolling() {
+    for tool in ["chromium", "chromedriver", "python3"] {
+        require_tool(tool);
+    }
+    let axe = axe_js();
+    let desk = Desk::start("");
+    let shots = crate::web::screenshots();
+    let got = browse(
+        &desk,
+        &[
+            "screen",
+            "clerk",
+            shots.to_str().unwrap(),
+            axe.to_str().unwrap(),
+        ],
+    );
+    let size: Vec<u64> = serde_json::from_value(got["size"].clone()).unwrap();
+    assert_eq!((size[2], size[3]), (1920, 1080), "{got}");
+    assert!(
+        size[0] <= size[2] && size[1] <= size[3],
+        "it scrolls: {got}"
+    );
+    let names: Vec<String> = serde_json::from_value(got["names"].clone()).unwrap();
+    let next: Vec<String> = serde_json::from_value(got["names_next"].clone()).unwrap();
+    assert_eq!(names.len(), 3, "{got}");
+    assert!(
+        got["slides"].as_u64().unwrap() > 1 && next.len() == 3 && next != names,
+        "{got}"
+    );
+    let serious: Vec<_> = got["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+        .collect();
+    assert!(serious.is_empty(), "{serious:?}");
+    assert!(shots.join("screen-1920x1080.png").is_file());
+}

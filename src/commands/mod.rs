@@ -17,6 +17,7 @@ mod run;
 mod sample;
 mod schema;
 mod serve;
+mod showcase;
 mod status;
 mod template;
 mod user;
@@ -41,6 +42,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Backup(args) => backup::run(args),
         Command::Check(args) => check::run(args),
         Command::Doctor(args) => doctor::run(args),
+        Command::Showcase(args) => showcase::run(args),
         Command::Directory(args) => directory::run(args),
         Command::Packet(args) => packet::run(args),
         Command::Sample(args) => sample::run(args),

@@ -21,7 +21,25 @@ pub enum Value {
     Refs(Vec<String>),
 }
 
+/// Record ids as a cell lists them: `RC001、RC002`, or with commas,
+/// semicolons or spaces.
+fn split_refs(text: &str) -> Vec<String> {
+    text.split(['、', ',', '，', ';', '；', ' '])
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 impl Value {
+    /// The record ids a `refs` value names (an extract keeps them as one
+    /// text, joined as [`Value::text`] joins them).
+    pub fn refs(&self) -> Vec<String> {
+        match self {
+            Value::Refs(r) => r.clone(),
+            other => split_refs(&other.text()),
+        }
+    }
+
     pub fn as_text(&self) -> Option<&str> {
         match self {
             Value::Text(s) => Some(s),
@@ -92,14 +110,7 @@ pub fn parse(schema: &Schema, field: &Field, cell: &Data) -> Result<Option<Value
         FieldType::Enum => parse_enum(field, cell),
         FieldType::Phone => parse_phone(schema, cell),
         FieldType::IdNumber => parse_id_number(cell),
-        FieldType::Refs => Ok(cell::parse_text(cell).map(|text| {
-            Value::Refs(
-                text.split(['、', ',', '，', ';', '；', ' '])
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string)
-                    .collect(),
-            )
-        })),
+        FieldType::Refs => Ok(cell::parse_text(cell).map(|text| Value::Refs(split_refs(&text)))),
     }
 }
 

@@ -103,14 +103,27 @@ pub enum Style {
     /// 28 mm, text 156 × 225 mm), page numbers in 宋 (四号) on the outer side
     /// of the foot. Tables and figures stay sans. Portrait only.
     Official,
+    /// A display board (展板): laid out as an A4 landscape page in sans with
+    /// large headings, and printed at A1 (841 × 594 mm), everything scaled
+    /// by the same factor, so a board is drawn once and prints sharp.
+    Poster,
 }
 
 impl Style {
+    /// How much the laid-out page is enlarged when printed: A4 to A1 for a
+    /// poster (594 / 210: the A series grows by √2 a size).
+    pub fn scale(self) -> f32 {
+        match self {
+            Style::Poster => 594.0 / 210.0,
+            Style::Report | Style::Official => 1.0,
+        }
+    }
+
     /// Running text as this style sets it: an official document puts no
     /// space between Chinese and figures (see [`tighten`]).
     pub fn set(self, text: &str) -> String {
         match self {
-            Style::Report => text.to_string(),
+            Style::Report | Style::Poster => text.to_string(),
             Style::Official => tighten(text),
         }
     }

@@ -10,6 +10,7 @@
 //! status      报送情况: who sent, on time, late, returned, missing
 //! directory   平台名录表: the 1+4+N table
 //! packet      年度考核材料: the stations' assessment and the workrooms' ranking
+//! showcase    人才风采: the consenting talents in a brochure, on a board and a screen
 //! feedback    校验反馈表: a unit's own workbook, marked up
 //! template    the ledger workbook (blank templates, feedback's layout) and the registry workbook
 //! six_haves   the 六有 checks, for the quarterly report and the packets
@@ -24,6 +25,7 @@ pub(crate) mod monthly;
 pub(crate) mod orders;
 pub mod packet;
 pub mod quarterly;
+pub mod showcase;
 pub mod six_haves;
 pub mod status;
 pub mod summary;
@@ -59,6 +61,7 @@ mod tests {
                 super::template::workbook::WORDING,
             ),
             ("templates/monthly.toml", super::monthly::render::WORDING),
+            ("templates/showcase.toml", super::showcase::render::WORDING),
         ];
         for (origin, text) in files {
             if let Err(e) = Texts::parse(origin, text) {

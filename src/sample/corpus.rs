@@ -26,6 +26,8 @@ pub struct Corpus {
     pub effects: Items,
     pub achievements: ByKind,
     pub places: Items,
+    /// 风采简介 of the talents who agreed to be shown.
+    pub profiles: Items,
 }
 
 #[derive(Debug, Deserialize)]

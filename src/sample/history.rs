@@ -517,6 +517,10 @@ fn roster_row(x: &Talent, end: NaiveDate) -> FilledRow {
     if let Some(l) = &x.contact_leader {
         pairs.push(("联系领导", t(l)));
     }
+    pairs.push(("同意宣传", t(if x.profile.is_some() { "是" } else { "否" })));
+    if let Some(p) = &x.profile {
+        pairs.push(("风采简介", t(p)));
+    }
     row(pairs)
 }
 

@@ -28,6 +28,8 @@ pub struct Talent {
     pub key_talent: bool,
     pub contact_leader: Option<String>,
     pub deputy: &'static str,
+    /// 同意宣传, and the 风采简介 approved, when the talent agreed.
+    pub profile: Option<String>,
 }
 
 /// Pick from weighted choices.
@@ -88,19 +90,28 @@ pub fn talent(
     let (key_talent, contact_leader) = key_talent(rng);
     let deputy = weighted(rng, &[("无", 97), ("人大代表", 2), ("政协委员", 1)]);
     let phone = phone(rng);
+    // In the order they were always drawn, so the sample stays as it was.
+    let major = pick(rng, texts(&corpus.majors, kind)).to_string();
+    let employer = pick(rng, texts(&corpus.employers, kind)).to_string();
+    let position = pick(rng, texts(&corpus.positions, kind)).to_string();
+    let id = format!("{unit_tag}-{seq:03}");
+    // Drawn from nothing random (the rest of the sample stays as it was):
+    // key talents and deputies, and about one in six others, agreed.
+    let agrees = key_talent || deputy != "无" || seq.is_multiple_of(6);
+    let profile = agrees.then(|| profile(corpus, seq, &employer, kind, joined));
     Talent {
-        id: format!("{unit_tag}-{seq:03}"),
+        id,
         name,
         male,
         birth,
         ethnicity,
         politics,
         education,
-        major: pick(rng, texts(&corpus.majors, kind)).to_string(),
+        major,
         kind: kind.to_string(),
         qualification,
-        employer: pick(rng, texts(&corpus.employers, kind)).to_string(),
-        position: pick(rng, texts(&corpus.positions, kind)).to_string(),
+        employer,
+        position,
         phone,
         id_number,
         joined,
@@ -108,7 +119,17 @@ pub fn talent(
         key_talent,
         contact_leader,
         deputy,
+        profile,
     }
+}
+
+/// A 风采简介 for a talent who agreed, from the corpus's texts.
+fn profile(corpus: &Corpus, seq: u32, employer: &str, kind: &str, joined: NaiveDate) -> String {
+    let texts = &corpus.profiles.items;
+    texts[seq as usize % texts.len()]
+        .replace("{employer}", employer)
+        .replace("{kind}", kind)
+        .replace("{year}", &joined.year().to_string())
 }
 
 /// Whether a talent of `kind` is male.

@@ -47,6 +47,14 @@ pub struct RosterRoles {
     pub no_deputy: String,
     /// The `politics` values that count as party members.
     pub party: Vec<String>,
+    /// 同意宣传 and the value that means yes (是): who may be shown in the
+    /// 人才风采 brochure, board and screen. A schema without it shows nobody.
+    pub consent: Option<(usize, String)>,
+    /// 风采简介: the short text the talent approved, when the schema has it.
+    pub profile: Option<usize>,
+    /// 姓名 and 工作单位, for the 人才风采 (a schema without `name` shows nobody).
+    pub name: Option<usize>,
+    pub employer: Option<usize>,
 }
 
 /// The columns of a problem or need log.
@@ -119,11 +127,16 @@ const ROSTER_ROLES: &[RoleSpec] = &[
     role("qualification", ENUM),
     role("key", ENUM),
     role("deputy", ENUM),
+    role("consent", ENUM),
+    role("profile", TEXT),
+    role("name", TEXT),
+    role("employer", TEXT),
 ];
 const ROSTER_MARKERS: &[MarkerSpec] = &[
     marker("key", "key", false),
     marker("no_deputy", "deputy", false),
     marker("party", "politics", true),
+    marker("consent", "consent", false),
 ];
 const CASE_ROLES: &[RoleSpec] = &[
     role("closed", DATE),
@@ -229,6 +242,14 @@ impl<'a> Resolver<'a> {
         Ok(i)
     }
 
+    /// The column of a role a schema may leave out (`None` when it does).
+    fn optional_col(&self, name: &'static str) -> Result<Option<usize>, SchemaProblem> {
+        match self.roles.contains_key(name) {
+            true => self.col(name).map(Some),
+            false => Ok(None),
+        }
+    }
+
     /// A marker's values, checked against its role field's enumeration.
     fn values(&self, name: &'static str) -> Result<Vec<String>, SchemaProblem> {
         let missing = || SchemaProblem::MissingMarker {
@@ -316,6 +337,13 @@ impl Declared<'_> {
             key_talent: r.value("key")?,
             no_deputy: r.value("no_deputy")?,
             party: r.values("party")?,
+            consent: match r.optional_col("consent")? {
+                Some(col) => Some((col, r.value("consent")?)),
+                None => None,
+            },
+            profile: r.optional_col("profile")?,
+            name: r.optional_col("name")?,
+            employer: r.optional_col("employer")?,
         })
     }
 

@@ -142,6 +142,7 @@ fn board_data(desk: &Desk, account: &Account) -> Result<serde_json::Value, WebEr
         "figures": figures,
         "mine": mine,
         "centre": account.role == Role::Centre,
+        "screen_key": account.role == Role::Centre && super::screen::key_is_on(desk)?,
         "slowed": if account.role == Role::Centre { desk.limiter.slowed("user:") } else { Vec::new() },
         "chart_height": bars.len() * 28 + 8,
         "bars": bars,

@@ -17,8 +17,8 @@ mod headers;
 mod jobs;
 mod journal;
 mod limiter;
-mod mask;
 mod reports;
+mod screen;
 pub(crate) mod session;
 pub(crate) mod store;
 mod tls;
@@ -83,6 +83,10 @@ pub(crate) fn router(desk: Arc<Desk>) -> Router {
         .route("/reports/files/{*path}", get(reports::file))
         .route("/static/style.css", get(style))
         .route("/static/upload.js", get(script))
+        .route("/static/screen.js", get(screen_script))
+        .route("/screen", get(screen::page))
+        .route("/screen/key", small(post(screen::key_on)))
+        .route("/screen/key/off", small(post(screen::key_off)))
         .layer(DefaultBodyLimit::max(limit))
         .layer(middleware::from_fn(headers::secure))
         .layer(middleware::from_fn_with_state(desk.clone(), headers::host))
@@ -99,6 +103,15 @@ async fn script() -> Response {
     (
         [(CONTENT_TYPE, "text/javascript; charset=utf-8")],
         view::UPLOAD_SCRIPT,
+    )
+        .into_response()
+}
+
+/// The big screen's slides (`/screen`).
+async fn screen_script() -> Response {
+    (
+        [(CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        view::SCREEN_SCRIPT,
     )
         .into_response()
 }

@@ -20,6 +20,10 @@ CREATE TABLE IF NOT EXISTS users (
     unit TEXT,
     password_hash TEXT NOT NULL
 );
+-- The big screen's key (大屏链接): at most one, kept as its SHA-256.
+CREATE TABLE IF NOT EXISTS screen_keys (
+    key_hash TEXT PRIMARY KEY
+);
 CREATE TABLE IF NOT EXISTS sessions (
     token_hash TEXT PRIMARY KEY,
     user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
@@ -143,6 +147,41 @@ impl Accounts {
             }
             Err(e) => Err(Error::index(&path, e)),
         }
+    }
+
+    /// Make `key_hash` the big screen's only key (a new one replaces the old).
+    pub(crate) fn set_screen_key(&mut self, key_hash: &str) -> Result<(), Error> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| Error::index(&path, e))?;
+        tx.execute("DELETE FROM screen_keys", [])
+            .and_then(|_| tx.execute("INSERT INTO screen_keys (key_hash) VALUES (?1)", [key_hash]))
+            .map_err(|e| Error::index(&path, e))?;
+        tx.commit().map_err(|e| Error::index(&path, e))
+    }
+
+    /// Turn the big screen's key off.
+    pub(crate) fn clear_screen_key(&mut self) -> Result<(), Error> {
+        self.conn
+            .execute("DELETE FROM screen_keys", [])
+            .map(|_| ())
+            .map_err(|e| self.fail(e))
+    }
+
+    /// Whether the big screen has a key, and whether `key_hash` (the
+    /// SHA-256 of a key offered) is it.
+    pub(crate) fn screen_key(&self, key_hash: Option<&str>) -> Result<(bool, bool), Error> {
+        let (keys, matching): (i64, i64) = self
+            .conn
+            .query_row(
+                "SELECT count(*), count(CASE WHEN key_hash = ?1 THEN 1 END) FROM screen_keys",
+                [key_hash.unwrap_or("")],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .map_err(|e| self.fail(e))?;
+        Ok((keys > 0, matching > 0))
     }
 
     /// Every account, by name.

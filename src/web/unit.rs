@@ -45,8 +45,8 @@ pub(super) fn listed(d: &Diagnostic) -> serde_json::Value {
             (Some(s), None) => s.clone(),
             _ => String::new(),
         },
-        "message": super::mask::masked(&d.message),
-        "value": d.value.as_deref().map(super::mask::masked),
+        "message": crate::mask::masked(&d.message),
+        "value": d.value.as_deref().map(crate::mask::masked),
     })
 }
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::error::WebError;
 
 /// Every page template, by name.
-const PAGES: [(&str, &str); 16] = [
+const PAGES: [(&str, &str); 18] = [
     ("base.html", include_str!("../../templates/web/base.html")),
     ("login.html", include_str!("../../templates/web/login.html")),
     ("board.html", include_str!("../../templates/web/board.html")),
@@ -57,10 +57,19 @@ const PAGES: [(&str, &str); 16] = [
         "notified.html",
         include_str!("../../templates/web/notified.html"),
     ),
+    (
+        "screen.html",
+        include_str!("../../templates/web/screen.html"),
+    ),
+    (
+        "screen_key.html",
+        include_str!("../../templates/web/screen_key.html"),
+    ),
 ];
 
 pub(super) const STYLE: &str = include_str!("../../templates/web/static/style.css");
 pub(super) const UPLOAD_SCRIPT: &str = include_str!("../../templates/web/static/upload.js");
+pub(super) const SCREEN_SCRIPT: &str = include_str!("../../templates/web/static/screen.js");
 
 pub(crate) struct Views {
     tera: tera::Tera,

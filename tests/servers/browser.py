@@ -6,6 +6,7 @@ Selenium from PyPI.
     python3 browser.py reports BASE_URL USER PASSWORD SCREENSHOTS
     python3 browser.py audit BASE_URL USER PASSWORD SCREENSHOTS AXE_JS PATH...
     python3 browser.py entry BASE_URL USER PASSWORD SCREENSHOTS LEDGER FIELD=VALUE...
+    python3 browser.py screen BASE_URL USER PASSWORD SCREENSHOTS AXE_JS
 
 upload: logs in, opens the board and a period's status, uploads WORKBOOK
 through the file input, reads the diagnostics on the result page, downloads
@@ -16,6 +17,8 @@ audit: on a phone (375 px wide, Chromium's mobile emulation) logs in and
 opens each PATH: how wide the page is against the viewport, whether the
 viewport meta forbids zooming, and what axe-core (AXE_JS, injected into the
 page) finds against WCAG 2.1 A/AA.
+screen: on a 1920 x 1080 display, opens /screen: whether it scrolls, the
+names on the first slide, and axe-core's findings.
 A PNG of each page goes to SCREENSHOTS. Prints what it read as JSON.
 """
 import glob
@@ -43,7 +46,8 @@ options.binary_location = "/usr/bin/chromium"
 for flag in [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
     "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--window-size=1280,900",
+    "--disable-sync", "--no-first-run",
+    "--window-size=" + ("1920,1080" if flow == "screen" else "1280,900"),
     "--user-data-dir=" + tempfile.mkdtemp(prefix="jucai-chromium-"),
 ]:
     options.add_argument(flag)
@@ -129,6 +133,18 @@ def reports():
     driver.save_screenshot(os.path.join(shots, "reports.png"))
 
 
+def run_axe(axe):
+    driver.execute_script(axe)
+    return driver.execute_async_script("""
+        var done = arguments[arguments.length - 1];
+        axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+           .then(function (r) { done(r.violations.map(function (v) {
+               return {id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(function (n) {
+                   return n.target.join(' '); })}; })); })
+           .catch(function (e) { done([{id: 'axe-error', impact: 'critical', nodes: [String(e)]}]); });
+    """)
+
+
 def audit(axe_js, paths):
     axe = open(axe_js, encoding="utf-8").read()
     for path in paths:
@@ -141,17 +157,26 @@ def audit(axe_js, paths):
         page["viewport"] = driver.execute_script("return window.innerWidth")
         page["viewport_meta"] = driver.execute_script(
             "var m = document.querySelector('meta[name=viewport]'); return m ? m.content : ''")
-        driver.execute_script(axe)
-        result = driver.execute_async_script("""
-            var done = arguments[arguments.length - 1];
-            axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
-               .then(function (r) { done(r.violations.map(function (v) {
-                   return {id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(function (n) {
-                       return n.target.join(' '); })}; })); })
-               .catch(function (e) { done([{id: 'axe-error', impact: 'critical', nodes: [String(e)]}]); });
-        """)
-        page["violations"] = result
+        page["violations"] = run_axe(axe)
         out["pages"].append(page)
+
+
+def screen(axe_js):
+    # The display's own size, whatever the window around the page takes.
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": 1920, "height": 1080, "deviceScaleFactor": 1, "mobile": False})
+    driver.get(base + "/screen")
+    wait_for(".screen-figures")
+    time.sleep(1)
+    driver.save_screenshot(os.path.join(shots, "screen-1920x1080.png"))
+    size = "return [document.documentElement.scrollWidth, document.documentElement.scrollHeight, window.innerWidth, window.innerHeight]"
+    out["size"] = driver.execute_script(size)
+    out["names"] = [h.text for h in driver.find_elements(By.CSS_SELECTOR, ".slide:not([hidden]) .card h2")]
+    out["slides"] = len(driver.find_elements(By.CSS_SELECTOR, ".slide"))
+    # The next group comes up by itself.
+    time.sleep(9)
+    out["names_next"] = [h.text for h in driver.find_elements(By.CSS_SELECTOR, ".slide:not([hidden]) .card h2")]
+    out["violations"] = run_axe(open(axe_js, encoding="utf-8").read())
 
 
 def entry(ledger, pairs):
@@ -196,6 +221,8 @@ try:
         audit(sys.argv[6], sys.argv[7:])
     elif flow == "entry":
         entry(sys.argv[6], sys.argv[7:])
+    elif flow == "screen":
+        screen(sys.argv[6])
     else:
         reports()
 finally:

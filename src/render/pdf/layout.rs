@@ -82,6 +82,23 @@ impl Geometry {
                 line: 11.0 * 1.7,
                 paragraph_gap: 11.0 * 0.4,
             },
+            Style::Poster => Geometry {
+                left: 14.0 * MM,
+                right: 14.0 * MM,
+                top: 14.0 * MM,
+                bottom: 12.0 * MM,
+                footer_y: 6.0 * MM,
+                footer: font(Face::Hei, 7.0, false),
+                title: font(Face::Hei, 28.0, true),
+                subtitle: font(Face::Hei, 13.0, false),
+                heading: font(Face::Hei, 15.0, true),
+                heading2: font(Face::Hei, 12.0, true),
+                body: font(Face::Hei, 10.5, false),
+                heading_indent: 0.0,
+                footer_outside: false,
+                line: 10.5 * 1.55,
+                paragraph_gap: 10.5 * 0.3,
+            },
             // GB/T 9704-2012: A4, top margin 37 mm, left 28 mm, text block
             // 156 × 225 mm with 22 lines of 三号 (16 pt) 仿宋; the page
             // number in 四号 (14 pt) 宋, its top 7 mm below the text block.
@@ -931,11 +948,17 @@ fn emit(doc: &Document, l: &Layout) -> Vec<u8> {
         .iter()
         .zip(&footers)
         .map(|(page, footer)| {
+            let scale = doc.style.scale();
             let mut ops = vec![Op::SetOutlineThickness { pt: Pt(0.6) }];
+            if scale != 1.0 {
+                let matrix = printpdf::matrix::CurTransMat::Scale(scale, scale);
+                ops.insert(0, Op::SetTransformationMatrix { matrix });
+            }
             for item in page.items.iter().chain([footer]) {
                 draw(item, &fonts, &mut ops);
             }
-            PdfPage::new(printpdf::Mm(l.width / MM), printpdf::Mm(l.height / MM), ops)
+            let (w, h) = paper(doc, l.width * scale / MM, l.height * scale / MM);
+            PdfPage::new(printpdf::Mm(w), printpdf::Mm(h), ops)
         })
         .collect();
     pdf.with_pages(pages);
@@ -945,6 +968,16 @@ fn emit(doc: &Document, l: &Layout) -> Vec<u8> {
     };
     let mut warnings = Vec::new();
     fix_trailer_id(pdf.save(&options, &mut warnings))
+}
+
+/// The sheet a page is printed on, in mm: a poster's is exactly A1 (its
+/// A4 layout scaled by 594 / 210 is 840 mm wide; the last mm stays blank).
+fn paper(doc: &Document, width: f32, height: f32) -> (f32, f32) {
+    match (doc.style, doc.landscape) {
+        (Style::Poster, true) => (841.0, 594.0),
+        (Style::Poster, false) => (594.0, 841.0),
+        _ => (width, height),
+    }
 }
 
 /// Replace the two 32-letter strings of the trailer's `/ID` with ones derived

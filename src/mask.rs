@@ -1,4 +1,4 @@
-//! ID numbers and phone numbers as pages show them: masked
+//! ID numbers and phone numbers as pages and the 人才风采 show them: masked
 //! (150602********1234, 139****1234). A diagnostic quotes what the unit
 //! typed, so its message and value are masked wherever they are shown; the
 //! whole value stays in the unit's own downloads (the original and its
@@ -25,7 +25,7 @@ static PERSONAL: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// `text` with every ID number and phone number in it masked.
-pub(super) fn masked(text: &str) -> Cow<'_, str> {
+pub(crate) fn masked(text: &str) -> Cow<'_, str> {
     PERSONAL.replace_all(text, |c: &regex::Captures<'_>| {
         let whole = &c[0];
         let (keep_start, keep_end) = if c.name("id18").is_some() || c.name("id15").is_some() {
