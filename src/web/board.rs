@@ -124,7 +124,7 @@ fn board_data(desk: &Desk, account: &Account) -> Result<serde_json::Value, WebEr
     let mine = match account.role {
         Role::Workroom => {
             bars.clear();
-            mine(&report, account, &archive, period)
+            mine(desk, &report, account, &archive, period)
         }
         _ => None,
     };
@@ -151,8 +151,10 @@ fn board_data(desk: &Desk, account: &Account) -> Result<serde_json::Value, WebEr
 }
 
 /// A workroom head's own unit this period: its state, its newest version,
-/// and the period whose template it should fill next.
+/// and the period whose template it should fill next (as the entry forms
+/// fill it).
 fn mine(
+    desk: &Desk,
     report: &StatusReport,
     account: &Account,
     archive: &Archive,
@@ -165,11 +167,7 @@ fn mine(
         .flat_map(|g| &g.units)
         .find(|u| u.code == code)?;
     let newest = archive.newest(code, period);
-    let to_fill = if status.submitted {
-        period.next()
-    } else {
-        period
-    };
+    let to_fill = desk.filling(archive, code);
     Some(json!({
         "code": status.code,
         "name": status.name,

@@ -52,7 +52,34 @@ pub(crate) struct Desk {
 /// An archive opened, and the stamp it had then.
 type Opened = ((i64, i64), Arc<Archive>);
 
+/// How a version saved on the desk's entry forms names where it came from.
+pub(crate) const ENTRY_SOURCE: &str = "网页填报";
+
 impl Desk {
+    /// The period a unit is filling: the district's latest period (by what
+    /// arrived by mail, upload or the command line: versions saved on the
+    /// desk do not move it) until the unit's accepted version of it is in,
+    /// then the next. The workroom's home and the entry forms both ask this.
+    pub(crate) fn filling(&self, archive: &Archive, code: &str) -> crate::period::Period {
+        let sent = |r: &&crate::archive::Record| !r.source.starts_with(ENTRY_SOURCE);
+        let now = archive
+            .records()
+            .iter()
+            .filter(sent)
+            .filter_map(|r| r.period)
+            .max()
+            .unwrap_or(self.config.template_period);
+        let accepted = archive
+            .versions(code, now)
+            .into_iter()
+            .rfind(|r| sent(r))
+            .is_some_and(|r| r.errors == 0);
+        match accepted {
+            true => now.next(),
+            false => now,
+        }
+    }
+
     pub(crate) fn new(
         config: Config,
         registry: Registry,

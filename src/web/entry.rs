@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 use super::access;
-use super::desk::Desk;
+use super::desk::{Desk, ENTRY_SOURCE};
 use super::error::WebError;
 use super::session::Viewer;
 use crate::archive::Archive;
@@ -134,33 +134,6 @@ fn ledger_of<'a>(desk: &'a Desk, key: &str) -> Result<&'a Ledger, WebError> {
         .ok_or(WebError::NotFound)
 }
 
-/// How a version saved on the desk names where it came from.
-const SOURCE: &str = "网页填报";
-
-/// The period a unit is filling: the district's latest period (by what
-/// arrived by mail, upload or the command line: versions saved here do not
-/// move it) until the unit's accepted version of it is in, then the next.
-fn filling(desk: &Desk, archive: &Archive, code: &str) -> Period {
-    let sent = |r: &&crate::archive::Record| !r.source.starts_with(SOURCE);
-    let now = archive
-        .records()
-        .iter()
-        .filter(sent)
-        .filter_map(|r| r.period)
-        .max()
-        .unwrap_or(desk.config.template_period);
-    let accepted = archive
-        .versions(code, now)
-        .into_iter()
-        .rfind(|r| sent(r))
-        .is_some_and(|r| r.errors == 0);
-    if accepted {
-        now.next()
-    } else {
-        now
-    }
-}
-
 /// The unit (if the viewer may enter for it), the period it is filling, and
 /// its current data: its newest version of that period, else what the
 /// centre has of it from before (a prefilled workbook's content).
@@ -174,7 +147,7 @@ fn current<'a>(
     if !access::may_upload_for(account, &desk.registry, code) {
         return Err(WebError::Forbidden);
     }
-    let period = filling(desk, archive, code);
+    let period = desk.filling(archive, code);
     let rules = rules(desk);
     let filled = match archive.newest(code, period) {
         Some(r) => submitted(archive, rules, r)?,
@@ -443,7 +416,7 @@ fn take_in(
     let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
     let input = Input::Upload(Upload {
         source: format!(
-            "{SOURCE}（{}）：{}{}",
+            "{ENTRY_SOURCE}（{}）：{}{}",
             account.name,
             unit.name,
             period.chinese()

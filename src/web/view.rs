@@ -116,7 +116,7 @@ mod tests {
             .unwrap();
         assert!(page.contains("未完成：&lt;b&gt;坏"), "{page}");
         assert!(
-            page.contains("<h1>2023 年度报告、半年总结和考核材料</h1>"),
+            page.contains("<h1>2023 年度报告、半年总结、考核材料和人才风采</h1>"),
             "{page}"
         );
         assert!(!page.contains("http-equiv"), "a finished job's page stays");
