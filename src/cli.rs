@@ -91,10 +91,10 @@ pub enum Command {
     Doctor(DoctorArgs),
     /// 人才风采：本人同意宣传的人才的图册（PDF）和展板（A1 横版 PDF），中心和每个工作站各一套
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
-    Showcase(ShowcaseArgs),
+    Showcase(YearArgs),
     /// 年度考核材料：各工作站考核材料、汇编（含目录）和考核评分表
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
-    Packet(PacketArgs),
+    Packet(YearArgs),
     /// 平台名录表（“1+4+N”表），写出 XLSX 和 PDF
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Directory(DirectoryArgs),
@@ -437,36 +437,20 @@ pub struct TemplateArgs {
     pub blank: bool,
 }
 
+/// A command that makes one year's material (考核材料, 人才风采).
 #[derive(Debug, Args)]
-pub struct PacketArgs {
+pub struct YearArgs {
     #[command(flatten)]
     pub common: Common,
     #[command(flatten)]
     pub archive: ArchiveArg,
-    /// 考核年度，如 2023
-    #[arg(long, value_name = "YEAR")]
-    pub year: i32,
-    /// 输出目录（默认：output/）；材料写到其中的 <年份>/ 下
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    /// 输出格式：text（默认，写出文件）或 json（只打印评分结果）
-    #[arg(long, value_name = "FORMAT", default_value = "text")]
-    pub format: Format,
-}
-
-#[derive(Debug, Args)]
-pub struct ShowcaseArgs {
-    #[command(flatten)]
-    pub common: Common,
-    #[command(flatten)]
-    pub archive: ArchiveArg,
-    /// 年度，如 2024
+    /// 年度，如 2023
     #[arg(long, value_name = "YEAR")]
     pub year: i32,
     /// 输出目录（默认：output/）；写到其中的 <年份>/ 下
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// 输出格式：text（默认，写出文件）或 json（只打印内容）
+    /// 输出格式：text（默认，写出文件）或 json（只打印内容，不写文件）
     #[arg(long, value_name = "FORMAT", default_value = "text")]
     pub format: Format,
 }

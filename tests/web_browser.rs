@@ -5,11 +5,17 @@
 use crate::common::require_tool;
 use crate::web::{Desk, PASSWORD};
 
-#[test]
-fn a_workroom_head_logs_in_uploads_reads_the_diagnostics_and_downloads_the_feedback() {
+/// Chromium, its driver and Python (for Selenium), or a failure saying
+/// what to install.
+fn require_browser() {
     for tool in ["chromium", "chromedriver", "python3"] {
         require_tool(tool);
     }
+}
+
+#[test]
+fn a_workroom_head_logs_in_uploads_reads_the_diagnostics_and_downloads_the_feedback() {
+    require_browser();
     let desk = Desk::start("");
     let work = tempfile::tempdir().unwrap();
     let mut book = crate::common::clean_book();
@@ -64,9 +70,7 @@ fn a_workroom_head_logs_in_uploads_reads_the_diagnostics_and_downloads_the_feedb
 
 #[test]
 fn the_clerk_asks_for_the_quarterly_reports_again_and_follows_the_progress() {
-    for tool in ["chromium", "chromedriver", "python3"] {
-        require_tool(tool);
-    }
+    require_browser();
     let desk = Desk::start("");
     let shots = crate::web::screenshots();
     let got = browse(&desk, &["reports", "clerk", shots.to_str().unwrap()]);
@@ -134,9 +138,7 @@ fn axe_js() -> std::path::PathBuf {
 /// on its own unit, not on the district's progress.
 #[test]
 fn every_page_fits_a_phone_and_passes_axe_for_every_role() {
-    for tool in ["chromium", "chromedriver", "python3"] {
-        require_tool(tool);
-    }
+    require_browser();
     let axe = axe_js();
     let desk = Desk::start("");
     let shots = crate::web::screenshots().join("phone");
@@ -222,9 +224,7 @@ fn every_page_fits_a_phone_and_passes_axe_for_every_role() {
 /// the period's report model and in the unit's newest workbook.
 #[test]
 fn a_record_added_on_a_phone_reaches_the_report_and_the_newest_workbook() {
-    for tool in ["chromium", "chromedriver", "python3"] {
-        require_tool(tool);
-    }
+    require_browser();
     let desk = Desk::start("");
     let shots = crate::web::screenshots().join("phone");
     let got = browse(
@@ -286,9 +286,7 @@ fn a_record_added_on_a_phone_reaches_the_report_and_the_newest_workbook() {
 /// nothing serious.
 #[test]
 fn the_big_screen_fits_1920_by_1080_without_scrolling() {
-    for tool in ["chromium", "chromedriver", "python3"] {
-        require_tool(tool);
-    }
+    require_browser();
     let axe = axe_js();
     let desk = Desk::start("");
     let shots = crate::web::screenshots();

@@ -3,12 +3,12 @@
 use serde_json::json;
 
 use super::common::Outcome;
-use crate::cli::{Format, PacketArgs};
+use crate::cli::{Format, YearArgs};
 use crate::registry::Level;
 use crate::render::console;
 use crate::reports::packet::{assess, rank_workrooms};
 
-pub(super) fn run(args: PacketArgs) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: YearArgs) -> anyhow::Result<Outcome> {
     let loaded = super::common::Loaded::new(&args.common, &args.archive)?;
     let (config, registry) = (&loaded.config, &loaded.registry);
     let reports = crate::reports::summary::build(&loaded.inputs(), args.year)?;

@@ -4,10 +4,10 @@
 use serde_json::json;
 
 use super::common::Outcome;
-use crate::cli::{Format, ShowcaseArgs};
+use crate::cli::{Format, YearArgs};
 use crate::render::console;
 
-pub(super) fn run(args: ShowcaseArgs) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: YearArgs) -> anyhow::Result<Outcome> {
     let loaded = super::common::Loaded::new(&args.common, &args.archive)?;
     let showcases = crate::reports::showcase::build(&loaded.inputs(), args.year)?;
     if showcases.is_empty() {
