@@ -157,17 +157,19 @@ pub struct YearWritten {
     /// Packet files written (each station's PDF and DOCX, the combined PDF,
     /// the score sheet).
     pub packets: usize,
+    /// 人才风采 files written (each brochure and board).
+    pub showcases: usize,
     /// Every file written.
     pub files: usize,
     pub dir: PathBuf,
 }
 
-/// A year's annual reports and assessment packets, and the summaries of its
-/// halves that have both quarters among `by_period`; `written` is told after
-/// each report.
+/// A year's annual reports, assessment packets and 人才风采, and the
+/// summaries of its halves that have both quarters among `by_period`;
+/// `written` is told after each report.
 pub fn write_year(
     config: &Config,
-    registry: &Registry,
+    inputs: &Inputs<'_>,
     by_period: &BTreeMap<Period, Vec<QuarterlyReport>>,
     year: i32,
     written: &(dyn Fn() + Sync),
@@ -183,14 +185,17 @@ pub fn write_year(
         halves.push((span.half.unwrap_or_default(), write(span)?.1));
     }
     let (reports, annual) = write(Span::year(year))?;
-    let packets = write_packets(config, registry, &reports, year, &config.output)?;
+    let packets = write_packets(config, inputs.registry, &reports, year, &config.output)?;
+    let showcases = crate::reports::showcase::build(inputs, year)?;
+    let showcases = write_showcases(config, &showcases, &config.output)?.len();
     let summaries = annual + halves.iter().map(|(_, n)| n).sum::<usize>();
     Ok(YearWritten {
         year,
         annual,
         halves,
         packets: packets.len(),
-        files: summaries * 3 + packets.len(),
+        showcases,
+        files: summaries * 3 + packets.len() + showcases,
         dir: config.output.join(year.to_string()),
     })
 }

@@ -261,7 +261,8 @@ const REPORTING_UNITS: [&str; 5] = [
 ];
 
 /// SPEC §8: quarterly reports, annual research summaries, the directory table,
-/// assessment packets, feedback workbooks and status sheets — XLSX and PDF.
+/// assessment packets, 人才风采, feedback workbooks and status sheets — XLSX
+/// and PDF.
 fn every_output_kind_is_there(out: &BTreeMap<String, Vec<u8>>) {
     let expected = expected_outputs();
     let missing: Vec<_> = expected.iter().filter(|k| !out.contains_key(*k)).collect();
@@ -301,6 +302,9 @@ fn expected_outputs() -> Vec<String> {
                 expected.push(format!(
                     "output/{year}/年度人才调研报告-{unit}-{year}.{ext}"
                 ));
+            }
+            for kind in ["人才风采图册", "人才风采展板"] {
+                expected.push(format!("output/{year}/{kind}-{unit}-{year}.pdf"));
             }
         }
         for station in &REPORTING_UNITS[1..] {
@@ -399,8 +403,8 @@ fn digit_runs(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// SPEC §8: reports, packets and status sheets never show a talent's ID
-/// number or phone. Feedback workbooks (returned to the unit that sent the
+/// SPEC §8: reports, packets, 人才风采 and status sheets never show a
+/// talent's ID number or phone. Feedback workbooks (returned to the unit that sent the
 /// data) and blank templates are not reports.
 fn no_output_shows_a_talents_id_or_phone(dir: &Path, histories: &[History]) {
     let secret: std::collections::HashSet<String> = histories

@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use serde_json::json;
 
 use super::common::{shown, Outcome};
+use crate::aggregate::inputs::Inputs;
 use crate::archive::Archive;
 use crate::cli::RunArgs;
 use crate::config::Config;
@@ -87,7 +88,8 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<Outcome> {
     // the writer, never by the reports.
     super::common::reindex(&config, &registry, &archive)?;
     let periods = archive.periods();
-    let by_period = aggregate(&config, &registry, &archive, &periods)?;
+    let inputs = pipeline::inputs(&config, &registry, &archive);
+    let by_period = aggregate(&inputs, &periods)?;
     let mut years: Vec<i32> = periods.iter().map(|p| p.year).collect();
     years.dedup();
     // One step per period, per year, and the directory.
@@ -118,7 +120,7 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         dir,
     })?;
     for year in years {
-        let done = pipeline::write_year(&config, &registry, &by_period, year, &|| ())?;
+        let done = pipeline::write_year(&config, &inputs, &by_period, year, &|| ())?;
         console.print(Done::Year(done))?;
         console.step();
     }
@@ -191,13 +193,11 @@ fn take_in_mailbox(
 
 /// The report models of every period in the archive.
 fn aggregate(
-    config: &Config,
-    registry: &Registry,
-    archive: &Archive,
+    inputs: &Inputs<'_>,
     periods: &[Period],
 ) -> anyhow::Result<BTreeMap<Period, Vec<QuarterlyReport>>> {
     let spinner = super::common::spinner(&word("run_aggregating")?);
-    let models = pipeline::models(&pipeline::inputs(config, registry, archive), periods)?;
+    let models = pipeline::models(inputs, periods)?;
     spinner.finish_and_clear();
     Ok(models)
 }
@@ -317,6 +317,10 @@ fn lines(done: Done) -> anyhow::Result<Vec<String>> {
             lines.push(say(
                 "run_packets",
                 &json!({ "year": y.year, "n": y.packets, "path": dir }),
+            )?);
+            lines.push(say(
+                "run_showcases",
+                &json!({ "year": y.year, "n": y.showcases, "path": dir }),
             )?);
             lines
         }

@@ -109,10 +109,7 @@ fn make(
             let built = crate::reports::quarterly::build_all(&inputs, &periods)?;
             let by_period = periods.iter().copied().zip(built).collect();
             progress.stage(Stage::Reports, reported_units * spans.len());
-            let files = crate::pipeline::write_year(config, registry, &by_period, *year, &step)?;
-            let showcases = crate::reports::showcase::build(&inputs, *year)?;
-            let written = crate::pipeline::write_showcases(config, &showcases, &config.output)?;
-            files.files + written.len()
+            crate::pipeline::write_year(config, &inputs, &by_period, *year, &step)?.files
         }
         ReportJob::Directory => {
             progress.stage(Stage::Directory, 0);
