@@ -11,6 +11,8 @@
 //! character they lack (a rare surname character) is drawn and measured in
 //! WenQuanYi, glyph by glyph.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use printpdf::ParsedFont;
@@ -27,6 +29,9 @@ pub enum Face {
     /// 仿宋: FandolFang.
     Fang,
 }
+
+/// The face that draws a character and its glyph there, if any.
+type Drawn = (Face, Option<u16>);
 
 const HEI: &[u8] = include_bytes!("../../../templates/fonts/wqy-microhei.ttc");
 const SONG: &[u8] = include_bytes!("../../../templates/fonts/gbsn00lp.ttf");
@@ -67,8 +72,23 @@ impl Face {
     }
 
     /// The face that draws `c` (this one, or 黑 for what it lacks) and
-    /// its glyph there, if any.
-    fn glyph(self, c: char) -> (Face, Option<u16>) {
+    /// its glyph there, if any; each character looked up once per thread.
+    fn glyph(self, c: char) -> Drawn {
+        thread_local! {
+            // A font's character map is searched segment by segment, and
+            // layout measures the same few thousand characters again and
+            // again (a 40-page brochure, each table fitted several times).
+            static GLYPHS: RefCell<HashMap<(Face, char), Drawn>> = RefCell::new(HashMap::new());
+        }
+        GLYPHS.with(|glyphs| {
+            *glyphs
+                .borrow_mut()
+                .entry((self, c))
+                .or_insert_with(|| self.lookup(c))
+        })
+    }
+
+    fn lookup(self, c: char) -> Drawn {
         match self.font().lookup_glyph_index(c as u32) {
             None if self != Face::Hei => (Face::Hei, Face::Hei.font().lookup_glyph_index(c as u32)),
             found => (self, found),
