@@ -347,6 +347,19 @@ impl Archive {
         self.versions(unit, period).into_iter().last()
     }
 
+    /// The last period at or before `period`, within `quarters` quarters,
+    /// that the unit reported, and the version of it that counts.
+    pub fn last_reported(
+        &self,
+        unit: &str,
+        period: Period,
+        quarters: usize,
+    ) -> Option<(Period, &Record)> {
+        std::iter::successors(Some(period), |p| Some(p.previous()))
+            .take(quarters)
+            .find_map(|p| self.newest(unit, p).map(|r| (p, r)))
+    }
+
     /// Receptions that could not be identified or are not workbooks.
     pub fn quarantine(&self) -> impl Iterator<Item = &Record> {
         self.records.iter().filter(|r| r.quarantined())

@@ -374,12 +374,11 @@ fn login(
     result: Result<(), crate::mail::MailError>,
 ) -> Finding {
     let server = server.map(|s| format!("{}:{}", s.host, s.port));
-    let vars = json!({ "what": what, "user": user, "server": server });
+    let mut vars = json!({ "what": what, "user": user, "server": server });
     match result {
         Ok(()) => ok("doctor_mail", vars),
         Err(e) => {
-            let vars =
-                json!({ "what": what, "user": user, "server": server, "error": e.to_string() });
+            vars["error"] = e.to_string().into();
             fail("doctor_mail_bad", vars)
         }
     }

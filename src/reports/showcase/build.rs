@@ -139,8 +139,10 @@ fn gather(
         .units()
         .iter()
         .filter_map(|u| {
-            let year_end = last_reported(archive, &u.code, as_of)?;
-            let newest = last_reported(archive, &u.code, latest).unwrap_or(year_end);
+            let (_, year_end) = archive.last_reported(&u.code, as_of, LOOK_BACK)?;
+            let newest = archive
+                .last_reported(&u.code, latest, LOOK_BACK)
+                .map_or(year_end, |(_, r)| r);
             let year = Span::year(year)
                 .quarters()
                 .into_iter()
@@ -172,21 +174,6 @@ fn gather(
         out.insert(unit.code.clone(), talents);
     }
     Ok(out)
-}
-
-/// The newest version of the last period up to `period` (within two years)
-/// the unit reported.
-fn last_reported<'a>(
-    archive: &'a crate::archive::Archive,
-    unit: &str,
-    period: Period,
-) -> Option<&'a Record> {
-    let mut p = period;
-    (0..LOOK_BACK).find_map(|_| {
-        let found = archive.newest(unit, p);
-        p = p.previous();
-        found
-    })
 }
 
 /// The valid rows of every submission the sources name, read in one pass.

@@ -168,8 +168,7 @@ impl ShowcaseWriter {
         Ok((!lines.is_empty()).then(|| lines.join("；")))
     }
 
-    /// The board: title, the figures as one row of large numbers, the
-    /// featured talents.
+    /// The board: title, the figures in one line, the featured talents.
     pub fn board(&self, s: &Showcase, date: chrono::NaiveDate) -> Result<Document, Error> {
         let t = &self.texts;
         let vars = self.vars(s);

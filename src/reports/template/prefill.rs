@@ -36,7 +36,7 @@ pub fn prefills(
     let sources: Vec<(&str, Period, &Record)> = units
         .iter()
         .filter_map(|&unit| {
-            let (from, record) = last_reported(archive, unit, period)?;
+            let (from, record) = archive.last_reported(unit, period.previous(), LOOK_BACK)?;
             Some((unit, from, record))
         })
         .collect();
@@ -103,20 +103,6 @@ pub fn submitted(archive: &Archive, rules: Rules<'_>, record: &Record) -> Result
     }
     filled.cover = cover(archive, rules, record)?;
     Ok(filled)
-}
-
-/// The last period before `period` (within two years) the unit reported,
-/// and the version that counts.
-fn last_reported<'a>(
-    archive: &'a Archive,
-    unit: &str,
-    period: Period,
-) -> Option<(Period, &'a Record)> {
-    let mut before = period;
-    (0..LOOK_BACK).find_map(|_| {
-        before = before.previous();
-        archive.newest(unit, before).map(|r| (before, r))
-    })
 }
 
 /// A workbook's rows still current at `end`, as a template's content.
