@@ -40,6 +40,9 @@ pub(crate) struct Desk {
     pub making: Mutex<()>,
     /// Period pages already rendered, by period and scope.
     pub period_pages: Kept<PeriodShown>,
+    /// What the big screen shows, made once while the archive is unchanged
+    /// (every display reloads it every five minutes).
+    pub screen: Kept<Arc<serde_json::Value>>,
     /// Held while the desk sends mail, so a double click sends once.
     pub sending: Mutex<()>,
     /// Held while a record entered on the desk is saved: each save starts
@@ -101,6 +104,7 @@ impl Desk {
             models: Kept::default(),
             making: Mutex::new(()),
             period_pages: Kept::default(),
+            screen: Kept::default(),
             sending: Mutex::new(()),
             entering: Mutex::new(()),
             cached: Mutex::new(None),

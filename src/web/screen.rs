@@ -18,6 +18,7 @@ use serde_json::json;
 use super::desk::Desk;
 use super::error::WebError;
 use super::session::Viewer;
+use crate::archive::Archive;
 use crate::period::chinese_date;
 use crate::registry::Level;
 use crate::web::store::Role;
@@ -54,8 +55,19 @@ pub(super) async fn page(
         }
     }
     let d = desk.clone();
-    let data = tokio::task::spawn_blocking(move || screen_data(&d)).await??;
-    Ok(Html(desk.views.render("screen.html", &data)?).into_response())
+    let data = tokio::task::spawn_blocking(move || kept_screen_data(&d)).await??;
+    Ok(Html(desk.views.render("screen.html", &*data)?).into_response())
+}
+
+/// The screen's data as last made, or made now when the archive changed.
+fn kept_screen_data(desk: &Desk) -> Result<Arc<serde_json::Value>, WebError> {
+    let stamp = Archive::stamp(&desk.archive_dir)?;
+    if let Some(data) = desk.screen.get("", stamp) {
+        return Ok(data);
+    }
+    let data = Arc::new(screen_data(desk)?);
+    desk.screen.put(String::new(), stamp, data.clone());
+    Ok(data)
 }
 
 /// The centre's showcase of the archive's latest year, in slides.
